@@ -1,0 +1,30 @@
+# Shared prelude for the scripts: strict mode, repository root, dependency install, build.
+set -euo pipefail
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian packages the build and the tests need; see README "Dependencies" for why each is here.
+shm_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev catch2 libxxhash-dev
+              util-linux procps bsdextrautils python3 file)
+
+ensure_packages() {
+  local missing=()
+  for pkg in "${shm_packages[@]}" "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing packages: ${missing[*]}; run as root or install them with apt-get" >&2
+    return 1
+  fi
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build DIR [cmake args...]: configure (once) and build the project into DIR.
+build() {
+  local dir=$1; shift
+  cmake -S "$repo_root" -B "$dir" "$@" >/dev/null
+  cmake --build "$dir" -j "$(nproc)"
+}

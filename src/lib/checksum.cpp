@@ -1,0 +1,39 @@
+#include "checksum.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <cstdio>
+
+struct Checksum::State {
+    XXH3_state_t xxh;
+};
+
+Checksum::Checksum() : m_state(std::make_unique<State>())
+{
+    XXH3_64bits_reset(&m_state->xxh);
+}
+
+Checksum::~Checksum() = default;
+
+void Checksum::update(const void *data, std::size_t length)
+{
+    XXH3_64bits_update(&m_state->xxh, data, length);
+}
+
+std::uint64_t Checksum::digest() const
+{
+    return XXH3_64bits_digest(&m_state->xxh);
+}
+
+std::uint64_t Checksum::of(const void *data, std::size_t length)
+{
+    return XXH3_64bits(data, length);
+}
+
+std::string Checksum::format(std::uint64_t digest)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "xxh3:%016llx", static_cast<unsigned long long>(digest));
+    return text;
+}

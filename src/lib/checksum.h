@@ -1,0 +1,28 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+/// Streaming XXH3-64 of a payload: fast enough to run inline with the copy (see README,
+/// "Performance") and strong enough to catch torn or corrupted content.
+class Checksum {
+public:
+    Checksum();
+    ~Checksum();
+    Checksum(const Checksum &) = delete;
+    Checksum &operator=(const Checksum &) = delete;
+
+    void update(const void *data, std::size_t length);
+    std::uint64_t digest() const;
+
+    /// One-shot digest of a buffer.
+    static std::uint64_t of(const void *data, std::size_t length);
+    /// The form shown to users and in JSON: "xxh3:0123456789abcdef".
+    static std::string format(std::uint64_t digest);
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};

@@ -1,0 +1,59 @@
+#include "command_sink.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <utility>
+
+Result<CommandSink> CommandSink::start(const std::string &command, std::uint64_t generation)
+{
+    int pipeFds[2];
+    if (::pipe2(pipeFds, O_CLOEXEC) != 0)
+        return makeError(ExitCode::Failure, std::string("--exec: pipe: ") + std::strerror(errno));
+    const std::string generationText = std::to_string(generation);
+    const pid_t child = ::fork();
+    if (child < 0) {
+        ::close(pipeFds[0]);
+        ::close(pipeFds[1]);
+        return makeError(ExitCode::Failure, std::string("--exec: fork: ") + std::strerror(errno));
+    }
+    if (child == 0) {
+        ::dup2(pipeFds[0], STDIN_FILENO);
+        ::setenv("SHM_GENERATION", generationText.c_str(), 1);
+        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+            std::signal(signal, SIG_DFL);
+        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char *>(nullptr));
+        ::_exit(127);
+    }
+    ::close(pipeFds[0]);
+    std::signal(SIGPIPE, SIG_IGN);
+    return CommandSink(child, pipeFds[1]);
+}
+
+CommandSink::CommandSink(CommandSink &&other) noexcept
+    : m_pid(std::exchange(other.m_pid, -1)), m_fd(std::exchange(other.m_fd, -1))
+{
+}
+
+CommandSink::~CommandSink()
+{
+    finish();
+}
+
+int CommandSink::finish()
+{
+    if (m_fd >= 0)
+        ::close(std::exchange(m_fd, -1));
+    if (m_pid < 0)
+        return 0;
+    int status = 0;
+    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    m_pid = -1;
+    std::signal(SIGPIPE, SIG_DFL);
+    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+}

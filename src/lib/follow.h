@@ -1,0 +1,13 @@
+#pragma once
+
+#include "segment.h"
+
+#include <functional>
+#include <optional>
+
+/// Calls `deliver` for every new version published after generation `after` (at least once per
+/// wake-up, with the latest version; versions published faster than they are delivered are
+/// coalesced), until `deliver` fails, an idle wait exceeds `idleTimeout` (TimedOut), a signal
+/// arrives (Interrupted) or the holder stops (NoSegment).
+Status followVersions(Segment &segment, std::uint64_t after, std::optional<double> idleTimeout,
+                      const std::function<Result<VersionInfo>()> &deliver);

@@ -1,0 +1,42 @@
+#include "futex.h"
+
+#include "interrupt.h"
+
+#include <cerrno>
+#include <climits>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+// Shared (non-PRIVATE) futex operations: the word lives in a SysV segment mapped by several
+// processes, and the kernel keys such futexes by the backing page, not the address.
+
+std::uint32_t loadWord(const std::uint32_t *word)
+{
+    return __atomic_load_n(word, __ATOMIC_ACQUIRE);
+}
+
+void bumpAndWake(std::uint32_t *word)
+{
+    __atomic_fetch_add(word, 1, __ATOMIC_SEQ_CST);
+    ::syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+}
+
+WaitOutcome waitWhileEqual(std::uint32_t *word, std::uint32_t expected, const Deadline &deadline)
+{
+    timespec left{};
+    if (!deadline.isNever()) {
+        left = deadline.remaining();
+        if (left.tv_sec == 0 && left.tv_nsec == 0)
+            return WaitOutcome::TimedOut;
+    }
+    const long rc = ::syscall(SYS_futex, word, FUTEX_WAIT, expected, deadline.isNever() ? nullptr : &left,
+                              nullptr, 0);
+    if (rc == 0 || errno == EAGAIN)
+        return WaitOutcome::Changed;
+    if (errno == ETIMEDOUT)
+        return WaitOutcome::TimedOut;
+    if (errno == EINTR && interruptSignal())
+        return WaitOutcome::Interrupted;
+    return WaitOutcome::Changed;
+}

@@ -1,0 +1,13 @@
+#pragma once
+
+#include "segment.h"
+
+#include <string>
+
+/// --json: one JSON object (Qt's JSON classes), compact, newline-terminated. Field by field in
+/// the README.
+std::string infoAsJson(const SegmentInfo &info);
+/// --info: aligned "name: value" lines for people, sizes human-readable.
+std::string infoAsText(const SegmentInfo &info);
+/// ISO 8601 local time with milliseconds, or "" for 0.
+std::string isoTime(std::int64_t msSinceEpoch);

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <cstdint>
+
+/// Installs handlers for SIGINT, SIGTERM and SIGHUP that record the signal instead of dying, so
+/// that blocking steps return ExitCode::Interrupted and resources (pins, claims, locks, the
+/// holder's segment) are released on the way out. System calls are not restarted.
+void installInterruptHandlers();
+/// The signal received since installation, or 0.
+int interruptSignal();
+/// While set, the handler also bumps this futex word, so a wait that was about to sleep on it
+/// returns at once instead of missing the signal. Pass nullptr to clear.
+void setInterruptWakeWord(std::uint32_t *word);

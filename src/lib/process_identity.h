@@ -1,0 +1,18 @@
+#pragma once
+
+#include <cstdint>
+#include <sys/types.h>
+
+/// A process as it can be recognised later: a PID alone can be reused, PID plus the kernel's
+/// start time (clock ticks since boot, /proc/PID/stat field 22) cannot.
+struct ProcessIdentity {
+    pid_t pid = 0;
+    std::uint64_t startTime = 0;
+
+    /// This process. Never fails (falls back to start time 0 if /proc is unreadable).
+    static ProcessIdentity self();
+    /// PID's identity now, or one with pid 0 if no such process exists.
+    static ProcessIdentity of(pid_t pid);
+    /// True while this very process (same PID and start time) still runs.
+    bool isAlive() const;
+};

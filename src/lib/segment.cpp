@@ -1,0 +1,488 @@
+#include "segment.h"
+
+#include "checksum.h"
+#include "futex.h"
+#include "holder_watch.h"
+#include "interrupt.h"
+#include "process_identity.h"
+#include "size_text.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <sys/mman.h>
+#include <unistd.h>
+
+using namespace layout;
+
+namespace {
+
+// Big enough to amortise system calls, small enough that the checksum reads the chunk while it
+// is still in cache.
+constexpr std::size_t kChunk = 1 << 20;
+// How far ahead of a stream of unknown length the slot's pages are pre-faulted in one call.
+constexpr std::size_t kPopulateWindow = 8 << 20;
+
+std::int64_t nowMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::uint64_t pageRound(std::uint64_t bytes)
+{
+    return (bytes + kPageSize - 1) / kPageSize * kPageSize;
+}
+
+// Faulting pages in one madvise call is several times cheaper than one fault per page (see
+// README, "Performance"); where the kernel lacks it, the copy simply faults as usual.
+void populate(void *start, std::uint64_t length, int advice)
+{
+    if (length > 0)
+        ::madvise(start, pageRound(length), advice);
+}
+
+void storeRelease(std::uint32_t &field, std::uint32_t value)
+{
+    __atomic_store_n(&field, value, __ATOMIC_RELEASE);
+}
+
+void storeRelease(std::int32_t &field, std::int32_t value)
+{
+    __atomic_store_n(&field, value, __ATOMIC_RELEASE);
+}
+
+ProcessIdentity identityOf(const ProcessStamp &stamp)
+{
+    return {stamp.pid, stamp.startTime};
+}
+
+bool stampAlive(const ProcessStamp &stamp)
+{
+    return stamp.pid != 0 && identityOf(stamp).isAlive();
+}
+
+std::string seconds(double value)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return text;
+}
+
+Status writeAll(int fd, const unsigned char *data, std::uint64_t length, const ProgressFn &progress)
+{
+    std::uint64_t done = 0;
+    while (done < length) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - done, kChunk));
+        const ssize_t n = ::write(fd, data + done, want);
+        if (n < 0) {
+            if (errno == EINTR) {
+                if (interruptSignal())
+                    return makeError(ExitCode::Interrupted, "stdout: interrupted while writing");
+                continue;
+            }
+            return makeError(ExitCode::Failure, std::string("stdout: ") + std::strerror(errno));
+        }
+        done += static_cast<std::uint64_t>(n);
+        if (progress)
+            progress(done, length);
+    }
+    return Done{};
+}
+
+} // namespace
+
+VersionInfo latestVersion(const SegmentHeader &header)
+{
+    if (header.activeSlot == kNoSlot)
+        return {};
+    const SlotMeta &slot = header.slots[header.activeSlot];
+    return {slot.generation, slot.length, slot.checksum, sourceName(slot), slot.loadedAtMs, slot.writer.pid};
+}
+
+// A loader's claim on the free slot. Given back (slot marked free) unless published; if the
+// loader dies instead, the next loader sees a dead writer and takes the slot over.
+class Segment::SlotClaim {
+public:
+    SlotClaim(const Segment &segment, std::uint32_t slot) : m_segment(&segment), m_slot(slot) {}
+    SlotClaim(SlotClaim &&other) noexcept
+        : m_segment(std::exchange(other.m_segment, nullptr)), m_slot(other.m_slot)
+    {
+    }
+    SlotClaim &operator=(SlotClaim &&) = delete;
+    ~SlotClaim()
+    {
+        if (!m_segment)
+            return;
+        auto lock = m_segment->lock();
+        if (!lock)
+            return;  // left for the next loader to reclaim once we are gone
+        SlotMeta &meta = m_segment->header().slots[m_slot];
+        if (meta.writer.pid == ::getpid() && meta.state == SlotWriting)
+            storeRelease(meta.state, SlotFree);
+        bumpAndWake(&m_segment->header().changeCounter);
+    }
+    std::uint32_t slot() const { return m_slot; }
+    void release() { m_segment = nullptr; }
+
+private:
+    const Segment *m_segment;
+    std::uint32_t m_slot;
+};
+
+// A reader's pin on the version it is writing out: loaders never overwrite a pinned slot.
+class Segment::ReaderPin {
+public:
+    ReaderPin(const Segment &segment, std::size_t index) : m_segment(&segment), m_index(index) {}
+    ReaderPin(ReaderPin &&other) noexcept
+        : m_segment(std::exchange(other.m_segment, nullptr)), m_index(other.m_index)
+    {
+    }
+    ReaderPin &operator=(ReaderPin &&) = delete;
+    ~ReaderPin()
+    {
+        if (!m_segment)
+            return;
+        auto lock = m_segment->lock();
+        if (!lock)
+            return;  // a dead reader's pin is cleared by the next loader that needs the slot
+        layout::ReaderPin &pin = m_segment->header().pins[m_index];
+        if (pin.reader.pid == ::getpid())
+            storeRelease(pin.reader.pid, 0);
+        bumpAndWake(&m_segment->header().changeCounter);
+    }
+
+private:
+    const Segment *m_segment;
+    std::size_t m_index;
+};
+
+Segment::Segment(IpcNames names, SegmentStatus status, Semaphore semaphore, SegmentMapping mapping,
+                 double lockTimeout)
+    : m_names(std::move(names)), m_status(status), m_semaphore(std::move(semaphore)),
+      m_mapping(std::move(mapping)), m_lockTimeout(lockTimeout)
+{
+}
+
+Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
+{
+    auto shmid = findSegment(names);
+    if (!shmid)
+        return shmid.error();
+    auto status = statSegment(*shmid, names);
+    if (!status)
+        return status.error();
+    if (auto owned = requireOwnedSegment(*status, names); !owned)
+        return owned.error();
+    if (status->size < kHeaderSize)
+        return makeError(ExitCode::InvalidContent,
+                         names.key + ": segment " + std::to_string(*shmid) + " (" + formatSize(status->size) +
+                             ") was not made by shm-tools; use --raw to treat it as a plain Qt segment");
+    auto semaphore = Semaphore::open(names);
+    if (!semaphore)
+        return semaphore.error();
+    auto mapping = SegmentMapping::attach(*shmid, status->size, names);
+    if (!mapping)
+        return mapping.error();
+    Segment segment(names, *status, std::move(*semaphore), std::move(*mapping), lockTimeout);
+    auto lock = segment.lock();
+    if (!lock)
+        return lock.error();
+    if (auto valid = segment.checkLocked(); !valid)
+        return valid.error();
+    return segment;
+}
+
+SegmentHeader &Segment::header() const
+{
+    return *reinterpret_cast<SegmentHeader *>(m_mapping.data());
+}
+
+unsigned char *Segment::slotData(std::uint32_t slot) const
+{
+    return m_mapping.data() + kHeaderSize + std::uint64_t{slot} * header().slotStride;
+}
+
+Result<Semaphore::Lock> Segment::lock() const
+{
+    return m_semaphore.lock(Deadline::after(m_lockTimeout));
+}
+
+Status Segment::checkLocked() const
+{
+    SegmentHeader copy;
+    std::memcpy(&copy, m_mapping.data(), sizeof copy);
+    const HeaderVerdict verdict = checkHeader(copy, m_status.size);
+    if (verdict.check == HeaderCheck::Foreign)
+        return makeError(ExitCode::InvalidContent,
+                         m_names.key + ": segment " + std::to_string(m_status.shmid) +
+                             " was not made by shm-tools (no shm-tools header); use --raw to treat it as a "
+                             "plain Qt segment");
+    if (verdict.check == HeaderCheck::Corrupt)
+        return makeError(ExitCode::InvalidContent,
+                         m_names.key + ": corrupt segment header: " + verdict.problem +
+                             "; stop its holder and start a new one (or 'ipcrm -m " +
+                             std::to_string(m_status.shmid) + "')");
+    if (!stampAlive(copy.holder))
+        return makeError(ExitCode::NoSegment, m_names.key + ": the holder (PID " + std::to_string(copy.holder.pid) +
+                                                  ") is not running; run 'shm-create -k " + m_names.key +
+                                                  "' to adopt the segment and keep its content");
+    return Done{};
+}
+
+Result<Segment::SlotClaim> Segment::claimFreeSlot()
+{
+    const Deadline deadline = Deadline::after(m_lockTimeout);
+    const ProcessIdentity me = ProcessIdentity::self();
+    std::string waitingFor;
+    for (;;) {
+        std::uint32_t counter;
+        {
+            auto lock = m_semaphore.lock(deadline);
+            if (!lock)
+                return lock.error();
+            if (auto valid = checkLocked(); !valid)
+                return valid.error();
+            SegmentHeader &h = header();
+            const std::uint32_t target = h.activeSlot == 0 ? 1 : 0;
+            SlotMeta &slot = h.slots[target];
+            waitingFor.clear();
+            if (slot.state == SlotWriting && slot.writer.pid != me.pid && stampAlive(slot.writer))
+                waitingFor = "another load (PID " + std::to_string(slot.writer.pid) + ") to finish";
+            for (auto &pin : h.pins) {
+                if (pin.reader.pid == 0 || pin.slot != target)
+                    continue;
+                if (stampAlive(pin.reader))
+                    waitingFor = "a reader (PID " + std::to_string(pin.reader.pid) + ") of the previous version";
+                else
+                    storeRelease(pin.reader.pid, 0);
+            }
+            if (waitingFor.empty()) {
+                slot.writer = {me.pid, 0, me.startTime};
+                slot.length = 0;
+                storeRelease(slot.state, SlotWriting);
+                return SlotClaim(*this, target);
+            }
+            counter = loadWord(&h.changeCounter);
+        }
+        switch (waitWhileEqual(&header().changeCounter, counter, deadline)) {
+        case WaitOutcome::Changed:
+            break;
+        case WaitOutcome::Interrupted:
+            return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for " + waitingFor);
+        case WaitOutcome::TimedOut:
+            return makeError(ExitCode::TimedOut, m_names.key + ": timed out after " + seconds(m_lockTimeout) +
+                                                     " s waiting for " + waitingFor +
+                                                     "; retry, or raise --timeout");
+        }
+    }
+}
+
+Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceName, const ProgressFn &progress)
+{
+    const std::uint64_t capacity = header().capacity;
+    const auto tooLarge = [&](const std::string &size) {
+        return makeError(ExitCode::TooLarge, m_names.key + ": " + input.name() + " (" + size +
+                                                 ") does not fit the capacity of " + formatSize(capacity) +
+                                                 "; the previous content is unchanged; start shm-create with a "
+                                                 "larger -s");
+    };
+    const auto known = input.knownSize();
+    if (known && *known > capacity)
+        return tooLarge(formatSize(*known));
+
+    auto claim = claimFreeSlot();
+    if (!claim)
+        return claim.error();
+    unsigned char *data = slotData(claim->slot());
+    std::uint64_t populated = known ? *known : 0;
+    populate(data, populated, MADV_POPULATE_WRITE);
+
+    Checksum checksum;
+    std::uint64_t total = 0;
+    for (;;) {
+        if (total == capacity) {
+            // Full: one more byte means the input is too large (never written past the slot).
+            unsigned char probe;
+            auto extra = input.read(&probe, 1);
+            if (!extra)
+                return extra.error();
+            if (*extra > 0)
+                return tooLarge("more than " + formatSize(capacity));
+            break;
+        }
+        if (!known && total + kChunk > populated && populated < capacity) {
+            const std::uint64_t window = std::min<std::uint64_t>(kPopulateWindow, capacity - populated);
+            populate(data + populated, window, MADV_POPULATE_WRITE);
+            populated += window;
+        }
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, capacity - total));
+        auto n = input.read(data + total, want);
+        if (!n)
+            return n.error();
+        if (*n == 0)
+            break;
+        checksum.update(data + total, *n);
+        total += *n;
+        if (progress)
+            progress(total, known.value_or(0));
+    }
+
+    auto lock = this->lock();
+    if (!lock)
+        return lock.error();
+    if (auto valid = checkLocked(); !valid)
+        return valid.error();
+    SegmentHeader &h = header();
+    const std::uint32_t target = claim->slot();
+    SlotMeta &slot = h.slots[target];
+    if (slot.writer.pid != ::getpid() || slot.state != SlotWriting)
+        return makeError(ExitCode::Failure, m_names.key + ": the slot being loaded was taken over meanwhile");
+    const std::uint64_t generation = latestVersion(h).generation + 1;
+    slot.length = total;
+    slot.checksum = checksum.digest();
+    slot.loadedAtMs = nowMs();
+    slot.generation = generation;
+    setSourceName(slot, sourceName);
+    storeRelease(slot.state, SlotReady);
+    storeRelease(h.activeSlot, target);  // the commit point
+    claim->release();
+    bumpAndWake(&h.changeCounter);
+    return latestVersion(h);
+}
+
+Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &progress)
+{
+    VersionInfo version;
+    std::uint32_t slot = kNoSlot;
+    std::size_t pinIndex = kMaxReaders;
+    {
+        auto lock = this->lock();
+        if (!lock)
+            return lock.error();
+        if (auto valid = checkLocked(); !valid)
+            return valid.error();
+        SegmentHeader &h = header();
+        version = latestVersion(h);
+        slot = h.activeSlot;
+        if (slot == kNoSlot) {
+            if (auto fd = sinkFor(version); !fd)
+                return fd.error();
+            return version;
+        }
+        for (std::size_t i = 0; i < kMaxReaders && pinIndex == kMaxReaders; ++i)
+            if (h.pins[i].reader.pid == 0)
+                pinIndex = i;
+        for (std::size_t i = 0; i < kMaxReaders && pinIndex == kMaxReaders; ++i)
+            if (!stampAlive(h.pins[i].reader))
+                pinIndex = i;
+        if (pinIndex == kMaxReaders)
+            return makeError(ExitCode::Failure, m_names.key + ": " + std::to_string(kMaxReaders) +
+                                                    " readers are already reading; retry when one finishes");
+        const ProcessIdentity me = ProcessIdentity::self();
+        layout::ReaderPin &pin = h.pins[pinIndex];
+        pin.slot = slot;
+        pin.reader.startTime = me.startTime;
+        storeRelease(pin.reader.pid, me.pid);
+    }
+    ReaderPin pin(*this, pinIndex);
+
+    const unsigned char *data = slotData(slot);
+    populate(const_cast<unsigned char *>(data), version.length, MADV_POPULATE_READ);
+    const std::uint64_t actual = Checksum::of(data, version.length);
+    if (actual != version.checksum)
+        return makeError(ExitCode::InvalidContent,
+                         m_names.key + ": checksum mismatch in generation " + std::to_string(version.generation) +
+                             " (expected " + Checksum::format(version.checksum) + ", found " +
+                             Checksum::format(actual) + "); nothing was written; load it again");
+    auto fd = sinkFor(version);
+    if (!fd)
+        return fd.error();
+    if (auto written = writeAll(*fd, data, version.length, progress); !written)
+        return written.error();
+    return version;
+}
+
+Result<std::uint64_t> Segment::currentGeneration()
+{
+    auto lock = this->lock();
+    if (!lock)
+        return lock.error();
+    if (auto valid = checkLocked(); !valid)
+        return valid.error();
+    return latestVersion(header()).generation;
+}
+
+Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const Deadline &deadline)
+{
+    std::uint32_t *word = &header().changeCounter;
+    setInterruptWakeWord(word);
+    struct ClearWakeWord {
+        ~ClearWakeWord() { setInterruptWakeWord(nullptr); }
+    } clearWakeWord;
+
+    std::optional<HolderWatch> holderWatch;
+    for (;;) {
+        std::uint32_t counter;
+        std::uint64_t generation;
+        {
+            auto lock = this->lock();
+            if (!lock)
+                return lock.error();
+            if (auto valid = checkLocked(); !valid)
+                return valid.error();
+            counter = loadWord(word);
+            generation = latestVersion(header()).generation;
+            if (!holderWatch)
+                holderWatch.emplace(identityOf(header().holder), word);
+        }
+        if (generation > after)
+            return generation;
+        auto status = statSegment(m_status.shmid, m_names);
+        if (!status)
+            return status.error();
+        if (status->markedForRemoval)
+            return makeError(ExitCode::NoSegment, m_names.key + ": the holder stopped while waiting; start "
+                                                                "'shm-create -k " + m_names.key + "' again");
+        switch (waitWhileEqual(word, counter, deadline)) {
+        case WaitOutcome::Changed:
+            break;
+        case WaitOutcome::Interrupted:
+            return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for a new version");
+        case WaitOutcome::TimedOut:
+            return makeError(ExitCode::TimedOut, m_names.key + ": timed out after " + seconds(deadline.seconds()) +
+                                                     " s waiting for a version newer than generation " +
+                                                     std::to_string(after));
+        }
+    }
+}
+
+Result<SegmentInfo> Segment::info()
+{
+    SegmentHeader copy;
+    {
+        auto lock = this->lock();
+        if (!lock)
+            return lock.error();
+        if (auto valid = checkLocked(); !valid)
+            return valid.error();
+        std::memcpy(&copy, m_mapping.data(), sizeof copy);
+    }
+    auto status = statSegment(m_status.shmid, m_names);
+    if (!status)
+        return status.error();
+    SegmentInfo info;
+    info.names = m_names;
+    info.status = *status;
+    info.semid = m_semaphore.id();
+    info.capacity = copy.capacity;
+    info.formatVersion = copy.formatVersion;
+    info.createdAtMs = copy.createdAtMs;
+    info.holderPid = copy.holder.pid;
+    info.holderAlive = stampAlive(copy.holder);
+    info.readers = static_cast<int>(std::count_if(std::begin(copy.pins), std::end(copy.pins),
+                                                  [](const layout::ReaderPin &pin) { return stampAlive(pin.reader); }));
+    info.latest = latestVersion(copy);
+    return info;
+}

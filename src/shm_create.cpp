@@ -1,0 +1,108 @@
+// shm-create: create a named segment and hold it until SIGINT, SIGTERM or SIGHUP.
+#include "common_options.h"
+#include "detach.h"
+#include "holder.h"
+#include "info_format.h"
+#include "interrupt.h"
+#include "report.h"
+#include "size_text.h"
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+const char *const kTool = "shm-create";
+
+std::string readyMessage(const Holder &holder, const IpcNames &names, bool raw)
+{
+    std::string text = names.key + ": ";
+    if (holder.adopted()) {
+        const VersionInfo &kept = holder.keptVersion();
+        text += "adopted the orphaned segment of a holder that died; kept " +
+                (kept.generation ? "generation " + std::to_string(kept.generation) + " (" + formatSize(kept.length) +
+                                       " from " + kept.source + ")"
+                                 : std::string("its (empty) content")) +
+                "; ";
+    }
+    return text + "ready, capacity " + formatSize(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
+}
+
+void printVersion(const VersionInfo &version)
+{
+    std::fprintf(stderr, "%s generation %llu: %s from %s by PID %d\n", isoTime(version.loadedAtMs).c_str(),
+                 static_cast<unsigned long long>(version.generation), formatSize(version.length).c_str(),
+                 version.source.c_str(), static_cast<int>(version.loaderPid));
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"Create a named shared-memory segment and hold it until stopped (SIGINT, SIGTERM, SIGHUP);\n"
+                 "the segment, its semaphore and its key files are removed when it stops.",
+                 kTool};
+    CommonOptions common;
+    std::string sizeText = "16M";
+    bool detach = false, watch = false, raw = false;
+    app.add_option("-s,--size", sizeText, "Content capacity: 4096, 64K, 16M, 1G (powers of 1024)")
+        ->capture_default_str();
+    auto *detachFlag = app.add_flag("-d,--detach", detach,
+                                    "Return once ready, print the holder's PID on stdout, hold in the background");
+    app.add_flag("--watch", watch, "Print one line per published version on stderr")->excludes(detachFlag);
+    app.add_flag("--raw", raw, "A plain Qt segment of exactly SIZE bytes, no header (as the seed example)");
+    setUpApp(app, common,
+             "  shm-create -s 64M                 hold a 64 MiB segment until Ctrl-C\n"
+             "  pid=$(shm-create -d -k demo)       start in the background; stop with: kill $pid\n"
+             "  shm-create --raw -s 10K            a segment a Qt QSharedMemory program can use\n");
+    if (auto code = parseArguments(app, common, argc, argv))
+        return *code;
+
+    auto capacity = parseSize(sizeText);
+    if (!capacity) {
+        reportUsage(kTool, "--size: " + capacity.error().message);
+        return static_cast<int>(ExitCode::Usage);
+    }
+    auto names = ipcNamesFor(common.key);
+    if (!names)
+        return reportError(kTool, names.error());
+    const HolderOptions options{*capacity, raw, common.timeout};
+    installInterruptHandlers();
+
+    std::unique_ptr<Holder> holder;
+    const auto startUp = [&]() -> Result<std::string> {
+        auto started = Holder::start(*names, options);
+        if (!started)
+            return started.error();
+        holder = std::move(*started);
+        return readyMessage(*holder, *names, raw);
+    };
+    const auto stop = [&](int signal) {
+        holder.reset();
+        reportStatus(kTool, common.quiet,
+                     names->key + ": stopped by " + std::string("SIG") + sigabbrev_np(signal) + "; segment removed");
+    };
+
+    if (detach) {
+        auto background = runInBackground(startUp, [&] {
+            stop(holder->serve(nullptr));
+            return 0;
+        });
+        if (!background)
+            return reportError(kTool, background.error());
+        const std::string pid = std::to_string(background->pid);
+        std::printf("%s\n", pid.c_str());
+        reportStatus(kTool, common.quiet,
+                     background->readyMessage + " (holder PID " + pid + ", in the background); stop it with 'kill " +
+                         pid + "'");
+        return 0;
+    }
+    auto ready = startUp();
+    if (!ready)
+        return reportError(kTool, ready.error());
+    reportStatus(kTool, common.quiet, *ready + " (holder PID " + std::to_string(::getpid()) + "); Ctrl-C to remove it");
+    stop(holder->serve(watch ? printVersion : std::function<void(const VersionInfo &)>()));
+    return 0;
+}

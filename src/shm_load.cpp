@@ -1,0 +1,70 @@
+// shm-load: copy a file (or stdin) into the segment.
+#include "common_options.h"
+#include "progress_bar.h"
+#include "raw_segment.h"
+#include "report.h"
+#include "segment.h"
+#include "size_text.h"
+#include "interrupt.h"
+
+#include <filesystem>
+
+namespace {
+const char *const kTool = "shm-load";
+}
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"Copy FILE (or stdin for '-') into the shared-memory segment, binary-safe; content larger than\n"
+                 "the capacity is refused and the previous content stays.",
+                 kTool};
+    CommonOptions common;
+    std::string file;
+    std::string source;
+    bool raw = false, progress = false, noProgress = false;
+    app.add_option("FILE", file, "File to load, or - for stdin")->required();
+    app.add_option("--source", source, "Name recorded as the source (default: the file's absolute path)");
+    app.add_flag("--raw", raw, "Write the bytes and a NUL into any Qt segment under the key (as the seed example)");
+    auto *on = app.add_flag("--progress", progress, "Show a progress bar on a terminal even for short loads");
+    app.add_flag("--no-progress", noProgress, "Never show a progress bar")->excludes(on);
+    setUpApp(app, common,
+             "  shm-load notes.txt                load a file\n"
+             "  tar -c src | shm-load -q -        load stdin, no status line\n"
+             "  shm-load -k demo -t 2 image.png   another key; give up after 2 s of waiting\n");
+    if (auto code = parseArguments(app, common, argc, argv))
+        return *code;
+
+    auto names = ipcNamesFor(common.key);
+    if (!names)
+        return reportError(kTool, names.error());
+    auto input = InputSource::open(file);
+    if (!input)
+        return reportError(kTool, input.error());
+    installInterruptHandlers();
+
+    if (raw) {
+        auto written = rawLoad(*names, *input, common.timeout);
+        if (!written)
+            return reportError(kTool, written.error());
+        reportStatus(kTool, common.quiet,
+                     names->key + ": loaded " + input->name() + ", " + formatSize(*written) + " plus a NUL (raw)");
+        return 0;
+    }
+    if (source.empty())
+        source = file == "-" ? "stdin" : std::filesystem::absolute(file).lexically_normal().string();
+    auto segment = Segment::open(*names, common.timeout);
+    if (!segment)
+        return reportError(kTool, segment.error());
+    ProgressBar bar(kTool, progress     ? ProgressBar::Mode::Always
+                           : noProgress ? ProgressBar::Mode::Never
+                                        : ProgressBar::Mode::Auto);
+    auto loaded = segment->load(*input, source,
+                                [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+    bar.finish();
+    if (!loaded)
+        return reportError(kTool, loaded.error());
+    reportStatus(kTool, common.quiet,
+                 names->key + ": loaded " + input->name() + ", " + formatSize(loaded->length) + ", generation " +
+                     std::to_string(loaded->generation));
+    return 0;
+}

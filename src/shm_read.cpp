@@ -1,0 +1,142 @@
+// shm-read: write the latest loaded content to stdout, or wait for / follow new versions.
+#include "command_sink.h"
+#include <optional>
+#include "common_options.h"
+#include "follow.h"
+#include "info_format.h"
+#include "interrupt.h"
+#include "progress_bar.h"
+#include "raw_segment.h"
+#include "report.h"
+#include "segment.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace {
+const char *const kTool = "shm-read";
+}
+
+int main(int argc, char **argv)
+{
+    CLI::App app{"Write the latest content loaded into the shared-memory segment to stdout, byte for byte,\n"
+                 "after verifying its checksum; or show its metadata, or wait for and follow new versions.",
+                 kTool};
+    CommonOptions common;
+    bool info = false, json = false, wait = false, follow = false, raw = false, all = false;
+    bool progress = false, noProgress = false;
+    std::uint64_t since = 0;
+    std::string command;
+    auto *infoFlag = app.add_flag("--info", info, "Show the metadata for people instead of the content");
+    auto *jsonFlag = app.add_flag("--json", json, "Show the metadata as one JSON object")->excludes(infoFlag);
+    auto *waitFlag = app.add_flag("--wait", wait, "Wait for a version newer than the current one, then print it");
+    auto *sinceOption = app.add_option("--since", since, "Wait until the generation exceeds GEN, then print")
+                            ->type_name("GEN")
+                            ->excludes(waitFlag);
+    auto *followFlag = app.add_flag("--follow", follow, "Print every new version as it is published")
+                           ->excludes(waitFlag)
+                           ->excludes(infoFlag)
+                           ->excludes(jsonFlag);
+    app.add_option("--exec", command, "With --follow: run CMD (sh -c) per version, content on its stdin, "
+                                      "SHM_GENERATION set")
+        ->needs(followFlag);
+    auto *rawFlag = app.add_flag("--raw", raw, "Read a plain Qt segment: its bytes up to the first NUL")
+                        ->excludes(infoFlag)
+                        ->excludes(jsonFlag)
+                        ->excludes(waitFlag)
+                        ->excludes(sinceOption)
+                        ->excludes(followFlag);
+    app.add_flag("--all", all, "With --raw: every byte of the segment")->needs(rawFlag);
+    auto *on = app.add_flag("--progress", progress, "Show a progress bar on a terminal even for short reads");
+    app.add_flag("--no-progress", noProgress, "Never show a progress bar")->excludes(on);
+    setUpApp(app, common,
+             "  shm-read | less                    page through the latest content\n"
+             "  shm-read --json | jq .generation   metadata for scripts\n"
+             "  shm-read --follow --exec 'wc -c'   run a command on every new version\n"
+             "  shm-read --since 41 -t 30 > out    the version after 41, waiting up to 30 s\n");
+    if (auto code = parseArguments(app, common, argc, argv))
+        return *code;
+
+    auto names = ipcNamesFor(common.key);
+    if (!names)
+        return reportError(kTool, names.error());
+    installInterruptHandlers();
+
+    if (raw) {
+        auto read = rawRead(*names, STDOUT_FILENO, all, common.timeout);
+        return read ? 0 : reportError(kTool, read.error());
+    }
+    auto segment = Segment::open(*names, common.timeout);
+    if (!segment)
+        return reportError(kTool, segment.error());
+
+    // Waiting for a version is bounded only when --timeout is given; locks always are.
+    const Deadline waitDeadline = common.timeoutGiven ? Deadline::after(common.timeout) : Deadline::never();
+    const std::optional<double> idleTimeout =
+        common.timeoutGiven ? std::optional<double>(common.timeout) : std::nullopt;
+    const bool sinceGiven = app.count("--since") > 0;
+    if (wait || sinceGiven) {
+        std::uint64_t after = since;
+        if (wait) {
+            auto current = segment->currentGeneration();
+            if (!current)
+                return reportError(kTool, current.error());
+            after = *current;
+        }
+        auto reached = segment->waitForGenerationAbove(after, waitDeadline);
+        if (!reached)
+            return reportError(kTool, reached.error());
+    }
+    if (info || json) {
+        auto metadata = segment->info();
+        if (!metadata)
+            return reportError(kTool, metadata.error());
+        const std::string text = json ? infoAsJson(*metadata) : infoAsText(*metadata);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return 0;
+    }
+
+    ProgressBar::Mode mode = progress ? ProgressBar::Mode::Always
+                             : noProgress ? ProgressBar::Mode::Never
+                                          : ProgressBar::Mode::Auto;
+    const auto readTo = [&](const Segment::SinkFor &sinkFor) -> Result<VersionInfo> {
+        ProgressBar bar(kTool, mode);
+        auto version = segment->read(sinkFor, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+        bar.finish();
+        return version;
+    };
+    const auto toStdout = [](const VersionInfo &) -> Result<int> { return STDOUT_FILENO; };
+    if (!follow) {
+        auto version = readTo(toStdout);
+        return version ? 0 : reportError(kTool, version.error());
+    }
+
+    const auto deliver = [&]() -> Result<VersionInfo> {
+        if (command.empty())
+            return readTo(toStdout);
+        std::optional<CommandSink> sink;
+        auto version = readTo([&](const VersionInfo &v) -> Result<int> {
+            auto started = CommandSink::start(command, v.generation);
+            if (!started)
+                return started.error();
+            sink.emplace(std::move(*started));
+            return sink->fd();
+        });
+        if (sink) {
+            if (const int exitStatus = sink->finish(); exitStatus != 0 && version)
+                reportStatus(kTool, false, "--exec: '" + command + "' exited with status " +
+                                               std::to_string(exitStatus) + " for generation " +
+                                               std::to_string(version->generation));
+        }
+        return version;
+    };
+    std::uint64_t after = since;
+    if (!sinceGiven) {
+        auto current = segment->currentGeneration();
+        if (!current)
+            return reportError(kTool, current.error());
+        after = *current;
+    }
+    const Status followed = followVersions(*segment, after, idleTimeout, deliver);
+    return reportError(kTool, followed.error());
+}

@@ -1,0 +1,32 @@
+#include "common_options.h"
+
+#include "exit_code.h"
+#include "report.h"
+
+void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples)
+{
+    app.set_version_flag("--version", std::string(app.get_name()) + " (shm-tools) " SHM_TOOLS_VERSION);
+    app.add_option("-k,--key", common.key, "Segment key (default: $SHM_KEY, else fileloader_shm_key)")
+        ->envname("SHM_KEY")
+        ->capture_default_str();
+    app.add_option("-t,--timeout", common.timeout,
+                   "Bound in seconds on every blocking step (decimals allowed; default 10)")
+        ->check(CLI::Range(0.0, 1e9));
+    app.add_flag("-q,--quiet", common.quiet, "No status messages on stderr (errors are still shown)");
+    app.footer("Examples:\n" + examples + "\n" + exitCodeTable());
+}
+
+std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc, char **argv)
+{
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
+            return app.exit(e);  // --help, --version
+        // CLI11's own exit codes (105, 106, ...) are not ours: every parse problem is a usage error.
+        reportUsage(app.get_name(), e.what());
+        return static_cast<int>(ExitCode::Usage);
+    }
+    common.timeoutGiven = app.count("--timeout") > 0;
+    return std::nullopt;
+}

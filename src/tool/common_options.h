@@ -1,0 +1,21 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+/// The options all three tools share.
+struct CommonOptions {
+    std::string key = "fileloader_shm_key";
+    double timeout = 10;
+    bool timeoutGiven = false;
+    bool quiet = false;
+};
+
+/// Sets up an app for `tool`: description, --version, the common options, and a footer with
+/// `examples` and the exit-code table.
+void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples);
+
+/// Parses argv. Returns nullopt to go on, or the exit code to return now: 0 after --help or
+/// --version, 2 (with one line on stderr) for a usage error.
+std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc, char **argv);

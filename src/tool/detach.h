@@ -1,0 +1,18 @@
+#pragma once
+
+#include "result.h"
+
+#include <functional>
+#include <string>
+#include <sys/types.h>
+
+struct BackgroundProcess {
+    pid_t pid;
+    std::string readyMessage;  ///< what `startUp` returned
+};
+
+/// Runs `startUp` in a background child (its own session, stdio on /dev/null) and waits until it
+/// reports readiness. In the child, after a successful start-up, `serve` runs and the child
+/// exits with its result. Returns the child's PID and ready message, or the error it reported.
+Result<BackgroundProcess> runInBackground(const std::function<Result<std::string>()> &startUp,
+                                          const std::function<int()> &serve);

@@ -1,0 +1,83 @@
+#include "progress_bar.h"
+
+#include "size_text.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace {
+constexpr auto kShowAfter = std::chrono::milliseconds(500);
+constexpr auto kRedrawEvery = std::chrono::milliseconds(100);
+constexpr int kBarWidth = 24;
+
+std::string clock(double seconds)
+{
+    const long total = static_cast<long>(seconds + 0.5);
+    char text[32];
+    std::snprintf(text, sizeof text, "%ld:%02ld", total / 60, total % 60);
+    return text;
+}
+} // namespace
+
+ProgressBar::ProgressBar(std::string tool, Mode mode)
+    : m_tool(std::move(tool)), m_mode(mode), m_terminal(::isatty(STDERR_FILENO) == 1)
+{
+}
+
+ProgressBar::~ProgressBar()
+{
+    finish();
+}
+
+void ProgressBar::update(std::uint64_t done, std::uint64_t total)
+{
+    m_done = done;
+    m_total = total;
+    if (m_mode == Mode::Never || !m_terminal)
+        return;
+    const auto now = Clock::now();
+    if (!m_shown && m_mode == Mode::Auto && now - m_start < kShowAfter)
+        return;
+    if (m_shown && now - m_lastDraw < kRedrawEvery)
+        return;
+    draw(false);
+}
+
+void ProgressBar::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (m_shown || (m_mode == Mode::Always && m_terminal))
+        draw(true);
+    if (m_shown)
+        std::fputc('\n', stderr);
+}
+
+void ProgressBar::draw(bool final)
+{
+    m_shown = true;
+    m_lastDraw = Clock::now();
+    const double elapsed = std::chrono::duration<double>(m_lastDraw - m_start).count();
+    const double rate = elapsed > 0 ? m_done / elapsed : 0;
+    std::string line = "\r" + m_tool + ": ";
+    if (m_total > 0) {
+        const double fraction = static_cast<double>(m_done) / static_cast<double>(m_total);
+        const int filled = static_cast<int>(fraction * kBarWidth);
+        line += "[" + std::string(filled, '#') + std::string(kBarWidth - filled, '.') + "] ";
+        char percent[16];
+        std::snprintf(percent, sizeof percent, "%3d%% ", static_cast<int>(fraction * 100));
+        line += percent;
+    }
+    line += formatSize(m_done);
+    if (m_total > 0)
+        line += " of " + formatSize(m_total);
+    line += ", " + formatSize(static_cast<std::uint64_t>(rate)) + "/s";
+    if (final)
+        line += ", " + clock(elapsed) + " elapsed";
+    else if (m_total > 0 && rate > 0)
+        line += ", ETA " + clock(static_cast<double>(m_total - m_done) / rate);
+    line += "\033[K";  // clear what a longer previous line left
+    std::fputs(line.c_str(), stderr);
+    std::fflush(stderr);
+}
