@@ -4,7 +4,7 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the build and the tests need; see README "Dependencies" for why each is here.
 shm_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev catch2 libxxhash-dev
-              util-linux procps bsdextrautils python3 file)
+              util-linux procps bsdextrautils python3 file man-db dpkg-dev)
 
 ensure_packages() {
   local missing=()

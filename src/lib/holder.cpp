@@ -107,10 +107,10 @@ Status Holder::createFresh(std::uint64_t segmentSize)
     header.holder = {me.pid, 0, me.startTime};
     header.createdAtMs = nowMs();
     // Magic last: until the header is complete the segment does not look like ours.
-    std::memcpy(m_mapping.data() + sizeof header.magic, reinterpret_cast<const char *>(&header) + sizeof header.magic,
+    std::memcpy(m_base + sizeof header.magic, reinterpret_cast<const char *>(&header) + sizeof header.magic,
                 sizeof header - sizeof header.magic);
     __atomic_thread_fence(__ATOMIC_RELEASE);
-    std::memcpy(m_mapping.data(), header.magic, sizeof header.magic);
+    std::memcpy(m_base, header.magic, sizeof header.magic);
     m_capacity = m_options.capacity;
     return Done{};
 }
@@ -171,7 +171,6 @@ Status Holder::takeOver(int shmid, const SegmentStatus &status)
     }
     if (stale)
         stale->remove();
-    m_mapping = std::move(*mapping);
 
     m_qt = std::make_unique<QSharedMemory>(QString::fromStdString(m_names.key));
     if (!m_qt->attach())
@@ -190,12 +189,7 @@ Status Holder::finishAttach(int shmid)
         return status.error();
     if (auto owned = requireOwnedSegment(*status, m_names); !owned)
         return owned.error();
-    if (!m_mapping.data()) {
-        auto mapping = SegmentMapping::attach(shmid, status->size, m_names);
-        if (!mapping)
-            return mapping.error();
-        m_mapping = std::move(*mapping);
-    }
+    m_base = static_cast<unsigned char *>(m_qt->data());
     auto semaphore = Semaphore::open(m_names);
     if (!semaphore)
         return semaphore.error();
@@ -203,23 +197,23 @@ Status Holder::finishAttach(int shmid)
     return Done{};
 }
 
-std::uint32_t *Holder::changeCounter() const
+SegmentHeader &Holder::header() const
 {
-    return m_options.raw ? nullptr : &reinterpret_cast<SegmentHeader *>(m_mapping.data())->changeCounter;
+    return *reinterpret_cast<SegmentHeader *>(m_base);
 }
 
 int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion)
 {
     // A raw segment has no counter to sleep on; a private word serves the signal handler.
     std::uint32_t privateWord = 0;
-    std::uint32_t *word = changeCounter() ? changeCounter() : &privateWord;
+    std::uint32_t *word = m_options.raw ? &privateWord : &header().changeCounter;
     setInterruptWakeWord(word);
     std::uint64_t reported = m_kept.generation;
     while (!interruptSignal()) {
         const std::uint32_t counter = loadWord(word);
         if (onVersion && !m_options.raw) {
             if (auto lock = m_semaphore->lock(Deadline::after(m_options.lockTimeout))) {
-                const VersionInfo latest = latestVersion(*reinterpret_cast<SegmentHeader *>(m_mapping.data()));
+                const VersionInfo latest = latestVersion(header());
                 lock->unlock();
                 if (latest.generation > reported) {
                     reported = latest.generation;
@@ -240,12 +234,11 @@ Holder::~Holder()
     // Mark the segment for removal first (attached processes keep their mapping, nobody new
     // finds it), then wake every waiter so it sees that, then remove the semaphore and files.
     ::shmctl(m_shmid, IPC_RMID, nullptr);
-    if (std::uint32_t *word = m_mapping.data() ? changeCounter() : nullptr)
-        bumpAndWake(word);
+    if (!m_options.raw)
+        bumpAndWake(&header().changeCounter);
     if (m_semaphore)
         m_semaphore->remove();
     removeKeyFiles(m_names);
-    m_mapping = SegmentMapping();
     // Qt's detach now finds the semaphore gone, makes a private one of its own and removes it
     // again, and the segment already removed: it cannot block on a lock someone else holds.
     m_qt.reset();

@@ -47,12 +47,12 @@ private:
     Status createFresh(std::uint64_t segmentSize);
     Status takeOver(int shmid, const SegmentStatus &status);
     Status finishAttach(int shmid);
-    std::uint32_t *changeCounter() const;
+    layout::SegmentHeader &header() const;
 
     IpcNames m_names;
     HolderOptions m_options;
     std::unique_ptr<QSharedMemory> m_qt;
-    SegmentMapping m_mapping;
+    unsigned char *m_base = nullptr;  ///< Qt's mapping of the segment
     std::optional<Semaphore> m_semaphore;
     int m_shmid = -1;
     std::uint64_t m_capacity = 0;

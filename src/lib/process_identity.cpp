@@ -10,28 +10,38 @@
 
 namespace {
 
-// Field 22 of /proc/PID/stat; the command name (field 2) may contain spaces and parentheses,
-// so parsing starts after the last ')'.
-std::uint64_t readStartTime(pid_t pid)
+struct ProcStat {
+    bool exists = false;
+    bool exited = false;  ///< a zombie: dead, just not reaped yet
+    std::uint64_t startTime = 0;
+};
+
+// Fields 3 (state) and 22 (start time) of /proc/PID/stat; the command name (field 2) may contain
+// spaces and parentheses, so parsing starts after the last ')'.
+ProcStat readProcStat(pid_t pid)
 {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
     const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return 0;
+        return {};
     char buffer[1024];
     const ssize_t n = ::read(fd, buffer, sizeof buffer - 1);
     ::close(fd);
     if (n <= 0)
-        return 0;
+        return {};
     buffer[n] = '\0';
     const char *cursor = std::strrchr(buffer, ')');
-    if (!cursor)
-        return 0;
-    // After ')' come fields 3..; skip to field 22 (19 more separators).
+    if (!cursor || cursor[1] == '\0')
+        return {};
+    ProcStat stat;
+    stat.exists = true;
+    stat.exited = cursor[2] == 'Z' || cursor[2] == 'X';
+    // After ')' come fields 3..; skip to field 22.
     for (int field = 2; field < 22 && cursor; ++field)
         cursor = std::strchr(cursor + 1, ' ');
-    return cursor ? std::strtoull(cursor + 1, nullptr, 10) : 0;
+    stat.startTime = cursor ? std::strtoull(cursor + 1, nullptr, 10) : 0;
+    return stat;
 }
 
 bool pidExists(pid_t pid)
@@ -44,21 +54,23 @@ bool pidExists(pid_t pid)
 ProcessIdentity ProcessIdentity::self()
 {
     const pid_t pid = ::getpid();
-    return {pid, readStartTime(pid)};
+    return {pid, readProcStat(pid).startTime};
 }
 
 ProcessIdentity ProcessIdentity::of(pid_t pid)
 {
-    if (!pidExists(pid))
+    const ProcStat stat = readProcStat(pid);
+    if (!pidExists(pid) || stat.exited)
         return {};
-    return {pid, readStartTime(pid)};
+    return {pid, stat.startTime};
 }
 
 bool ProcessIdentity::isAlive() const
 {
     if (!pidExists(pid))
         return false;
-    const std::uint64_t now = readStartTime(pid);
-    // A zombie or a process we cannot inspect still counts as its PID's owner.
-    return now == 0 || startTime == 0 || now == startTime;
+    const ProcStat stat = readProcStat(pid);
+    if (!stat.exists)
+        return true;  // cannot inspect it (hidepid): the PID's existence is all we know
+    return !stat.exited && (startTime == 0 || stat.startTime == startTime);
 }

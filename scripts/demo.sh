@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The main job, end to end with the default key: start a holder, load a file, read it back,
+# show that the bytes match, stop the holder, and show that nothing is left behind.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+ensure_packages
+build "$repo_root/build" -DSHM_BUILD_TESTS=OFF >/dev/null
+bin="$repo_root/build/src"
+
+scratch=$(mktemp -d)
+holder=""
+cleanup() {
+  [ -n "$holder" ] && kill "$holder" 2>/dev/null && while kill -0 "$holder" 2>/dev/null; do sleep 0.05; done
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+# Binary content on purpose: NUL bytes and all 256 values, which the seed example could not carry.
+{ printf 'shm-tools demo\n\0binary follows:\n'; head -c 100000 /dev/urandom; } >"$scratch/input.bin"
+
+step "holder=\$(shm-create -d -s 1M)"
+holder=$("$bin/shm-create" -d -s 1M)
+step "shm-load input.bin"
+"$bin/shm-load" "$scratch/input.bin"
+step "shm-read > output.bin"
+"$bin/shm-read" >"$scratch/output.bin"
+step "cmp input.bin output.bin"
+cmp "$scratch/input.bin" "$scratch/output.bin"
+echo "identical: $(stat -c %s "$scratch/output.bin") bytes, sha256 $(sha256sum <"$scratch/output.bin" | cut -c1-16)..."
+step "shm-read --info"
+"$bin/shm-read" --info
+step "kill \$holder"
+kill "$holder"
+while kill -0 "$holder" 2>/dev/null; do sleep 0.05; done
+holder=""
+step "shm-read   (the holder is gone, so is the segment)"
+"$bin/shm-read" && exit 1 || echo "exit code $?"
+step "ipcs -m -s; ls \${TMPDIR:-/tmp}/qipc_*"
+left=$( (ipcs -m; ipcs -s) | awk '$1 ~ /^0x/' | wc -l)
+keys=$( (ls "${TMPDIR:-/tmp}"/qipc_* 2>/dev/null || true) | wc -l)
+echo "$left SysV objects and $keys Qt key files on this machine"
