@@ -105,7 +105,9 @@ int main(int argc, char **argv)
         bar.finish();
         return version;
     };
-    const auto toStdout = [](const VersionInfo &) -> Result<int> { return STDOUT_FILENO; };
+    const auto toStdout = [](const VersionInfo &) -> Result<Segment::Sink> {
+        return Segment::Sink{STDOUT_FILENO, false};
+    };
     if (!follow) {
         auto version = readTo(toStdout);
         return version ? 0 : reportError(kTool, version.error());
@@ -115,12 +117,12 @@ int main(int argc, char **argv)
         if (command.empty())
             return readTo(toStdout);
         std::optional<CommandSink> sink;
-        auto version = readTo([&](const VersionInfo &v) -> Result<int> {
+        auto version = readTo([&](const VersionInfo &v) -> Result<Segment::Sink> {
             auto started = CommandSink::start(command, v.generation);
             if (!started)
                 return started.error();
             sink.emplace(std::move(*started));
-            return sink->fd();
+            return Segment::Sink{sink->fd(), true};
         });
         if (sink) {
             if (const int exitStatus = sink->finish(); exitStatus != 0 && version)

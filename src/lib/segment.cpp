@@ -70,8 +70,9 @@ std::string seconds(double value)
     return text;
 }
 
-Status writeAll(int fd, const unsigned char *data, std::uint64_t length, const ProgressFn &progress)
+Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint64_t length, const ProgressFn &progress)
 {
+    const int fd = sink.fd;
     std::uint64_t done = 0;
     while (done < length) {
         const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - done, kChunk));
@@ -82,7 +83,9 @@ Status writeAll(int fd, const unsigned char *data, std::uint64_t length, const P
                     return makeError(ExitCode::Interrupted, "stdout: interrupted while writing");
                 continue;
             }
-            return makeError(ExitCode::Failure, std::string("stdout: ") + std::strerror(errno));
+            if (errno == EPIPE && sink.earlyCloseIsFine)
+                return Done{};
+            return makeError(ExitCode::Failure, std::string("output: ") + std::strerror(errno));
         }
         done += static_cast<std::uint64_t>(n);
         if (progress)
@@ -367,8 +370,8 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
         version = latestVersion(h);
         slot = h.activeSlot;
         if (slot == kNoSlot) {
-            if (auto fd = sinkFor(version); !fd)
-                return fd.error();
+            if (auto sink = sinkFor(version); !sink)
+                return sink.error();
             return version;
         }
         for (std::size_t i = 0; i < kMaxReaders && pinIndex == kMaxReaders; ++i)
@@ -396,10 +399,10 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
                          m_names.key + ": checksum mismatch in generation " + std::to_string(version.generation) +
                              " (expected " + Checksum::format(version.checksum) + ", found " +
                              Checksum::format(actual) + "); nothing was written; load it again");
-    auto fd = sinkFor(version);
-    if (!fd)
-        return fd.error();
-    if (auto written = writeAll(*fd, data, version.length, progress); !written)
+    auto sink = sinkFor(version);
+    if (!sink)
+        return sink.error();
+    if (auto written = writeAll(*sink, data, version.length, progress); !written)
         return written.error();
     return version;
 }

@@ -56,8 +56,14 @@ public:
     /// in time (another load in progress, or a reader still on the previous version).
     Result<VersionInfo> load(InputSource &input, const std::string &sourceName, const ProgressFn &progress);
 
-    /// Where a version goes, chosen once it is known (e.g. a command told its generation).
-    using SinkFor = std::function<Result<int>(const VersionInfo &)>;
+    /// Where a version goes: a descriptor, and whether its consumer may stop reading early
+    /// (a command that ignores part of its input) without that being an error.
+    struct Sink {
+        int fd;
+        bool earlyCloseIsFine;
+    };
+    /// Chooses the sink once the version is known (e.g. a command told its generation).
+    using SinkFor = std::function<Result<Sink>(const VersionInfo &)>;
     /// Verifies the latest version's checksum, then writes it to the descriptor `sinkFor`
     /// returns. Generation 0 and no output if never loaded. InvalidContent on a checksum
     /// mismatch (nothing is written).

@@ -1,0 +1,19 @@
+// --help of every tool carries examples and the exit-code table; the man pages exist for each.
+
+#include "support/cli_support.h"
+
+#include <catch2/catch.hpp>
+
+using namespace shmtest;
+
+TEST_CASE("every tool's --help has an example section and the whole exit-code table", "[help]")
+{
+    const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
+    const ProcessResult help = run(tool, {"--help"});
+    CHECK_EXIT(help, 0);
+    CHECK(help.err.empty());
+    CHECK_THAT(help.out, Catch::Contains("Examples:") && Catch::Contains("Exit codes:"));
+    for (const char *code : {"  0 ", "  1 ", "  2 ", "  3 ", "  4 ", "  5 ", "  6 ", "  7 ", "  8 ", "  9 ", "  130 "})
+        CHECK_THAT(help.out, Catch::Contains(code));
+    CHECK_THAT(help.out, Catch::Contains("--key") && Catch::Contains("--timeout") && Catch::Contains("--quiet"));
+}
