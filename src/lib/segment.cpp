@@ -192,8 +192,11 @@ Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
     auto lock = segment.lock();
     if (!lock)
         return lock.error();
-    if (auto valid = segment.checkLocked(); !valid)
+    auto valid = segment.checkLocked();
+    if (!valid)
         return valid.error();
+    segment.m_capacity = valid->capacity;
+    segment.m_slotStride = valid->slotStride;
     return segment;
 }
 
@@ -204,7 +207,7 @@ SegmentHeader &Segment::header() const
 
 unsigned char *Segment::slotData(std::uint32_t slot) const
 {
-    return m_mapping.data() + kHeaderSize + std::uint64_t{slot} * header().slotStride;
+    return m_mapping.data() + kHeaderSize + std::uint64_t{slot} * m_slotStride;
 }
 
 Result<Semaphore::Lock> Segment::lock() const
@@ -212,7 +215,7 @@ Result<Semaphore::Lock> Segment::lock() const
     return m_semaphore.lock(Deadline::after(m_lockTimeout));
 }
 
-Status Segment::checkLocked() const
+Result<SegmentHeader> Segment::checkLocked() const
 {
     SegmentHeader copy;
     std::memcpy(&copy, m_mapping.data(), sizeof copy);
@@ -227,11 +230,13 @@ Status Segment::checkLocked() const
                          m_names.key + ": corrupt segment header: " + verdict.problem +
                              "; stop its holder and start a new one (or 'ipcrm -m " +
                              std::to_string(m_status.shmid) + "')");
+    if (m_capacity != 0 && (copy.capacity != m_capacity || copy.slotStride != m_slotStride))
+        return makeError(ExitCode::InvalidContent, m_names.key + ": corrupt segment header: its capacity changed");
     if (!stampAlive(copy.holder))
         return makeError(ExitCode::NoSegment, m_names.key + ": the holder (PID " + std::to_string(copy.holder.pid) +
                                                   ") is not running; run 'shm-create -k " + m_names.key +
                                                   "' to adopt the segment and keep its content");
-    return Done{};
+    return copy;
 }
 
 Result<Segment::SlotClaim> Segment::claimFreeSlot()
@@ -284,7 +289,7 @@ Result<Segment::SlotClaim> Segment::claimFreeSlot()
 
 Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceName, const ProgressFn &progress)
 {
-    const std::uint64_t capacity = header().capacity;
+    const std::uint64_t capacity = m_capacity;
     const auto tooLarge = [&](const std::string &size) {
         return makeError(ExitCode::TooLarge, m_names.key + ": " + input.name() + " (" + size +
                                                  ") does not fit the capacity of " + formatSize(capacity) +
@@ -364,11 +369,12 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
         auto lock = this->lock();
         if (!lock)
             return lock.error();
-        if (auto valid = checkLocked(); !valid)
+        auto valid = checkLocked();
+        if (!valid)
             return valid.error();
         SegmentHeader &h = header();
-        version = latestVersion(h);
-        slot = h.activeSlot;
+        version = latestVersion(*valid);
+        slot = valid->activeSlot;
         if (slot == kNoSlot) {
             if (auto sink = sinkFor(version); !sink)
                 return sink.error();
@@ -412,9 +418,10 @@ Result<std::uint64_t> Segment::currentGeneration()
     auto lock = this->lock();
     if (!lock)
         return lock.error();
-    if (auto valid = checkLocked(); !valid)
+    auto valid = checkLocked();
+    if (!valid)
         return valid.error();
-    return latestVersion(header()).generation;
+    return latestVersion(*valid).generation;
 }
 
 Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const Deadline &deadline)
@@ -433,12 +440,13 @@ Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const
             auto lock = this->lock();
             if (!lock)
                 return lock.error();
-            if (auto valid = checkLocked(); !valid)
+            auto valid = checkLocked();
+            if (!valid)
                 return valid.error();
             counter = loadWord(word);
-            generation = latestVersion(header()).generation;
+            generation = latestVersion(*valid).generation;
             if (!holderWatch)
-                holderWatch.emplace(identityOf(header().holder), word);
+                holderWatch.emplace(identityOf(valid->holder), word);
         }
         if (generation > after)
             return generation;
@@ -468,9 +476,10 @@ Result<SegmentInfo> Segment::info()
         auto lock = this->lock();
         if (!lock)
             return lock.error();
-        if (auto valid = checkLocked(); !valid)
+        auto valid = checkLocked();
+        if (!valid)
             return valid.error();
-        std::memcpy(&copy, m_mapping.data(), sizeof copy);
+        copy = *valid;
     }
     auto status = statSegment(m_status.shmid, m_names);
     if (!status)

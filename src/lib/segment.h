@@ -85,8 +85,10 @@ private:
     layout::SegmentHeader &header() const;
     unsigned char *slotData(std::uint32_t slot) const;
     Result<Semaphore::Lock> lock() const;
-    /// Checks the header under the lock: valid, and its holder alive.
-    Status checkLocked() const;
+    /// Under the lock: a validated copy of the header (its holder alive, its geometry the one
+    /// seen at open). Sizes and offsets come from such a copy, never from the live header, so a
+    /// corrupted header cannot lead to an access outside the mapping.
+    Result<layout::SegmentHeader> checkLocked() const;
 
     class SlotClaim;
     class ReaderPin;
@@ -97,6 +99,8 @@ private:
     Semaphore m_semaphore;
     SegmentMapping m_mapping;
     double m_lockTimeout;
+    std::uint64_t m_capacity = 0;
+    std::uint64_t m_slotStride = 0;
 };
 
 /// Metadata of the latest version in `header` (generation 0 if none).
