@@ -30,13 +30,23 @@ WaitOutcome waitWhileEqual(std::uint32_t *word, std::uint32_t expected, const De
         if (left.tv_sec == 0 && left.tv_nsec == 0)
             return WaitOutcome::TimedOut;
     }
+    // Registered before the flag is checked: a signal after the check changes the word, so the
+    // kernel refuses to sleep; a signal before it is seen by the check. Nothing is lost.
+    setInterruptWakeWord(word);
+    if (interruptSignal()) {
+        setInterruptWakeWord(nullptr);
+        return WaitOutcome::Interrupted;
+    }
     const long rc = ::syscall(SYS_futex, word, FUTEX_WAIT, expected, deadline.isNever() ? nullptr : &left,
                               nullptr, 0);
+    const int error = errno;
+    setInterruptWakeWord(nullptr);
+    errno = error;
+    if (interruptSignal())
+        return WaitOutcome::Interrupted;
     if (rc == 0 || errno == EAGAIN)
         return WaitOutcome::Changed;
     if (errno == ETIMEDOUT)
         return WaitOutcome::TimedOut;
-    if (errno == EINTR && interruptSignal())
-        return WaitOutcome::Interrupted;
     return WaitOutcome::Changed;
 }

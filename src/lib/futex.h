@@ -10,6 +10,7 @@ std::uint32_t loadWord(const std::uint32_t *word);
 void bumpAndWake(std::uint32_t *word);
 
 enum class WaitOutcome { Changed, TimedOut, Interrupted };
-/// Sleeps while `*word == expected`, without polling, until woken, the deadline passes or a
-/// signal arrives. "Changed" may be spurious: callers re-check their condition.
+/// Sleeps while `*word == expected`, without polling, until woken, the deadline passes or an
+/// interrupt signal (see interrupt.h) arrives, including one that arrived before the call.
+/// "Changed" may be spurious: callers re-check their condition.
 WaitOutcome waitWhileEqual(std::uint32_t *word, std::uint32_t expected, const Deadline &deadline);

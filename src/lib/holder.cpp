@@ -207,7 +207,6 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion)
     // A raw segment has no counter to sleep on; a private word serves the signal handler.
     std::uint32_t privateWord = 0;
     std::uint32_t *word = m_options.raw ? &privateWord : &header().changeCounter;
-    setInterruptWakeWord(word);
     std::uint64_t reported = m_kept.generation;
     while (!interruptSignal()) {
         const std::uint32_t counter = loadWord(word);
@@ -223,7 +222,6 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion)
         }
         waitWhileEqual(word, counter, Deadline::never());
     }
-    setInterruptWakeWord(nullptr);
     return interruptSignal();
 }
 

@@ -427,11 +427,6 @@ Result<std::uint64_t> Segment::currentGeneration()
 Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const Deadline &deadline)
 {
     std::uint32_t *word = &header().changeCounter;
-    setInterruptWakeWord(word);
-    struct ClearWakeWord {
-        ~ClearWakeWord() { setInterruptWakeWord(nullptr); }
-    } clearWakeWord;
-
     std::optional<HolderWatch> holderWatch;
     for (;;) {
         std::uint32_t counter;
