@@ -2,7 +2,7 @@
 # The main job, end to end with the default key: start a holder, load a file, read it back,
 # show that the bytes match, stop the holder, and show that nothing is left behind.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_packages
+ensure_packages "${build_packages[@]}" procps
 build "$repo_root/build" -DSHM_BUILD_TESTS=OFF >/dev/null
 bin="$repo_root/build/src"
 
@@ -30,13 +30,20 @@ cmp "$scratch/input.bin" "$scratch/output.bin"
 echo "identical: $(stat -c %s "$scratch/output.bin") bytes, sha256 $(sha256sum <"$scratch/output.bin" | cut -c1-16)..."
 step "shm-read --info"
 "$bin/shm-read" --info
+ids=$("$bin/shm-read" --json | sed -E 's/.*"semid":([0-9]+).*"shmid":([0-9]+).*/\1 \2/')
+read -r semid shmid <<<"$ids"
+key_file=$("$bin/shm-read" --json | sed -E 's/.*"native_key":"([^"]+)".*/\1/')
 step "kill \$holder"
 kill "$holder"
 while kill -0 "$holder" 2>/dev/null; do sleep 0.05; done
 holder=""
 step "shm-read   (the holder is gone, so is the segment)"
 "$bin/shm-read" && exit 1 || echo "exit code $?"
-step "ipcs -m -s; ls \${TMPDIR:-/tmp}/qipc_*"
-left=$( (ipcs -m; ipcs -s) | awk '$1 ~ /^0x/' | wc -l)
-keys=$( (ls "${TMPDIR:-/tmp}"/qipc_* 2>/dev/null || true) | wc -l)
-echo "$left SysV objects and $keys Qt key files on this machine"
+step "ipcs -m -s | grep -w -e $shmid -e $semid; ls $key_file"
+left=0
+# ipcs -i exits 0 even for an id it cannot find, so look for the id in the listings.
+ipcs -m | awk -v id="$shmid" '$2 == id { found = 1 } END { exit !found }' && { echo "segment $shmid is still there"; left=1; }
+ipcs -s | awk -v id="$semid" '$2 == id { found = 1 } END { exit !found }' && { echo "semaphore $semid is still there"; left=1; }
+ls "$key_file" 2>/dev/null && left=1
+[ "$left" -eq 0 ] && echo "segment $shmid, semaphore $semid and the Qt key files are gone: nothing left behind"
+exit "$left"

@@ -2,13 +2,15 @@
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
-# Debian packages the build and the tests need; see README "Dependencies" for why each is here.
-shm_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev catch2 libxxhash-dev
-              util-linux procps bsdextrautils python3 file man-db dpkg-dev)
+# Debian packages, see README "Dependencies" for why each is here: what the build needs, and
+# what the tests add to it.
+build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev catch2 libxxhash-dev)
+test_packages=(util-linux procps man-db dpkg-dev)
 
+# ensure_packages PKG...: installs those that are missing (apt-get, as root).
 ensure_packages() {
   local missing=()
-  for pkg in "${shm_packages[@]}" "$@"; do
+  for pkg in "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the whole test suite twice: a normal build, then ASan+UBSan.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_packages
+ensure_packages "${build_packages[@]}" "${test_packages[@]}"
 cd "$repo_root"
 
 build build
