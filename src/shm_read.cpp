@@ -31,7 +31,7 @@ int main(int argc, char **argv)
     auto *jsonFlag = app.add_flag("--json", json, "Show the metadata as one JSON object")->excludes(infoFlag);
     auto *waitFlag = app.add_flag("--wait", wait, "Wait for a version newer than the current one, then print it");
     auto *sinceOption = app.add_option("--since", since, "Wait until the generation exceeds GEN, then print")
-                            ->type_name("GEN")
+                            ->check(wholeNumber())
                             ->excludes(waitFlag);
     auto *followFlag = app.add_flag("--follow", follow, "Print every new version as it is published")
                            ->excludes(waitFlag)

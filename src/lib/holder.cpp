@@ -82,7 +82,8 @@ Status Holder::createFresh(std::uint64_t segmentSize)
         case QSharedMemory::InvalidSize:
         case QSharedMemory::OutOfResources:
             return makeError(ExitCode::Usage, m_names.key + ": cannot create a segment of " + formatSize(segmentSize) +
-                                                  " (" + why + "); use a smaller -s");
+                                                  " (" + why + ": not enough memory, or kernel.shmall or "
+                                                  "kernel.shmmni exhausted); use a smaller -s");
         case QSharedMemory::PermissionDenied:
             return makeError(ExitCode::Unsafe, m_names.key + ": refusing: " + why + "; use another key");
         default:

@@ -3,6 +3,42 @@
 #include "exit_code.h"
 #include "report.h"
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+
+namespace {
+
+// Seconds for --timeout: finite and not negative ("nan" and "inf" would make a wait unbounded).
+CLI::Validator timeoutSeconds()
+{
+    return CLI::Validator(
+        [](std::string &text) -> std::string {
+            char *end = nullptr;
+            const double value = std::strtod(text.c_str(), &end);
+            if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0 || value > 1e9)
+                return "expected seconds from 0 to 1e9, got '" + text + "'";
+            return {};
+        },
+        "SECONDS");
+}
+
+} // namespace
+
+CLI::Validator wholeNumber()
+{
+    return CLI::Validator(
+        [](std::string &text) -> std::string {
+            std::uint64_t value = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+                return "expected a whole number from 0 to 18446744073709551615, got '" + text + "'";
+            return {};
+        },
+        "GEN");
+}
+
 void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples)
 {
     app.set_version_flag("--version", std::string(app.get_name()) + " (shm-tools) " SHM_TOOLS_VERSION);
@@ -11,7 +47,7 @@ void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples)
         ->capture_default_str();
     app.add_option("-t,--timeout", common.timeout,
                    "Bound in seconds on every blocking step (decimals allowed; default 10)")
-        ->check(CLI::Range(0.0, 1e9));
+        ->check(timeoutSeconds());
     app.add_flag("-q,--quiet", common.quiet, "No status messages on stderr (errors are still shown)");
     app.footer("Examples:\n" + examples + "\n" + exitCodeTable());
 }

@@ -12,6 +12,9 @@ struct CommonOptions {
     bool quiet = false;
 };
 
+/// Accepts a whole number from 0 to 2^64-1 (CLI11 itself lets "-1" wrap around).
+CLI::Validator wholeNumber();
+
 /// Sets up an app for `tool`: description, --version, the common options, and a footer with
 /// `examples` and the exit-code table.
 void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples);

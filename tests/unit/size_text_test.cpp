@@ -49,4 +49,6 @@ TEST_CASE("formatSize is readable", "[size]")
     CHECK(formatSize(1023) == "1023 bytes");
     CHECK(formatSize(16ull << 20) == "16.0 MiB");
     CHECK(formatSize(1536) == "1.5 KiB");
+    CHECK(formatSize(8ull << 60) == "8.0 EiB");  // past qint64, which QLocale takes
+    CHECK(formatSize(~0ull) == "16.0 EiB");
 }
