@@ -3,7 +3,7 @@
 # show that the bytes match, stop the holder, and show that nothing is left behind.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_packages "${build_packages[@]}" procps
-build "$repo_root/build" -DSHM_BUILD_TESTS=OFF >/dev/null
+build_tools "$repo_root/build" >/dev/null
 bin="$repo_root/build/src"
 
 scratch=$(mktemp -d)

@@ -24,9 +24,15 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# build DIR [cmake args...]: configure (once) and build the project into DIR.
+# build DIR [cmake args...]: configure and build the whole project, tests included, into DIR.
 build() {
   local dir=$1; shift
-  cmake -S "$repo_root" -B "$dir" "$@" >/dev/null
+  cmake -S "$repo_root" -B "$dir" -DSHM_BUILD_TESTS=ON "$@" >/dev/null
   cmake --build "$dir" -j "$(nproc)"
+}
+
+# build_tools DIR: configure DIR and build only the three tools.
+build_tools() {
+  cmake -S "$repo_root" -B "$1" >/dev/null
+  cmake --build "$1" -j "$(nproc)" --target shm-create shm-load shm-read
 }
