@@ -12,17 +12,6 @@ using namespace shmtest;
 
 namespace {
 
-const char *toolName(Tool tool)
-{
-    switch (tool) {
-    case Tool::Create: return "shm-create";
-    case Tool::Load: return "shm-load";
-    case Tool::Read: return "shm-read";
-    case Tool::QtPeer: return "qt_peer";
-    }
-    return "?";
-}
-
 // Placeholders in the argument tables, replaced per run.
 const std::string kKey = "@KEY@";   // a fresh unique key
 const std::string kFile = "@FILE@"; // an existing, readable file

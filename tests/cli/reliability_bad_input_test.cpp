@@ -19,17 +19,6 @@ using namespace shmtest;
 
 namespace {
 
-const char *toolName(Tool tool)
-{
-    switch (tool) {
-    case Tool::Create: return "shm-create";
-    case Tool::Load: return "shm-load";
-    case Tool::Read: return "shm-read";
-    case Tool::QtPeer: return "qt_peer";
-    }
-    return "?";
-}
-
 // Placeholders in the table, replaced per run.
 const std::string kKey = "@KEY@";          // the live key, holding the previous version
 const std::string kFresh = "@FRESH@";      // a key nobody holds; it must stay that way

@@ -87,6 +87,17 @@ double now()
     return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
+const char *toolName(Tool tool)
+{
+    switch (tool) {
+    case Tool::Create: return "shm-create";
+    case Tool::Load: return "shm-load";
+    case Tool::Read: return "shm-read";
+    case Tool::QtPeer: return "qt_peer";
+    }
+    return "?";
+}
+
 std::string binary(Tool tool)
 {
     switch (tool) {

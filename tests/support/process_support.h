@@ -15,6 +15,9 @@ namespace shmtest {
 /// The programs under test, plus the Qt peer that stands in for a foreign Qt application.
 enum class Tool { Create, Load, Read, QtPeer };
 
+/// The name a tool calls itself in its messages ("shm-load").
+const char *toolName(Tool tool);
+
 /// Absolute path of TOOL's binary in the build tree (from the CMake-defined macros).
 std::string binary(Tool tool);
 
