@@ -11,7 +11,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace layout;
@@ -70,9 +72,20 @@ std::string seconds(double value)
     return text;
 }
 
+// A 64 KiB pipe makes writer and reader take turns 16 times per MiB; at 1 MiB (the default
+// unprivileged maximum) a large version flows several times faster. Best effort.
+void enlargePipe(int fd, std::uint64_t length)
+{
+    constexpr int kPipeSize = 1 << 20;
+    struct stat info {};
+    if (length > 64 * 1024 && ::fstat(fd, &info) == 0 && S_ISFIFO(info.st_mode))
+        ::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
+}
+
 Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint64_t length, const ProgressFn &progress)
 {
     const int fd = sink.fd;
+    enlargePipe(fd, length);
     std::uint64_t done = 0;
     while (done < length) {
         const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - done, kChunk));
@@ -124,6 +137,7 @@ public:
         SlotMeta &meta = m_segment->header().slots[m_slot];
         if (meta.writer.pid == ::getpid() && meta.state == SlotWriting)
             storeRelease(meta.state, SlotFree);
+        lock->unlock();  // before waking: a woken waiter's first step is to take the lock
         bumpAndWake(&m_segment->header().changeCounter);
     }
     std::uint32_t slot() const { return m_slot; }
@@ -153,6 +167,7 @@ public:
         layout::ReaderPin &pin = m_segment->header().pins[m_index];
         if (pin.reader.pid == ::getpid())
             storeRelease(pin.reader.pid, 0);
+        lock->unlock();
         bumpAndWake(&m_segment->header().changeCounter);
     }
 
@@ -164,8 +179,15 @@ private:
 Segment::Segment(IpcNames names, SegmentStatus status, Semaphore semaphore, SegmentMapping mapping,
                  double lockTimeout)
     : m_names(std::move(names)), m_status(status), m_semaphore(std::move(semaphore)),
-      m_mapping(std::move(mapping)), m_lockTimeout(lockTimeout)
+      m_mapping(std::move(mapping)), m_lockTimeout(lockTimeout), m_self(ProcessIdentity::self())
 {
+}
+
+Segment::Segment(Segment &&) noexcept = default;
+
+Segment::~Segment()
+{
+    m_holderWatch.reset();  // its thread wakes waiters on the mapping: stop it before unmapping
 }
 
 Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
@@ -242,7 +264,7 @@ Result<SegmentHeader> Segment::checkLocked() const
 Result<Segment::SlotClaim> Segment::claimFreeSlot()
 {
     const Deadline deadline = Deadline::after(m_lockTimeout);
-    const ProcessIdentity me = ProcessIdentity::self();
+    const ProcessIdentity &me = m_self;
     std::string waitingFor;
     for (;;) {
         std::uint32_t counter;
@@ -356,8 +378,12 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
     storeRelease(slot.state, SlotReady);
     storeRelease(h.activeSlot, target);  // the commit point
     claim->release();
+    const VersionInfo published = latestVersion(h);
+    // Waiters read the counter under the lock, so bumping after the commit and unlock still
+    // changes it after any value they could have read: no wake-up is lost.
+    lock->unlock();
     bumpAndWake(&h.changeCounter);
-    return latestVersion(h);
+    return published;
 }
 
 Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &progress)
@@ -389,7 +415,7 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
         if (pinIndex == kMaxReaders)
             return makeError(ExitCode::Failure, m_names.key + ": " + std::to_string(kMaxReaders) +
                                                     " readers are already reading; retry when one finishes");
-        const ProcessIdentity me = ProcessIdentity::self();
+        const ProcessIdentity &me = m_self;
         layout::ReaderPin &pin = h.pins[pinIndex];
         pin.slot = slot;
         pin.reader.startTime = me.startTime;
@@ -427,7 +453,6 @@ Result<std::uint64_t> Segment::currentGeneration()
 Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const Deadline &deadline)
 {
     std::uint32_t *word = &header().changeCounter;
-    std::optional<HolderWatch> holderWatch;
     for (;;) {
         std::uint32_t counter;
         std::uint64_t generation;
@@ -440,8 +465,9 @@ Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const
                 return valid.error();
             counter = loadWord(word);
             generation = latestVersion(*valid).generation;
-            if (!holderWatch)
-                holderWatch.emplace(identityOf(valid->holder), word);
+            // Kept for the segment's lifetime: --follow waits again and again.
+            if (!m_holderWatch)
+                m_holderWatch = std::make_unique<HolderWatch>(identityOf(valid->holder), word);
         }
         if (generation > after)
             return generation;

@@ -6,14 +6,17 @@
 // that dies mid-copy loses nothing that was published.
 
 #include "deadline.h"
+#include "holder_watch.h"
 #include "input_source.h"
 #include "ipc_names.h"
+#include "process_identity.h"
 #include "result.h"
 #include "segment_layout.h"
 #include "sysv.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 /// Called as bytes move: (done, total); total is 0 when unknown.
@@ -50,6 +53,9 @@ public:
     /// ours alone; InvalidContent for a foreign or corrupt header; TimedOut if the lock is not
     /// free before `lockTimeout` seconds.
     static Result<Segment> open(const IpcNames &names, double lockTimeout);
+    Segment(Segment &&) noexcept;
+    Segment &operator=(Segment &&) = delete;
+    ~Segment();
 
     /// Streams `input` into the free slot and publishes it as the next generation. TooLarge (the
     /// published version untouched) if it exceeds the capacity; TimedOut if no slot frees up
@@ -101,6 +107,8 @@ private:
     double m_lockTimeout;
     std::uint64_t m_capacity = 0;
     std::uint64_t m_slotStride = 0;
+    ProcessIdentity m_self;
+    std::unique_ptr<HolderWatch> m_holderWatch;
 };
 
 /// Metadata of the latest version in `header` (generation 0 if none).

@@ -64,7 +64,10 @@ void ProgressBar::draw(bool final)
     if (m_total > 0) {
         const double fraction = static_cast<double>(m_done) / static_cast<double>(m_total);
         const int filled = static_cast<int>(fraction * kBarWidth);
-        line += "[" + std::string(filled, '#') + std::string(kBarWidth - filled, '.') + "] ";
+        line += '[';
+        line.append(static_cast<std::size_t>(filled), '#');
+        line.append(static_cast<std::size_t>(kBarWidth - filled), '.');
+        line += "] ";
         char percent[16];
         std::snprintf(percent, sizeof percent, "%3d%% ", static_cast<int>(fraction * 100));
         line += percent;
