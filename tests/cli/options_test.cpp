@@ -81,7 +81,7 @@ TEST_CASE("a key whose Qt key file name would pass 255 bytes is a usage error",
     const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
     CAPTURE(toolName(tool));
     // 198 letters: qipc_sharedmemory_ (18) + 198 + 40 = 256 bytes.
-    const KeyGuard guard(keyWithLetters(198, "-" + std::to_string(getpid())));
+    const KeyGuard guard(keyWithLetters(198, std::string("-").append(std::to_string(getpid()))));
     ScratchDir scratch;
     std::vector<std::string> args{"-k", guard.key()};
     if (tool == Tool::Load)
@@ -100,7 +100,7 @@ TEST_CASE("a key at the key file name limit works, and only its letters count to
           "[options]")
 {
     // 197 letters make a 255-byte file name; the digits and dashes of the suffix add nothing.
-    const std::string key = keyWithLetters(197, "-" + std::to_string(getpid()) + "-1234567890");
+    const std::string key = keyWithLetters(197, std::string("-").append(std::to_string(getpid())).append("-1234567890"));
     Holder holder(key);
     const std::string data = randomBytes(100);
     CHECK_EXIT(loadStdin(key, data), 0);

@@ -62,7 +62,7 @@ TEST_CASE("reliability: under concurrent loads every read is one of the publishe
             const std::string bytes = randomBytes(size);
             published.insert(xxh3Text(bytes));
             files[loader].push_back(
-                scratch.write("l" + std::to_string(loader) + "f" + std::to_string(i) + ".bin", bytes));
+                scratch.write(std::string("l").append(std::to_string(loader)).append("f").append(std::to_string(i)).append(".bin"), bytes));
         }
     }
     REQUIRE(published.size() == kLoaders * kFilesPerLoader);
