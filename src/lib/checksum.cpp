@@ -3,7 +3,13 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "checksum_avx2.h"
+
 #include <cstdio>
+
+namespace {
+const bool g_haveAvx2 = __builtin_cpu_supports("avx2");
+} // namespace
 
 struct Checksum::State {
     XXH3_state_t xxh;
@@ -18,7 +24,10 @@ Checksum::~Checksum() = default;
 
 void Checksum::update(const void *data, std::size_t length)
 {
-    XXH3_64bits_update(&m_state->xxh, data, length);
+    if (g_haveAvx2)
+        xxh3UpdateAvx2(&m_state->xxh, data, length);
+    else
+        XXH3_64bits_update(&m_state->xxh, data, length);
 }
 
 std::uint64_t Checksum::digest() const
@@ -28,7 +37,7 @@ std::uint64_t Checksum::digest() const
 
 std::uint64_t Checksum::of(const void *data, std::size_t length)
 {
-    return XXH3_64bits(data, length);
+    return g_haveAvx2 ? xxh3Avx2(data, length) : XXH3_64bits(data, length);
 }
 
 std::string Checksum::format(std::uint64_t digest)

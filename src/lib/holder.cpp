@@ -3,29 +3,17 @@
 #include "futex.h"
 #include "interrupt.h"
 #include "kernel_limits.h"
-#include "process_identity.h"
+#include "process_stamp.h"
 #include "segment_layout.h"
 #include "size_text.h"
 
 #include <QSharedMemory>
-#include <chrono>
 #include <cstring>
 #include <sys/shm.h>
 
 using namespace layout;
 
 namespace {
-
-std::int64_t nowMs()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-bool stampAlive(const ProcessStamp &stamp)
-{
-    return stamp.pid != 0 && ProcessIdentity{stamp.pid, stamp.startTime}.isAlive();
-}
 
 Error heldBy(const IpcNames &names, const std::string &who)
 {
@@ -104,9 +92,8 @@ Status Holder::createFresh(std::uint64_t segmentSize)
     if (!lock)
         return lock.error();
     SegmentHeader header = initialHeader(m_options.capacity);
-    const ProcessIdentity me = ProcessIdentity::self();
-    header.holder = {me.pid, 0, me.startTime};
-    header.createdAtMs = nowMs();
+    header.holder = stampOf(ProcessIdentity::self());
+    header.createdAtMs = unixTimeMs();
     // Magic last: until the header is complete the segment does not look like ours.
     std::memcpy(m_base + sizeof header.magic, reinterpret_cast<const char *>(&header) + sizeof header.magic,
                 sizeof header - sizeof header.magic);
@@ -140,7 +127,7 @@ Status Holder::takeOver(int shmid, const SegmentStatus &status)
         return makeError(ExitCode::InvalidContent, m_names.key + ": the orphaned segment's header is corrupt (" +
                                                        verdict.problem + "); remove it with 'ipcrm -m " +
                                                        std::to_string(shmid) + "'");
-    if (stampAlive(copy.holder))
+    if (isAlive(copy.holder))
         return heldBy(m_names, "shm-create (PID " + std::to_string(copy.holder.pid) + ")");
 
     // Adoption. Decided under the dead holder's semaphore so that two adopters cannot both
@@ -158,15 +145,14 @@ Status Holder::takeOver(int shmid, const SegmentStatus &status)
             lock.emplace(std::move(*taken));
         }
         auto &header = *reinterpret_cast<SegmentHeader *>(mapping->data());
-        if (stampAlive(header.holder))
+        if (isAlive(header.holder))
             return heldBy(m_names, "shm-create (PID " + std::to_string(header.holder.pid) + ")");
-        const ProcessIdentity me = ProcessIdentity::self();
-        header.holder = {me.pid, 0, me.startTime};
+        header.holder = stampOf(ProcessIdentity::self());
         for (SlotMeta &slot : header.slots)
-            if (slot.state == SlotWriting && !stampAlive(slot.writer))
+            if (slot.state == SlotWriting && !isAlive(slot.writer))
                 slot.state = SlotFree;
         for (layout::ReaderPin &pin : header.pins)
-            if (pin.reader.pid != 0 && !stampAlive(pin.reader))
+            if (pin.reader.pid != 0 && !isAlive(pin.reader))
                 pin.reader.pid = 0;
         m_kept = latestVersion(header);
     }

@@ -1,8 +1,8 @@
 #include "holder_watch.h"
 
 #include "futex.h"
+#include "interrupt.h"
 
-#include <csignal>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
@@ -18,20 +18,13 @@ HolderWatch::HolderWatch(ProcessIdentity holder, std::uint32_t *word)
     m_stopfd = ::eventfd(0, EFD_CLOEXEC);
     if (m_stopfd < 0)
         return;
-    // The interrupt signals must reach the waiting thread, never this one.
-    sigset_t interrupts, previous;
-    sigemptyset(&interrupts);
-    for (int signal : {SIGINT, SIGTERM, SIGHUP})
-        sigaddset(&interrupts, signal);
-    pthread_sigmask(SIG_BLOCK, &interrupts, &previous);
-    m_thread = std::thread([pidfd = m_pidfd, stopfd = m_stopfd, word] {
+    m_thread = startHelperThread([pidfd = m_pidfd, stopfd = m_stopfd, word] {
         pollfd fds[2] = {{pidfd, POLLIN, 0}, {stopfd, POLLIN, 0}};
         while (::poll(fds, 2, -1) < 0) {
         }
         if (fds[0].revents & POLLIN)
             bumpAndWake(word);
     });
-    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 HolderWatch::~HolderWatch()

@@ -41,3 +41,15 @@ void setInterruptWakeWord(std::uint32_t *word)
 {
     g_wakeWord.store(word);
 }
+
+std::thread startHelperThread(std::function<void()> body)
+{
+    sigset_t interrupts, previous;
+    sigemptyset(&interrupts);
+    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+        sigaddset(&interrupts, signal);
+    pthread_sigmask(SIG_BLOCK, &interrupts, &previous);  // inherited by the new thread
+    std::thread thread(std::move(body));
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    return thread;
+}

@@ -4,13 +4,14 @@
 #include "futex.h"
 #include "holder_watch.h"
 #include "interrupt.h"
-#include "process_identity.h"
+#include "page_populator.h"
+#include "process_stamp.h"
 #include "size_text.h"
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
+#include <optional>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -20,17 +21,15 @@ using namespace layout;
 
 namespace {
 
-// Big enough to amortise system calls, small enough that the checksum reads the chunk while it
-// is still in cache.
-constexpr std::size_t kChunk = 1 << 20;
+// Input is read in chunks big enough to amortise system calls and small enough that the
+// checksum reads each one while it is still in the L2 cache (1 MiB chunks cost a quarter more).
+constexpr std::size_t kReadChunk = 256 << 10;
+// Output is written in chunks of the pipe size that enlargePipe() asks for.
+constexpr std::size_t kWriteChunk = 1 << 20;
+// Below this, a populating thread costs more than it overlaps.
+constexpr std::uint64_t kParallelPopulateFrom = 16 << 20;
 // How far ahead of a stream of unknown length the slot's pages are pre-faulted in one call.
 constexpr std::size_t kPopulateWindow = 8 << 20;
-
-std::int64_t nowMs()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::uint64_t pageRound(std::uint64_t bytes)
 {
@@ -55,28 +54,11 @@ void storeRelease(std::int32_t &field, std::int32_t value)
     __atomic_store_n(&field, value, __ATOMIC_RELEASE);
 }
 
-ProcessIdentity identityOf(const ProcessStamp &stamp)
-{
-    return {stamp.pid, stamp.startTime};
-}
-
-bool stampAlive(const ProcessStamp &stamp)
-{
-    return stamp.pid != 0 && identityOf(stamp).isAlive();
-}
-
-std::string seconds(double value)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", value);
-    return text;
-}
-
 // A 64 KiB pipe makes writer and reader take turns 16 times per MiB; at 1 MiB (the default
 // unprivileged maximum) a large version flows several times faster. Best effort.
 void enlargePipe(int fd, std::uint64_t length)
 {
-    constexpr int kPipeSize = 1 << 20;
+    constexpr int kPipeSize = kWriteChunk;
     struct stat info {};
     if (length > 64 * 1024 && ::fstat(fd, &info) == 0 && S_ISFIFO(info.st_mode))
         ::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
@@ -88,7 +70,7 @@ Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint6
     enlargePipe(fd, length);
     std::uint64_t done = 0;
     while (done < length) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - done, kChunk));
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - done, kWriteChunk));
         const ssize_t n = ::write(fd, data + done, want);
         if (n < 0) {
             if (errno == EINTR) {
@@ -254,7 +236,7 @@ Result<SegmentHeader> Segment::checkLocked() const
                              std::to_string(m_status.shmid) + "')");
     if (m_capacity != 0 && (copy.capacity != m_capacity || copy.slotStride != m_slotStride))
         return makeError(ExitCode::InvalidContent, m_names.key + ": corrupt segment header: its capacity changed");
-    if (!stampAlive(copy.holder))
+    if (!isAlive(copy.holder))
         return makeError(ExitCode::NoSegment, m_names.key + ": the holder (PID " + std::to_string(copy.holder.pid) +
                                                   ") is not running; run 'shm-create -k " + m_names.key +
                                                   "' to adopt the segment and keep its content");
@@ -278,18 +260,18 @@ Result<Segment::SlotClaim> Segment::claimFreeSlot()
             const std::uint32_t target = h.activeSlot == 0 ? 1 : 0;
             SlotMeta &slot = h.slots[target];
             waitingFor.clear();
-            if (slot.state == SlotWriting && slot.writer.pid != me.pid && stampAlive(slot.writer))
+            if (slot.state == SlotWriting && slot.writer.pid != me.pid && isAlive(slot.writer))
                 waitingFor = "another load (PID " + std::to_string(slot.writer.pid) + ") to finish";
             for (auto &pin : h.pins) {
                 if (pin.reader.pid == 0 || pin.slot != target)
                     continue;
-                if (stampAlive(pin.reader))
+                if (isAlive(pin.reader))
                     waitingFor = "a reader (PID " + std::to_string(pin.reader.pid) + ") of the previous version";
                 else
                     storeRelease(pin.reader.pid, 0);
             }
             if (waitingFor.empty()) {
-                slot.writer = {me.pid, 0, me.startTime};
+                slot.writer = stampOf(me);
                 slot.length = 0;
                 storeRelease(slot.state, SlotWriting);
                 return SlotClaim(*this, target);
@@ -302,7 +284,7 @@ Result<Segment::SlotClaim> Segment::claimFreeSlot()
         case WaitOutcome::Interrupted:
             return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for " + waitingFor);
         case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut, m_names.key + ": timed out after " + seconds(m_lockTimeout) +
+            return makeError(ExitCode::TimedOut, m_names.key + ": timed out after " + formatSeconds(m_lockTimeout) +
                                                      " s waiting for " + waitingFor +
                                                      "; retry, or raise --timeout");
         }
@@ -327,7 +309,11 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
         return claim.error();
     unsigned char *data = slotData(claim->slot());
     std::uint64_t populated = known ? *known : 0;
-    populate(data, populated, MADV_POPULATE_WRITE);
+    std::optional<PagePopulator> populator;
+    if (populated >= kParallelPopulateFrom)
+        populator.emplace(data, populated);
+    else
+        populate(data, populated, MADV_POPULATE_WRITE);
 
     Checksum checksum;
     std::uint64_t total = 0;
@@ -342,12 +328,12 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
                 return tooLarge("more than " + formatSize(capacity));
             break;
         }
-        if (!known && total + kChunk > populated && populated < capacity) {
+        if (!known && total + kReadChunk > populated && populated < capacity) {
             const std::uint64_t window = std::min<std::uint64_t>(kPopulateWindow, capacity - populated);
             populate(data + populated, window, MADV_POPULATE_WRITE);
             populated += window;
         }
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, capacity - total));
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunk, capacity - total));
         auto n = input.read(data + total, want);
         if (!n)
             return n.error();
@@ -372,7 +358,7 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
     const std::uint64_t generation = latestVersion(h).generation + 1;
     slot.length = total;
     slot.checksum = checksum.digest();
-    slot.loadedAtMs = nowMs();
+    slot.loadedAtMs = unixTimeMs();
     slot.generation = generation;
     setSourceName(slot, sourceName);
     storeRelease(slot.state, SlotReady);
@@ -410,7 +396,7 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
             if (h.pins[i].reader.pid == 0)
                 pinIndex = i;
         for (std::size_t i = 0; i < kMaxReaders && pinIndex == kMaxReaders; ++i)
-            if (!stampAlive(h.pins[i].reader))
+            if (!isAlive(h.pins[i].reader))
                 pinIndex = i;
         if (pinIndex == kMaxReaders)
             return makeError(ExitCode::Failure, m_names.key + ": " + std::to_string(kMaxReaders) +
@@ -483,7 +469,7 @@ Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const
         case WaitOutcome::Interrupted:
             return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for a new version");
         case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut, m_names.key + ": timed out after " + seconds(deadline.seconds()) +
+            return makeError(ExitCode::TimedOut, m_names.key + ": timed out after " + formatSeconds(deadline.seconds()) +
                                                      " s waiting for a version newer than generation " +
                                                      std::to_string(after));
         }
@@ -513,9 +499,9 @@ Result<SegmentInfo> Segment::info()
     info.formatVersion = copy.formatVersion;
     info.createdAtMs = copy.createdAtMs;
     info.holderPid = copy.holder.pid;
-    info.holderAlive = stampAlive(copy.holder);
+    info.holderAlive = isAlive(copy.holder);
     info.readers = static_cast<int>(std::count_if(std::begin(copy.pins), std::end(copy.pins),
-                                                  [](const layout::ReaderPin &pin) { return stampAlive(pin.reader); }));
+                                                  [](const layout::ReaderPin &pin) { return isAlive(pin.reader); }));
     info.latest = latestVersion(copy);
     return info;
 }

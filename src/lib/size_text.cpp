@@ -46,3 +46,10 @@ std::string formatSize(std::uint64_t bytes)
         .formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeIecFormat)
         .toStdString();
 }
+
+std::string formatSeconds(double seconds)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", seconds);
+    return text;
+}

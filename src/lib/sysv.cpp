@@ -1,6 +1,7 @@
 #include "sysv.h"
 
 #include "interrupt.h"
+#include "size_text.h"
 
 #include <cerrno>
 #include <cstring>
@@ -206,10 +207,9 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
         }
         if (errno == EAGAIN) {
             const pid_t holder = lastPid();
-            char span[32];
-            std::snprintf(span, sizeof span, "%g", deadline.seconds());
             return makeError(ExitCode::TimedOut,
-                             m_names.key + ": timed out after " + span + " s waiting for the segment lock" +
+                             m_names.key + ": timed out after " + formatSeconds(deadline.seconds()) +
+                                 " s waiting for the segment lock" +
                                  (holder ? " (held by PID " + std::to_string(holder) + ")" : std::string()) +
                                  "; retry, raise --timeout, or stop the process holding it");
         }

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+
+/// Faults in the pages of a range of the segment from a second thread, ahead of the copy into
+/// it: on a first load, allocating and zeroing pages then overlaps with copying instead of
+/// following it. Nothing depends on it finishing: a page the copy reaches first is simply
+/// faulted by the copy. Stops early when destroyed.
+class PagePopulator {
+public:
+    PagePopulator(unsigned char *start, std::uint64_t length);
+    PagePopulator(const PagePopulator &) = delete;
+    PagePopulator &operator=(const PagePopulator &) = delete;
+    ~PagePopulator();
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+};
