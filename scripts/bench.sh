@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Benchmarks shm-tools on this machine against what a script would otherwise use (cp/cat to
+# /dev/shm, Python's multiprocessing.shared_memory, an empty Qt program) and prints medians of
+# paired runs. Usage: scripts/bench.sh [--quick] [--markdown]
+#   --quick     fewer sizes, runs and events: a smoke run of well under a minute
+#   --markdown  print the tables as Markdown (for the README)
+# Progress goes to stderr, the tables to stdout.
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+quick=0 markdown=()
+for arg in "$@"; do
+  case $arg in
+    --quick) quick=1 ;;
+    --markdown) markdown=(--markdown) ;;
+    -h|--help) sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) echo "bench.sh: unknown option '$arg'; see --help" >&2; exit 2 ;;
+  esac
+done
+
+log() { echo "bench: $*" >&2; }
+
+# time: /usr/bin/time for peak RSS; python3: the timing helper and the Python baseline.
+ensure_packages "${build_packages[@]}" time python3
+
+# Debian's interpreter, never a version-manager shim: a shim's own start-up would be timed too.
+py=/usr/bin/python3
+[ -x "$py" ] || py=$(command -v python3)
+helpers=$repo_root/scripts/bench
+build_dir=$repo_root/build-bench
+bin=$build_dir/src
+tools=$build_dir/bench
+key=bench-$$
+fresh_key=bench-fresh-$$
+cp_target=/dev/shm/shm-bench-cp-$$
+read_copy=/dev/shm/shm-bench-read-$$
+py_block=shm-bench-py-$$
+work=$(mktemp -d "${TMPDIR:-/tmp}/shm-bench.XXXXXX")
+case "$repo_root$work" in
+  *[[:space:]]*) echo "bench.sh: paths with blanks are not supported ($repo_root, $work)" >&2; rm -rf "$work"; exit 2 ;;
+esac
+results=$work/results.jsonl
+fresh_pidfile=$work/fresh-holder.pid
+holder='' py_holder=''
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM HUP
+  if [ -n "$holder" ]; then
+    # SIGTERM makes the holder remove the segment, the semaphore and both key files.
+    kill "$holder" 2>/dev/null || true
+    # Not our child: poll until it is gone or a zombie (it has cleaned up by then).
+    for _ in $(seq 50); do
+      case $(sed 's/.*) //' "/proc/$holder/stat" 2>/dev/null) in ''|Z*) break ;; esac
+      sleep 0.1
+    done
+  fi
+  if [ -e "$fresh_pidfile" ]; then "$helpers/fresh_holder.sh" "$fresh_pidfile" || true; fi
+  if [ -n "$py_holder" ]; then
+    kill "$py_holder" 2>/dev/null || true
+    wait "$py_holder" 2>/dev/null || true
+  fi
+  rm -f "$cp_target" "$read_copy" "/dev/shm/$py_block"
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# ---------------------------------------------------------------- build
+# The load average before our own build raises it: the fair sign of other work on the machine.
+"$py" "$helpers/bench.py" meta --results "$results" --phase before-build
+log "building Release into $build_dir"
+# SHM_WERROR=ON spelled out: a build-bench/ configured by an older bench.sh cached it as OFF.
+if ! build "$build_dir" -DCMAKE_BUILD_TYPE=Release -DSHM_BUILD_TESTS=OFF -DSHM_WERROR=ON \
+     >"$work/build.log" 2>&1; then
+  cat "$work/build.log" >&2
+  exit 1
+fi
+mkdir -p "$tools"
+# shellcheck disable=SC2046  # pkg-config prints several words on purpose
+g++ -std=c++20 -O2 -fPIC -o "$tools/empty_qt" "$helpers/empty_qt.cpp" $(pkg-config --cflags --libs Qt6Core)
+g++ -std=c++20 -O2 -fPIC -shared -o "$tools/publish_stamp.so" "$helpers/publish_stamp.cpp" -ldl
+# The checksum alone, through the core library just built (same code and flags as the tools).
+# shellcheck disable=SC2046
+g++ -std=c++20 -O2 -fPIC -I"$repo_root/src/lib" -o "$tools/checksum_cost" "$helpers/checksum_cost.cpp" \
+  "$bin/libshm_core.a" $(pkg-config --cflags --libs Qt6Core) -pthread
+
+# ---------------------------------------------------------------- plan
+# size label, bytes, timed runs
+if [ "$quick" -eq 1 ]; then
+  plan=("4 KiB:4096:5" "64 MiB:67108864:5")
+  events=50 idle_seconds=2 rss_runs=1
+else
+  plan=("4 KiB:4096:31" "1 MiB:1048576:31" "64 MiB:67108864:21" "256 MiB:268435456:11")
+  events=300 idle_seconds=5 rss_runs=3
+fi
+largest=${plan[-1]}
+largest_label=${largest%%:*} largest_bytes=$(echo "$largest" | cut -d: -f2)
+
+log "writing the input files (random bytes) and reading them into the page cache"
+for entry in "${plan[@]}"; do
+  bytes=$(echo "$entry" | cut -d: -f2)
+  head -c "$bytes" /dev/urandom >"$work/in-$bytes"
+  cat "$work/in-$bytes" >/dev/null
+done
+[ -f "$work/in-4096" ] || head -c 4096 /dev/urandom >"$work/in-4096"
+# Written back now, not by the flusher in the middle of the first timings.
+sync
+
+holder=$("$bin/shm-create" -q -d -s 300M -k "$key")
+"$py" "$helpers/py_shm.py" hold "$py_block" "$largest_bytes" &
+py_holder=$!
+for _ in $(seq 50); do [ -e "/dev/shm/$py_block" ] && break; sleep 0.1; done
+[ -e "/dev/shm/$py_block" ] || { log "the Python holder did not create /dev/shm/$py_block"; exit 1; }
+
+bench() { "$py" "$helpers/bench.py" "$@"; }
+bench meta --results "$results" --phase start
+load_cmd="$bin/shm-load -q -k $key"
+read_cmd="$bin/shm-read -q -k $key"
+
+# ---------------------------------------------------------------- load
+for entry in "${plan[@]}"; do
+  IFS=: read -r label bytes runs <<<"$entry"
+  file=$work/in-$bytes
+  bench group --results "$results" --section load --label "$label" --runs "$runs" \
+    --cmd "shm-load=$load_cmd $file" \
+    --cmd "cp=cp $file $cp_target" --untimed "cp=rm -f $cp_target" \
+    --row shm-load cp
+  # A pair of its own: any process started right after py_shm.py runs slower on this VM (shm-load
+  # 4 KiB: 4.3 ms instead of 2.7 ms), which must not leak into the shm-load/cp pair.
+  bench group --results "$results" --section load --label "$label" --runs "$runs" \
+    --cmd "shm-load=$load_cmd $file" \
+    --cmd "py shm (whole process)=$py $helpers/py_shm.py load $py_block $file $work/py-inproc" \
+    --samples "py readinto (in-process)=$work/py-inproc" \
+    --row shm-load "py shm (whole process)" --row shm-load "py readinto (in-process)"
+done
+
+# A first load: every timed shm-load goes into a segment whose holder was started just before
+# (untimed), so its pages are allocated during the load, as cp's are. The rows above are the
+# steady state: their segment's two slots keep their pages from the warm-up rounds on.
+IFS=: read -r label bytes runs <<<"$largest"
+"$helpers/fresh_holder.sh" "$fresh_pidfile" "$bin" "$fresh_key" "$bytes"
+bench group --results "$results" --section load --label "$label, first load" --runs "$runs" \
+  --cmd "shm-load (fresh holder)=$bin/shm-load -q -k $fresh_key $work/in-$bytes" \
+  --untimed "shm-load (fresh holder)=$helpers/fresh_holder.sh $fresh_pidfile $bin $fresh_key $bytes" \
+  --cmd "cp=cp $work/in-$bytes $cp_target" --untimed "cp=rm -f $cp_target" \
+  --row "shm-load (fresh holder)" cp
+"$helpers/fresh_holder.sh" "$fresh_pidfile"
+
+# ---------------------------------------------------------------- read
+for entry in "${plan[@]}"; do
+  IFS=: read -r label bytes runs <<<"$entry"
+  file=$work/in-$bytes
+  $load_cmd "$file"
+  cp "$file" "$read_copy"
+  bench group --results "$results" --section read --label "$label" --runs "$runs" \
+    --cmd "shm-read >null=$read_cmd >/dev/null" \
+    --cmd "cat >null=cat $read_copy >/dev/null" \
+    --cmd "shm-read | cat=$read_cmd | cat >/dev/null" \
+    --cmd "cat | cat=cat $read_copy | cat >/dev/null" \
+    --row "shm-read >null" "cat >null" --row "shm-read | cat" "cat | cat"
+done
+
+# ---------------------------------------------------------------- checksum alone
+# XXH3 alone (checksum_cost, one timed run per process, written to the sample files) alternating
+# with the tools it is part of, so that the share checksum/tool comes from paired runs.
+IFS=: read -r label bytes runs <<<"$largest"
+bench group --results "$results" --section checksum --label "$label" --runs "$runs" \
+  --cmd "shm-load=$load_cmd $work/in-$bytes" \
+  --cmd "shm-read >null=$read_cmd >/dev/null" \
+  --cmd "shm-read | cat=$read_cmd | cat >/dev/null" \
+  --cmd "checksum_cost=$tools/checksum_cost $bytes 1 $work/xxh3-one-call $work/xxh3-per-chunk" \
+  --samples "XXH3 per 256 KiB chunk=$work/xxh3-per-chunk" --samples "XXH3 one call=$work/xxh3-one-call" \
+  --row "XXH3 per 256 KiB chunk" shm-load --row "XXH3 one call" "shm-read >null" \
+  --row "XXH3 one call" "shm-read | cat"
+
+# ---------------------------------------------------------------- the Qt floor
+bench group --results "$results" --section floor --label "4 KiB" --runs 21 \
+  --cmd "shm-load && shm-read=$load_cmd $work/in-4096 && $read_cmd >/dev/null" \
+  --cmd "empty Qt ×2=$tools/empty_qt && $tools/empty_qt" \
+  --cmd "shm-load=$load_cmd $work/in-4096" \
+  --cmd "shm-read=$read_cmd >/dev/null" \
+  --cmd "empty Qt=$tools/empty_qt" \
+  --cmd "/bin/true=/bin/true" \
+  --row "shm-load && shm-read" "empty Qt ×2" --row shm-load "empty Qt" --row shm-read "empty Qt" \
+  --row "empty Qt" /bin/true
+
+# ---------------------------------------------------------------- peak RSS
+file=$work/in-$largest_bytes
+$load_cmd "$file"
+cp "$file" "$read_copy"
+bench rss --results "$results" --label "$largest_label" --tmp "$work" --runs "$rss_runs" \
+  --cmd "shm-load -q FILE=$load_cmd $file" \
+  --cmd "shm-read >/dev/null=$read_cmd >/dev/null" \
+  --cmd "shm-read | cat=$read_cmd | cat >/dev/null" \
+  --cmd "cp FILE /dev/shm/x=cp $file $cp_target" \
+  --cmd "cat /dev/shm/x >/dev/null=cat $read_copy >/dev/null" \
+  --cmd "python py_shm.py load=$py $helpers/py_shm.py load $py_block $file $work/py-rss" \
+  --cmd "empty Qt=$tools/empty_qt" \
+  --untimed "rm -f $cp_target"
+
+# ---------------------------------------------------------------- wake-up latency, idle CPU
+bench latency --results "$results" --bin "$bin" --key "$key" --file "$work/in-4096" \
+  --shim "$tools/publish_stamp.so" --tmp "$work" --events "$events"
+bench idle --results "$results" --bin "$bin" --key "$key" --seconds "$idle_seconds"
+
+bench meta --results "$results" --phase end
+cp "$results" "$build_dir/bench-results.jsonl"
+log "raw samples: $build_dir/bench-results.jsonl"
+bench report --results "$results" "${markdown[@]}"

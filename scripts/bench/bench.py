@@ -1,0 +1,564 @@
+"""Measuring helper for scripts/bench.sh (no shell in the timed path, CLOCK_MONOTONIC throughout).
+
+Subcommands, each appending JSON lines to --results:
+  group    run named commands round-robin (the order rotates every round) and record the medians
+           of the requested pairs (A/B)
+  rss      peak RSS of commands, through /usr/bin/time -f %M
+  latency  publish -> reader output of `shm-read --follow`, plus the brief's difference method
+  idle     CPU used by an idle `shm-read --follow`
+  meta     note the load average (other work on the machine makes every number noisier)
+  report   print everything recorded as a table (plain text or --markdown)
+
+A command SPEC is shell-like but run without a shell: `a x | b >FILE && c`. Stages of a pipeline
+run concurrently, `&&` runs pipelines one after the other, stdin is /dev/null and stdout is
+/dev/null unless redirected or piped. The time of one run is from the first spawn to the last exit.
+"""
+import argparse
+import json
+import os
+import platform
+import random
+import select
+import shlex
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+now = time.monotonic_ns
+
+
+# ---------------------------------------------------------------- running commands
+
+def parse_spec(spec):
+    """SPEC -> list of pipelines; a pipeline is {"stages": [argv...], "stdout": path or None}."""
+    pipelines, stages, argv, stdout = [], [], [], None
+    tokens = shlex.split(spec)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in ("|", "&&"):
+            if not argv:
+                raise SystemExit(f"bench.py: empty command in {spec!r}")
+            stages.append(argv)
+            argv = []
+            if token == "&&":
+                pipelines.append({"stages": stages, "stdout": stdout})
+                stages, stdout = [], None
+        elif token.startswith(">"):
+            if token == ">":
+                i += 1
+                stdout = tokens[i]
+            else:
+                stdout = token[1:]
+        else:
+            argv.append(token)
+        i += 1
+    if not argv:
+        raise SystemExit(f"bench.py: empty command in {spec!r}")
+    stages.append(argv)
+    pipelines.append({"stages": stages, "stdout": stdout})
+    return pipelines
+
+
+def spawn(argv, stdin_fd, stdout_fd, env=None):
+    actions = [(os.POSIX_SPAWN_DUP2, stdin_fd, 0), (os.POSIX_SPAWN_DUP2, stdout_fd, 1)]
+    return os.posix_spawnp(argv[0], argv, os.environ if env is None else env, file_actions=actions)
+
+
+def check_status(argv, status):
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"bench.py: {shlex.join(argv)} failed (exit {code})")
+
+
+def run_pipeline(pipeline):
+    devnull = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
+    out_path = pipeline["stdout"] or "/dev/null"
+    out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    pids, stdin_fd = [], devnull
+    stages = pipeline["stages"]
+    for n, argv in enumerate(stages):
+        if n + 1 < len(stages):
+            read_end, write_end = os.pipe()
+            pids.append((spawn(argv, stdin_fd, write_end), argv))
+            os.close(write_end)
+        else:
+            pids.append((spawn(argv, stdin_fd, out), argv))
+        if stdin_fd != devnull:
+            os.close(stdin_fd)
+        if n + 1 < len(stages):
+            stdin_fd = read_end
+    os.close(devnull)
+    os.close(out)
+    for pid, argv in pids:
+        _, status = os.waitpid(pid, 0)
+        check_status(argv, status)
+
+
+def run_spec(pipelines):
+    start = now()
+    for pipeline in pipelines:
+        run_pipeline(pipeline)
+    return now() - start
+
+
+def named(values, what):
+    result = {}
+    for value in values or []:
+        name, sep, rest = value.partition("=")
+        if not sep:
+            raise SystemExit(f"bench.py: {what} must be NAME=VALUE, got {value!r}")
+        result[name] = rest
+    return result
+
+
+def append(results, record):
+    with open(results, "a") as out:
+        out.write(json.dumps(record) + "\n")
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+# ---------------------------------------------------------------- subcommands
+
+def cmd_group(args):
+    commands = {name: parse_spec(spec) for name, spec in named(args.cmd, "--cmd").items()}
+    untimed = {name: parse_spec(spec) for name, spec in named(args.untimed, "--untimed").items()}
+    sample_files = named(args.samples, "--samples")
+    names = list(commands)
+    samples = {name: [] for name in names}
+
+    def round_of(n, record):
+        order = names[n % len(names):] + names[:n % len(names)]
+        for name in order:
+            elapsed = run_spec(commands[name])
+            if name in untimed:
+                run_spec(untimed[name])
+            if args.gap:
+                # Off by default: on this VM an idle vCPU is slow to wake, so idle gaps make every
+                # pipe (ping-pong between two processes) about 15-20 % slower.
+                time.sleep(args.gap)
+            if record:
+                samples[name].append(elapsed)
+
+    for n in range(args.warmup):
+        round_of(n, False)
+    for path in sample_files.values():
+        open(path, "w").close()  # the warm-up's in-process samples are not counted
+    for n in range(args.runs):
+        round_of(n, True)
+    for name, path in sample_files.items():
+        with open(path) as f:
+            samples[name] = [int(line) for line in f if line.strip()]
+
+    for a, b in args.row:
+        for name in (a, b):
+            if name not in samples:
+                raise SystemExit(f"bench.py: --row names unknown command {name!r}")
+        a_med, b_med = statistics.median(samples[a]), statistics.median(samples[b])
+        append(args.results, {"kind": "time", "section": args.section, "label": args.label, "a": a, "b": b,
+                              "a_ns": a_med, "b_ns": b_med, "n": min(len(samples[a]), len(samples[b])),
+                              "a_samples": samples[a], "b_samples": samples[b]})
+    print(f"bench: {args.section} {args.label}: " +
+          ", ".join(f"{name} {statistics.median(v) / 1e6:.2f} ms" for name, v in samples.items()), file=sys.stderr)
+
+
+def cmd_rss(args):
+    for name, spec in named(args.cmd, "--cmd").items():
+        pipelines = parse_spec(spec)
+        if len(pipelines) != 1:
+            raise SystemExit("bench.py: rss takes one pipeline per command")
+        values = []
+        for _ in range(args.runs):
+            out = os.path.join(args.tmp, "rss")
+            stages = [list(s) for s in pipelines[0]["stages"]]
+            stages[0] = ["/usr/bin/time", "-f", "%M", "-o", out] + stages[0]
+            run_spec([{"stages": stages, "stdout": pipelines[0]["stdout"]}])
+            with open(out) as f:
+                values.append(int(f.read().split()[-1]))
+            for undo in args.untimed or []:
+                run_spec(parse_spec(undo))
+        append(args.results, {"kind": "rss", "label": args.label, "name": name,
+                              "kib": statistics.median(values), "n": len(values)})
+        print(f"bench: peak RSS {name}: {statistics.median(values)} KiB", file=sys.stderr)
+
+
+def read_exact(fd, size, timeout):
+    chunks, got, deadline = [], 0, time.monotonic() + timeout
+    while got < size:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            raise SystemExit(f"bench.py: no output from the reader within {timeout} s")
+        chunk = os.read(fd, size - got)
+        if not chunk:
+            raise SystemExit("bench.py: the reader closed its output")
+        chunks.append(chunk)
+        got += len(chunk)
+    return got
+
+
+def waiting_in_futex(pid):
+    """True once the follower's main thread sleeps in FUTEX_WAIT (it is ready for the next event)."""
+    try:
+        with open(f"/proc/{pid}/wchan") as f:
+            return "futex" in f.read()
+    except OSError:
+        return False
+
+
+def cmd_latency(args):
+    size = os.path.getsize(args.file)
+    log = os.path.join(args.tmp, "publish.log")
+    env = dict(os.environ, LD_PRELOAD=args.shim, SHM_BENCH_PUBLISH_LOG=log)
+    load_argv = [os.path.join(args.bin, "shm-load"), "-q", "-k", args.key, args.file]
+    devnull = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
+
+    def start_load():
+        open(log, "w").close()
+        t0 = now()
+        return t0, spawn(load_argv, devnull, devnull, env)
+
+    def finish_load(pid):
+        _, status = os.waitpid(pid, 0)
+        exited = now()
+        check_status(load_argv, status)
+        with open(log) as f:
+            stamps = [int(line) for line in f if line.strip()]
+        return exited, (stamps[-1] if stamps else None)
+
+    def pause():
+        time.sleep(random.uniform(0.002, 0.005))  # decorrelate from timer ticks and leftovers
+
+    bare_total, bare_publish = [], []
+    for n in range(args.events + 1):
+        t0, pid = start_load()
+        exited, published = finish_load(pid)
+        if n:  # the first run is a warm-up
+            bare_total.append(exited - t0)
+            if published is not None:
+                bare_publish.append(published - t0)
+        pause()
+
+    def follow(extra, label):
+        argv = [os.path.join(args.bin, "shm-read"), "-q", "-k", args.key, "--follow"] + extra
+        errors = open(os.path.join(args.tmp, "follower.err"), "w+")
+        follower = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors)
+        fd = follower.stdout.fileno()
+        e2e, wake = [], []
+        cpu_before = None
+        try:
+            for n in range(args.events + 1):
+                deadline = time.monotonic() + 5
+                while not waiting_in_futex(follower.pid) and time.monotonic() < deadline:
+                    time.sleep(0.0005)
+                if n == 1:
+                    cpu_before = proc_cpu(follower.pid)
+                t0, pid = start_load()
+                read_exact(fd, size, 10)
+                arrived = now()
+                _, published = finish_load(pid)
+                if n:
+                    e2e.append(arrived - t0)
+                    if published is not None:
+                        wake.append(arrived - published)
+                pause()
+            time.sleep(0.05)  # the last --exec child has finished
+            cpu_after = proc_cpu(follower.pid)
+        finally:
+            follower.send_signal(signal.SIGINT)
+            try:
+                follower.wait(5)
+            except subprocess.TimeoutExpired:
+                follower.kill()
+                follower.wait()
+        errors.seek(0)
+        if follower.returncode != 130:
+            raise SystemExit(f"bench.py: {shlex.join(argv)} exited {follower.returncode}: {errors.read()}")
+        errors.close()
+        record = {"kind": "latency", "label": label, "events": args.events,
+                  "e2e": e2e, "wake": wake, "bare_total": bare_total, "bare_publish": bare_publish,
+                  "reader_cpu_ns": (cpu_after[1] - cpu_before[1]) / args.events}
+        append(args.results, record)
+        print(f"bench: latency {label}: e2e median {statistics.median(e2e) / 1e3:.0f} us"
+              + (f", publish->output median {statistics.median(wake) / 1e3:.1f} us" if wake else ""),
+              file=sys.stderr)
+
+    follow([], "shm-read --follow")
+    follow(["--exec", "cat"], "shm-read --follow --exec cat")
+    os.close(devnull)
+
+
+def proc_cpu(pid):
+    """(utime+stime ticks, on-CPU ns, context switches) summed over the process's threads."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    ns = switches = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+            ns += int(f.read().split()[0])
+        with open(f"/proc/{pid}/task/{tid}/status") as f:
+            for line in f:
+                if "ctxt_switches:" in line:  # voluntary and nonvoluntary
+                    switches += int(line.split()[-1])
+    return ticks, ns, switches
+
+
+def cmd_idle(args):
+    argv = [os.path.join(args.bin, "shm-read"), "-q", "-k", args.key, "--follow"]
+    follower = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)  # past start-up
+        threads = len(os.listdir(f"/proc/{follower.pid}/task"))
+        before = proc_cpu(follower.pid)
+        time.sleep(args.seconds)
+        after = proc_cpu(follower.pid)
+    finally:
+        follower.send_signal(signal.SIGINT)
+        follower.wait(5)
+    tick = os.sysconf("SC_CLK_TCK")
+    record = {"kind": "idle", "seconds": args.seconds, "threads": threads,
+              "stat_ms": (after[0] - before[0]) * 1000 / tick, "oncpu_ns": after[1] - before[1],
+              "switches": after[2] - before[2], "exit": follower.returncode}
+    append(args.results, record)
+    print(f"bench: idle follower: {record}", file=sys.stderr)
+
+
+def cmd_meta(args):
+    with open("/proc/loadavg") as f:
+        load = f.read().split()[:3]
+    append(args.results, {"kind": "meta", "phase": args.phase, "loadavg": " ".join(load),
+                          "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")})
+
+
+# ---------------------------------------------------------------- report
+
+def fmt_ns(ns):
+    ms = ns / 1e6
+    if ms >= 100:
+        return f"{ms:.0f} ms"
+    if ms >= 10:
+        return f"{ms:.1f} ms"
+    if ms >= 1:
+        return f"{ms:.2f} ms"
+    return f"{ms:.3f} ms"
+
+
+def fmt_us(ns):
+    us = ns / 1e3
+    return f"{us:.0f} µs" if abs(us) >= 100 else f"{us:.1f} µs"
+
+
+def table(header, rows, markdown, align):
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |",
+                 "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"]
+        lines += ["| " + " | ".join(str(c).replace("|", "\\|") for c in row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(str(x)) for x in column) for column in zip(header, *rows)]
+
+    def line(cells):
+        return "  ".join(str(c).rjust(w) if a == "r" else str(c).ljust(w)
+                         for c, w, a in zip(cells, widths, align)).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def machine(date):
+    model = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kib = int(f.readline().split()[1])
+    qt = subprocess.run(["pkg-config", "--modversion", "Qt6Core"], capture_output=True, text=True).stdout.strip()
+    return [("CPUs (nproc)", str(len(os.sched_getaffinity(0)))),
+            ("model name", model),
+            ("kernel", f"{platform.system()} {platform.release()} {platform.machine()}"),
+            ("memory", f"{mem_kib / 1024 / 1024:.1f} GiB"),
+            ("Qt", qt or "unknown"),
+            ("date", date)]
+
+
+def cmd_report(args):
+    with open(args.results) as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    md = args.markdown
+    out = []
+
+    def heading(text):
+        out.append(("\n### " if md else "\n== ") + text + ("" if md else " ==") + "\n")
+
+    times = [r for r in records if r["kind"] == "time" and r["section"] != "checksum"]
+    checksums = [r for r in records if r["kind"] == "time" and r["section"] == "checksum"]
+    # Before our own build, which raises the load average by itself.
+    before = [r for r in records if r["kind"] == "meta" and r["phase"] == "before-build"]
+    before = before or [r for r in records if r["kind"] == "meta" and r["phase"] == "start"]
+    if before and float(before[0]["loadavg"].split()[0]) > 0.5:
+        out.append(f'Note: load average {before[0]["loadavg"]} before the build: other work was running, '
+                   "so these numbers are noisier than on a quiet machine.")
+    if times:
+        heading("Time (median of paired runs; A/B < 1 means shm-tools is faster)")
+        rows = [[f'{r["section"]} {r["label"]}', r["a"], fmt_ns(r["a_ns"]), r["b"], fmt_ns(r["b_ns"]),
+                 f'{r["a_ns"] / r["b_ns"]:.2f}', r["n"]] for r in times]
+        out.append(table(["case", "A", "A median", "B", "B median", "A/B", "runs"], rows, md,
+                         ["l", "l", "r", "l", "r", "r", "r"]))
+        out.append("")
+        out.append("Every time is a whole process, spawn to exit, without a shell, except `py readinto\n"
+                   "(in-process)`: perf_counter_ns around open() + readinto() inside the Python process (no\n"
+                   "interpreter start, import or attach). `py shm (whole process)` is `python3 py_shm.py load`:\n"
+                   "start, import multiprocessing.shared_memory, attach to a block created once, readinto.\n"
+                   "Commands of a case run round-robin, the order rotating each round, after two warm-up\n"
+                   "rounds (the segment's two slots and the Python block keep their pages; `cp` removes its\n"
+                   "target after every run, untimed, so it allocates tmpfs pages each time). Input files are\n"
+                   "page-cache hot; shm-load/shm-read run with -q; `| cat` means `| cat >/dev/null`.\n"
+                   "\"first load\": every timed shm-load goes into a segment created just before (untimed, a new\n"
+                   "`shm-create -d` each run), so it allocates its pages during the load, as cp does; the other\n"
+                   "load rows are the steady state of a holder that has been loaded before.")
+
+    if checksums:
+        label = checksums[0]["label"]
+        heading(f"Checksum cost ({label}; target: at most 10 % of a load)")
+        how = {"XXH3 per 256 KiB chunk": "XXH3 256 KiB at a time, each chunk right after its copy-in (as shm-load)",
+               "XXH3 one call": "XXH3 in one call over the whole buffer (as shm-read verifies)"}
+        rows = [[f'{r["b"]} {label}', how.get(r["a"], r["a"]), fmt_ns(r["a_ns"]), fmt_ns(r["b_ns"]),
+                 f'{r["a_ns"] / r["b_ns"]:.1%}', "≤ 10 %", r["n"]] for r in checksums]
+        out.append(table(["tool", "checksum computed as", "checksum", "tool", "share", "target", "runs"], rows, md,
+                         ["l", "l", "r", "r", "r", "r", "r"]))
+        out.append("")
+        out.append("checksum_cost hashes with the core library's own Checksum (Release build, same code and flags\n"
+                   f"as the tools) over a {label} System V segment whose pages were allocated and written before\n"
+                   "timing (one warm-up pass, then one timed pass per process). \"One call\" reads the bytes from\n"
+                   "memory; \"256 KiB at a time\" hashes each chunk just after a memcpy wrote it (standing in for\n"
+                   "read(2)), as shm-load does. Its runs alternate round-robin with the tools' runs (medians of\n"
+                   "paired runs, as above); share = checksum median / tool median.")
+
+    rss = [r for r in records if r["kind"] == "rss"]
+    if rss:
+        heading(f'Peak RSS ({rss[0]["label"]}; /usr/bin/time -f %M, median of {rss[0]["n"]})')
+        rows = [[r["name"], f'{r["kib"] / 1024:.1f} MiB'] for r in rss]
+        out.append(table(["command", "peak RSS"], rows, md, ["l", "r"]))
+        out.append("")
+        out.append("RSS counts the shared segment pages a process touched (RssShmem), not private copies.")
+
+    lat = [r for r in records if r["kind"] == "latency"]
+    if lat:
+        first = lat[0]
+        heading(f'Wake-up latency (4 KiB versions, {first["events"]} events each)')
+        rows = [["shm-load alone: start → exit", fmt_us(statistics.median(first["bare_total"])),
+                 fmt_us(percentile(first["bare_total"], 0.99))]]
+        if first["bare_publish"]:
+            rows.append(["shm-load alone: start → publish (stamped)", fmt_us(statistics.median(first["bare_publish"])),
+                         fmt_us(percentile(first["bare_publish"], 0.99))])
+        for r in lat:
+            rows.append([f'{r["label"]}: shm-load start → output', fmt_us(statistics.median(r["e2e"])),
+                         fmt_us(percentile(r["e2e"], 0.99))])
+            rows.append([f'{r["label"]}: e2e − alone (difference of medians)',
+                         fmt_us(statistics.median(r["e2e"]) - statistics.median(r["bare_total"])), ""])
+            if r["wake"]:
+                rows.append([f'{r["label"]}: publish → output (per event) = wake-up latency',
+                             fmt_us(statistics.median(r["wake"])), fmt_us(percentile(r["wake"], 0.99))])
+            rows.append([f'{r["label"]}: reader CPU per version (mean, schedstat)', fmt_us(r["reader_cpu_ns"]), ""])
+        out.append(table(["measurement", "median", "p99"], rows, md, ["l", "r", "r"]))
+        out.append("")
+        out.append("Method: the driver (Python, CLOCK_MONOTONIC) notes t0, spawns `shm-load -q FILE` and blocks on\n"
+                   "the follower's stdout until the 4 KiB arrive. \"start → output\" includes shm-load's own\n"
+                   "start-up. Subtracting the median of shm-load run alone (start → exit) is the coarse\n"
+                   "estimate; it is biased low (even negative) because shm-load's exit work after publishing\n"
+                   "is in that median but not on the reader's path. The per-event figure is exact: an\n"
+                   "LD_PRELOAD shim (publish_stamp.so) stamps CLOCK_MONOTONIC right before shm-load's\n"
+                   "FUTEX_WAKE, so \"publish → output\" = reader wake-up + lock + pin + checksum + write to the\n"
+                   "pipe + the driver's own wake-up. With --exec it also includes fork+exec of sh and cat.\n"
+                   "shm-load runs on the other core meanwhile. Reader CPU per version: the follower's\n"
+                   "on-CPU time (all threads) over the events, divided by their number.")
+
+    idle = [r for r in records if r["kind"] == "idle"]
+    for r in idle:
+        heading(f'Idle `shm-read --follow` ({r["seconds"]:g} s, {r["threads"]} threads)')
+        rows = [["utime+stime (/proc/PID/stat)", f'{r["stat_ms"]:.0f} ms'],
+                ["on-CPU time (/proc/PID/task/*/schedstat)", f'{r["oncpu_ns"] / 1e3:.1f} µs'],
+                ["context switches", str(r["switches"])]]
+        out.append(table(["measurement", "value"], rows, md, ["l", "r"]))
+
+    heading("Machine")
+    # The run's own date (a report printed later from the raw samples keeps it).
+    dates = [r["date"] for r in records if r["kind"] == "meta" and "date" in r]
+    facts = machine(dates[-1] if dates else time.strftime("%Y-%m-%d %H:%M:%S %Z"))
+    for r in records:
+        if r["kind"] == "meta":
+            facts.append((f'load average at {r["phase"]}', r["loadavg"]))
+    out.append(table(["what", "value"], facts, md, ["l", "l"]))
+    print("\n".join(out).lstrip("\n"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("group")
+    p.add_argument("--results", required=True)
+    p.add_argument("--section", required=True)
+    p.add_argument("--label", required=True)
+    p.add_argument("--runs", type=int, required=True)
+    # Two: shm-load alternates between the segment's two slots, and both should have their pages.
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--gap", type=float, default=0.0, help="idle seconds after every command")
+    p.add_argument("--cmd", action="append", required=True, help="NAME=SPEC, timed")
+    p.add_argument("--untimed", action="append", help="NAME=SPEC, run after every run of NAME")
+    p.add_argument("--samples", action="append", help="NAME=FILE of ns values written by a command")
+    p.add_argument("--row", action="append", nargs=2, metavar=("A", "B"), required=True)
+    p.set_defaults(func=cmd_group)
+
+    p = sub.add_parser("rss")
+    p.add_argument("--results", required=True)
+    p.add_argument("--label", required=True)
+    p.add_argument("--tmp", required=True)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--cmd", action="append", required=True, help="NAME=SPEC")
+    p.add_argument("--untimed", action="append", help="SPEC run after every run")
+    p.set_defaults(func=cmd_rss)
+
+    p = sub.add_parser("latency")
+    p.add_argument("--results", required=True)
+    p.add_argument("--bin", required=True)
+    p.add_argument("--key", required=True)
+    p.add_argument("--file", required=True)
+    p.add_argument("--shim", required=True)
+    p.add_argument("--tmp", required=True)
+    p.add_argument("--events", type=int, default=200)
+    p.set_defaults(func=cmd_latency)
+
+    p = sub.add_parser("idle")
+    p.add_argument("--results", required=True)
+    p.add_argument("--bin", required=True)
+    p.add_argument("--key", required=True)
+    p.add_argument("--seconds", type=float, default=5)
+    p.set_defaults(func=cmd_idle)
+
+    p = sub.add_parser("meta")
+    p.add_argument("--results", required=True)
+    p.add_argument("--phase", required=True)
+    p.set_defaults(func=cmd_meta)
+
+    p = sub.add_parser("report")
+    p.add_argument("--results", required=True)
+    p.add_argument("--markdown", action="store_true")
+    p.set_defaults(func=cmd_report)
+
+    args = parser.parse_args()
+    try:
+        args.func(args)
+    except KeyboardInterrupt:
+        sys.exit(130)  # Ctrl-C: bench.sh's trap cleans up, no traceback needed
+
+
+if __name__ == "__main__":
+    main()
