@@ -1,11 +1,11 @@
 // shm-load: copy a file (or stdin) into the segment.
 #include "common_options.h"
+#include "interrupt.h"
 #include "progress_bar.h"
 #include "raw_segment.h"
 #include "report.h"
 #include "segment.h"
 #include "size_text.h"
-#include "interrupt.h"
 
 #include <filesystem>
 
@@ -58,8 +58,8 @@ int main(int argc, char **argv)
     ProgressBar bar(kTool, progress     ? ProgressBar::Mode::Always
                            : noProgress ? ProgressBar::Mode::Never
                                         : ProgressBar::Mode::Auto);
-    auto loaded = segment->load(*input, source,
-                                [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+    auto loaded =
+        segment->load(*input, source, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
     bar.finish();
     if (!loaded)
         return reportError(kTool, loaded.error());

@@ -1,6 +1,5 @@
 // shm-read: write the latest loaded content to stdout, or wait for / follow new versions.
 #include "command_sink.h"
-#include <optional>
 #include "common_options.h"
 #include "follow.h"
 #include "info_format.h"
@@ -9,6 +8,7 @@
 #include "raw_segment.h"
 #include "report.h"
 #include "segment.h"
+#include <optional>
 
 #include <cstdio>
 #include <unistd.h>
@@ -37,8 +37,9 @@ int main(int argc, char **argv)
                            ->excludes(waitFlag)
                            ->excludes(infoFlag)
                            ->excludes(jsonFlag);
-    app.add_option("--exec", command, "With --follow: run CMD (sh -c) per version, content on its stdin, "
-                                      "SHM_GENERATION set")
+    app.add_option("--exec", command,
+                   "With --follow: run CMD (sh -c) per version, content on its stdin, "
+                   "SHM_GENERATION set")
         ->needs(followFlag);
     auto *rawFlag = app.add_flag("--raw", raw, "Read a plain Qt segment: its bytes up to the first NUL")
                         ->excludes(infoFlag)
@@ -96,12 +97,13 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    ProgressBar::Mode mode = progress ? ProgressBar::Mode::Always
+    ProgressBar::Mode mode = progress     ? ProgressBar::Mode::Always
                              : noProgress ? ProgressBar::Mode::Never
                                           : ProgressBar::Mode::Auto;
     const auto readTo = [&](const Segment::SinkFor &sinkFor) -> Result<VersionInfo> {
         ProgressBar bar(kTool, mode);
-        auto version = segment->read(sinkFor, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+        auto version =
+            segment->read(sinkFor, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
         bar.finish();
         return version;
     };
@@ -126,9 +128,9 @@ int main(int argc, char **argv)
         });
         if (sink) {
             if (const int exitStatus = sink->finish(); exitStatus != 0 && version)
-                reportStatus(kTool, false, "--exec: '" + command + "' exited with status " +
-                                               std::to_string(exitStatus) + " for generation " +
-                                               std::to_string(version->generation));
+                reportStatus(kTool, false,
+                             "--exec: '" + command + "' exited with status " + std::to_string(exitStatus) +
+                                 " for generation " + std::to_string(version->generation));
         }
         return version;
     };

@@ -30,12 +30,11 @@
 
 namespace {
 
-constexpr std::size_t kChunk = 256 << 10;  // shm-load's read size (src/lib/segment.cpp)
+constexpr std::size_t kChunk = 256 << 10; // shm-load's read size (src/lib/segment.cpp)
 
 std::int64_t nowNs()
 {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 
@@ -78,19 +77,19 @@ int main(int argc, char **argv)
         return 1;
     }
     void *attached = ::shmat(id, nullptr, 0);
-    ::shmctl(id, IPC_RMID, nullptr);  // freed when the last process detaches: never left behind
+    ::shmctl(id, IPC_RMID, nullptr); // freed when the last process detaches: never left behind
     if (attached == reinterpret_cast<void *>(-1)) {
         std::perror("checksum_cost: shmat");
         return 1;
     }
     auto *data = static_cast<unsigned char *>(attached);
-    fill(data, bytes, 0x9e3779b97f4a7c15ULL);  // allocates and touches every page
+    fill(data, bytes, 0x9e3779b97f4a7c15ULL); // allocates and touches every page
     std::vector<unsigned char> source(bytes);
     fill(source.data(), bytes, 0x2545f4914f6cdd1dULL);
 
-    std::uint64_t sink = 0;  // every digest is used, so no call can be dropped
+    std::uint64_t sink = 0; // every digest is used, so no call can be dropped
     std::vector<std::int64_t> oneshot, inlined;
-    for (int run = 0; run <= runs; ++run) {  // run 0 is the warm-up
+    for (int run = 0; run <= runs; ++run) { // run 0 is the warm-up
         std::int64_t start = nowNs();
         sink ^= Checksum::of(data, bytes);
         const std::int64_t whole = nowNs() - start;

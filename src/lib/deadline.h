@@ -12,8 +12,7 @@ public:
     static Deadline never() { return Deadline(std::nullopt, 0); }
     static Deadline after(double seconds)
     {
-        const auto span = std::chrono::duration_cast<Clock::duration>(
-            std::chrono::duration<double>(seconds));
+        const auto span = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
         return Deadline(Clock::now() + span, seconds);
     }
 

@@ -37,8 +37,7 @@ WaitOutcome waitWhileEqual(std::uint32_t *word, std::uint32_t expected, const De
         setInterruptWakeWord(nullptr);
         return WaitOutcome::Interrupted;
     }
-    const long rc = ::syscall(SYS_futex, word, FUTEX_WAIT, expected, deadline.isNever() ? nullptr : &left,
-                              nullptr, 0);
+    const long rc = ::syscall(SYS_futex, word, FUTEX_WAIT, expected, deadline.isNever() ? nullptr : &left, nullptr, 0);
     const int error = errno;
     setInterruptWakeWord(nullptr);
     errno = error;

@@ -17,8 +17,8 @@ namespace {
 
 Error heldBy(const IpcNames &names, const std::string &who)
 {
-    return makeError(ExitCode::KeyHeld, names.key + ": held by " + who +
-                                            "; stop it first, or choose another key with -k");
+    return makeError(ExitCode::KeyHeld,
+                     names.key + ": held by " + who + "; stop it first, or choose another key with -k");
 }
 
 } // namespace
@@ -27,8 +27,8 @@ Holder::Holder(IpcNames names, const HolderOptions &options) : m_names(std::move
 
 Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const HolderOptions &options)
 {
-    const auto segmentSize = options.raw ? std::optional<std::uint64_t>(options.capacity)
-                                         : segmentSizeFor(options.capacity);
+    const auto segmentSize =
+        options.raw ? std::optional<std::uint64_t>(options.capacity) : segmentSizeFor(options.capacity);
     if (auto fits = checkKernelLimits(names.key, options.capacity, segmentSize); !fits)
         return fits.error();
 
@@ -65,12 +65,12 @@ Status Holder::createFresh(std::uint64_t segmentSize)
     if (!m_qt->create(static_cast<qsizetype>(segmentSize))) {
         const std::string why = m_qt->errorString().toStdString();
         switch (m_qt->error()) {
-        case QSharedMemory::AlreadyExists:
-            return heldBy(m_names, "another shm-create that started at the same moment");
+        case QSharedMemory::AlreadyExists: return heldBy(m_names, "another shm-create that started at the same moment");
         case QSharedMemory::InvalidSize:
         case QSharedMemory::OutOfResources:
             return makeError(ExitCode::Usage, m_names.key + ": cannot create a segment of " + formatSize(segmentSize) +
-                                                  " (" + why + ": not enough memory, or kernel.shmall or "
+                                                  " (" + why +
+                                                  ": not enough memory, or kernel.shmall or "
                                                   "kernel.shmmni exhausted); use a smaller -s");
         case QSharedMemory::PermissionDenied:
             return makeError(ExitCode::Unsafe, m_names.key + ": refusing: " + why + "; use another key");
@@ -112,8 +112,8 @@ Status Holder::takeOver(int shmid, const SegmentStatus &status)
         return mapping.error();
     SegmentHeader copy{};
     std::memcpy(&copy, mapping->data(), std::min<std::uint64_t>(sizeof copy, status.size));
-    const HeaderVerdict verdict = status.size >= kHeaderSize ? checkHeader(copy, status.size)
-                                                              : HeaderVerdict{HeaderCheck::Foreign, "too small"};
+    const HeaderVerdict verdict =
+        status.size >= kHeaderSize ? checkHeader(copy, status.size) : HeaderVerdict{HeaderCheck::Foreign, "too small"};
     if (verdict.check == HeaderCheck::Foreign || m_options.raw) {
         if (status.attachments > 0)
             return heldBy(m_names, "another program (segment " + std::to_string(shmid) + ", created by PID " +
@@ -215,7 +215,7 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion)
 Holder::~Holder()
 {
     if (m_shmid == -1)
-        return;  // never became the holder: what exists under the key belongs to someone else
+        return; // never became the holder: what exists under the key belongs to someone else
     // Mark the segment for removal first (attached processes keep their mapping, nobody new
     // finds it), then wake every waiter so it sees that, then remove the semaphore and files.
     ::shmctl(m_shmid, IPC_RMID, nullptr);

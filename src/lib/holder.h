@@ -17,7 +17,7 @@ class QSharedMemory;
 
 struct HolderOptions {
     std::uint64_t capacity = 0;
-    bool raw = false;  ///< a plain Qt segment of exactly `capacity` bytes, no header
+    bool raw = false; ///< a plain Qt segment of exactly `capacity` bytes, no header
     double lockTimeout = 10;
 };
 
@@ -52,7 +52,7 @@ private:
     IpcNames m_names;
     HolderOptions m_options;
     std::unique_ptr<QSharedMemory> m_qt;
-    unsigned char *m_base = nullptr;  ///< Qt's mapping of the segment
+    unsigned char *m_base = nullptr; ///< Qt's mapping of the segment
     std::optional<Semaphore> m_semaphore;
     int m_shmid = -1;
     std::uint64_t m_capacity = 0;

@@ -57,7 +57,8 @@ std::string infoAsText(const SegmentInfo &info)
     const auto orNone = [&](const std::string &value) { return v.generation ? value : std::string("-"); };
     line("key", info.names.key);
     line("capacity", formatSize(info.capacity));
-    line("length", v.generation ? formatSize(v.length) + " (" + std::to_string(v.length) + " bytes)" : "0 (never loaded)");
+    line("length",
+         v.generation ? formatSize(v.length) + " (" + std::to_string(v.length) + " bytes)" : "0 (never loaded)");
     line("generation", std::to_string(v.generation));
     line("source", orNone(v.source));
     line("loaded at", orNone(isoTime(v.loadedAtMs)));

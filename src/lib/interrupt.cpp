@@ -27,7 +27,7 @@ void installInterruptHandlers()
     struct sigaction action {};
     action.sa_handler = onInterrupt;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = 0;  // no SA_RESTART: blocking calls must return EINTR
+    action.sa_flags = 0; // no SA_RESTART: blocking calls must return EINTR
     for (int signal : {SIGINT, SIGTERM, SIGHUP})
         sigaction(signal, &action, nullptr);
 }
@@ -48,7 +48,7 @@ std::thread startHelperThread(std::function<void()> body)
     sigemptyset(&interrupts);
     for (int signal : {SIGINT, SIGTERM, SIGHUP})
         sigaddset(&interrupts, signal);
-    pthread_sigmask(SIG_BLOCK, &interrupts, &previous);  // inherited by the new thread
+    pthread_sigmask(SIG_BLOCK, &interrupts, &previous); // inherited by the new thread
     std::thread thread(std::move(body));
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return thread;

@@ -21,10 +21,9 @@ Result<IpcNames> ipcNamesFor(const std::string &key)
     const QString segmentFile = qt.nativeKey();
     const QString fileName = QFileInfo(segmentFile).fileName();
     if (fileName.toUtf8().size() > NAME_MAX)
-        return makeError(ExitCode::Usage,
-                         "key too long (" + std::to_string(key.size()) +
-                             " characters): its Qt key file name would exceed " +
-                             std::to_string(NAME_MAX) + " bytes; use a shorter key");
+        return makeError(ExitCode::Usage, "key too long (" + std::to_string(key.size()) +
+                                              " characters): its Qt key file name would exceed " +
+                                              std::to_string(NAME_MAX) + " bytes; use a shorter key");
 
     QString semaphoreName = fileName;
     semaphoreName.replace(0, int(sizeof kSegmentPrefix) - 1, QLatin1String(kSemaphorePrefix));

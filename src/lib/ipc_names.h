@@ -8,8 +8,8 @@
 /// one for its semaphore, both under QDir::tempPath() (so $TMPDIR decides who meets whom).
 struct IpcNames {
     std::string key;
-    std::string segmentKeyFile;    ///< QSharedMemory::nativeKey()
-    std::string semaphoreKeyFile;  ///< QSystemSemaphore's file for the same key
+    std::string segmentKeyFile;   ///< QSharedMemory::nativeKey()
+    std::string semaphoreKeyFile; ///< QSystemSemaphore's file for the same key
     std::string tempDir;
 };
 

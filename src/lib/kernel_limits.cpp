@@ -54,8 +54,7 @@ Status checkKernelLimits(const std::string &key, std::uint64_t capacity, std::op
         if (memory > 0 && *segmentSize > memory)
             return makeError(ExitCode::Usage, key + ": not enough memory for a capacity of " + formatSize(capacity) +
                                                   " (the segment needs " + formatSize(*segmentSize) +
-                                                  ", RAM and swap total " + formatSize(memory) +
-                                                  "); use a smaller -s");
+                                                  ", RAM and swap total " + formatSize(memory) + "); use a smaller -s");
     }
     return Done{};
 }

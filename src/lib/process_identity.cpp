@@ -12,7 +12,7 @@ namespace {
 
 struct ProcStat {
     bool exists = false;
-    bool exited = false;  ///< a zombie: dead, just not reaped yet
+    bool exited = false; ///< a zombie: dead, just not reaped yet
     std::uint64_t startTime = 0;
 };
 
@@ -71,6 +71,6 @@ bool ProcessIdentity::isAlive() const
         return false;
     const ProcStat stat = readProcStat(pid);
     if (!stat.exists)
-        return true;  // cannot inspect it (hidepid): the PID's existence is all we know
+        return true; // cannot inspect it (hidepid): the PID's existence is all we know
     return !stat.exited && (startTime == 0 || stat.startTime == startTime);
 }

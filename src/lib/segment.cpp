@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <optional>
 #include <fcntl.h>
+#include <optional>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -104,10 +104,7 @@ VersionInfo latestVersion(const SegmentHeader &header)
 class Segment::SlotClaim {
 public:
     SlotClaim(const Segment &segment, std::uint32_t slot) : m_segment(&segment), m_slot(slot) {}
-    SlotClaim(SlotClaim &&other) noexcept
-        : m_segment(std::exchange(other.m_segment, nullptr)), m_slot(other.m_slot)
-    {
-    }
+    SlotClaim(SlotClaim &&other) noexcept : m_segment(std::exchange(other.m_segment, nullptr)), m_slot(other.m_slot) {}
     SlotClaim &operator=(SlotClaim &&) = delete;
     ~SlotClaim()
     {
@@ -115,11 +112,11 @@ public:
             return;
         auto lock = m_segment->lock();
         if (!lock)
-            return;  // left for the next loader to reclaim once we are gone
+            return; // left for the next loader to reclaim once we are gone
         SlotMeta &meta = m_segment->header().slots[m_slot];
         if (meta.writer.pid == ::getpid() && meta.state == SlotWriting)
             storeRelease(meta.state, SlotFree);
-        lock->unlock();  // before waking: a woken waiter's first step is to take the lock
+        lock->unlock(); // before waking: a woken waiter's first step is to take the lock
         bumpAndWake(&m_segment->header().changeCounter);
     }
     std::uint32_t slot() const { return m_slot; }
@@ -134,8 +131,7 @@ private:
 class Segment::ReaderPin {
 public:
     ReaderPin(const Segment &segment, std::size_t index) : m_segment(&segment), m_index(index) {}
-    ReaderPin(ReaderPin &&other) noexcept
-        : m_segment(std::exchange(other.m_segment, nullptr)), m_index(other.m_index)
+    ReaderPin(ReaderPin &&other) noexcept : m_segment(std::exchange(other.m_segment, nullptr)), m_index(other.m_index)
     {
     }
     ReaderPin &operator=(ReaderPin &&) = delete;
@@ -145,7 +141,7 @@ public:
             return;
         auto lock = m_segment->lock();
         if (!lock)
-            return;  // a dead reader's pin is cleared by the next loader that needs the slot
+            return; // a dead reader's pin is cleared by the next loader that needs the slot
         layout::ReaderPin &pin = m_segment->header().pins[m_index];
         if (pin.reader.pid == ::getpid())
             storeRelease(pin.reader.pid, 0);
@@ -158,10 +154,9 @@ private:
     std::size_t m_index;
 };
 
-Segment::Segment(IpcNames names, SegmentStatus status, Semaphore semaphore, SegmentMapping mapping,
-                 double lockTimeout)
-    : m_names(std::move(names)), m_status(status), m_semaphore(std::move(semaphore)),
-      m_mapping(std::move(mapping)), m_lockTimeout(lockTimeout), m_self(ProcessIdentity::self())
+Segment::Segment(IpcNames names, SegmentStatus status, Semaphore semaphore, SegmentMapping mapping, double lockTimeout)
+    : m_names(std::move(names)), m_status(status), m_semaphore(std::move(semaphore)), m_mapping(std::move(mapping)),
+      m_lockTimeout(lockTimeout), m_self(ProcessIdentity::self())
 {
 }
 
@@ -169,7 +164,7 @@ Segment::Segment(Segment &&) noexcept = default;
 
 Segment::~Segment()
 {
-    m_holderWatch.reset();  // its thread wakes waiters on the mapping: stop it before unmapping
+    m_holderWatch.reset(); // its thread wakes waiters on the mapping: stop it before unmapping
 }
 
 Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
@@ -230,10 +225,9 @@ Result<SegmentHeader> Segment::checkLocked() const
                              " was not made by shm-tools (no shm-tools header); use --raw to treat it as a "
                              "plain Qt segment");
     if (verdict.check == HeaderCheck::Corrupt)
-        return makeError(ExitCode::InvalidContent,
-                         m_names.key + ": corrupt segment header: " + verdict.problem +
-                             "; stop its holder and start a new one (or 'ipcrm -m " +
-                             std::to_string(m_status.shmid) + "')");
+        return makeError(ExitCode::InvalidContent, m_names.key + ": corrupt segment header: " + verdict.problem +
+                                                       "; stop its holder and start a new one (or 'ipcrm -m " +
+                                                       std::to_string(m_status.shmid) + "')");
     if (m_capacity != 0 && (copy.capacity != m_capacity || copy.slotStride != m_slotStride))
         return makeError(ExitCode::InvalidContent, m_names.key + ": corrupt segment header: its capacity changed");
     if (!isAlive(copy.holder))
@@ -279,14 +273,12 @@ Result<Segment::SlotClaim> Segment::claimFreeSlot()
             counter = loadWord(&h.changeCounter);
         }
         switch (waitWhileEqual(&header().changeCounter, counter, deadline)) {
-        case WaitOutcome::Changed:
-            break;
+        case WaitOutcome::Changed: break;
         case WaitOutcome::Interrupted:
             return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for " + waitingFor);
         case WaitOutcome::TimedOut:
             return makeError(ExitCode::TimedOut, m_names.key + ": timed out after " + formatSeconds(m_lockTimeout) +
-                                                     " s waiting for " + waitingFor +
-                                                     "; retry, or raise --timeout");
+                                                     " s waiting for " + waitingFor + "; retry, or raise --timeout");
         }
     }
 }
@@ -362,7 +354,7 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
     slot.generation = generation;
     setSourceName(slot, sourceName);
     storeRelease(slot.state, SlotReady);
-    storeRelease(h.activeSlot, target);  // the commit point
+    storeRelease(h.activeSlot, target); // the commit point
     claim->release();
     const VersionInfo published = latestVersion(h);
     // Waiters read the counter under the lock, so bumping after the commit and unlock still
@@ -461,17 +453,18 @@ Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const
         if (!status)
             return status.error();
         if (status->markedForRemoval)
-            return makeError(ExitCode::NoSegment, m_names.key + ": the holder stopped while waiting; start "
-                                                                "'shm-create -k " + m_names.key + "' again");
+            return makeError(ExitCode::NoSegment, m_names.key +
+                                                      ": the holder stopped while waiting; start "
+                                                      "'shm-create -k " +
+                                                      m_names.key + "' again");
         switch (waitWhileEqual(word, counter, deadline)) {
-        case WaitOutcome::Changed:
-            break;
+        case WaitOutcome::Changed: break;
         case WaitOutcome::Interrupted:
             return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for a new version");
         case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut, m_names.key + ": timed out after " + formatSeconds(deadline.seconds()) +
-                                                     " s waiting for a version newer than generation " +
-                                                     std::to_string(after));
+            return makeError(ExitCode::TimedOut,
+                             m_names.key + ": timed out after " + formatSeconds(deadline.seconds()) +
+                                 " s waiting for a version newer than generation " + std::to_string(after));
         }
     }
 }

@@ -24,7 +24,7 @@ using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 /// A published version as the tools report it.
 struct VersionInfo {
-    std::uint64_t generation = 0;  ///< 0: never loaded
+    std::uint64_t generation = 0; ///< 0: never loaded
     std::uint64_t length = 0;
     std::uint64_t checksum = 0;
     std::string source;
@@ -42,7 +42,7 @@ struct SegmentInfo {
     std::int64_t createdAtMs = 0;
     pid_t holderPid = 0;
     bool holderAlive = false;
-    int readers = 0;  ///< live reader pins
+    int readers = 0; ///< live reader pins
     VersionInfo latest;
 };
 
@@ -86,8 +86,7 @@ public:
     Result<std::uint64_t> currentGeneration();
 
 private:
-    Segment(IpcNames names, SegmentStatus status, Semaphore semaphore, SegmentMapping mapping,
-            double lockTimeout);
+    Segment(IpcNames names, SegmentStatus status, Semaphore semaphore, SegmentMapping mapping, double lockTimeout);
     layout::SegmentHeader &header() const;
     unsigned char *slotData(std::uint32_t slot) const;
     Result<Semaphore::Lock> lock() const;

@@ -34,9 +34,7 @@ HeaderVerdict checkHeader(const SegmentHeader &header, std::uint64_t segmentSize
 {
     if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0)
         return {HeaderCheck::Foreign, "no shm-tools header (magic)"};
-    const auto corrupt = [](std::string why) {
-        return HeaderVerdict{HeaderCheck::Corrupt, std::move(why)};
-    };
+    const auto corrupt = [](std::string why) { return HeaderVerdict{HeaderCheck::Corrupt, std::move(why)}; };
     if (header.formatVersion != kFormatVersion)
         return corrupt("unsupported format version " + std::to_string(header.formatVersion) +
                        " (this build reads version " + std::to_string(kFormatVersion) + ")");
@@ -45,8 +43,8 @@ HeaderVerdict checkHeader(const SegmentHeader &header, std::uint64_t segmentSize
     const auto expectedSize = segmentSizeFor(header.capacity);
     if (header.capacity == 0 || !expectedSize || header.slotStride != slotStrideFor(header.capacity) ||
         *expectedSize > segmentSize)
-        return corrupt("capacity " + std::to_string(header.capacity) +
-                       " does not match the segment size " + std::to_string(segmentSize));
+        return corrupt("capacity " + std::to_string(header.capacity) + " does not match the segment size " +
+                       std::to_string(segmentSize));
     if (header.activeSlot != kNoSlot && header.activeSlot >= kSlotCount)
         return corrupt("active slot " + std::to_string(header.activeSlot));
     for (const SlotMeta &slot : header.slots) {

@@ -22,15 +22,15 @@ inline constexpr std::size_t kMaxReaders = 64;
 inline constexpr std::uint32_t kNoSlot = 0xffffffffu;
 
 struct ProcessStamp {
-    std::int32_t pid;  ///< 0: empty
+    std::int32_t pid; ///< 0: empty
     std::uint32_t reserved;
     std::uint64_t startTime;
 };
 
 enum SlotState : std::uint32_t {
-    SlotFree = 0,     ///< never written, or given up by a loader
-    SlotWriting = 1,  ///< claimed by `writer`, content incomplete
-    SlotReady = 2,    ///< a complete version (the active one, or the one before it)
+    SlotFree = 0,    ///< never written, or given up by a loader
+    SlotWriting = 1, ///< claimed by `writer`, content incomplete
+    SlotReady = 2,   ///< a complete version (the active one, or the one before it)
 };
 
 struct SlotMeta {
@@ -39,9 +39,9 @@ struct SlotMeta {
     std::uint64_t generation;
     std::uint64_t length;
     std::uint64_t checksum;
-    std::int64_t loadedAtMs;  ///< Unix time in milliseconds
+    std::int64_t loadedAtMs; ///< Unix time in milliseconds
     ProcessStamp writer;
-    char source[kSourceNameSize];  ///< NUL-terminated, shortened if needed: metadata only
+    char source[kSourceNameSize]; ///< NUL-terminated, shortened if needed: metadata only
 };
 
 /// A reader's claim on a slot: a pinned slot is never overwritten.
@@ -82,7 +82,7 @@ SegmentHeader initialHeader(std::uint64_t capacity);
 enum class HeaderCheck { Valid, Foreign, Corrupt };
 struct HeaderVerdict {
     HeaderCheck check;
-    std::string problem;  ///< empty when Valid
+    std::string problem; ///< empty when Valid
 };
 /// Checks a header copy against the segment's real size; never reads outside `header`.
 HeaderVerdict checkHeader(const SegmentHeader &header, std::uint64_t segmentSize);

@@ -42,9 +42,7 @@ std::string formatSize(std::uint64_t bytes)
         std::snprintf(text, sizeof text, "%.1f EiB", static_cast<double>(bytes) / double(1ull << 60));
         return text;
     }
-    return QLocale::c()
-        .formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeIecFormat)
-        .toStdString();
+    return QLocale::c().formattedDataSize(static_cast<qint64>(bytes), 1, QLocale::DataSizeIecFormat).toStdString();
 }
 
 std::string formatSeconds(double seconds)

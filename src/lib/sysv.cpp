@@ -31,8 +31,8 @@ Result<key_t> keyFromFile(const std::string &file, const IpcNames &names, const 
     struct stat info {};
     if (::lstat(file.c_str(), &info) != 0) {
         if (errno == ENOENT)
-            return makeError(ExitCode::NoSegment, names.key + ": no such segment (no " + what +
-                                                      " key file " + file + ")" + noSegmentHint(names));
+            return makeError(ExitCode::NoSegment, names.key + ": no such segment (no " + what + " key file " + file +
+                                                      ")" + noSegmentHint(names));
         return makeError(ExitCode::Failure, names.key + ": " + file + ": " + describeErrno(errno));
     }
     if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid())
@@ -66,11 +66,11 @@ Result<int> findSegment(const IpcNames &names)
 
 Result<SegmentStatus> statSegment(int shmid, const IpcNames &names)
 {
-    shmid_ds ds {};
+    shmid_ds ds{};
     if (::shmctl(shmid, IPC_STAT, &ds) != 0) {
         if (errno == EINVAL || errno == EIDRM)
-            return makeError(ExitCode::NoSegment, names.key + ": the segment was removed (its holder stopped)" +
-                                                      noSegmentHint(names));
+            return makeError(ExitCode::NoSegment,
+                             names.key + ": the segment was removed (its holder stopped)" + noSegmentHint(names));
         if (errno == EACCES)
             return makeError(ExitCode::Unsafe,
                              names.key + ": refusing: the segment belongs to another user; use another key");
@@ -93,9 +93,8 @@ Status requireOwnedSegment(const SegmentStatus &status, const IpcNames &names)
     const uid_t me = ::geteuid();
     if (status.uid != me || status.cuid != me)
         return makeError(ExitCode::Unsafe, names.key + ": refusing: segment " + std::to_string(status.shmid) +
-                                               " belongs to uid " + std::to_string(status.uid) +
-                                               " (created by uid " + std::to_string(status.cuid) +
-                                               "), not to you; use another key");
+                                               " belongs to uid " + std::to_string(status.uid) + " (created by uid " +
+                                               std::to_string(status.cuid) + "), not to you; use another key");
     if (status.mode & 077) {
         char mode[16];
         std::snprintf(mode, sizeof mode, "%04o", unsigned(status.mode));
@@ -134,8 +133,8 @@ Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, con
     void *address = ::shmat(shmid, nullptr, 0);
     if (address == reinterpret_cast<void *>(-1)) {
         if (errno == EIDRM || errno == EINVAL)
-            return makeError(ExitCode::NoSegment, names.key + ": the segment was removed (its holder stopped)" +
-                                                      noSegmentHint(names));
+            return makeError(ExitCode::NoSegment,
+                             names.key + ": the segment was removed (its holder stopped)" + noSegmentHint(names));
         return makeError(ExitCode::Failure, names.key + ": shmat: " + describeErrno(errno));
     }
     SegmentMapping mapping;
@@ -159,7 +158,7 @@ Result<Semaphore> Semaphore::open(const IpcNames &names)
                              names.key + ": refusing: the semaphore belongs to another user; use another key");
         return makeError(ExitCode::Failure, names.key + ": semget: " + describeErrno(errno));
     }
-    semid_ds ds {};
+    semid_ds ds{};
     if (::semctl(semid, 0, IPC_STAT, &ds) != 0)
         return makeError(ExitCode::Failure, names.key + ": semctl IPC_STAT: " + describeErrno(errno));
     const uid_t me = ::geteuid();
@@ -214,9 +213,9 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
                                  "; retry, raise --timeout, or stop the process holding it");
         }
         if (errno == EIDRM || errno == EINVAL)
-            return makeError(ExitCode::NoSegment,
-                             m_names.key + ": the segment's semaphore was removed (its holder stopped)" +
-                                 noSegmentHint(m_names));
+            return makeError(ExitCode::NoSegment, m_names.key +
+                                                      ": the segment's semaphore was removed (its holder stopped)" +
+                                                      noSegmentHint(m_names));
         return makeError(ExitCode::Failure, m_names.key + ": semop: " + describeErrno(errno));
     }
 }

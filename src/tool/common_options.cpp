@@ -58,7 +58,7 @@ std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
         if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
-            return app.exit(e);  // --help, --version
+            return app.exit(e); // --help, --version
         // CLI11's own exit codes (105, 106, ...) are not ours: every parse problem is a usage error.
         reportUsage(app.get_name(), e.what());
         return static_cast<int>(ExitCode::Usage);

@@ -47,12 +47,11 @@ Result<BackgroundProcess> runInBackground(const std::function<Result<std::string
         return makeError(ExitCode::Failure, std::string("fork: ") + std::strerror(errno));
     if (child == 0) {
         ::close(report[0]);
-        ::setsid();  // a Ctrl-C meant for the calling shell must not stop the holder
+        ::setsid(); // a Ctrl-C meant for the calling shell must not stop the holder
         [[maybe_unused]] const int rc = ::chdir("/");
         const Result<std::string> started = startUp();
         if (!started) {
-            writeAll(report[1], std::to_string(static_cast<int>(started.error().code)) + " " +
-                                    started.error().message);
+            writeAll(report[1], std::to_string(static_cast<int>(started.error().code)) + " " + started.error().message);
             ::_exit(static_cast<int>(started.error().code));
         }
         writeAll(report[1], "0 " + started.value());

@@ -8,7 +8,7 @@
 
 struct BackgroundProcess {
     pid_t pid;
-    std::string readyMessage;  ///< what `startUp` returned
+    std::string readyMessage; ///< what `startUp` returned
 };
 
 /// Runs `startUp` in a background child (its own session, stdio on /dev/null) and waits until it

@@ -80,7 +80,7 @@ void ProgressBar::draw(bool final)
         line += ", " + clock(elapsed) + " elapsed";
     else if (m_total > 0 && rate > 0)
         line += ", ETA " + clock(static_cast<double>(m_total - m_done) / rate);
-    line += "\033[K";  // clear what a longer previous line left
+    line += "\033[K"; // clear what a longer previous line left
     std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
 }

@@ -33,8 +33,7 @@ void checkObjectsExist(const std::string &key)
 
 } // namespace
 
-TEST_CASE("a second shm-create on a held key exits 4 naming the first holder's PID",
-          "[create][errors]")
+TEST_CASE("a second shm-create on a held key exits 4 naming the first holder's PID", "[create][errors]")
 {
     const bool detach = GENERATE(false, true);
     CAPTURE(detach);
@@ -69,8 +68,7 @@ TEST_CASE("a second shm-create on a held key exits 4 naming the first holder's P
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("a foreground shm-create removes everything and exits 0 on SIGTERM, SIGINT, SIGHUP",
-          "[create][signals]")
+TEST_CASE("a foreground shm-create removes everything and exits 0 on SIGTERM, SIGINT, SIGHUP", "[create][signals]")
 {
     const int sig = GENERATE(SIGTERM, SIGINT, SIGHUP);
     CAPTURE(sig, strsignal(sig));
@@ -93,8 +91,7 @@ TEST_CASE("a foreground shm-create removes everything and exits 0 on SIGTERM, SI
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("a detached holder removes everything and exits 0 on SIGTERM, SIGINT, SIGHUP",
-          "[create][signals][detach]")
+TEST_CASE("a detached holder removes everything and exits 0 on SIGTERM, SIGINT, SIGHUP", "[create][signals][detach]")
 {
     const int sig = GENERATE(SIGTERM, SIGINT, SIGHUP);
     CAPTURE(sig, strsignal(sig));
@@ -116,8 +113,7 @@ TEST_CASE("a detached holder removes everything and exits 0 on SIGTERM, SIGINT, 
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("shm-create -d returns once ready and prints the PID of a live detached holder",
-          "[create][detach]")
+TEST_CASE("shm-create -d returns once ready and prints the PID of a live detached holder", "[create][detach]")
 {
     const bool quiet = GENERATE(false, true);
     CAPTURE(quiet);
@@ -136,8 +132,7 @@ TEST_CASE("shm-create -d returns once ready and prints the PID of a live detache
     CHECK_FALSE(start.pipesHeldOpen);
     for (int fd = 0; fd <= 2; ++fd) {
         CAPTURE(fd);
-        CHECK(linkTarget("/proc/" + std::to_string(holder.pid()) + "/fd/" + std::to_string(fd)) ==
-              "/dev/null");
+        CHECK(linkTarget("/proc/" + std::to_string(holder.pid()) + "/fd/" + std::to_string(fd)) == "/dev/null");
     }
     if (quiet)
         CHECK(start.err.empty());

@@ -34,8 +34,8 @@ std::string dump(const QJsonObject &object)
 }
 
 /// Checks the version metadata of INFO against the load that produced it.
-void checkVersion(const QJsonObject &info, const ProcessResult &load, const std::string &data,
-                  qint64 generation, const std::string &source)
+void checkVersion(const QJsonObject &info, const ProcessResult &load, const std::string &data, qint64 generation,
+                  const std::string &source)
 {
     INFO(dump(info));
     CHECK(integer(info, "length") == static_cast<qint64>(data.size()));
@@ -46,8 +46,7 @@ void checkVersion(const QJsonObject &info, const ProcessResult &load, const std:
 
     // ISO 8601 with milliseconds, and about now (the load just happened).
     const QString loadedAt = info.value("loaded_at").toString();
-    static const QRegularExpression iso(
-        R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$)");
+    static const QRegularExpression iso(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$)");
     CHECK(iso.match(loadedAt).hasMatch());
     const QDateTime when = QDateTime::fromString(loadedAt, Qt::ISODateWithMs);
     REQUIRE(when.isValid());

@@ -23,8 +23,7 @@ void checkStillFirstVersion(const std::string &key, const std::string &old)
 
 } // namespace
 
-TEST_CASE("content larger than the capacity is refused with exit 6 and the old content stays",
-          "[load][errors]")
+TEST_CASE("content larger than the capacity is refused with exit 6 and the old content stays", "[load][errors]")
 {
     const std::string key = uniqueKey("toolarge");
     ScratchDir scratch;
@@ -67,8 +66,7 @@ TEST_CASE("content larger than the capacity is refused with exit 6 and the old c
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("an unreadable input is refused with exit 5 naming the file and the reason",
-          "[load][errors]")
+TEST_CASE("an unreadable input is refused with exit 5 naming the file and the reason", "[load][errors]")
 {
     const std::string key = uniqueKey("unreadable");
     ScratchDir scratch;
@@ -101,8 +99,7 @@ TEST_CASE("an unreadable input is refused with exit 5 naming the file and the re
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("without a holder shm-load and shm-read exit 3 and leave nothing behind",
-          "[load][read][errors]")
+TEST_CASE("without a holder shm-load and shm-read exit 3 and leave nothing behind", "[load][read][errors]")
 {
     const KeyGuard guard(uniqueKey("noholder"));
     const std::string &key = guard.key();

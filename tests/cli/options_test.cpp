@@ -25,8 +25,7 @@ std::string keyWithLetters(size_t letters, const std::string &suffix = "")
 
 } // namespace
 
-TEST_CASE("bad options and values are usage errors: exit 2, one line, nothing created",
-          "[options][errors]")
+TEST_CASE("bad options and values are usage errors: exit 2, one line, nothing created", "[options][errors]")
 {
     using Args = std::vector<std::string>;
     const auto [tool, args, why] = GENERATE(table<Tool, Args, const char *>({
@@ -75,8 +74,7 @@ TEST_CASE("bad options and values are usage errors: exit 2, one line, nothing cr
     CHECK(!leftovers(guard.key()));
 }
 
-TEST_CASE("a key whose Qt key file name would pass 255 bytes is a usage error",
-          "[options][errors]")
+TEST_CASE("a key whose Qt key file name would pass 255 bytes is a usage error", "[options][errors]")
 {
     const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
     CAPTURE(toolName(tool));
@@ -96,11 +94,11 @@ TEST_CASE("a key whose Qt key file name would pass 255 bytes is a usage error",
     CHECK(!leftovers(guard.key()));
 }
 
-TEST_CASE("a key at the key file name limit works, and only its letters count towards it",
-          "[options]")
+TEST_CASE("a key at the key file name limit works, and only its letters count towards it", "[options]")
 {
     // 197 letters make a 255-byte file name; the digits and dashes of the suffix add nothing.
-    const std::string key = keyWithLetters(197, std::string("-").append(std::to_string(getpid())).append("-1234567890"));
+    const std::string key =
+        keyWithLetters(197, std::string("-").append(std::to_string(getpid())).append("-1234567890"));
     Holder holder(key);
     const std::string data = randomBytes(100);
     CHECK_EXIT(loadStdin(key, data), 0);

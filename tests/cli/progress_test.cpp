@@ -76,12 +76,11 @@ TEST_CASE("without a terminal there is never a progress bar, even when forced", 
     const std::string key = uniqueKey("progresspipe");
     Holder holder(key, HolderOptions::sized("4M"));
     RunOptions slow;
-    const ProcessResult loaded =
-        run({"/bin/sh", "-c",
-             "(for i in 1 2 3 4 5 6; do head -c 65536 /dev/urandom; sleep 0.2; done) | " + binary(Tool::Load) +
-                 " --progress -k " + key + " -"},
-            slow);
+    const ProcessResult loaded = run({"/bin/sh", "-c",
+                                      "(for i in 1 2 3 4 5 6; do head -c 65536 /dev/urandom; sleep 0.2; done) | " +
+                                          binary(Tool::Load) + " --progress -k " + key + " -"},
+                                     slow);
     CHECK_EXIT(loaded, 0);
-    CHECK(isOneLine(loaded.err));  // just the status line
+    CHECK(isOneLine(loaded.err)); // just the status line
     CHECK_THAT(loaded.err, !Catch::Contains("\r"));
 }

@@ -45,7 +45,7 @@ TEST_CASE("shm-create --raw makes a segment a Qt program writes and shm-read --r
         const ProcessResult loaded = loadStdin(key, std::string(10240, 'x'), {"--raw"});
         CHECK_EXIT(loaded, 6);
         CHECK(readContent(key, {"--raw"}).out == "hello from Qt");
-        CHECK_EXIT(loadStdin(key, std::string(10239, 'y'), {"--raw"}), 0);  // exactly fits
+        CHECK_EXIT(loadStdin(key, std::string(10239, 'y'), {"--raw"}), 0); // exactly fits
         CHECK(readContent(key, {"--raw"}).out == std::string(10239, 'y'));
     }
     holder.stop();
@@ -67,10 +67,10 @@ TEST_CASE("a segment created by a Qt program is read and written with --raw, ref
     CHECK_EXIT(plain, 8);
     CHECK_THAT(plain.err, Catch::Contains("not made by shm-tools") && Catch::Contains("--raw"));
     CHECK_EXIT(loadStdin(key, "intruder"), 8);
-    CHECK(run(Tool::QtPeer, {"read", key}).out == "seed text");  // untouched
+    CHECK(run(Tool::QtPeer, {"read", key}).out == "seed text"); // untouched
 
     CHECK_EXIT(loadStdin(key, std::string("bin\0ary", 7), {"--raw"}), 0);
-    CHECK(run(Tool::QtPeer, {"read", key}).out == "bin");  // a C string stops at the NUL
+    CHECK(run(Tool::QtPeer, {"read", key}).out == "bin"); // a C string stops at the NUL
 
     peer.signal(SIGTERM);
     CHECK_EXIT(peer.wait(10), 0);

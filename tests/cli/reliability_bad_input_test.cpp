@@ -20,21 +20,21 @@ using namespace shmtest;
 namespace {
 
 // Placeholders in the table, replaced per run.
-const std::string kKey = "@KEY@";          // the live key, holding the previous version
-const std::string kFresh = "@FRESH@";      // a key nobody holds; it must stay that way
-const std::string kLongKey = "@LONGKEY@";  // 300 letters
-const std::string kFile = "@FILE@";        // a small readable file
-const std::string kMissing = "@MISSING@";  // a path that does not exist
-const std::string kDir = "@DIR@";          // a directory
-const std::string kBig = "@BIG@";          // a file one byte larger than the capacity
-const std::string kHolderPid = "@PID@";    // (in fragments) the live holder's PID
+const std::string kKey = "@KEY@";         // the live key, holding the previous version
+const std::string kFresh = "@FRESH@";     // a key nobody holds; it must stay that way
+const std::string kLongKey = "@LONGKEY@"; // 300 letters
+const std::string kFile = "@FILE@";       // a small readable file
+const std::string kMissing = "@MISSING@"; // a path that does not exist
+const std::string kDir = "@DIR@";         // a directory
+const std::string kBig = "@BIG@";         // a file one byte larger than the capacity
+const std::string kHolderPid = "@PID@";   // (in fragments) the live holder's PID
 
 constexpr std::size_t kCapacity = 64 * 1024;
 
 struct BadInput {
     Tool tool;
     std::vector<std::string> args;
-    std::size_t stdinBytes;  ///< random bytes on stdin (0: /dev/null)
+    std::size_t stdinBytes; ///< random bytes on stdin (0: /dev/null)
     int exit;
     /// Each must appear in the message; "a|b" means either; "!a" means a must not appear.
     std::vector<std::string> fragments;
@@ -84,8 +84,7 @@ void checkRefusal(const ProcessResult &result, Tool tool, int exit, const std::v
 
 } // namespace
 
-TEST_CASE("reliability: bad inputs to the three tools are refused clearly and lose nothing",
-          "[reliability][errors]")
+TEST_CASE("reliability: bad inputs to the three tools are refused clearly and lose nothing", "[reliability][errors]")
 {
     const std::string key = uniqueKey("badinput");
     const KeyGuard fresh(uniqueKey("badfresh"));
@@ -126,7 +125,11 @@ TEST_CASE("reliability: bad inputs to the three tools are refused clearly and lo
         {Tool::Read, {"-k", kKey, "--since", "abc"}, 0, 2, {"--since"}, "generation is not a number"},
         // (-t: should --since take these, it would otherwise wait for ever)
         {Tool::Read, {"-k", kKey, "-t", "2", "--since", "-1"}, 0, 2, {"--since"}, "negative generation"},
-        {Tool::Read, {"-k", kKey, "-t", "2", "--since", "18446744073709551616"}, 0, 2, {"--since"},
+        {Tool::Read,
+         {"-k", kKey, "-t", "2", "--since", "18446744073709551616"},
+         0,
+         2,
+         {"--since"},
          "generation beyond 64 bits"},
         {Tool::Read, {"-k", kKey, "--wait", "--since", "1"}, 0, 2, {"--since|--wait"}, "two ways of waiting"},
         {Tool::Read, {"-k", kKey, "--all"}, 0, 2, {"--raw"}, "--all needs --raw"},
@@ -189,7 +192,7 @@ TEST_CASE("reliability: bad inputs to the three tools are refused clearly and lo
             options.stdinData = randomBytes(row.stdinBytes);
         const ProcessResult result = run(row.tool, args, options);
         checkRefusal(result, row.tool, row.exit, fragments);
-        CHECK(result.seconds < 5);  // promptly, even for endless input
+        CHECK(result.seconds < 5); // promptly, even for endless input
         checkPreviousVersion(key, old);
         CHECK(processAlive(holder.pid()));
         INFO(leftoversReport(fresh.key()));
@@ -255,11 +258,7 @@ TEST_CASE("reliability: a segment made by another Qt program is refused with exi
     ScratchDir scratch;
     const std::string file = scratch.write("data.bin", randomBytes(100));
     const std::vector<std::pair<Tool, std::vector<std::string>>> calls{
-        {Tool::Read, {}},
-        {Tool::Read, {"--json"}},
-        {Tool::Read, {"--info"}},
-        {Tool::Load, {file}},
-        {Tool::Load, {"-"}},
+        {Tool::Read, {}}, {Tool::Read, {"--json"}}, {Tool::Read, {"--info"}}, {Tool::Load, {file}}, {Tool::Load, {"-"}},
     };
     for (const auto &[tool, extra] : calls) {
         std::vector<std::string> args{"-k", key, "-t", "5"};
@@ -326,8 +325,7 @@ TEST_CASE("reliability: a damaged header is refused with exit 8, never a crash, 
         {"active slot out of range", [](layout::SegmentHeader &h) { h.activeSlot = 2; }, "active slot"},
         {"active slot far out of range", [](layout::SegmentHeader &h) { h.activeSlot = 0x7fffffff; }, "active slot"},
         {"active slot not complete",
-         [](layout::SegmentHeader &h) { h.slots[h.activeSlot].state = layout::SlotWriting; },
-         "not complete"},
+         [](layout::SegmentHeader &h) { h.slots[h.activeSlot].state = layout::SlotWriting; }, "not complete"},
         {"unknown slot state", [](layout::SegmentHeader &h) { h.slots[0].state = 3; }, "slot state"},
         {"reader pin on a slot that does not exist",
          [](layout::SegmentHeader &h) {

@@ -37,7 +37,7 @@ void checkTimedOut(const ProcessResult &result, const std::string &tool)
 RunOptions hangGuard()
 {
     RunOptions options;
-    options.timeoutSeconds = 30;  // a hang shows up as timedOut, not as a stuck test
+    options.timeoutSeconds = 30; // a hang shows up as timedOut, not as a stuck test
     return options;
 }
 
@@ -65,12 +65,8 @@ TEST_CASE("reliability: a stopped or hung process holding the lock makes every t
     // Attaching takes the lock too, so each of these would hang at its very first step. They
     // run side by side: each must give up on its own clock.
     const std::vector<std::pair<Tool, std::vector<std::string>>> calls{
-        {Tool::Read, {}},
-        {Tool::Read, {"--json"}},
-        {Tool::Read, {"--info"}},
-        {Tool::Read, {"--wait"}},
-        {Tool::Read, {"--since", "0"}},
-        {Tool::Load, {file}},
+        {Tool::Read, {}},         {Tool::Read, {"--json"}},       {Tool::Read, {"--info"}},
+        {Tool::Read, {"--wait"}}, {Tool::Read, {"--since", "0"}}, {Tool::Load, {file}},
         {Tool::Load, {"-"}},
     };
     std::vector<std::unique_ptr<Child>> waiting;
@@ -82,7 +78,7 @@ TEST_CASE("reliability: a stopped or hung process holding the lock makes every t
         waiting.push_back(std::make_unique<Child>(tool, args, options));
     }
     for (std::size_t i = 0; i < calls.size(); ++i) {
-        const ProcessResult result = waiting[i]->wait(30);  // a hang shows up as timedOut
+        const ProcessResult result = waiting[i]->wait(30); // a hang shows up as timedOut
         checkTimedOut(result, calls[i].first == Tool::Read ? "shm-read" : "shm-load");
         // The message names the process that holds the lock, so that it can be found.
         CHECK(containsWord(result.err, std::to_string(locker.pid())));

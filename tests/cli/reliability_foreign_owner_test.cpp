@@ -60,9 +60,9 @@ void writeImage(const std::string &keyFile, const std::string &image)
 struct Scenario {
     const char *name;
     bool plantAsNobody;
-    bool keyFilesOurs;  ///< we (root) create the key files first; the planter reuses them
+    bool keyFilesOurs; ///< we (root) create the key files first; the planter reuses them
     const char *mode;
-    const char *expected;  ///< a fragment of every refusal
+    const char *expected; ///< a fragment of every refusal
 };
 
 /// Runs every tool against the planted key; each must refuse with exit 9 and read nothing.
@@ -92,7 +92,7 @@ void checkAllRefuse(const std::string &key, const SharedScratchDir &shared, cons
         const ProcessResult result = run(tool, args, options);
         INFO(describe(result));
         CHECK(result.exited(9));
-        CHECK(result.out.empty());  // not a byte of the planted content
+        CHECK(result.out.empty()); // not a byte of the planted content
         CHECK(isOneLine(result.err));
         CHECK_THAT(result.err, Catch::Contains("refusing") && Catch::Contains(expected));
     }

@@ -34,8 +34,21 @@ std::uint64_t pick(Engine &random, std::uint64_t below)
     return std::uniform_int_distribution<std::uint64_t>(0, below - 1)(random);
 }
 
-const std::uint64_t kInteresting[] = {0, 1, 2, 3, 4095, 4096, 4097, 65535, 65536, 65537, 0x7fffffffull,
-                                      0xffffffffull, 1ull << 40, 0x7fffffffffffffffull, ~0ull};
+const std::uint64_t kInteresting[] = {0,
+                                      1,
+                                      2,
+                                      3,
+                                      4095,
+                                      4096,
+                                      4097,
+                                      65535,
+                                      65536,
+                                      65537,
+                                      0x7fffffffull,
+                                      0xffffffffull,
+                                      1ull << 40,
+                                      0x7fffffffffffffffull,
+                                      ~0ull};
 
 std::uint64_t interesting(Engine &random)
 {
@@ -140,7 +153,7 @@ TEST_CASE("reliability: shm-read and shm-load meet hundreds of damaged headers w
             switch (pick(random, 4)) {
             case 0: bad.holder.pid = 0; break;
             case 1: bad.holder.pid = deadPid(); break;
-            case 2: bad.holder.startTime += 1 + pick(random, 1000); break;  // its PID, reused
+            case 2: bad.holder.startTime += 1 + pick(random, 1000); break; // its PID, reused
             default: bad.holder.pid = -static_cast<std::int32_t>(1 + pick(random, 1000)); break;
             }
             expected = {3, "not running"};
@@ -196,9 +209,9 @@ TEST_CASE("reliability: shm-read and shm-load meet hundreds of damaged headers w
             CHECK(read.out == old);
         }
     }
-    std::cout << "header fuzz: " << rounds << " damaged headers in a live segment, " << runs
-              << " tool runs (" << loads << " of them shm-load): " << foreign << " foreign (exit 8), " << corrupt
-              << " corrupt (exit 8), " << oddMetadata << " with absurd metadata (exit 8, checksum), " << deadHolder
+    std::cout << "header fuzz: " << rounds << " damaged headers in a live segment, " << runs << " tool runs (" << loads
+              << " of them shm-load): " << foreign << " foreign (exit 8), " << corrupt << " corrupt (exit 8), "
+              << oddMetadata << " with absurd metadata (exit 8, checksum), " << deadHolder
               << " with a dead holder (exit 3); " << failures << " not as expected, 0 crashes allowed" << std::endl;
     CHECK(failures == 0);
     CHECK(rounds >= kMinimumRounds);

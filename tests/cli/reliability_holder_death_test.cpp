@@ -59,12 +59,9 @@ void killHolder(Holder *detached, Child *foreground)
 void checkOrphanReported(const std::string &key, int shmid, const std::string &file)
 {
     std::vector<ProcessResult> results{
-        readContent(key, {"-t", "3"}),
-        readContent(key, {"-t", "3", "--json"}),
-        readContent(key, {"-t", "3", "--info"}),
-        readContent(key, {"-t", "3", "--wait"}),
-        loadStdin(key, "lost?", {"-t", "3"}),
-        loadFile(key, file, {"-t", "3"}),
+        readContent(key, {"-t", "3"}),           readContent(key, {"-t", "3", "--json"}),
+        readContent(key, {"-t", "3", "--info"}), readContent(key, {"-t", "3", "--wait"}),
+        loadStdin(key, "lost?", {"-t", "3"}),    loadFile(key, file, {"-t", "3"}),
     };
     for (const ProcessResult &result : results) {
         INFO(describe(result));
@@ -105,7 +102,7 @@ TEST_CASE("reliability: a SIGKILLed holder's segment is reported, kept, and adop
     KeyGuard guard(key);
     const std::string published = randomBytes(200000);
     REQUIRE_EXIT(loadStdin(key, randomBytes(1000)), 0);
-    REQUIRE_EXIT(loadStdin(key, published), 0);  // generation 2: the one to keep
+    REQUIRE_EXIT(loadStdin(key, published), 0); // generation 2: the one to keep
     const int shmid = currentShmid(key);
     const int staleSemid = currentSemid(key);
     REQUIRE(shmid != -1);
@@ -131,7 +128,7 @@ TEST_CASE("reliability: a SIGKILLed holder's segment is reported, kept, and adop
         const ProcessResult &start = next.startResult();
         INFO(describe(start));
         CHECK_THAT(start.err, Catch::Contains("adopted") && Catch::Contains("generation 2"));
-        CHECK(currentShmid(key) == shmid);  // the same segment, not a new one
+        CHECK(currentShmid(key) == shmid); // the same segment, not a new one
         // The dead holder's semaphore is gone, replaced by one the new holder owns.
         CHECK_FALSE(semaphoreExists(semidBefore));
         CHECK(currentSemid(key) != -1);
@@ -198,7 +195,7 @@ TEST_CASE("reliability: a dead holder's stale semaphore and key files are no obs
     CHECK_FALSE(semaphoreExists(staleSemid));
     rememberIpc(key);
     const QJsonObject info = readJson(key);
-    CHECK(info.value("generation").toInteger() == 0);  // a fresh segment: the old one was gone
+    CHECK(info.value("generation").toInteger() == 0); // a fresh segment: the old one was gone
     CHECK_EXIT(loadStdin(key, "new"), 0);
     CHECK(readContent(key).out == "new");
 

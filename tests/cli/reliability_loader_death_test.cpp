@@ -50,8 +50,7 @@ void pumpFor(Child &child, double seconds)
 
 } // namespace
 
-TEST_CASE("reliability: a loader SIGKILLed at random instants never costs the published version",
-          "[reliability][kill]")
+TEST_CASE("reliability: a loader SIGKILLed at random instants never costs the published version", "[reliability][kill]")
 {
     const std::string key = uniqueKey("loaderkill");
     ScratchDir scratch;
@@ -88,7 +87,7 @@ TEST_CASE("reliability: a loader SIGKILLed at random instants never costs the pu
             LiveSegment segment(key);
             const pid_t pid = loader->pid();
             while (!hasClaim(segment.header(), pid) && loader->running())
-                std::this_thread::yield();  // each look takes the lock the loader needs
+                std::this_thread::yield(); // each look takes the lock the loader needs
             sleepFor(std::uniform_real_distribution<double>(0, 0.0015)(random));
         } else {
             // Part of the stream arrives; the rest never will.
@@ -105,7 +104,7 @@ TEST_CASE("reliability: a loader SIGKILLed at random instants never costs the pu
                 pumpFor(*loader, std::uniform_real_distribution<double>(0, 0.05)(random));
             }
         }
-        loader->signal(SIGKILL);  // false if it finished first: that is a valid instant too
+        loader->signal(SIGKILL); // false if it finished first: that is a valid instant too
         const ProcessResult killed = loader->wait(20);
         INFO(describe(killed));
 
@@ -119,7 +118,7 @@ TEST_CASE("reliability: a loader SIGKILLed at random instants never costs the pu
             CHECK_FALSE(killed.exited(0));
             ++killedBefore[static_cast<int>(moment)];
         } else {
-            REQUIRE(read.out == attempted);  // never a mixture, never a part
+            REQUIRE(read.out == attempted); // never a mixture, never a part
             CHECK(current == generation + 1);
             ++(killed.exited(0) ? finished : killedAfterPublish)[static_cast<int>(moment)];
         }
@@ -130,7 +129,7 @@ TEST_CASE("reliability: a loader SIGKILLed at random instants never costs the pu
         const ProcessResult next = loadStdin(key, published, {"-q", "-t", kLoadTimeout});
         REQUIRE_EXIT(next, 0);
         CHECK(next.seconds < 2.5);
-        generation = current + 1;  // the next round reads it back, content and generation
+        generation = current + 1; // the next round reads it back, content and generation
     }
     std::cout << "loader kills: " << kKills << " SIGKILLs; the published version was intact after every one\n";
     int before = 0;
@@ -150,8 +149,7 @@ TEST_CASE("reliability: a loader SIGKILLed at random instants never costs the pu
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("reliability: a loader SIGKILLed while waiting for the lock to publish loses nothing",
-          "[reliability][kill]")
+TEST_CASE("reliability: a loader SIGKILLed while waiting for the lock to publish loses nothing", "[reliability][kill]")
 {
     const std::string key = uniqueKey("killpublish");
     Holder holder(key, HolderOptions::sized("1M"));
@@ -169,7 +167,7 @@ TEST_CASE("reliability: a loader SIGKILLed while waiting for the lock to publish
     REQUIRE(locker.waitFor(1, "locked", 20));
     loader.writeStdin(randomBytes(20000));
     loader.closeStdin();
-    sleepFor(0.3);  // it has read everything and blocks on the lock
+    sleepFor(0.3); // it has read everything and blocks on the lock
     REQUIRE(loader.running());
     REQUIRE(loader.signal(SIGKILL));
     const ProcessResult killed = loader.wait(20);

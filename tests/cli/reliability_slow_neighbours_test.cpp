@@ -19,8 +19,7 @@ constexpr double kPrompt = 1.5;
 
 } // namespace
 
-TEST_CASE("reliability: a reader stuck on a full pipe does not delay the next load",
-          "[reliability][slow]")
+TEST_CASE("reliability: a reader stuck on a full pipe does not delay the next load", "[reliability][slow]")
 {
     const std::string key = uniqueKey("fullpipe");
     Holder holder(key, HolderOptions::sized("4M"));
@@ -37,7 +36,7 @@ TEST_CASE("reliability: a reader stuck on a full pipe does not delay the next lo
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     {
         LiveSegment segment(key);
-        REQUIRE(hasPin(segment.header(), stuck.pid()));  // still writing its first 64 KiB
+        REQUIRE(hasPin(segment.header(), stuck.pid())); // still writing its first 64 KiB
     }
 
     const std::string fresh = randomBytes(2u << 20);
@@ -56,7 +55,7 @@ TEST_CASE("reliability: a reader stuck on a full pipe does not delay the next lo
     CHECK_EXIT(blocked, 7);
     CHECK(blocked.seconds < 0.5 + kPrompt);
     CHECK_THAT(blocked.err, Catch::Contains("timed out") && Catch::Contains(std::to_string(stuck.pid())));
-    CHECK(readContent(key).out == fresh);  // the refused load changed nothing
+    CHECK(readContent(key).out == fresh); // the refused load changed nothing
 
     // Once the consumer reads, the stuck reader delivers its version whole, although two loads
     // came and went meanwhile.
@@ -73,8 +72,7 @@ TEST_CASE("reliability: a reader stuck on a full pipe does not delay the next lo
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("reliability: a loader waiting on a slow producer does not delay readers",
-          "[reliability][slow]")
+TEST_CASE("reliability: a loader waiting on a slow producer does not delay readers", "[reliability][slow]")
 {
     const std::string key = uniqueKey("slowproducer");
     Holder holder(key, HolderOptions::sized("64K"));
@@ -96,7 +94,7 @@ TEST_CASE("reliability: a loader waiting on a slow producer does not delay reade
     const ProcessResult info = readContent(key, {"--json", "-t", "10"});
     CHECK_EXIT(info, 0);
     CHECK(info.seconds < kPrompt);
-    REQUIRE(pipeline.running());  // all of that happened while the producer was still asleep
+    REQUIRE(pipeline.running()); // all of that happened while the producer was still asleep
 
     // A second loader cannot take the slot the first one is filling: it waits, bounded.
     const ProcessResult second = loadStdin(key, "c", {"-t", "0.5"});

@@ -29,7 +29,7 @@ struct Tally {
     std::atomic<long> loads{0}, loadFailures{0};
     std::atomic<long> reads{0}, readFailures{0}, wrongReads{0};
     std::mutex mutex;
-    std::vector<std::string> problems;  ///< the first few failures, described
+    std::vector<std::string> problems; ///< the first few failures, described
 
     void note(const std::string &problem)
     {
@@ -41,8 +41,7 @@ struct Tally {
 
 } // namespace
 
-TEST_CASE("reliability: under concurrent loads every read is one of the published files",
-          "[reliability][stress]")
+TEST_CASE("reliability: under concurrent loads every read is one of the published files", "[reliability][stress]")
 {
     const std::string key = uniqueKey("torn");
     ScratchDir scratch;
@@ -52,7 +51,7 @@ TEST_CASE("reliability: under concurrent loads every read is one of the publishe
     // mixing two versions, or cut at the wrong length, cannot match any of them.
     std::mt19937 random{std::random_device{}()};
     std::vector<std::vector<std::string>> files(kLoaders);
-    std::set<std::string> published;  // hashes of every file any loader may publish
+    std::set<std::string> published; // hashes of every file any loader may publish
     for (int loader = 0; loader < kLoaders; ++loader) {
         for (int i = 0; i < kFilesPerLoader; ++i) {
             const std::size_t size = (loader == 0 && i == 0) ? (2u << 20)
@@ -61,8 +60,9 @@ TEST_CASE("reliability: under concurrent loads every read is one of the publishe
                                          : std::uniform_int_distribution<std::size_t>(1000, 2u << 20)(random);
             const std::string bytes = randomBytes(size);
             published.insert(xxh3Text(bytes));
-            files[loader].push_back(
-                scratch.write(std::string("l").append(std::to_string(loader)).append("f").append(std::to_string(i)).append(".bin"), bytes));
+            files[loader].push_back(scratch.write(
+                std::string("l").append(std::to_string(loader)).append("f").append(std::to_string(i)).append(".bin"),
+                bytes));
         }
     }
     REQUIRE(published.size() == kLoaders * kFilesPerLoader);
@@ -75,8 +75,7 @@ TEST_CASE("reliability: under concurrent loads every read is one of the publishe
     for (int loader = 0; loader < kLoaders; ++loader) {
         threads.emplace_back([&, loader] {
             for (std::size_t i = 0; !stop; ++i) {
-                const ProcessResult result =
-                    loadFile(key, files[loader][i % files[loader].size()], {"-q", "-t", "20"});
+                const ProcessResult result = loadFile(key, files[loader][i % files[loader].size()], {"-q", "-t", "20"});
                 if (result.exited(0)) {
                     ++tally.loads;
                 } else {
@@ -95,8 +94,8 @@ TEST_CASE("reliability: under concurrent loads every read is one of the publishe
                     tally.note(describe(result));
                 } else if (published.count(xxh3Text(result.out)) == 0) {
                     ++tally.wrongReads;
-                    tally.note("a read matching no published file (" + std::to_string(result.out.size()) +
-                               " bytes, " + xxh3Text(result.out) + ")");
+                    tally.note("a read matching no published file (" + std::to_string(result.out.size()) + " bytes, " +
+                               xxh3Text(result.out) + ")");
                 } else {
                     ++tally.reads;
                 }

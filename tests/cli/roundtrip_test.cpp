@@ -23,8 +23,7 @@ const char *viaName(Via via)
 }
 
 /// Loads DATA into KEY the way VIA says.
-ProcessResult loadVia(Via via, const std::string &key, const std::string &data,
-                      const ScratchDir &scratch)
+ProcessResult loadVia(Via via, const std::string &key, const std::string &data, const ScratchDir &scratch)
 {
     switch (via) {
     case Via::File: return loadFile(key, scratch.write("input.bin", data));
@@ -116,8 +115,7 @@ TEST_CASE("each load replaces the whole previous content", "[roundtrip]")
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("shm-load reports one status line on stderr, none with -q, nothing on stdout",
-          "[roundtrip][messages]")
+TEST_CASE("shm-load reports one status line on stderr, none with -q, nothing on stdout", "[roundtrip][messages]")
 {
     const std::string key = uniqueKey("status");
     ScratchDir scratch;

@@ -101,7 +101,7 @@ TEST_CASE("shm-read --follow prints every version as it is published and exits 1
         expected += version;
         REQUIRE(follower.waitFor(1, expected, 10));
     }
-    CHECK(follower.out() == expected);  // not the version current at start
+    CHECK(follower.out() == expected); // not the version current at start
     follower.signal(SIGINT);
     const ProcessResult result = follower.wait(10);
     CHECK_EXIT(result, 130);
@@ -152,7 +152,7 @@ TEST_CASE("a waiting reader uses no CPU while idle", "[follow]")
     const long before = cpuTicks(follower.pid());
     std::this_thread::sleep_for(std::chrono::seconds(2));
     const long after = cpuTicks(follower.pid());
-    CHECK(after - before <= 1);  // one tick (10 ms) of slack for scheduling noise
+    CHECK(after - before <= 1); // one tick (10 ms) of slack for scheduling noise
     follower.signal(SIGINT);
     CHECK_EXIT(follower.wait(10), 130);
 }

@@ -13,8 +13,7 @@
 
 namespace shmtest {
 
-ProcessResult loadStdin(const std::string &key, const std::string &bytes,
-                        const std::vector<std::string> &extra)
+ProcessResult loadStdin(const std::string &key, const std::string &bytes, const std::vector<std::string> &extra)
 {
     std::vector<std::string> args{"-k", key};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -24,8 +23,7 @@ ProcessResult loadStdin(const std::string &key, const std::string &bytes,
     return run(Tool::Load, args, options);
 }
 
-ProcessResult loadFile(const std::string &key, const std::string &path,
-                       const std::vector<std::string> &extra)
+ProcessResult loadFile(const std::string &key, const std::string &path, const std::vector<std::string> &extra)
 {
     std::vector<std::string> args{"-k", key};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -46,11 +44,11 @@ QJsonObject readJson(const std::string &key)
     if (!result.exited(0))
         throw std::runtime_error("shm-read --json failed:\n" + describe(result));
     QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(
-        QByteArray(result.out.data(), static_cast<qsizetype>(result.out.size())), &error);
+    const QJsonDocument document =
+        QJsonDocument::fromJson(QByteArray(result.out.data(), static_cast<qsizetype>(result.out.size())), &error);
     if (error.error != QJsonParseError::NoError || !document.isObject())
-        throw std::runtime_error("shm-read --json printed no JSON object (" +
-                                 error.errorString().toStdString() + "):\n" + describe(result));
+        throw std::runtime_error("shm-read --json printed no JSON object (" + error.errorString().toStdString() +
+                                 "):\n" + describe(result));
     return document.object();
 }
 
@@ -65,8 +63,7 @@ std::string xxh3Text(std::string_view bytes)
 bool containsWord(std::string_view text, std::string_view word)
 {
     const auto glued = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-    for (size_t at = text.find(word); at != std::string_view::npos;
-         at = text.find(word, at + 1)) {
+    for (size_t at = text.find(word); at != std::string_view::npos; at = text.find(word, at + 1)) {
         const bool freeBefore = at == 0 || !glued(text[at - 1]);
         const size_t end = at + word.size();
         const bool freeAfter = end == text.size() || !glued(text[end]);

@@ -14,11 +14,9 @@
 namespace shmtest {
 
 /// `shm-load -k KEY [EXTRA] -` with BYTES on stdin.
-ProcessResult loadStdin(const std::string &key, const std::string &bytes,
-                        const std::vector<std::string> &extra = {});
+ProcessResult loadStdin(const std::string &key, const std::string &bytes, const std::vector<std::string> &extra = {});
 /// `shm-load -k KEY [EXTRA] PATH`.
-ProcessResult loadFile(const std::string &key, const std::string &path,
-                       const std::vector<std::string> &extra = {});
+ProcessResult loadFile(const std::string &key, const std::string &path, const std::vector<std::string> &extra = {});
 /// `shm-read -k KEY [EXTRA]`.
 ProcessResult readContent(const std::string &key, const std::vector<std::string> &extra = {});
 
@@ -39,16 +37,16 @@ bool isOneLine(std::string_view text);
 
 /// Checks that RESULT exited normally with CODE, printing the whole run if not. RESULT is
 /// evaluated once (it is often the run itself).
-#define CHECK_EXIT(result, code)                                                                   \
-    do {                                                                                           \
-        const shmtest::ProcessResult &checkedRun_ = (result);                                      \
-        INFO(shmtest::describe(checkedRun_));                                                      \
-        CHECK(checkedRun_.exited(code));                                                           \
+#define CHECK_EXIT(result, code)                                                                                       \
+    do {                                                                                                               \
+        const shmtest::ProcessResult &checkedRun_ = (result);                                                          \
+        INFO(shmtest::describe(checkedRun_));                                                                          \
+        CHECK(checkedRun_.exited(code));                                                                               \
     } while (false)
 
-#define REQUIRE_EXIT(result, code)                                                                 \
-    do {                                                                                           \
-        const shmtest::ProcessResult &checkedRun_ = (result);                                      \
-        INFO(shmtest::describe(checkedRun_));                                                      \
-        REQUIRE(checkedRun_.exited(code));                                                         \
+#define REQUIRE_EXIT(result, code)                                                                                     \
+    do {                                                                                                               \
+        const shmtest::ProcessResult &checkedRun_ = (result);                                                          \
+        INFO(shmtest::describe(checkedRun_));                                                                          \
+        REQUIRE(checkedRun_.exited(code));                                                                             \
     } while (false)

@@ -55,10 +55,8 @@ std::vector<std::string> makeEnvironment(const RunOptions &options)
         const std::string_view item(*entry);
         const std::string name(item.substr(0, item.find('=')));
         const bool dropped =
-            std::find(options.unsetEnv.begin(), options.unsetEnv.end(), name) !=
-                options.unsetEnv.end() ||
-            std::any_of(options.env.begin(), options.env.end(),
-                        [&](const auto &pair) { return pair.first == name; });
+            std::find(options.unsetEnv.begin(), options.unsetEnv.end(), name) != options.unsetEnv.end() ||
+            std::any_of(options.env.begin(), options.env.end(), [&](const auto &pair) { return pair.first == name; });
         if (!dropped)
             env.emplace_back(item);
     }
@@ -149,15 +147,13 @@ std::string describe(const ProcessResult &result)
     if (result.timedOut)
         text << ", TIMED OUT (killed)";
     if (result.termSignal)
-        text << ", killed by signal " << result.termSignal << " (" << strsignal(result.termSignal)
-             << ")";
+        text << ", killed by signal " << result.termSignal << " (" << strsignal(result.termSignal) << ")";
     else
         text << ", exit code " << result.exitCode;
     if (result.pipesHeldOpen)
         text << ", stdout/stderr held open after exit";
-    text << ", " << result.seconds << " s\n  stdout (" << result.out.size() << " bytes): "
-         << escaped(result.out, 600) << "\n  stderr (" << result.err.size()
-         << " bytes): " << escaped(result.err, 2000);
+    text << ", " << result.seconds << " s\n  stdout (" << result.out.size() << " bytes): " << escaped(result.out, 600)
+         << "\n  stderr (" << result.err.size() << " bytes): " << escaped(result.err, 2000);
     return text.str();
 }
 
@@ -198,8 +194,7 @@ void Child::start(const std::vector<std::string> &argv, const RunOptions &option
 
     int in[2] = {-1, -1}, out[2], err[2];
     const bool stdinPipe = !options.stdinFile;
-    if ((stdinPipe && pipe2(in, O_CLOEXEC) != 0) || pipe2(out, O_CLOEXEC) != 0 ||
-        pipe2(err, O_CLOEXEC) != 0)
+    if ((stdinPipe && pipe2(in, O_CLOEXEC) != 0) || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error(errnoText("pipe2"));
 
     posix_spawn_file_actions_t actions;
@@ -223,8 +218,7 @@ void Child::start(const std::vector<std::string> &argv, const RunOptions &option
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
-                                        POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
 
     std::vector<char *> args;
     for (const auto &arg : argv)

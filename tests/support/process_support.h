@@ -22,13 +22,13 @@ const char *toolName(Tool tool);
 std::string binary(Tool tool);
 
 struct ProcessResult {
-    int exitCode = -1;    ///< exit status, or -1 if the process was killed by a signal
-    int termSignal = 0;   ///< the signal that ended it, 0 if it exited
-    std::string out, err; ///< everything it wrote, binary-safe
+    int exitCode = -1;          ///< exit status, or -1 if the process was killed by a signal
+    int termSignal = 0;         ///< the signal that ended it, 0 if it exited
+    std::string out, err;       ///< everything it wrote, binary-safe
     bool timedOut = false;      ///< it outlived the timeout and was SIGKILLed
     bool pipesHeldOpen = false; ///< it exited but something it started kept stdout/stderr open
-    double seconds = 0;   ///< wall time from spawn to reaping
-    pid_t pid = 0;        ///< its process id while it ran
+    double seconds = 0;         ///< wall time from spawn to reaping
+    pid_t pid = 0;              ///< its process id while it ran
     std::vector<std::string> argv;
 
     /// Exited normally with CODE (not signalled, not timed out).
@@ -38,10 +38,10 @@ struct ProcessResult {
 };
 
 struct RunOptions {
-    std::optional<std::string> stdinData; ///< fed through a pipe, then closed
-    std::optional<std::string> stdinFile; ///< opened read-only as stdin (a real file, seekable)
+    std::optional<std::string> stdinData;                 ///< fed through a pipe, then closed
+    std::optional<std::string> stdinFile;                 ///< opened read-only as stdin (a real file, seekable)
     std::vector<std::pair<std::string, std::string>> env; ///< set or override
-    std::vector<std::string> unsetEnv;    ///< removed from the inherited environment
+    std::vector<std::string> unsetEnv;                    ///< removed from the inherited environment
     double timeoutSeconds = 60;
 };
 // Without stdinData or stdinFile, run() gives the process /dev/null as stdin so that nothing can
@@ -107,8 +107,8 @@ bool processAlive(pid_t pid);
 
 /// How a process that is not (necessarily) our own child went away.
 struct Disappearance {
-    bool gone = false;    ///< it no longer runs (or is a zombie)
-    bool reaped = false;  ///< we reaped it, so exitCode/termSignal are known
+    bool gone = false;   ///< it no longer runs (or is a zombie)
+    bool reaped = false; ///< we reaped it, so exitCode/termSignal are known
     int exitCode = -1;
     int termSignal = 0;
 };

@@ -46,8 +46,7 @@ int usage()
 
 std::string errorOf(const QSharedMemory &shm, const char *what)
 {
-    return std::string(what) + " " + shm.key().toStdString() + ": " +
-           shm.errorString().toStdString();
+    return std::string(what) + " " + shm.key().toStdString() + ": " + shm.errorString().toStdString();
 }
 
 // Signals stay blocked from the start, so one that arrives before we wait for it is not lost.
@@ -70,8 +69,7 @@ bool holdUntilSignal(const sigset_t &set, double seconds = -1)
         return sigwait(&set, &sig) == 0;
     }
     timespec timeout{static_cast<time_t>(seconds),
-                     static_cast<long>((seconds - static_cast<double>(static_cast<time_t>(seconds))) *
-                                       1e9)};
+                     static_cast<long>((seconds - static_cast<double>(static_cast<time_t>(seconds))) * 1e9)};
     for (;;) {
         const int sig = sigtimedwait(&set, nullptr, &timeout);
         if (sig > 0)
@@ -84,8 +82,8 @@ bool holdUntilSignal(const sigset_t &set, double seconds = -1)
 bool writeText(QSharedMemory &shm, const QByteArray &text)
 {
     if (text.size() + 1 > shm.size()) {
-        fail("text of " + std::to_string(text.size()) + " bytes plus NUL does not fit " +
-             std::to_string(shm.size()) + " bytes");
+        fail("text of " + std::to_string(text.size()) + " bytes plus NUL does not fit " + std::to_string(shm.size()) +
+             " bytes");
         return false;
     }
     if (!shm.lock()) {

@@ -133,8 +133,8 @@ std::string whyNobodyCannotRun()
         const ProcessResult probe = run(asNobody({binary(tool), "--help"}), options);
         // qt_peer answers --help with its usage (exit 2); the tools with exit 0.
         if (probe.exitCode != (tool == Tool::QtPeer ? 2 : 0))
-            return "nobody cannot run " + binary(tool) +
-                   " (is the build tree readable and searchable by others?):\n" + describe(probe);
+            return "nobody cannot run " + binary(tool) + " (is the build tree readable and searchable by others?):\n" +
+                   describe(probe);
     }
     return {};
 }
@@ -210,8 +210,8 @@ pid_t deadPid()
     return done.pid;
 }
 
-pid_t startDetachedHolder(const std::vector<std::string> &argvPrefix, const std::string &key,
-                          const std::string &size, const RunOptions &options)
+pid_t startDetachedHolder(const std::vector<std::string> &argvPrefix, const std::string &key, const std::string &size,
+                          const RunOptions &options)
 {
     std::vector<std::string> argv = argvPrefix;
     argv.insert(argv.end(), {binary(Tool::Create), "-d", "-q", "-k", key, "-s", size});
@@ -219,8 +219,7 @@ pid_t startDetachedHolder(const std::vector<std::string> &argvPrefix, const std:
     const std::string &out = started.out;
     int pid = 0;
     if (!started.exited(0) || out.size() < 2 || out.back() != '\n' ||
-        std::from_chars(out.data(), out.data() + out.size() - 1, pid).ptr != out.data() + out.size() - 1 ||
-        pid <= 0)
+        std::from_chars(out.data(), out.data() + out.size() - 1, pid).ptr != out.data() + out.size() - 1 || pid <= 0)
         throw std::runtime_error("the holder did not start:\n" + shmtest::describe(started));
     return pid;
 }

@@ -101,7 +101,7 @@ pid_t deadPid();
 
 /// `shm-create -d` for KEY run as ARGV-PREFIX (e.g. asNobody) with ENV; the holder's PID, or
 /// throws with the run's description.
-pid_t startDetachedHolder(const std::vector<std::string> &argvPrefix, const std::string &key,
-                          const std::string &size, const RunOptions &options);
+pid_t startDetachedHolder(const std::vector<std::string> &argvPrefix, const std::string &key, const std::string &size,
+                          const RunOptions &options);
 
 } // namespace shmtest

@@ -81,8 +81,7 @@ std::string uniqueKey(std::string_view testName)
     std::random_device device;
     char random[16];
     std::snprintf(random, sizeof random, "%08x", device());
-    return "shmtest-" + name + "-" + std::to_string(getpid()) + "-" +
-           std::to_string(++counter) + "-" + random;
+    return "shmtest-" + name + "-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + "-" + random;
 }
 
 std::string qtKeyFile(std::string_view key, std::string_view prefix)
@@ -93,8 +92,7 @@ std::string qtKeyFile(std::string_view key, std::string_view prefix)
         if ((ch >= u'a' && ch <= u'z') || (ch >= u'A' && ch <= u'Z'))
             name += ch;
     }
-    name += QString::fromLatin1(
-        QCryptographicHash::hash(qkey.toUtf8(), QCryptographicHash::Sha1).toHex());
+    name += QString::fromLatin1(QCryptographicHash::hash(qkey.toUtf8(), QCryptographicHash::Sha1).toHex());
     return (QDir::tempPath() + u'/' + name).toStdString();
 }
 
@@ -135,8 +133,7 @@ void rememberIpc(std::string_view key)
     auto &seen = g_seen[std::string(key)];
     for (const auto &object : now) {
         const bool known = std::any_of(seen.begin(), seen.end(), [&](const IpcObject &o) {
-            return o.isSegment == object.isSegment && o.id == object.id &&
-                   o.sysvKey == object.sysvKey;
+            return o.isSegment == object.isSegment && o.id == object.id && o.sysvKey == object.sysvKey;
         });
         if (!known)
             seen.push_back(object);
@@ -152,8 +149,8 @@ std::string leftoversReport(std::string_view key)
     }
     for (const auto &object : objectsOf(key)) {
         if (objectExists(object))
-            report << (object.isSegment ? "shm segment id " : "semaphore id ") << object.id
-                   << " (key 0x" << std::hex << object.sysvKey << std::dec << ")\n";
+            report << (object.isSegment ? "shm segment id " : "semaphore id ") << object.id << " (key 0x" << std::hex
+                   << object.sysvKey << std::dec << ")\n";
     }
     return report.str();
 }
@@ -201,8 +198,7 @@ std::string randomBytes(size_t n, bool nuls)
 ScratchDir::ScratchDir()
 {
     if (!m_dir.isValid())
-        throw std::runtime_error("cannot create a scratch directory: " +
-                                 m_dir.errorString().toStdString());
+        throw std::runtime_error("cannot create a scratch directory: " + m_dir.errorString().toStdString());
 }
 
 std::string ScratchDir::path() const
@@ -244,10 +240,9 @@ Holder::Holder(std::string key, HolderOptions options) : m_key(std::move(key))
 
     const std::string &out = m_start.out;
     int pid = 0;
-    const bool digitsAndNewline =
-        out.size() >= 2 && out.back() == '\n' &&
-        out.find_first_not_of("0123456789") == out.size() - 1 &&
-        std::from_chars(out.data(), out.data() + out.size() - 1, pid).ec == std::errc{};
+    const bool digitsAndNewline = out.size() >= 2 && out.back() == '\n' &&
+                                  out.find_first_not_of("0123456789") == out.size() - 1 &&
+                                  std::from_chars(out.data(), out.data() + out.size() - 1, pid).ec == std::errc{};
     if (!m_start.exited(0) || !digitsAndNewline || pid <= 0) {
         if (digitsAndNewline && pid > 0) {
             kill(pid, SIGKILL);

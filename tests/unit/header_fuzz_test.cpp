@@ -25,9 +25,29 @@ __extension__ typedef unsigned __int128 Wide;
 
 // Values around every boundary the decoder must respect.
 const std::uint64_t kInteresting[] = {
-    0, 1, 2, 3, 7, 4095, 4096, 4097, 8191, 8192, 65535, 65536, 0x7fffffffull, 0x80000000ull,
-    0xfffffffeull, 0xffffffffull, 0x100000000ull, 1ull << 40, 0x7fffffffffffffffull,
-    0x8000000000000000ull, ~0ull - 4096, ~0ull - 1, ~0ull,
+    0,
+    1,
+    2,
+    3,
+    7,
+    4095,
+    4096,
+    4097,
+    8191,
+    8192,
+    65535,
+    65536,
+    0x7fffffffull,
+    0x80000000ull,
+    0xfffffffeull,
+    0xffffffffull,
+    0x100000000ull,
+    1ull << 40,
+    0x7fffffffffffffffull,
+    0x8000000000000000ull,
+    ~0ull - 4096,
+    ~0ull - 1,
+    ~0ull,
 };
 
 std::uint64_t pick(Engine &random, std::uint64_t below)
@@ -88,7 +108,8 @@ SegmentHeader validHeader(Engine &random, std::uint64_t &segmentSize)
     for (ReaderPin &pin : h.pins)
         if (pick(random, 8) == 0)
             pin = {{static_cast<std::int32_t>(1 + pick(random, 1 << 22)), 0, random()},
-                   static_cast<std::uint32_t>(pick(random, kSlotCount)), 0};
+                   static_cast<std::uint32_t>(pick(random, kSlotCount)),
+                   0};
     return h;
 }
 
@@ -154,8 +175,8 @@ void checkOne(const SegmentHeader &h, std::uint64_t segmentSize, Tally &tally)
                         verdict.problem.empty() == (verdict.check == HeaderCheck::Valid);
     if (!agrees) {
         INFO("segment size " << segmentSize << ", capacity " << h.capacity << ", stride " << h.slotStride
-                             << ", version " << h.formatVersion << ", header size " << h.headerSize
-                             << ", active slot " << h.activeSlot << ", problem: " << verdict.problem);
+                             << ", version " << h.formatVersion << ", header size " << h.headerSize << ", active slot "
+                             << h.activeSlot << ", problem: " << verdict.problem);
         CHECK((verdict.check == HeaderCheck::Valid) == safe);
         CHECK((verdict.check == HeaderCheck::Foreign) == !ours);
         CHECK(verdict.problem.empty() == (verdict.check == HeaderCheck::Valid));
@@ -165,8 +186,7 @@ void checkOne(const SegmentHeader &h, std::uint64_t segmentSize, Tally &tally)
     // What a reader does with a valid header stays inside the segment and the header.
     const VersionInfo latest = latestVersion(*copy);
     if (copy->activeSlot != kNoSlot) {
-        const Wide end = kHeaderSize + static_cast<Wide>(copy->activeSlot) * copy->slotStride +
-                                      latest.length;
+        const Wide end = kHeaderSize + static_cast<Wide>(copy->activeSlot) * copy->slotStride + latest.length;
         if (end > segmentSize || latest.length > copy->capacity)
             FAIL("a valid header's active version ends at " << static_cast<std::uint64_t>(end)
                                                             << ", beyond the segment of " << segmentSize);
@@ -209,7 +229,7 @@ TEST_CASE("fuzz: checkHeader gives a sound verdict on any header, never reading 
         for (int i = 0; i < 100000; ++i) {
             std::uint64_t exact = 0;
             SegmentHeader h = validHeader(random, exact);
-            const int mutations = static_cast<int>(pick(random, 5));  // 0: the valid header itself
+            const int mutations = static_cast<int>(pick(random, 5)); // 0: the valid header itself
             for (int m = 0; m < mutations; ++m)
                 mutate(h, random);
             checkOne(h, mutations == 0 ? exact : segmentSizeVariant(random, exact), tally);
@@ -253,7 +273,7 @@ TEST_CASE("fuzz: source names of any content are bounded and survive a round tri
     for (int i = 0; i < 5000; ++i) {
         std::string name(pick(random, 2 * kSourceNameSize), '\0');
         for (char &c : name)
-            c = static_cast<char>(1 + pick(random, 255));  // no NUL: it would end the name
+            c = static_cast<char>(1 + pick(random, 255)); // no NUL: it would end the name
         auto slot = std::make_unique<SlotMeta>();
         std::memset(slot.get(), 0xa5, sizeof *slot);
         setSourceName(*slot, name);

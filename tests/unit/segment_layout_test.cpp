@@ -102,6 +102,6 @@ TEST_CASE("source names are stored NUL-terminated and shortened from the front",
     CHECK(stored.rfind("...", 0) == 0);
     CHECK(stored.substr(stored.size() - 9) == "/file.bin");
 
-    std::memset(slot.source, 'z', sizeof slot.source);  // no terminator at all
+    std::memset(slot.source, 'z', sizeof slot.source); // no terminator at all
     CHECK(sourceName(slot).size() == kSourceNameSize);
 }

@@ -11,7 +11,7 @@ TEST_CASE("parseSize accepts byte counts with binary units", "[size]")
         {"64k", 64 * 1024},
         {"16M", 16ull << 20},
         {"16MiB", 16ull << 20},
-        {"16MB", 16ull << 20},  // powers of 1024, as the README says
+        {"16MB", 16ull << 20}, // powers of 1024, as the README says
         {"1G", 1ull << 30},
         {"2T", 2ull << 40},
     }));
@@ -24,17 +24,17 @@ TEST_CASE("parseSize accepts byte counts with binary units", "[size]")
 TEST_CASE("parseSize refuses what is not a positive whole size", "[size]")
 {
     const std::string text = GENERATE(as<std::string>{},
-                                      "0",          // an empty segment holds nothing
-                                      "0K",         // still zero
-                                      "-1",         // negative
-                                      "-5M",        // negative with a unit
-                                      "abc",        // no number
-                                      "1.5M",       // fractions of a unit are ambiguous
-                                      "1.5Q",       // unknown unit
-                                      "12X",        // unknown unit
-                                      "",           // nothing
-                                      "17E",        // overflows 64 bits
-                                      "99999999999999999999");  // overflows 64 bits
+                                      "0",                     // an empty segment holds nothing
+                                      "0K",                    // still zero
+                                      "-1",                    // negative
+                                      "-5M",                   // negative with a unit
+                                      "abc",                   // no number
+                                      "1.5M",                  // fractions of a unit are ambiguous
+                                      "1.5Q",                  // unknown unit
+                                      "12X",                   // unknown unit
+                                      "",                      // nothing
+                                      "17E",                   // overflows 64 bits
+                                      "99999999999999999999"); // overflows 64 bits
     const auto parsed = parseSize(text);
     INFO(text);
     REQUIRE_FALSE(parsed.ok());
@@ -49,6 +49,6 @@ TEST_CASE("formatSize is readable", "[size]")
     CHECK(formatSize(1023) == "1023 bytes");
     CHECK(formatSize(16ull << 20) == "16.0 MiB");
     CHECK(formatSize(1536) == "1.5 KiB");
-    CHECK(formatSize(8ull << 60) == "8.0 EiB");  // past qint64, which QLocale takes
+    CHECK(formatSize(8ull << 60) == "8.0 EiB"); // past qint64, which QLocale takes
     CHECK(formatSize(~0ull) == "16.0 EiB");
 }
