@@ -17,7 +17,6 @@ public:
     }
 
     bool isNever() const { return !m_at.has_value(); }
-    bool expired() const { return m_at && Clock::now() >= *m_at; }
     /// The configured span in seconds, for messages.
     double seconds() const { return m_seconds; }
     /// Time left, clamped at zero; only meaningful when !isNever().

@@ -36,7 +36,6 @@ public:
     /// The version kept from the orphan (generation 0 if none or not adopted).
     const VersionInfo &keptVersion() const { return m_kept; }
     std::uint64_t capacity() const { return m_capacity; }
-    int shmid() const { return m_shmid; }
 
     /// Blocks without polling until SIGINT, SIGTERM or SIGHUP (needs installInterruptHandlers),
     /// calling `onVersion` (if set) for each version published meanwhile. Returns the signal.

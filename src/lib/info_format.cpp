@@ -32,7 +32,6 @@ std::string infoAsJson(const SegmentInfo &info)
         {"loaded_at", v.generation ? str(isoTime(v.loadedAtMs)) : QJsonValue()},
         {"loader_pid", v.generation ? QJsonValue(qint64(v.loaderPid)) : QJsonValue()},
         {"holder_pid", qint64(info.holderPid)},
-        {"holder_alive", info.holderAlive},
         {"created_at", str(isoTime(info.createdAtMs))},
         {"readers", info.readers},
         {"format_version", int(info.formatVersion)},
@@ -63,7 +62,7 @@ std::string infoAsText(const SegmentInfo &info)
     line("source", orNone(v.source));
     line("loaded at", orNone(isoTime(v.loadedAtMs)));
     line("loader PID", orNone(std::to_string(v.loaderPid)));
-    line("holder PID", std::to_string(info.holderPid) + (info.holderAlive ? "" : " (not running)"));
+    line("holder PID", std::to_string(info.holderPid));
     line("checksum", orNone(Checksum::format(v.checksum)));
     line("readers", std::to_string(info.readers));
     line("created at", isoTime(info.createdAtMs));

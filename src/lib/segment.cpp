@@ -492,7 +492,6 @@ Result<SegmentInfo> Segment::info()
     info.formatVersion = copy.formatVersion;
     info.createdAtMs = copy.createdAtMs;
     info.holderPid = copy.holder.pid;
-    info.holderAlive = isAlive(copy.holder);
     info.readers = static_cast<int>(std::count_if(std::begin(copy.pins), std::end(copy.pins),
                                                   [](const layout::ReaderPin &pin) { return isAlive(pin.reader); }));
     info.latest = latestVersion(copy);

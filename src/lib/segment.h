@@ -41,7 +41,6 @@ struct SegmentInfo {
     std::uint32_t formatVersion = 0;
     std::int64_t createdAtMs = 0;
     pid_t holderPid = 0;
-    bool holderAlive = false;
     int readers = 0; ///< live reader pins
     VersionInfo latest;
 };
