@@ -2,7 +2,7 @@
 
 #include "support/cli_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 using namespace shmtest;
 
@@ -12,8 +12,11 @@ TEST_CASE("every tool's --help has an example section and the whole exit-code ta
     const ProcessResult help = run(tool, {"--help"});
     CHECK_EXIT(help, 0);
     CHECK(help.err.empty());
-    CHECK_THAT(help.out, Catch::Contains("Examples:") && Catch::Contains("Exit codes:"));
+    CHECK_THAT(help.out,
+               Catch::Matchers::ContainsSubstring("Examples:") && Catch::Matchers::ContainsSubstring("Exit codes:"));
     for (const char *code : {"  0 ", "  1 ", "  2 ", "  3 ", "  4 ", "  5 ", "  6 ", "  7 ", "  8 ", "  9 ", "  130 "})
-        CHECK_THAT(help.out, Catch::Contains(code));
-    CHECK_THAT(help.out, Catch::Contains("--key") && Catch::Contains("--timeout") && Catch::Contains("--quiet"));
+        CHECK_THAT(help.out, Catch::Matchers::ContainsSubstring(code));
+    CHECK_THAT(help.out, Catch::Matchers::ContainsSubstring("--key") &&
+                             Catch::Matchers::ContainsSubstring("--timeout") &&
+                             Catch::Matchers::ContainsSubstring("--quiet"));
 }

@@ -4,7 +4,7 @@
 #include "support/cli_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -78,7 +78,7 @@ TEST_CASE("shm-read --json describes the segment and each loaded version", "[rea
         CHECK(integer(info1, "shmid") >= 0);
         CHECK(integer(info1, "semid") >= 0);
         CHECK(integer(info1, "format_version") >= 1);
-        CHECK(integer(info1, "readers") == 0);  // nobody is writing a version out right now
+        CHECK(integer(info1, "readers") == 0); // nobody is writing a version out right now
         CHECK(text(info1, "semaphore_key") == semKeyFile(key));
     }
     checkVersion(info1, load1, first, 1, firstPath); // the source is the file as given

@@ -4,7 +4,7 @@
 #include "support/cli_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 using namespace shmtest;
 

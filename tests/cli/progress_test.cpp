@@ -4,7 +4,7 @@
 #include "support/cli_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 using namespace shmtest;
 
@@ -42,12 +42,14 @@ TEST_CASE("on a terminal, a slow transfer shows a progress bar with rate and ETA
     const std::string slow = "(for i in 1 2 3 4 5 6 7 8; do head -c 65536 /dev/urandom; sleep 0.25; done) | ";
     const ProcessResult shown = onTerminal(slow + bin(Tool::Load) + " -k " + key + " -");
     CHECK_EXIT(shown, 0);
-    CHECK_THAT(shown.out, Catch::Contains("shm-load: ") && Catch::Contains("/s") && Catch::Contains("elapsed"));
+    CHECK_THAT(shown.out, Catch::Matchers::ContainsSubstring("shm-load: ") &&
+                              Catch::Matchers::ContainsSubstring("/s") &&
+                              Catch::Matchers::ContainsSubstring("elapsed"));
 
     const ProcessResult hidden = onTerminal(slow + bin(Tool::Load) + " --no-progress -k " + key + " -");
     CHECK_EXIT(hidden, 0);
-    CHECK_THAT(hidden.out, !Catch::Contains("/s"));
-    CHECK_THAT(hidden.out, Catch::Contains("loaded stdin"));
+    CHECK_THAT(hidden.out, !Catch::Matchers::ContainsSubstring("/s"));
+    CHECK_THAT(hidden.out, Catch::Matchers::ContainsSubstring("loaded stdin"));
 }
 
 TEST_CASE("on a terminal, --progress shows at least the final state of a short transfer", "[progress]")
@@ -58,16 +60,17 @@ TEST_CASE("on a terminal, --progress shows at least the final state of a short t
     const std::string file = dir.write("small.bin", randomBytes(10000));
     const ProcessResult loaded = onTerminal(bin(Tool::Load) + " --progress -k " + key + " " + shellQuote(file));
     CHECK_EXIT(loaded, 0);
-    CHECK_THAT(loaded.out, Catch::Contains("100%") && Catch::Contains("elapsed"));
+    CHECK_THAT(loaded.out, Catch::Matchers::ContainsSubstring("100%") && Catch::Matchers::ContainsSubstring("elapsed"));
 
     const ProcessResult quiet = onTerminal(bin(Tool::Load) + " -k " + key + " " + shellQuote(file));
     CHECK_EXIT(quiet, 0);
-    CHECK_THAT(quiet.out, !Catch::Contains("100%"));
+    CHECK_THAT(quiet.out, !Catch::Matchers::ContainsSubstring("100%"));
 
     const ProcessResult read =
         onTerminal(bin(Tool::Read) + " --progress -k " + key + " > " + shellQuote(dir.path() + "/out"));
     CHECK_EXIT(read, 0);
-    CHECK_THAT(read.out, Catch::Contains("shm-read: [") && Catch::Contains("100%"));
+    CHECK_THAT(read.out,
+               Catch::Matchers::ContainsSubstring("shm-read: [") && Catch::Matchers::ContainsSubstring("100%"));
     CHECK(readFile(dir.path() + "/out") == readFile(file));
 }
 
@@ -82,5 +85,5 @@ TEST_CASE("without a terminal there is never a progress bar, even when forced", 
                                      slow);
     CHECK_EXIT(loaded, 0);
     CHECK(isOneLine(loaded.err)); // just the status line
-    CHECK_THAT(loaded.err, !Catch::Contains("\r"));
+    CHECK_THAT(loaded.err, !Catch::Matchers::ContainsSubstring("\r"));
 }

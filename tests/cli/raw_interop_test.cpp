@@ -5,7 +5,7 @@
 #include "support/cli_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 
@@ -65,7 +65,8 @@ TEST_CASE("a segment created by a Qt program is read and written with --raw, ref
 
     const ProcessResult plain = readContent(key);
     CHECK_EXIT(plain, 8);
-    CHECK_THAT(plain.err, Catch::Contains("not made by shm-tools") && Catch::Contains("--raw"));
+    CHECK_THAT(plain.err, Catch::Matchers::ContainsSubstring("not made by shm-tools") &&
+                              Catch::Matchers::ContainsSubstring("--raw"));
     CHECK_EXIT(loadStdin(key, "intruder"), 8);
     CHECK(run(Tool::QtPeer, {"read", key}).out == "seed text"); // untouched
 

@@ -6,7 +6,7 @@
 #include "support/reliability_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 #include <memory>
@@ -29,7 +29,7 @@ void checkTimedOut(const ProcessResult &result, const std::string &tool)
     CHECK(result.out.empty());
     CHECK(isOneLine(result.err));
     CHECK(result.err.rfind(tool + ": ", 0) == 0);
-    CHECK_THAT(result.err, Catch::Contains("timed out"));
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("timed out"));
     CHECK(result.seconds >= kTimeout * 0.9);
     CHECK(result.seconds < kTimeout + kSlack);
 }
@@ -166,7 +166,7 @@ TEST_CASE("reliability: --timeout nan is refused, not taken as a wait without en
         INFO(describe(result));
         CHECK(result.exited(2));
         CHECK_FALSE(result.timedOut);
-        CHECK_THAT(result.err, Catch::Contains("--timeout"));
+        CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("--timeout"));
     }
 
     REQUIRE(locker.signal(SIGTERM));

@@ -11,7 +11,7 @@
 #include "checksum.h"
 #include "process_identity.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 #include <cstring>
@@ -94,7 +94,8 @@ void checkAllRefuse(const std::string &key, const SharedScratchDir &shared, cons
         CHECK(result.exited(9));
         CHECK(result.out.empty()); // not a byte of the planted content
         CHECK(isOneLine(result.err));
-        CHECK_THAT(result.err, Catch::Contains("refusing") && Catch::Contains(expected));
+        CHECK_THAT(result.err,
+                   Catch::Matchers::ContainsSubstring("refusing") && Catch::Matchers::ContainsSubstring(expected));
     }
 }
 

@@ -11,7 +11,7 @@
 
 #include <QJsonDocument>
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <cstring>
 #include <iostream>
@@ -120,7 +120,7 @@ bool checkRun(const ProcessResult &result, const Expectation &expected)
         CHECK(result.exited(expected.exit));
         CHECK(result.out.empty());
         CHECK(isOneLine(result.err));
-        CHECK_THAT(result.err, Catch::Contains(expected.fragment));
+        CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring(expected.fragment));
     }
     return ok;
 }
@@ -140,7 +140,7 @@ TEST_CASE("reliability: shm-read and shm-load meet hundreds of damaged headers w
     ScratchDir scratch;
     const std::string loadFile = scratch.write("load.bin", "must never be loaded");
 
-    Engine random(Catch::rngSeed());
+    Engine random(Catch::getSeed());
     int rounds = 0, runs = 0, foreign = 0, corrupt = 0, deadHolder = 0, oddMetadata = 0, loads = 0, failures = 0;
     const double start = now();
     for (; rounds < kRounds && (rounds < kMinimumRounds || now() - start < kBudgetSeconds); ++rounds) {

@@ -7,7 +7,7 @@
 #include "support/reliability_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 #include <fcntl.h>
@@ -68,8 +68,9 @@ void checkOrphanReported(const std::string &key, int shmid, const std::string &f
         CHECK(result.exited(3));
         CHECK(result.out.empty());
         CHECK(isOneLine(result.err));
-        CHECK_THAT(result.err, Catch::Contains("not running") && Catch::Contains("shm-create -k " + key) &&
-                                   Catch::Contains("adopt"));
+        CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("not running") &&
+                                   Catch::Matchers::ContainsSubstring("shm-create -k " + key) &&
+                                   Catch::Matchers::ContainsSubstring("adopt"));
         // Looking at an orphan must not destroy it (Qt would, on its last detach).
         const SegmentState state = segmentState(shmid);
         CHECK(state.exists);
@@ -127,7 +128,8 @@ TEST_CASE("reliability: a SIGKILLed holder's segment is reported, kept, and adop
         Holder &next = adopters[round].emplace(key, HolderOptions::sized("256K"));
         const ProcessResult &start = next.startResult();
         INFO(describe(start));
-        CHECK_THAT(start.err, Catch::Contains("adopted") && Catch::Contains("generation 2"));
+        CHECK_THAT(start.err,
+                   Catch::Matchers::ContainsSubstring("adopted") && Catch::Matchers::ContainsSubstring("generation 2"));
         CHECK(currentShmid(key) == shmid); // the same segment, not a new one
         // The dead holder's semaphore is gone, replaced by one the new holder owns.
         CHECK_FALSE(semaphoreExists(semidBefore));
@@ -176,7 +178,7 @@ TEST_CASE("reliability: a dead holder's stale semaphore and key files are no obs
         REQUIRE(::shmctl(shmid, IPC_RMID, nullptr) == 0);
         const ProcessResult read = readContent(key, {"-t", "3"});
         CHECK_EXIT(read, 3);
-        CHECK_THAT(read.err, Catch::Contains("no such segment"));
+        CHECK_THAT(read.err, Catch::Matchers::ContainsSubstring("no such segment"));
     }
     SECTION("only the key files remain")
     {
@@ -191,7 +193,7 @@ TEST_CASE("reliability: a dead holder's stale semaphore and key files are no obs
     }
 
     Holder next(key, HolderOptions::sized("64K"));
-    CHECK_THAT(next.startResult().err, !Catch::Contains("adopted"));
+    CHECK_THAT(next.startResult().err, !Catch::Matchers::ContainsSubstring("adopted"));
     CHECK_FALSE(semaphoreExists(staleSemid));
     rememberIpc(key);
     const QJsonObject info = readJson(key);

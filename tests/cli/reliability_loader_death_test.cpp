@@ -7,7 +7,7 @@
 #include "support/reliability_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 #include <iostream>

@@ -5,7 +5,7 @@
 #include "support/reliability_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <thread>
 
@@ -54,7 +54,8 @@ TEST_CASE("reliability: a reader stuck on a full pipe does not delay the next lo
     const ProcessResult blocked = loadStdin(key, randomBytes(1000), {"-t", "0.5"});
     CHECK_EXIT(blocked, 7);
     CHECK(blocked.seconds < 0.5 + kPrompt);
-    CHECK_THAT(blocked.err, Catch::Contains("timed out") && Catch::Contains(std::to_string(stuck.pid())));
+    CHECK_THAT(blocked.err, Catch::Matchers::ContainsSubstring("timed out") &&
+                                Catch::Matchers::ContainsSubstring(std::to_string(stuck.pid())));
     CHECK(readContent(key).out == fresh); // the refused load changed nothing
 
     // Once the consumer reads, the stuck reader delivers its version whole, although two loads
@@ -100,7 +101,8 @@ TEST_CASE("reliability: a loader waiting on a slow producer does not delay reade
     const ProcessResult second = loadStdin(key, "c", {"-t", "0.5"});
     CHECK_EXIT(second, 7);
     CHECK(second.seconds < 0.5 + kPrompt);
-    CHECK_THAT(second.err, Catch::Contains("timed out") && Catch::Contains("another load"));
+    CHECK_THAT(second.err,
+               Catch::Matchers::ContainsSubstring("timed out") && Catch::Matchers::ContainsSubstring("another load"));
 
     const ProcessResult loaded = pipeline.wait(30);
     CHECK_EXIT(loaded, 0);

@@ -4,7 +4,7 @@
 #include "support/cli_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 #include <fstream>
@@ -71,7 +71,8 @@ TEST_CASE("shm-read --since GEN returns at once when GEN is behind, and waits wh
     const ProcessResult current = readContent(key, {"--since", "2", "-t", "0.4"});
     CHECK_EXIT(current, 7);
     CHECK(current.out.empty());
-    CHECK_THAT(current.err, Catch::Contains("timed out") && Catch::Contains("generation 2"));
+    CHECK_THAT(current.err,
+               Catch::Matchers::ContainsSubstring("timed out") && Catch::Matchers::ContainsSubstring("generation 2"));
     CHECK(current.seconds >= 0.35);
     CHECK(current.seconds < 5);
 }
@@ -105,7 +106,7 @@ TEST_CASE("shm-read --follow prints every version as it is published and exits 1
     follower.signal(SIGINT);
     const ProcessResult result = follower.wait(10);
     CHECK_EXIT(result, 130);
-    CHECK_THAT(result.err, Catch::Contains("interrupted"));
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("interrupted"));
 }
 
 TEST_CASE("shm-read --follow --exec runs the command once per version with SHM_GENERATION set", "[follow]")
@@ -172,5 +173,5 @@ TEST_CASE("a waiting reader learns at once that the holder went away", "[wait]")
     const ProcessResult result = reader.wait(10);
     CHECK_EXIT(result, 3);
     CHECK(now() - stoppedAt < 3);
-    CHECK_THAT(result.err, Catch::Contains(signal == SIGKILL ? "not running" : "stopped"));
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring(signal == SIGKILL ? "not running" : "stopped"));
 }

@@ -4,7 +4,7 @@
 #include "support/cli_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 
@@ -28,14 +28,16 @@ TEST_CASE("shm-create --watch prints one line per published version", "[create][
 
     const std::string log = holder.err();
     const std::string line1 = log.substr(log.find("generation 1:"));
-    CHECK_THAT(line1.substr(0, line1.find('\n')), Catch::Contains("16 bytes") && Catch::Contains("notes.txt") &&
-                                                      Catch::Contains("PID " + std::to_string(first.pid)));
+    CHECK_THAT(line1.substr(0, line1.find('\n')),
+               Catch::Matchers::ContainsSubstring("16 bytes") && Catch::Matchers::ContainsSubstring("notes.txt") &&
+                   Catch::Matchers::ContainsSubstring("PID " + std::to_string(first.pid)));
     const std::string line2 = log.substr(log.find("generation 2:"));
-    CHECK_THAT(line2.substr(0, line2.find('\n')), Catch::Contains("2.0 KiB") && Catch::Contains("stdin") &&
-                                                      Catch::Contains("PID " + std::to_string(second.pid)));
+    CHECK_THAT(line2.substr(0, line2.find('\n')),
+               Catch::Matchers::ContainsSubstring("2.0 KiB") && Catch::Matchers::ContainsSubstring("stdin") &&
+                   Catch::Matchers::ContainsSubstring("PID " + std::to_string(second.pid)));
     // Each line starts with an ISO 8601 time with milliseconds.
-    CHECK_THAT(
-        log, Catch::Matches("(.|\\n)*\\n\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* generation 1:(.|\\n)*"));
+    CHECK_THAT(log, Catch::Matchers::Matches(
+                        "(.|\\n)*\\n\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* generation 1:(.|\\n)*"));
 
     holder.signal(SIGINT);
     CHECK_EXIT(holder.wait(10), 0);

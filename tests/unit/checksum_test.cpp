@@ -1,6 +1,6 @@
 #include "checksum.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 #include <random>
 #include <string>
 

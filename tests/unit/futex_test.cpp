@@ -1,6 +1,6 @@
 #include "futex.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 #include <chrono>
 #include <thread>
 

@@ -8,7 +8,7 @@
 #include "segment.h"
 #include "segment_layout.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <algorithm>
 #include <cstring>
@@ -200,7 +200,7 @@ void checkOne(const SegmentHeader &h, std::uint64_t segmentSize, Tally &tally)
 
 TEST_CASE("fuzz: checkHeader gives a sound verdict on any header, never reading outside it", "[layout][fuzz]")
 {
-    Engine random(Catch::rngSeed());
+    Engine random(Catch::getSeed());
     Tally tally;
 
     SECTION("entirely random bytes, with and without our magic")
@@ -269,7 +269,7 @@ TEST_CASE("fuzz: checkHeader gives a sound verdict on any header, never reading 
 
 TEST_CASE("fuzz: source names of any content are bounded and survive a round trip", "[layout][fuzz]")
 {
-    Engine random(Catch::rngSeed());
+    Engine random(Catch::getSeed());
     for (int i = 0; i < 5000; ++i) {
         std::string name(pick(random, 2 * kSourceNameSize), '\0');
         for (char &c : name)

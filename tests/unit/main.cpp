@@ -1,2 +1,9 @@
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+// The test runner's main, written out because Catch2 v3 has no CATCH_CONFIG_MAIN: this form
+// works with v2 and v3 alike.
+#define CATCH_CONFIG_RUNNER
+#include "support/catch_compat.h"
+
+int main(int argc, char **argv)
+{
+    return Catch::Session().run(argc, argv);
+}

@@ -1,6 +1,6 @@
 #include "process_identity.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 #include <sys/wait.h>
 #include <unistd.h>
 

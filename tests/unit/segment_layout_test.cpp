@@ -1,6 +1,6 @@
 #include "segment_layout.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 #include <cstring>
 
 using namespace layout;
@@ -48,7 +48,7 @@ TEST_CASE("checkHeader classifies damaged headers", "[layout]")
         header.formatVersion = 99;
         const auto verdict = checkHeader(header, size);
         CHECK(verdict.check == HeaderCheck::Corrupt);
-        CHECK_THAT(verdict.problem, Catch::Contains("version 99"));
+        CHECK_THAT(verdict.problem, Catch::Matchers::ContainsSubstring("version 99"));
     }
     SECTION("length beyond the capacity")
     {

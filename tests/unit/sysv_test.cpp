@@ -1,7 +1,7 @@
 #include "sysv.h"
 
+#include "support/catch_compat.h"
 #include <QTemporaryDir>
-#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <unistd.h>
@@ -31,8 +31,9 @@ TEST_CASE("no key file means no such segment, naming the file and TMPDIR", "[sys
     const auto shmid = findSegment(*names);
     REQUIRE_FALSE(shmid.ok());
     CHECK(shmid.error().code == ExitCode::NoSegment);
-    CHECK_THAT(shmid.error().message, Catch::Contains("no such segment") && Catch::Contains(names->segmentKeyFile) &&
-                                          Catch::Contains(names->tempDir));
+    CHECK_THAT(shmid.error().message, Catch::Matchers::ContainsSubstring("no such segment") &&
+                                          Catch::Matchers::ContainsSubstring(names->segmentKeyFile) &&
+                                          Catch::Matchers::ContainsSubstring(names->tempDir));
 }
 
 TEST_CASE("a key file without a segment is no such segment", "[sysv]")
@@ -55,7 +56,7 @@ TEST_CASE("a key file that is a symlink is refused", "[sysv]")
     const auto shmid = findSegment(*names);
     REQUIRE_FALSE(shmid.ok());
     CHECK(shmid.error().code == ExitCode::Unsafe);
-    CHECK_THAT(shmid.error().message, Catch::Contains("refusing"));
+    CHECK_THAT(shmid.error().message, Catch::Matchers::ContainsSubstring("refusing"));
 }
 
 TEST_CASE("ownership: only our own 0600 segments are accepted", "[sysv]")
@@ -74,7 +75,7 @@ TEST_CASE("ownership: only our own 0600 segments are accepted", "[sysv]")
         const auto verdict = requireOwnedSegment(status, *names);
         REQUIRE_FALSE(verdict.ok());
         CHECK(verdict.error().code == ExitCode::Unsafe);
-        CHECK_THAT(verdict.error().message, Catch::Contains("ipcrm -m 7"));
+        CHECK_THAT(verdict.error().message, Catch::Matchers::ContainsSubstring("ipcrm -m 7"));
     }
     SECTION("another owner or creator")
     {

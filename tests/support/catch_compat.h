@@ -1,0 +1,31 @@
+#pragma once
+// Catch2 v3 (Debian 13 trixie) and v2 (Debian 12 bookworm) behind one include. Every test file
+// includes this header, never Catch2's own, and writes the v3 spelling: the few names v2 lacks
+// are defined below in terms of v2's. tests/CMakeLists.txt sets SHM_CATCH2_V3 from the Catch2
+// that find_package found, so a stray other Catch2 on the include path cannot pick the branch.
+
+#ifdef SHM_CATCH2_V3
+#include <catch2/catch_all.hpp>
+#else
+#include "support/catch_compat.h"
+
+#include <cstdint>
+#include <string>
+
+namespace Catch {
+/// v3's name for the seed of this run (--rng-seed).
+inline std::uint32_t getSeed()
+{
+    return rngSeed();
+}
+
+namespace Matchers {
+/// v3's name for v2's substring matcher (v3 gave `Contains` to ranges).
+inline StdString::ContainsMatcher ContainsSubstring(const std::string &text,
+                                                    CaseSensitive::Choice caseSensitivity = CaseSensitive::Yes)
+{
+    return Contains(text, caseSensitivity);
+}
+} // namespace Matchers
+} // namespace Catch
+#endif
