@@ -34,7 +34,8 @@ if(SHM_DPKG_SHLIBDEPS)
 else()
   message(STATUS "dpkg-shlibdeps not found (Debian package dpkg-dev): "
                  "the .deb declares its dependencies by hand")
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6core6 (>= 6.4), libc6, libstdc++6")
+  # Qt's runtime package was renamed for 64-bit time_t in trixie; either satisfies the binaries.
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6core6t64 (>= 6.4) | libqt6core6 (>= 6.4), libc6, libstdc++6")
 endif()
 
 # Debian policy wants man pages gzip'ed. Only the package gets them so: a plain

@@ -68,7 +68,8 @@ check "Maintainer: shm-tools developers <shm-tools@localhost>" \
     same "$(field Maintainer)" "shm-tools developers <shm-tools@localhost>"
 depends=$(field Depends)
 echo "Depends: $depends"
-check "Depends mentions libqt6core6" matches "$depends" '(^|, )libqt6core6( |,|$)'
+# Qt's runtime package is libqt6core6 on bookworm, libqt6core6t64 (64-bit time_t) from trixie on.
+check "Depends mentions libqt6core6 or libqt6core6t64" matches "$depends" '(^|, |\| )libqt6core6(t64)?( |,|$)'
 check "Depends mentions libc6" matches "$depends" '(^|, )libc6( |,|$)'
 check "Description has a summary and a long description" \
     matches "$(field Description | wc -l)" '^([2-9]|[1-9][0-9]+)$'
