@@ -3,13 +3,17 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "checksum_avx2.h"
-
 #include <cstdio>
+
+// SHM_XXH3_AVX2 comes from src/CMakeLists.txt on x86-64 targets only, where checksum_avx2.cpp is
+// built. Elsewhere XXH3 uses what the target always has (SSE2, NEON, ...), chosen at compile time.
+#ifdef SHM_XXH3_AVX2
+#include "checksum_avx2.h"
 
 namespace {
 const bool g_haveAvx2 = __builtin_cpu_supports("avx2");
 } // namespace
+#endif
 
 struct Checksum::State {
     XXH3_state_t xxh;
@@ -24,10 +28,13 @@ Checksum::~Checksum() = default;
 
 void Checksum::update(const void *data, std::size_t length)
 {
-    if (g_haveAvx2)
+#ifdef SHM_XXH3_AVX2
+    if (g_haveAvx2) {
         xxh3UpdateAvx2(&m_state->xxh, data, length);
-    else
-        XXH3_64bits_update(&m_state->xxh, data, length);
+        return;
+    }
+#endif
+    XXH3_64bits_update(&m_state->xxh, data, length);
 }
 
 std::uint64_t Checksum::digest() const
@@ -37,7 +44,11 @@ std::uint64_t Checksum::digest() const
 
 std::uint64_t Checksum::of(const void *data, std::size_t length)
 {
-    return g_haveAvx2 ? xxh3Avx2(data, length) : XXH3_64bits(data, length);
+#ifdef SHM_XXH3_AVX2
+    if (g_haveAvx2)
+        return xxh3Avx2(data, length);
+#endif
+    return XXH3_64bits(data, length);
 }
 
 std::string Checksum::format(std::uint64_t digest)
