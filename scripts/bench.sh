@@ -21,7 +21,7 @@ done
 log() { echo "bench: $*" >&2; }
 
 # time: /usr/bin/time for peak RSS; python3: the timing helper and the Python baseline.
-ensure_packages "${build_packages[@]}" time python3
+ensure_packages "to build the tools and run the benchmark" "${build_packages[@]}" time python3
 
 # Debian's interpreter, never a version-manager shim: a shim's own start-up would be timed too.
 py=/usr/bin/python3

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The main job, end to end with the default key: start a holder, load a file, read it back,
 # show that the bytes match, stop the holder, and show that nothing is left behind.
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_packages "${build_packages[@]}" procps
+# util-linux: ipcs, to show that nothing is left behind.
+ensure_packages "to build the tools and run the demo" "${build_packages[@]}" util-linux
+echo "$script_name: building the three tools into build/" >&2
 build_tools "$repo_root/build" >/dev/null
 bin="$repo_root/build/src"
 

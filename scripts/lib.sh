@@ -1,38 +1,86 @@
 # Shared prelude for the scripts: strict mode, repository root, dependency install, build.
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+script_name=$(basename "$0")
 
-# Debian packages, see README "Dependencies" for why each is here: what the build needs, and
-# what the tests add to it.
-build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev catch2 libxxhash-dev)
-test_packages=(util-linux procps man-db dpkg-dev)
+# Debian packages, the same names on Debian 12 (bookworm) and 13 (trixie); see README
+# "Dependencies" for why each is here. "a|b" means either: when neither is installed, the
+# first one apt knows is installed.
+build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-dev)
+# Catch2: libcatch2-dev is v3 (trixie on); bookworm has only catch2, which is v2 there (and a
+# transitional package for libcatch2-dev on trixie). `file` is what CPack's DEB generator runs.
+test_packages=("libcatch2-dev|catch2" util-linux procps man-db dpkg-dev file)
 
-# ensure_packages PKG...: installs those that are missing (apt-get, as root).
+# apt_get ARGS...: apt-get that waits up to 5 minutes for another apt or dpkg to finish instead
+# of failing on its lock. Its output goes to a log, shown whole if it fails.
+apt_get() {
+  local log
+  log=$(mktemp)
+  if DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 "$@" >"$log" 2>&1; then
+    rm -f "$log"
+    return 0
+  fi
+  echo "$script_name: 'apt-get $*' failed; its output:" >&2
+  cat "$log" >&2
+  rm -f "$log"
+  return 1
+}
+
+# installed PKG: dpkg has PKG installed.
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+# ensure_packages WHY PKG...: installs those of PKG that are missing with apt-get, after saying
+# which and WHY (what they are for). Without dpkg or apt-get, or without root, says what to install.
 ensure_packages() {
-  local missing=()
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  local why=$1
+  shift
+  if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
+    echo "$script_name: no dpkg/apt-get here, so nothing is installed; $why it needs these Debian" \
+      "packages or your system's equivalents (README 'Dependencies'): ${*//|/ or }" >&2
+    return 0
+  fi
+  local missing=() entry alternatives alternative found
+  for entry in "$@"; do
+    IFS='|' read -ra alternatives <<<"$entry"
+    found=0
+    for alternative in "${alternatives[@]}"; do
+      if installed "$alternative"; then found=1 && break; fi
+    done
+    [ "$found" -eq 1 ] || missing+=("$entry")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
-    echo "missing packages: ${missing[*]}; run as root or install them with apt-get" >&2
+    echo "$script_name: missing Debian packages, needed $why: ${missing[*]//|/ or }" >&2
+    echo "$script_name: run this script as root, or first: sudo apt-get install ${missing[*]%%|*}" >&2
     return 1
   fi
-  echo "installing: ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "$script_name: installing ${missing[*]//|/ or } with apt-get, $why" >&2
+  apt_get update
+  local chosen=()
+  for entry in "${missing[@]}"; do
+    IFS='|' read -ra alternatives <<<"$entry"
+    for alternative in "${alternatives[@]}"; do
+      if apt-cache show --no-all-versions "$alternative" >/dev/null 2>&1; then break; fi
+    done
+    chosen+=("$alternative")
+  done
+  apt_get install -y --no-install-recommends "${chosen[@]}"
+  echo "$script_name: installed ${chosen[*]}" >&2
 }
 
-# build DIR [cmake args...]: configure and build the whole project, tests included, into DIR.
+# build DIR [cmake args...]: configure and build the whole project, tests included, into DIR,
+# with -Werror: the tests are for developers, whose compiler must stay warnings-clean.
 build() {
-  local dir=$1; shift
-  cmake -S "$repo_root" -B "$dir" -DSHM_BUILD_TESTS=ON "$@" >/dev/null
+  local dir=$1
+  shift
+  cmake -S "$repo_root" -B "$dir" -DSHM_BUILD_TESTS=ON -DSHM_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j "$(nproc)"
 }
 
-# build_tools DIR: configure DIR and build only the three tools.
+# build_tools DIR: configure DIR without the tests (no Catch2 needed) and build the three tools.
 build_tools() {
-  cmake -S "$repo_root" -B "$1" >/dev/null
+  cmake -S "$repo_root" -B "$1" -DSHM_BUILD_TESTS=OFF >/dev/null
   cmake --build "$1" -j "$(nproc)" --target shm-create shm-load shm-read
 }

@@ -1,13 +1,38 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite twice: a normal build, then ASan+UBSan.
+# Builds and runs the whole test suite twice: a normal build, then ASan+UBSan. A failing stage
+# does not stop the other; the script ends with one line per stage and exits non-zero if any
+# stage failed (build or tests).
+# shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_packages "${build_packages[@]}" "${test_packages[@]}"
+ensure_packages "to build the tools" "${build_packages[@]}"
+ensure_packages "to build and run the tests" "${test_packages[@]}"
 cd "$repo_root"
 
-build build
-(cd build && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+summaries=()
+failed=0
 
-build build-sanitize -DSHM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-(cd build-sanitize &&
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --output-on-failure -j "$(nproc)" --timeout 600)
+# stage NAME DIR CTEST_TIMEOUT [cmake args...]: builds DIR and runs its ctest; records a summary.
+stage() {
+  local name=$1 dir=$2 timeout=$3 summary
+  shift 3
+  echo "$script_name: $name: building into $dir/" >&2
+  if ! build "$dir" "$@"; then
+    summaries+=("$name: the build failed (output above), no test ran")
+    failed=1
+    return
+  fi
+  echo "$script_name: $name: running ctest" >&2
+  local rc=0
+  (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout "$timeout") 2>&1 | tee "$dir/ctest.log" || rc=$?
+  summary=$(grep -E '^[0-9]+% tests passed' "$dir/ctest.log" | tail -n 1 || true)
+  [ "$rc" -eq 0 ] || failed=1
+  summaries+=("$name: ${summary:-ctest exited $rc without its summary line} (ctest exit code $rc)")
+}
+
+stage "plain build" build 300
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  stage "ASan+UBSan build" build-sanitize 600 -DSHM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+
+echo
+for summary in "${summaries[@]}"; do echo "$script_name: $summary"; done
+exit "$failed"
