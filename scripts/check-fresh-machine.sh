@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Tries the README's two commands as a new user would: in a minimal Debian system
+# (debootstrap --variant=minbase) with a fresh clone of this repository's committed HEAD, run
+# `./scripts/demo.sh` then `./scripts/test.sh` as root, and print a table: release, command,
+# exit code, wall time, first error line. For developers and releases, not for .ci/run.
+# Usage: scripts/check-fresh-machine.sh [bookworm|trixie|all]     (default: all)
+# Needs root, debootstrap, unshare and Debian's archive. Environment:
+#   SHM_FRESH_DIR     where the pristine systems, the runs and their logs live; not under /tmp
+#                     (the tests' TMPDIR) and not in the repository (default: beside it,
+#                     ../.cache-fresh). Delete RELEASE.base there to debootstrap anew.
+#   SHM_FRESH_MIRROR  the Debian mirror (default http://deb.debian.org/debian)
+#
+# Each run starts from a copy of the pristine debootstrap tree; only downloaded .deb files are
+# kept between runs (RELEASE.apt-archives), which saves time, not state. The commands run in
+# their own mount, IPC and PID namespaces (unshare): System V IPC is per IPC namespace and a
+# chroot alone would share the host's, so the tests can neither touch nor be disturbed by the
+# host's segments and semaphores; /dev/shm is a tmpfs of the run's own; every process left
+# over dies with the namespace, and the mounts vanish with it even if this script is killed.
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+commands=("./scripts/demo.sh" "./scripts/test.sh")
+
+# ----------------------------------------------------------------------------- inside
+# --inside ROOT LOG_DIR APT_ARCHIVES: the part that runs in the new namespaces: mount, run both
+# commands in ROOT, write one result line per command to LOG_DIR/results, unmount.
+if [ "${1:-}" = --inside ]; then
+  root=$2 logs=$3 archives=$4
+  mounted=()
+  unmount_all() {
+    local i
+    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount "${mounted[i]}" || umount -l "${mounted[i]}"; done
+  }
+  trap unmount_all EXIT
+  mount_at() { # mount_at DIR MOUNT-ARGS...: mounts, remembers for the unmount.
+    local dir=$root$1
+    shift
+    mount "$@" "$dir"
+    mounted+=("$dir")
+  }
+  mount_at /proc -t proc proc                  # this PID namespace's processes only
+  mount_at /sys -t sysfs -o ro sysfs
+  mount_at /dev --bind /dev                    # device nodes (null, urandom, ...)
+  mount_at /dev/pts --bind /dev/pts            # `script` in the tests needs a terminal
+  mount_at /dev/shm -t tmpfs -o mode=1777 tmpfs # POSIX shm of this run only
+  mount_at /var/cache/apt/archives --bind "$archives"
+  cp /etc/resolv.conf "$root/etc/resolv.conf"
+
+  for command in "${commands[@]}"; do
+    name=$(basename "$command" .sh)
+    start=$(date +%s)
+    rc=0
+    chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
+      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      /bin/bash -c "cd /root/shm-tools && $command" </dev/null >"$logs/$name.log" 2>&1 || rc=$?
+    echo "$command $rc $(($(date +%s) - start))" >>"$logs/results"
+  done
+  exit 0
+fi
+
+# ----------------------------------------------------------------------------- outside
+case ${1:-all} in
+  bookworm | trixie) releases=("$1") ;;
+  all) releases=(bookworm trixie) ;;
+  -h | --help) sed -n '2,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  *) echo "$script_name: unknown release '$1': bookworm, trixie or all" >&2; exit 2 ;;
+esac
+if [ "$(id -u)" -ne 0 ]; then
+  echo "$script_name: needs root (debootstrap, chroot, mounts)" >&2
+  exit 2
+fi
+ensure_packages "to build minimal Debian systems and run them apart" debootstrap util-linux git
+
+fresh=${SHM_FRESH_DIR:-$(dirname "$repo_root")/.cache-fresh}
+mirror=${SHM_FRESH_MIRROR:-http://deb.debian.org/debian}
+case $fresh in "$repo_root"/* | /tmp/* | "${TMPDIR:-/tmp}"/*)
+  echo "$script_name: SHM_FRESH_DIR=$fresh must be neither in the repository nor under TMPDIR" >&2
+  exit 2
+  ;;
+esac
+mkdir -p "$fresh"
+fresh=$(cd "$fresh" && pwd)
+commit=$(git -C "$repo_root" rev-parse --short HEAD)
+if [ -n "$(git -C "$repo_root" status --porcelain --untracked-files=no)" ]; then
+  echo "$script_name: note: uncommitted changes are not checked, only HEAD ($commit)" >&2
+fi
+
+# first_error LOG: the first line of LOG that looks like the cause of a failure.
+first_error() {
+  grep -m 1 -E '^E: |CMake Error|error:|Error [0-9]+|FAILED|Failed|failed|No such file|not found' "$1" |
+    cut -c 1-150 || echo "(no error line; see the log)"
+}
+
+rows=()
+for release in "${releases[@]}"; do
+  base=$fresh/$release.base
+  if [ ! -d "$base" ]; then
+    echo "$script_name: $release: debootstrap --variant=minbase into $base (once; reused after)" >&2
+    rm -rf "$base.partial"
+    if ! debootstrap --variant=minbase "$release" "$base.partial" "$mirror" >"$fresh/$release.debootstrap.log" 2>&1; then
+      tail -n 20 "$fresh/$release.debootstrap.log" >&2
+      echo "$script_name: $release: debootstrap failed; log: $fresh/$release.debootstrap.log" >&2
+      rows+=("| $release | debootstrap | 1 | - | see $release.debootstrap.log |")
+      continue
+    fi
+    mv "$base.partial" "$base"
+  fi
+
+  run=$fresh/$release.run
+  logs=$fresh/$release.logs
+  if findmnt -rn -o TARGET | grep -q "^$run/"; then
+    echo "$script_name: something is still mounted under $run; unmount it first" >&2
+    exit 1
+  fi
+  echo "$script_name: $release: copying the pristine system to $run" >&2
+  rm -rf "$run" "$logs"
+  cp -a "$base" "$run"
+  archives=$fresh/$release.apt-archives
+  mkdir -p "$logs" "$archives"
+  git clone --quiet --no-hardlinks "$repo_root" "$run/root/shm-tools"
+  git -C "$run/root/shm-tools" checkout --quiet --detach "$commit"
+
+  echo "$script_name: $release: running ${commands[*]} in $run at $commit (logs: $logs/)" >&2
+  unshare --mount --ipc --pid --fork --propagation private -- \
+    bash "${BASH_SOURCE[0]}" --inside "$run" "$logs" "$archives" || true
+  for command in "${commands[@]}"; do
+    name=$(basename "$command" .sh)
+    read -r _ rc seconds < <(grep "^$command " "$logs/results" 2>/dev/null || echo "- - -")
+    error=-
+    if [ "$rc" != 0 ]; then error=$(first_error "$logs/$name.log"); fi
+    wall=-
+    [ "$seconds" = - ] || wall=$(printf '%dm%02ds' $((seconds / 60)) $((seconds % 60)))
+    rows+=("| $release | \`$command\` | ${rc:--} | $wall | ${error//|/\\|} |")
+  done
+done
+
+echo
+echo "Fresh-machine check, $(date -u +%Y-%m-%d), commit $commit, debootstrap --variant=minbase:"
+echo
+echo "| release | command | exit code | wall time | first error |"
+echo "|---|---|---|---|---|"
+printf '%s\n' "${rows[@]}"
+for row in "${rows[@]}"; do
+  case $row in *" | 0 | "*) ;; *) exit 1 ;; esac
+done
