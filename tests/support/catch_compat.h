@@ -7,7 +7,7 @@
 #ifdef SHM_CATCH2_V3
 #include <catch2/catch_all.hpp>
 #else
-#include "support/catch_compat.h"
+#include <catch2/catch.hpp>
 
 #include <cstdint>
 #include <string>
