@@ -3,7 +3,8 @@
 # (debootstrap --variant=minbase) with a fresh clone of this repository's committed HEAD, run
 # `./scripts/demo.sh` then `./scripts/test.sh` as root, and print a table: release, command,
 # exit code, wall time, first error line. For developers and releases, not for .ci/run.
-# Usage: scripts/check-fresh-machine.sh [bookworm|trixie|all]     (default: all)
+# Usage: scripts/check-fresh-machine.sh [bookworm|trixie|all|aarch64]     (default: all)
+#   aarch64: in a fresh trixie, scripts/cross-build-aarch64.sh instead of the two commands.
 # Needs root, debootstrap, unshare and Debian's archive. Environment:
 #   SHM_FRESH_DIR     where the pristine systems, the runs and their logs live; not under /tmp
 #                     (the tests' TMPDIR) and not in the repository (default: beside it,
@@ -19,13 +20,15 @@
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-commands=("./scripts/demo.sh" "./scripts/test.sh")
+readme_commands=("./scripts/demo.sh" "./scripts/test.sh")
 
 # ----------------------------------------------------------------------------- inside
-# --inside ROOT LOG_DIR APT_ARCHIVES: the part that runs in the new namespaces: mount, run both
-# commands in ROOT, write one result line per command to LOG_DIR/results, unmount.
+# --inside ROOT LOG_DIR APT_ARCHIVES COMMAND...: the part that runs in the new namespaces:
+# mount, run each COMMAND in ROOT, write one result line per command to LOG_DIR/results, unmount.
 if [ "${1:-}" = --inside ]; then
   root=$2 logs=$3 archives=$4
+  shift 4
+  commands=("$@")
   mounted=()
   unmount_all() {
     local i
@@ -60,10 +63,10 @@ fi
 
 # ----------------------------------------------------------------------------- outside
 case ${1:-all} in
-  bookworm | trixie) releases=("$1") ;;
-  all) releases=(bookworm trixie) ;;
-  -h | --help) sed -n '2,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
-  *) echo "$script_name: unknown release '$1': bookworm, trixie or all" >&2; exit 2 ;;
+  bookworm | trixie | aarch64) targets=("$1") ;;
+  all) targets=(bookworm trixie) ;;
+  -h | --help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+  *) echo "$script_name: unknown target '$1': bookworm, trixie, all or aarch64" >&2; exit 2 ;;
 esac
 if [ "$(id -u)" -ne 0 ]; then
   echo "$script_name: needs root (debootstrap, chroot, mounts)" >&2
@@ -92,7 +95,9 @@ first_error() {
 }
 
 rows=()
-for release in "${releases[@]}"; do
+for target in "${targets[@]}"; do
+  release=$target commands=("${readme_commands[@]}")
+  if [ "$target" = aarch64 ]; then release=trixie commands=(./scripts/cross-build-aarch64.sh); fi
   base=$fresh/$release.base
   if [ ! -d "$base" ]; then
     echo "$script_name: $release: debootstrap --variant=minbase into $base (once; reused after)" >&2
@@ -106,23 +111,23 @@ for release in "${releases[@]}"; do
     mv "$base.partial" "$base"
   fi
 
-  run=$fresh/$release.run
-  logs=$fresh/$release.logs
+  run=$fresh/$target.run
+  logs=$fresh/$target.logs
   if findmnt -rn -o TARGET | grep -q "^$run/"; then
     echo "$script_name: something is still mounted under $run; unmount it first" >&2
     exit 1
   fi
-  echo "$script_name: $release: copying the pristine system to $run" >&2
+  echo "$script_name: $target: copying the pristine system to $run" >&2
   rm -rf "$run" "$logs"
   cp -a "$base" "$run"
-  archives=$fresh/$release.apt-archives
+  archives=$fresh/$target.apt-archives
   mkdir -p "$logs" "$archives"
   git clone --quiet --no-hardlinks "$repo_root" "$run/root/shm-tools"
   git -C "$run/root/shm-tools" checkout --quiet --detach "$commit"
 
-  echo "$script_name: $release: running ${commands[*]} in $run at $commit (logs: $logs/)" >&2
+  echo "$script_name: $target: running ${commands[*]} in $run at $commit (logs: $logs/)" >&2
   unshare --mount --ipc --pid --fork --propagation private -- \
-    bash "${BASH_SOURCE[0]}" --inside "$run" "$logs" "$archives" || true
+    bash "${BASH_SOURCE[0]}" --inside "$run" "$logs" "$archives" "${commands[@]}" || true
   for command in "${commands[@]}"; do
     name=$(basename "$command" .sh)
     read -r _ rc seconds < <(grep "^$command " "$logs/results" 2>/dev/null || echo "- - -")
@@ -130,7 +135,7 @@ for release in "${releases[@]}"; do
     if [ "$rc" != 0 ]; then error=$(first_error "$logs/$name.log"); fi
     wall=-
     [ "$seconds" = - ] || wall=$(printf '%dm%02ds' $((seconds / 60)) $((seconds % 60)))
-    rows+=("| $release | \`$command\` | ${rc:--} | $wall | ${error//|/\\|} |")
+    rows+=("| $target | \`$command\` | ${rc:--} | $wall | ${error//|/\\|} |")
   done
 done
 
