@@ -33,6 +33,7 @@ public:
     /// it; Unsafe if objects under the key are not this user's alone; InvalidContent for a
     /// corrupt or foreign orphan (remove it with ipcrm); TimedOut if an orphan's lock stays taken.
     static Result<Holder> start(const std::string &key, const HolderOptions &options = {});
+    /// A moved-from Holder holds nothing; it may only be destroyed or assigned to.
     Holder(Holder &&other) noexcept;
     Holder &operator=(Holder &&other) noexcept;
     /// Stops holding: marks the segment for removal (attached readers keep their mapping), wakes

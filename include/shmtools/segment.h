@@ -94,6 +94,7 @@ public:
     /// if it or its key files are not this user's alone; InvalidContent for a foreign (plain Qt,
     /// see raw.h) or corrupt segment; TimedOut if the lock stays taken.
     static Result<Segment> open(const std::string &key, const OpenOptions &options = {});
+    /// A moved-from Segment may only be destroyed or assigned to.
     Segment(Segment &&other) noexcept;
     Segment &operator=(Segment &&other) noexcept;
     ~Segment();
@@ -110,7 +111,8 @@ public:
 
     /// Writes the latest version to `fd` after verifying its checksum. Generation 0 and nothing
     /// written if never loaded. InvalidContent on a checksum mismatch (nothing written); Failure
-    /// if writing fails (e.g. EPIPE); Interrupted on a signal.
+    /// if writing fails (EPIPE only if the program ignores SIGPIPE, which otherwise ends it, as
+    /// for any writer); Interrupted on a signal.
     Result<VersionInfo> readTo(int fd, const Progress &progress = {});
     /// As readTo(fd), with the sink chosen once the version is known (e.g. a command started
     /// with the generation in its environment); an error from `sinkFor` is returned as is.
