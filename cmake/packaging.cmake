@@ -16,7 +16,8 @@ nothing, an orphaned segment is adopted with its content, every blocking step
 has a timeout, and shm-read can wait for, follow and describe (as text or JSON)
 what is published. The segments are Qt-compatible System V shared memory: a
 Qt 6.4 program whose QSharedMemory has the same key meets the same segment and
-lock.]=])
+lock. Includes libshmtools, the C++ library the tools are built on, with its
+headers, CMake package (find_package ShmTools) and pkg-config file.]=])
 # (No double quotes in the description: CPack turns them into ';'.)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
@@ -37,6 +38,14 @@ else()
   # Qt's runtime package was renamed for 64-bit time_t in trixie; either satisfies the binaries.
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6core6t64 (>= 6.4) | libqt6core6 (>= 6.4), libc6, libstdc++6")
 endif()
+
+# One package carries the tools and the library with what it takes to build on it (headers, the
+# CMake package, shmtools.pc). Debian's usual split (libshmtools1, libshmtools-dev, shm-tools)
+# pays off when the library has users of its own who install it without the tools; until then one
+# package keeps the tools and the library they are built on at the same version by construction.
+# The shlibs file lets packages built on the library depend on it through dpkg-shlibdeps.
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 
 # Debian policy wants man pages gzip'ed. Only the package gets them so: a plain
 # `cmake --install` keeps them as they are, which man reads just as well.

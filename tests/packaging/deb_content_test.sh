@@ -56,6 +56,20 @@ for tool in shm-load shm-read; do
         entry "l[rwx]{9} root/root ./usr/share/bash-completion/completions/$tool -> shm-create"
 done
 check "README usr/share/doc/shm-tools/README.md" entry "-rw-r--r-- root/root ./usr/share/doc/shm-tools/README.md"
+# The library: its file and SONAME links, headers, CMake package and pkg-config file.
+lib='\./usr/lib(/[^/]+)?'
+check "libshmtools.so.1.* in usr/lib" entry "-rw[-x]r-[-x]r-[-x] root/root $lib/libshmtools\.so\.1\.[0-9.]+"
+check "libshmtools.so.1 -> libshmtools.so.1.*" entry "l[rwx]{9} root/root $lib/libshmtools\.so\.1 -> libshmtools\.so\.1\.[0-9.]+"
+check "libshmtools.so -> libshmtools.so.1" entry "l[rwx]{9} root/root $lib/libshmtools\.so -> libshmtools\.so\.1"
+for header in error.h export.h holder.h input.h interrupt.h listing.h qt.h raw.h segment.h shmtools.h; do
+    check "header usr/include/shmtools/$header" entry "-rw-r--r-- root/root \./usr/include/shmtools/$header"
+done
+for file in ShmToolsConfig.cmake ShmToolsConfigVersion.cmake ShmToolsTargets.cmake; do
+    check "CMake package file $file" entry "-rw-r--r-- root/root $lib/cmake/ShmTools/$file"
+done
+check "pkg-config file shmtools.pc" entry "-rw-r--r-- root/root $lib/pkgconfig/shmtools\.pc"
+check "control file shlibs names libshmtools 1" eval "dpkg-deb -I '$deb' shlibs | grep -Eq '^libshmtools 1 shm-tools'"
+
 check "everything under usr/" eval "! grep -Ev ' \\./usr/' '$scratch/contents'"
 check "usr/bin holds the three tools and nothing else (no test programs)" \
     eval "[[ \$(grep -c ' \\./usr/bin/.' '$scratch/contents') == 3 ]]"
@@ -81,5 +95,8 @@ for tool in shm-create shm-load shm-read; do
     check "$tool.1.gz is valid gzip" gzip -t "$scratch/root/usr/share/man/man1/$tool.1.gz"
     check "packaged $tool --version exits 0" eval "'$scratch/root/usr/bin/$tool' --version >/dev/null"
 done
+packaged_library=$(find "$scratch/root/usr/lib" -name 'libshmtools.so.1.*' | head -n 1)
+check "packaged libshmtools has the SONAME libshmtools.so.1" \
+    eval "readelf -d '$packaged_library' | grep -q 'Library soname: \[libshmtools.so.1\]'"
 
 finish

@@ -1,0 +1,86 @@
+#pragma once
+
+// How every call of the API fails: a Result holding either the value or an Error with a stable
+// code and the facts. The library never prints, never exits and never throws for a failure it
+// can report (only std::bad_alloc escapes).
+
+#include <shmtools/export.h>
+
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <utility>
+#include <variant>
+
+namespace shmtools {
+
+/// Why a call failed. The values are the exit codes the shm-tools programs document (README,
+/// "Exit codes"), so a program built on the API can exit with static_cast<int>(code).
+enum class ErrorCode : int {
+    Failure = 1,         ///< unexpected failure; the message says what
+    Usage = 2,           ///< a bad argument: empty or too long key, zero capacity, a limit exceeded
+    NoSegment = 3,       ///< no such segment, or its holder is not running (or stopped meanwhile)
+    KeyHeld = 4,         ///< the key is held by another live holder
+    InputUnreadable = 5, ///< the input cannot be read
+    TooLarge = 6,        ///< the content does not fit the segment's capacity
+    TimedOut = 7,        ///< a bounded wait ran out
+    InvalidContent = 8,  ///< foreign format, corrupt header, or checksum mismatch
+    Unsafe = 9,          ///< segment, semaphore or key file not owned by this user alone
+    Interrupted = 130,   ///< SIGINT, SIGTERM or SIGHUP (see interrupt.h) while blocked
+};
+
+/// A stable lower-case name for `code` ("no-segment", "timed-out", ...); "unknown" for a value
+/// outside the enum. Never fails.
+SHMTOOLS_EXPORT const char *errorCodeName(ErrorCode code);
+
+/// A failure: its code and facts. `message` is one line naming the key, the thing and the cause
+/// (no program-name prefix, no newline); the caller decides how to show it.
+struct Error {
+    ErrorCode code = ErrorCode::Failure;
+    std::string message;
+    std::string key; ///< the segment key involved; empty if none
+    pid_t pid = 0;   ///< the other process involved (holder, lock holder, loader, reader); 0 if none
+};
+
+/// A value or an Error.
+template <typename T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : m_state(std::in_place_index<0>, std::move(value)) {}
+    Result(Error error) : m_state(std::in_place_index<1>, std::move(error)) {}
+
+    bool ok() const { return m_state.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    /// The value; only valid if ok().
+    T &value() { return std::get<0>(m_state); }
+    const T &value() const { return std::get<0>(m_state); }
+    T &operator*() { return value(); }
+    const T &operator*() const { return value(); }
+    T *operator->() { return &value(); }
+    const T *operator->() const { return &value(); }
+    /// The failure; only valid if !ok().
+    const Error &error() const { return std::get<1>(m_state); }
+
+private:
+    std::variant<T, Error> m_state;
+};
+
+/// Success without a value, or an Error.
+template <>
+class [[nodiscard]] Result<void> {
+public:
+    Result() = default;
+    Result(Error error) : m_error(std::move(error)) {}
+
+    bool ok() const { return !m_error; }
+    explicit operator bool() const { return ok(); }
+    /// The failure; only valid if !ok().
+    const Error &error() const { return *m_error; }
+
+private:
+    std::optional<Error> m_error;
+};
+
+using Status = Result<void>;
+
+} // namespace shmtools

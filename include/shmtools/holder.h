@@ -1,0 +1,62 @@
+#pragma once
+
+// The owner of a key's segment for as long as it lives: creates the segment (or adopts the
+// orphan of a holder that died, keeping its content) and removes the segment, its semaphore and
+// both key files when destroyed. Readers and loaders need a live holder; a program that owns the
+// data (the seed example's "sharedmemory" app) keeps a Holder for its lifetime.
+
+#include <shmtools/error.h>
+#include <shmtools/export.h>
+#include <shmtools/segment.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace shmtools {
+
+struct HolderOptions {
+    /// The largest version the segment takes, in bytes (for a raw segment: its exact size).
+    std::uint64_t capacity = 16 << 20;
+    /// A plain Qt segment of exactly `capacity` bytes with no shm-tools header, as the seed
+    /// example's programs use it (see raw.h); Segment::open refuses it.
+    bool raw = false;
+    /// Bound on every wait for the segment's lock.
+    Seconds lockTimeout = std::chrono::seconds(10);
+};
+
+class SHMTOOLS_EXPORT Holder {
+public:
+    /// Creates or adopts the segment under `key`. Usage for a bad key, a zero capacity, or one
+    /// beyond a kernel limit or the memory; KeyHeld if a live holder (or another program) has
+    /// it; Unsafe if objects under the key are not this user's alone; InvalidContent for a
+    /// corrupt or foreign orphan (remove it with ipcrm); TimedOut if an orphan's lock stays taken.
+    static Result<Holder> start(const std::string &key, const HolderOptions &options = {});
+    /// A moved-from Holder holds nothing; it may only be destroyed or assigned to.
+    Holder(Holder &&other) noexcept;
+    Holder &operator=(Holder &&other) noexcept;
+    /// Stops holding: marks the segment for removal (attached readers keep their mapping), wakes
+    /// every waiter (they get NoSegment), removes the semaphore and the key files.
+    ~Holder();
+
+    const std::string &key() const;
+    std::uint64_t capacity() const;
+    /// True if this holder took over an orphaned segment rather than creating one.
+    bool adopted() const;
+    /// The version kept from the orphan (generation 0 if none, or not adopted).
+    const VersionInfo &keptVersion() const;
+
+    /// Blocks without polling until SIGINT, SIGTERM or SIGHUP, calling `onVersion` (if set) on
+    /// this thread for each version published meanwhile (versions published faster than it
+    /// returns are coalesced). Returns the signal. Needs installInterruptHandlers() first:
+    /// without it the signal ends the process as usual.
+    int serve(const std::function<void(const VersionInfo &)> &onVersion = {});
+
+private:
+    struct Impl;
+    explicit Holder(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace shmtools

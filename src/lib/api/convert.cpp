@@ -1,0 +1,83 @@
+#include "convert.h"
+
+#include <cctype>
+
+namespace shmtools::detail {
+
+namespace {
+
+// The core's messages name the other process as "PID 1234"; until its Error carries the PID as
+// a field, the facade reads it from there.
+pid_t pidNamedIn(const std::string &message)
+{
+    const std::string marker = "PID ";
+    const std::size_t at = message.find(marker);
+    if (at == std::string::npos)
+        return 0;
+    pid_t pid = 0;
+    for (std::size_t i = at + marker.size(); i < message.size() && std::isdigit(static_cast<unsigned char>(message[i]));
+         ++i)
+        pid = pid * 10 + (message[i] - '0');
+    return pid;
+}
+
+} // namespace
+
+Error toPublic(const ::Error &error, const std::string &key)
+{
+    return Error{static_cast<ErrorCode>(error.code), error.message, key, pidNamedIn(error.message)};
+}
+
+VersionInfo toPublic(const ::VersionInfo &version)
+{
+    return VersionInfo{version.generation, version.length,     version.checksum,
+                       version.source,     version.loadedAtMs, version.loaderPid};
+}
+
+SegmentInfo toPublic(const ::SegmentInfo &info)
+{
+    SegmentInfo out;
+    out.key = info.names.key;
+    out.nativeKey = info.names.segmentKeyFile;
+    out.semaphoreKey = info.names.semaphoreKeyFile;
+    out.tempDir = info.names.tempDir;
+    out.shmid = info.status.shmid;
+    out.semid = info.semid;
+    out.segmentSize = info.status.size;
+    out.attachments = info.status.attachments;
+    out.owner = info.status.uid;
+    out.capacity = info.capacity;
+    out.formatVersion = info.formatVersion;
+    out.createdAtMs = info.createdAtMs;
+    out.holderPid = info.holderPid;
+    out.readers = info.readers;
+    out.latest = toPublic(info.latest);
+    return out;
+}
+
+::Error toCore(const Error &error)
+{
+    return makeError(static_cast<ExitCode>(error.code), error.message);
+}
+
+Result<IpcNames> namesFor(const std::string &key)
+{
+    auto names = ipcNamesFor(key);
+    if (!names)
+        return toPublic(names.error(), key);
+    return *names;
+}
+
+} // namespace shmtools::detail
+
+// The public codes are the core's exit codes, value for value.
+static_assert(int(shmtools::ErrorCode::Failure) == int(ExitCode::Failure));
+static_assert(int(shmtools::ErrorCode::Usage) == int(ExitCode::Usage));
+static_assert(int(shmtools::ErrorCode::NoSegment) == int(ExitCode::NoSegment));
+static_assert(int(shmtools::ErrorCode::KeyHeld) == int(ExitCode::KeyHeld));
+static_assert(int(shmtools::ErrorCode::InputUnreadable) == int(ExitCode::InputUnreadable));
+static_assert(int(shmtools::ErrorCode::TooLarge) == int(ExitCode::TooLarge));
+static_assert(int(shmtools::ErrorCode::TimedOut) == int(ExitCode::TimedOut));
+static_assert(int(shmtools::ErrorCode::InvalidContent) == int(ExitCode::InvalidContent));
+static_assert(int(shmtools::ErrorCode::Unsafe) == int(ExitCode::Unsafe));
+static_assert(int(shmtools::ErrorCode::Interrupted) == int(ExitCode::Interrupted));

@@ -1,0 +1,35 @@
+// Raw mode: a facade over the core's rawLoad and rawRead.
+#include "convert.h"
+#include "input_opening.h"
+#include "raw_segment.h"
+
+#include <shmtools/raw.h>
+
+namespace shmtools {
+
+Result<std::uint64_t> rawLoad(const std::string &key, const Input &input, const OpenOptions &options)
+{
+    auto names = detail::namesFor(key);
+    if (!names)
+        return names.error();
+    auto opened = detail::OpenedInput::open(input, key);
+    if (!opened)
+        return opened.error();
+    auto written = ::rawLoad(*names, opened->source(), options.lockTimeout.count());
+    if (!written)
+        return opened->describe(written.error(), key);
+    return *written;
+}
+
+Result<std::uint64_t> rawRead(const std::string &key, int fd, bool all, const OpenOptions &options)
+{
+    auto names = detail::namesFor(key);
+    if (!names)
+        return names.error();
+    auto read = ::rawRead(*names, fd, all, options.lockTimeout.count());
+    if (!read)
+        return detail::toPublic(read.error(), key);
+    return *read;
+}
+
+} // namespace shmtools
