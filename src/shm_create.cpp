@@ -37,6 +37,11 @@ void printVersion(const VersionInfo &version)
                  version.source.c_str(), static_cast<int>(version.loaderPid));
 }
 
+void printNotice(const std::string &line)
+{
+    std::fprintf(stderr, "%s: %s\n", kTool, line.c_str());
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -87,7 +92,7 @@ int main(int argc, char **argv)
 
     if (detach) {
         auto background = runInBackground(startUp, [&] {
-            stop(holder->serve(nullptr));
+            stop(holder->serve(nullptr, printNotice));
             return 0;
         });
         if (!background)
@@ -103,6 +108,6 @@ int main(int argc, char **argv)
     if (!ready)
         return reportError(kTool, ready.error());
     reportStatus(kTool, common.quiet, *ready + " (holder PID " + std::to_string(::getpid()) + "); Ctrl-C to remove it");
-    stop(holder->serve(watch ? printVersion : std::function<void(const VersionInfo &)>()));
+    stop(holder->serve(watch ? printVersion : std::function<void(const VersionInfo &)>(), printNotice));
     return 0;
 }

@@ -2,6 +2,7 @@
 
 #include "interrupt.h"
 
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <linux/futex.h>
@@ -11,15 +12,18 @@
 // Shared (non-PRIVATE) futex operations: the word lives in a SysV segment mapped by several
 // processes, and the kernel keys such futexes by the backing page, not the address.
 
-std::uint32_t loadWord(const std::uint32_t *word)
+std::uint32_t loadWord(std::uint32_t *word)
 {
-    return __atomic_load_n(word, __ATOMIC_ACQUIRE);
+    return std::atomic_ref<std::uint32_t>(*word).load(std::memory_order_acquire);
 }
 
 void bumpAndWake(std::uint32_t *word)
 {
-    __atomic_fetch_add(word, 1, __ATOMIC_SEQ_CST);
+    // Called from the interrupt signal handler too: errno is kept for the code it interrupted.
+    const int saved = errno;
+    std::atomic_ref<std::uint32_t>(*word).fetch_add(1, std::memory_order_seq_cst);
     ::syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, nullptr, nullptr, 0);
+    errno = saved;
 }
 
 WaitOutcome waitWhileEqual(std::uint32_t *word, std::uint32_t expected, const Deadline &deadline)

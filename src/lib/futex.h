@@ -5,7 +5,7 @@
 #include <cstdint>
 
 /// Atomically reads a futex word that lives in shared memory.
-std::uint32_t loadWord(const std::uint32_t *word);
+std::uint32_t loadWord(std::uint32_t *word);
 /// Adds one to the word and wakes every process sleeping on it.
 void bumpAndWake(std::uint32_t *word);
 

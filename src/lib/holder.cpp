@@ -3,13 +3,16 @@
 #include "futex.h"
 #include "interrupt.h"
 #include "kernel_limits.h"
-#include "process_stamp.h"
-#include "segment_layout.h"
+#include "segment_attach.h"
+#include "segment_list.h"
 #include "size_text.h"
 
-#include <QSharedMemory>
+#include <cerrno>
 #include <cstring>
+#include <fcntl.h>
+#include <sys/ipc.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 
 using namespace layout;
 
@@ -19,6 +22,13 @@ Error heldBy(const IpcNames &names, const std::string &who)
 {
     return makeError(ExitCode::KeyHeld,
                      names.key + ": held by " + who + "; stop it first, or choose another key with -k");
+}
+
+bool sameFile(const std::string &path, const FileId &id)
+{
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0 && static_cast<std::uint64_t>(info.st_dev) == id.device &&
+           static_cast<std::uint64_t>(info.st_ino) == id.inode;
 }
 
 } // namespace
@@ -33,181 +43,183 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
         return fits.error();
 
     std::unique_ptr<Holder> holder(new Holder(names, options));
-    auto shmid = findSegment(names);
-    if (shmid) {
-        auto status = statSegment(*shmid, names);
-        if (!status)
-            return status.error();
-        if (auto owned = requireOwnedSegment(*status, names); !owned)
-            return owned.error();
-        if (auto taken = holder->takeOver(*shmid, *status); !taken)
-            return taken.error();
-        return holder;
-    }
-    if (shmid.error().code != ExitCode::NoSegment)
-        return shmid.error();
-    if (auto created = holder->createFresh(*segmentSize); !created)
+    if (auto created = holder->create(*segmentSize); !created)
         return created.error();
     return holder;
 }
 
-Status Holder::createFresh(std::uint64_t segmentSize)
+Status Holder::create(std::uint64_t segmentSize)
 {
-    // A semaphore without a segment was left by a holder that was killed after its segment was
-    // removed by hand; Qt would reuse it without owning it, and nobody would ever remove it.
-    if (Semaphore::exists(m_names)) {
-        auto stale = Semaphore::open(m_names);
-        if (!stale)
-            return stale.error();
-        stale->remove();
+    auto segmentKeyFile = ensureKeyFile(m_names.segmentKeyFile, m_names, "segment");
+    if (!segmentKeyFile)
+        return segmentKeyFile.error();
+    // Someone else's segment under the key is refused before anything is made or opened.
+    if (auto existing = findSegment(m_names)) {
+        auto status = statSegment(*existing, m_names);
+        if (!status)
+            return status.error();
+        if (auto owned = requireOwnedSegment(*status, m_names); !owned)
+            return owned.error();
+    } else if (existing.error().code == ExitCode::Unsafe) {
+        return existing.error();
     }
-    m_qt = std::make_unique<QSharedMemory>(QString::fromStdString(m_names.key));
-    if (!m_qt->create(static_cast<qsizetype>(segmentSize))) {
-        const std::string why = m_qt->errorString().toStdString();
-        switch (m_qt->error()) {
-        case QSharedMemory::AlreadyExists: return heldBy(m_names, "another shm-create that started at the same moment");
-        case QSharedMemory::InvalidSize:
-        case QSharedMemory::OutOfResources:
-            return makeError(ExitCode::Usage, m_names.key + ": cannot create a segment of " + formatSize(segmentSize) +
-                                                  " (" + why +
-                                                  ": not enough memory, or kernel.shmall or "
-                                                  "kernel.shmmni exhausted); use a smaller -s");
-        case QSharedMemory::PermissionDenied:
-            return makeError(ExitCode::Unsafe, m_names.key + ": refusing: " + why + "; use another key");
-        default:
-            return makeError(ExitCode::Failure, m_names.key + ": cannot create the segment in " + m_names.tempDir +
-                                                    " (" + why + "); check that TMPDIR is writable");
+    auto semaphore = Semaphore::openOrCreate(m_names);
+    if (!semaphore)
+        return semaphore.error();
+    auto semaphoreKeyFile = keyFileAt(m_names.semaphoreKeyFile, m_names, "semaphore");
+    if (!semaphoreKeyFile)
+        return semaphoreKeyFile.error();
+    m_identity = keyIdentityOf(m_names, segmentKeyFile->id, semaphoreKeyFile->id);
+    // A holder whose key files were removed (and are now new files, with another SysV key)
+    // still holds the key: a second one would split loaders and readers between two segments.
+    if (const auto other = findLiveHolder(m_names);
+        other && (other->identity.segmentKeyFile.inode != m_identity.segmentKeyFile.inode ||
+                  other->identity.segmentKeyFile.device != m_identity.segmentKeyFile.device))
+        return heldBy(m_names, "shm-create (PID " + std::to_string(other->holderPid) + ", segment " +
+                                   std::to_string(other->shmid) + "), whose key files in " + m_names.tempDir +
+                                   " were removed");
+    m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore));
+
+    int shmid;
+    {
+        // The lock orders creators and adopters; shmget(IPC_EXCL) picks the one creator.
+        auto lock = m_os->semaphore().lock(Deadline::after(m_options.lockTimeout));
+        if (!lock)
+            return lock.error();
+        shmid = ::shmget(segmentKeyFile->key, segmentSize, 0600 | IPC_CREAT | IPC_EXCL);
+        if (shmid != -1) {
+            m_shmid = shmid; // ours from here on: the destructor removes what we made
+            auto mapping = SegmentMapping::attach(shmid, segmentSize, m_names);
+            if (!mapping)
+                return mapping.error();
+            m_mapping = std::move(*mapping);
+            m_capacity = m_options.raw ? segmentSize : m_options.capacity;
+            if (!m_options.raw) {
+                m_protocol =
+                    std::make_unique<SlotProtocol>(m_mapping.data(), segmentSize, *m_os, m_names.key, m_identity);
+                m_protocol->initialise(m_options.capacity, m_identity);
+            }
+            return Done{};
         }
     }
-    auto shmid = findSegment(m_names);
-    if (!shmid)
-        return shmid.error();
-    if (auto attached = finishAttach(*shmid); !attached)
-        return attached.error();
-    if (m_options.raw) {
-        m_capacity = segmentSize;
-        return Done{};
+    switch (errno) {
+    case EEXIST: return adoptExisting();
+    case EINVAL:
+    case ENOMEM:
+    case ENOSPC:
+        return makeError(ExitCode::Usage, m_names.key + ": cannot create a segment of " + formatSize(segmentSize) +
+                                              " (" + std::strerror(errno) +
+                                              ": not enough memory, or kernel.shmall or kernel.shmmni exhausted); "
+                                              "use a smaller -s");
+    case EACCES:
+        return makeError(ExitCode::Unsafe,
+                         m_names.key + ": refusing: a segment of another user exists under the key; use another key");
+    default: return makeError(ExitCode::Failure, m_names.key + ": shmget: " + std::strerror(errno));
     }
-    auto lock = m_semaphore->lock(Deadline::after(m_options.lockTimeout));
-    if (!lock)
-        return lock.error();
-    SegmentHeader header = initialHeader(m_options.capacity);
-    header.holder = stampOf(ProcessIdentity::self());
-    header.createdAtMs = unixTimeMs();
-    // Magic last: until the header is complete the segment does not look like ours.
-    std::memcpy(m_base + sizeof header.magic, reinterpret_cast<const char *>(&header) + sizeof header.magic,
-                sizeof header - sizeof header.magic);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    std::memcpy(m_base, header.magic, sizeof header.magic);
-    m_capacity = m_options.capacity;
-    return Done{};
 }
 
-Status Holder::takeOver(int shmid, const SegmentStatus &status)
+Status Holder::adoptExisting()
 {
-    if (status.markedForRemoval)
-        return heldBy(m_names, "a holder that is just stopping; retry in a moment");
-    auto mapping = SegmentMapping::attach(shmid, status.size, m_names);
-    if (!mapping)
-        return mapping.error();
+    auto mapped = mapSegment(m_names);
+    if (!mapped)
+        return mapped.error();
+    const SegmentStatus &status = mapped->status;
+    const std::string ipcrm = "remove it with 'ipcrm -m " + std::to_string(status.shmid) + "'";
     SegmentHeader copy{};
-    std::memcpy(&copy, mapping->data(), std::min<std::uint64_t>(sizeof copy, status.size));
-    const HeaderVerdict verdict =
-        status.size >= kHeaderSize ? checkHeader(copy, status.size) : HeaderVerdict{HeaderCheck::Foreign, "too small"};
-    if (verdict.check == HeaderCheck::Foreign || m_options.raw) {
+    std::memcpy(&copy, mapped->mapping.data(), std::min<std::uint64_t>(sizeof copy, status.size));
+    const HeaderCheck check = status.size >= kHeaderSize ? checkHeader(copy, status.size).check : HeaderCheck::Foreign;
+    if (check == HeaderCheck::Foreign || m_options.raw) {
         if (status.attachments > 0)
-            return heldBy(m_names, "another program (segment " + std::to_string(shmid) + ", created by PID " +
+            return heldBy(m_names, "another program (segment " + std::to_string(status.shmid) + ", created by PID " +
                                        std::to_string(status.creatorPid) + ")");
         return makeError(ExitCode::InvalidContent,
                          m_names.key + ": an orphaned segment " +
-                             (verdict.check == HeaderCheck::Foreign ? "not made by shm-tools" : "of shm-tools format") +
-                             " exists under this key; remove it with 'ipcrm -m " + std::to_string(shmid) + "'");
+                             (check == HeaderCheck::Foreign ? "not made by shm-tools" : "of shm-tools format") +
+                             " exists under this key; " + ipcrm);
     }
-    if (verdict.check == HeaderCheck::Corrupt)
-        return makeError(ExitCode::InvalidContent, m_names.key + ": the orphaned segment's header is corrupt (" +
-                                                       verdict.problem + "); remove it with 'ipcrm -m " +
-                                                       std::to_string(shmid) + "'");
-    if (isAlive(copy.holder))
-        return heldBy(m_names, "shm-create (PID " + std::to_string(copy.holder.pid) + ")");
-
-    // Adoption. Decided under the dead holder's semaphore so that two adopters cannot both
-    // win; then that semaphore is replaced by one Qt creates for us, so that it is ours to
-    // remove when we stop.
-    auto stale = Semaphore::open(m_names);
-    if (!stale && stale.error().code != ExitCode::NoSegment)
-        return stale.error();
-    {
-        std::optional<Semaphore::Lock> lock;
-        if (stale) {
-            auto taken = stale->lock(Deadline::after(m_options.lockTimeout));
-            if (!taken)
-                return taken.error();
-            lock.emplace(std::move(*taken));
-        }
-        auto &header = *reinterpret_cast<SegmentHeader *>(mapping->data());
-        if (isAlive(header.holder))
-            return heldBy(m_names, "shm-create (PID " + std::to_string(header.holder.pid) + ")");
-        header.holder = stampOf(ProcessIdentity::self());
-        for (SlotMeta &slot : header.slots)
-            if (slot.state == SlotWriting && !isAlive(slot.writer))
-                slot.state = SlotFree;
-        for (layout::ReaderPin &pin : header.pins)
-            if (pin.reader.pid != 0 && !isAlive(pin.reader))
-                pin.reader.pid = 0;
-        m_kept = latestVersion(header);
+    auto protocol = std::make_unique<SlotProtocol>(mapped->mapping.data(), status.size, *m_os, m_names.key, m_identity);
+    auto kept = protocol->adopt(Deadline::after(m_options.lockTimeout));
+    if (!kept) {
+        if (kept.error().code != ExitCode::InvalidContent)
+            return kept.error();
+        const std::string &why = kept.error().message;
+        return makeError(ExitCode::InvalidContent,
+                         why.substr(0, why.find("; ")) + " (the orphan of a holder that died); " + ipcrm);
     }
-    if (stale)
-        stale->remove();
-
-    m_qt = std::make_unique<QSharedMemory>(QString::fromStdString(m_names.key));
-    if (!m_qt->attach())
-        return makeError(ExitCode::Failure,
-                         m_names.key + ": cannot adopt the orphaned segment: " + m_qt->errorString().toStdString());
+    m_shmid = status.shmid;
+    m_mapping = std::move(mapped->mapping);
+    m_protocol = std::move(protocol);
     m_adopted = true;
-    m_capacity = copy.capacity;
-    return finishAttach(shmid);
-}
-
-Status Holder::finishAttach(int shmid)
-{
-    m_shmid = shmid;
-    auto status = statSegment(shmid, m_names);
-    if (!status)
-        return status.error();
-    if (auto owned = requireOwnedSegment(*status, m_names); !owned)
-        return owned.error();
-    m_base = static_cast<unsigned char *>(m_qt->data());
-    auto semaphore = Semaphore::open(m_names);
-    if (!semaphore)
-        return semaphore.error();
-    m_semaphore.emplace(std::move(*semaphore));
+    m_kept = *kept;
+    m_capacity = m_protocol->capacity();
     return Done{};
 }
 
-SegmentHeader &Holder::header() const
+void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
 {
-    return *reinterpret_cast<SegmentHeader *>(m_base);
+    const auto notice = [&](const std::string &text) {
+        if (onNotice)
+            onNotice(m_names.key + ": " + text);
+    };
+    const bool keyFilesThere = sameFile(m_names.segmentKeyFile, m_identity.segmentKeyFile) &&
+                               sameFile(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile);
+    if (!keyFilesThere && !m_keyFilesLost) {
+        m_keyFilesLost = true;
+        notice("the key files in " + m_names.tempDir +
+               " were removed or replaced (by a cleaner of old files?); no new loader or reader can reach this "
+               "segment; stop this holder and start a new one");
+    }
+    if (keyFilesThere && touch) {
+        // Age-based cleaners (systemd-tmpfiles: 10 days in /tmp) go by these times.
+        for (const std::string &file : {m_names.segmentKeyFile, m_names.semaphoreKeyFile})
+            ::utimensat(AT_FDCWD, file.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
+    }
+    if (m_os->semaphore().isGone()) {
+        if (!keyFilesThere) {
+            notice("its semaphore was removed as well; it cannot be restored without the key files");
+            return;
+        }
+        auto restored = Semaphore::openOrCreate(m_names);
+        if (!restored) {
+            notice("its semaphore was removed and cannot be restored: " + restored.error().message);
+            return;
+        }
+        m_os->setSemaphore(std::move(*restored));
+        notice("its semaphore was removed (by systemd-logind's RemoveIPC at logout, or by hand); restored it");
+    }
 }
 
-int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion)
+int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice)
 {
     // A raw segment has no counter to sleep on; a private word serves the signal handler.
     std::uint32_t privateWord = 0;
-    std::uint32_t *word = m_options.raw ? &privateWord : &header().changeCounter;
+    std::uint32_t *word = m_protocol ? m_protocol->changeCounter() : &privateWord;
     std::uint64_t reported = m_kept.generation;
+    std::string lastProblem;
+    auto lastTouch = std::chrono::steady_clock::now();
     while (!interruptSignal()) {
         const std::uint32_t counter = loadWord(word);
-        if (onVersion && !m_options.raw) {
-            if (auto lock = m_semaphore->lock(Deadline::after(m_options.lockTimeout))) {
-                const VersionInfo latest = latestVersion(header());
-                lock->unlock();
+        if (onVersion && m_protocol) {
+            // A validated copy, never the live header: a scribbled header is reported, not followed.
+            auto copy = m_protocol->snapshot(Deadline::after(m_options.lockTimeout));
+            if (copy) {
+                const VersionInfo latest = latestVersion(*copy);
                 if (latest.generation > reported) {
                     reported = latest.generation;
                     onVersion(latest);
                 }
+            } else if (copy.error().message != lastProblem && copy.error().code != ExitCode::TimedOut) {
+                lastProblem = copy.error().message;
+                if (onNotice)
+                    onNotice(lastProblem);
             }
         }
-        waitWhileEqual(word, counter, Deadline::never());
+        waitWhileEqual(word, counter, Deadline::after(std::chrono::duration<double>(kHousekeepingPeriod).count()));
+        const auto now = std::chrono::steady_clock::now();
+        const bool touch = now - lastTouch >= kTouchPeriod;
+        if (touch)
+            lastTouch = now;
+        keepAlive(onNotice, touch);
     }
     return interruptSignal();
 }
@@ -219,12 +231,11 @@ Holder::~Holder()
     // Mark the segment for removal first (attached processes keep their mapping, nobody new
     // finds it), then wake every waiter so it sees that, then remove the semaphore and files.
     ::shmctl(m_shmid, IPC_RMID, nullptr);
-    if (!m_options.raw)
-        bumpAndWake(&header().changeCounter);
-    if (m_semaphore)
-        m_semaphore->remove();
-    removeKeyFiles(m_names);
-    // Qt's detach now finds the semaphore gone, makes a private one of its own and removes it
-    // again, and the segment already removed: it cannot block on a lock someone else holds.
-    m_qt.reset();
+    if (m_protocol)
+        bumpAndWake(m_protocol->changeCounter());
+    m_os->semaphore().remove();
+    // Only our own key files: after a cleaner removed them, the files there are someone else's.
+    if (sameFile(m_names.segmentKeyFile, m_identity.segmentKeyFile) &&
+        sameFile(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile))
+        removeKeyFiles(m_names);
 }

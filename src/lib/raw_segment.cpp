@@ -1,5 +1,6 @@
 #include "raw_segment.h"
 
+#include "segment_attach.h"
 #include "segment_layout.h"
 #include "size_text.h"
 #include "sysv.h"
@@ -12,29 +13,11 @@
 
 namespace {
 
-struct RawTarget {
-    SegmentStatus status;
-    Semaphore semaphore;
-    SegmentMapping mapping;
-};
+using RawTarget = AttachedSegment;
 
 Result<RawTarget> openRaw(const IpcNames &names)
 {
-    auto shmid = findSegment(names);
-    if (!shmid)
-        return shmid.error();
-    auto status = statSegment(*shmid, names);
-    if (!status)
-        return status.error();
-    if (auto owned = requireOwnedSegment(*status, names); !owned)
-        return owned.error();
-    auto semaphore = Semaphore::open(names);
-    if (!semaphore)
-        return semaphore.error();
-    auto mapping = SegmentMapping::attach(*shmid, status->size, names);
-    if (!mapping)
-        return mapping.error();
-    return RawTarget{*status, std::move(*semaphore), std::move(*mapping)};
+    return attachSegment(names);
 }
 
 bool hasShmToolsMagic(const SegmentMapping &mapping)

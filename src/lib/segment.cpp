@@ -1,8 +1,6 @@
 #include "segment.h"
 
 #include "checksum.h"
-#include "futex.h"
-#include "holder_watch.h"
 #include "interrupt.h"
 #include "page_populator.h"
 #include "process_stamp.h"
@@ -44,14 +42,14 @@ void populate(void *start, std::uint64_t length, int advice)
         ::madvise(start, pageRound(length), advice);
 }
 
-void storeRelease(std::uint32_t &field, std::uint32_t value)
+// A size in a "does not fit" message, with its exact byte count when its rounded form reads the
+// same as the other size's ("64.0 KiB does not fit the capacity of 64.0 KiB" explains nothing).
+std::string sizeText(std::uint64_t bytes, std::uint64_t other)
 {
-    __atomic_store_n(&field, value, __ATOMIC_RELEASE);
-}
-
-void storeRelease(std::int32_t &field, std::int32_t value)
-{
-    __atomic_store_n(&field, value, __ATOMIC_RELEASE);
+    const std::string rounded = formatSize(bytes);
+    if (rounded != formatSize(other))
+        return rounded;
+    return rounded + " (" + std::to_string(bytes) + " bytes)";
 }
 
 // A 64 KiB pipe makes writer and reader take turns 16 times per MiB; at 1 MiB (the default
@@ -91,215 +89,51 @@ Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint6
 
 } // namespace
 
-VersionInfo latestVersion(const SegmentHeader &header)
-{
-    if (header.activeSlot == kNoSlot)
-        return {};
-    const SlotMeta &slot = header.slots[header.activeSlot];
-    return {slot.generation, slot.length, slot.checksum, sourceName(slot), slot.loadedAtMs, slot.writer.pid};
-}
-
-// A loader's claim on the free slot. Given back (slot marked free) unless published; if the
-// loader dies instead, the next loader sees a dead writer and takes the slot over.
-class Segment::SlotClaim {
-public:
-    SlotClaim(const Segment &segment, std::uint32_t slot) : m_segment(&segment), m_slot(slot) {}
-    SlotClaim(SlotClaim &&other) noexcept : m_segment(std::exchange(other.m_segment, nullptr)), m_slot(other.m_slot) {}
-    SlotClaim &operator=(SlotClaim &&) = delete;
-    ~SlotClaim()
-    {
-        if (!m_segment)
-            return;
-        auto lock = m_segment->lock();
-        if (!lock)
-            return; // left for the next loader to reclaim once we are gone
-        SlotMeta &meta = m_segment->header().slots[m_slot];
-        if (meta.writer.pid == ::getpid() && meta.state == SlotWriting)
-            storeRelease(meta.state, SlotFree);
-        lock->unlock(); // before waking: a woken waiter's first step is to take the lock
-        bumpAndWake(&m_segment->header().changeCounter);
-    }
-    std::uint32_t slot() const { return m_slot; }
-    void release() { m_segment = nullptr; }
-
-private:
-    const Segment *m_segment;
-    std::uint32_t m_slot;
-};
-
-// A reader's pin on the version it is writing out: loaders never overwrite a pinned slot.
-class Segment::ReaderPin {
-public:
-    ReaderPin(const Segment &segment, std::size_t index) : m_segment(&segment), m_index(index) {}
-    ReaderPin(ReaderPin &&other) noexcept : m_segment(std::exchange(other.m_segment, nullptr)), m_index(other.m_index)
-    {
-    }
-    ReaderPin &operator=(ReaderPin &&) = delete;
-    ~ReaderPin()
-    {
-        if (!m_segment)
-            return;
-        auto lock = m_segment->lock();
-        if (!lock)
-            return; // a dead reader's pin is cleared by the next loader that needs the slot
-        layout::ReaderPin &pin = m_segment->header().pins[m_index];
-        if (pin.reader.pid == ::getpid())
-            storeRelease(pin.reader.pid, 0);
-        lock->unlock();
-        bumpAndWake(&m_segment->header().changeCounter);
-    }
-
-private:
-    const Segment *m_segment;
-    std::size_t m_index;
-};
-
-Segment::Segment(IpcNames names, SegmentStatus status, Semaphore semaphore, SegmentMapping mapping, double lockTimeout)
-    : m_names(std::move(names)), m_status(status), m_semaphore(std::move(semaphore)), m_mapping(std::move(mapping)),
-      m_lockTimeout(lockTimeout), m_self(ProcessIdentity::self())
+Segment::Segment(IpcNames names, AttachedSegment attached, double lockTimeout)
+    : m_names(std::move(names)), m_status(attached.status), m_mapping(std::move(attached.mapping)),
+      m_semid(attached.semaphore.id()), m_lockTimeout(lockTimeout),
+      m_os(std::make_unique<SysvProtocolOs>(std::move(attached.semaphore))),
+      m_protocol(std::make_unique<SlotProtocol>(m_mapping.data(), m_status.size, *m_os, m_names.key, attached.identity))
 {
 }
 
 Segment::Segment(Segment &&) noexcept = default;
 
-Segment::~Segment()
-{
-    m_holderWatch.reset(); // its thread wakes waiters on the mapping: stop it before unmapping
-}
+Segment::~Segment() = default;
 
 Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
 {
-    auto shmid = findSegment(names);
-    if (!shmid)
-        return shmid.error();
-    auto status = statSegment(*shmid, names);
-    if (!status)
-        return status.error();
-    if (auto owned = requireOwnedSegment(*status, names); !owned)
-        return owned.error();
-    if (status->size < kHeaderSize)
+    auto attached = attachSegment(names);
+    if (!attached)
+        return attached.error();
+    if (attached->status.size < kHeaderSize)
         return makeError(ExitCode::InvalidContent,
-                         names.key + ": segment " + std::to_string(*shmid) + " (" + formatSize(status->size) +
+                         names.key + ": segment " + std::to_string(attached->status.shmid) + " (" +
+                             formatSize(attached->status.size) +
                              ") was not made by shm-tools; use --raw to treat it as a plain Qt segment");
-    auto semaphore = Semaphore::open(names);
-    if (!semaphore)
-        return semaphore.error();
-    auto mapping = SegmentMapping::attach(*shmid, status->size, names);
-    if (!mapping)
-        return mapping.error();
-    Segment segment(names, *status, std::move(*semaphore), std::move(*mapping), lockTimeout);
-    auto lock = segment.lock();
-    if (!lock)
-        return lock.error();
-    auto valid = segment.checkLocked();
-    if (!valid)
+    Segment segment(names, std::move(*attached), lockTimeout);
+    if (auto valid = segment.m_protocol->snapshot(Deadline::after(lockTimeout)); !valid)
         return valid.error();
-    segment.m_capacity = valid->capacity;
-    segment.m_slotStride = valid->slotStride;
     return segment;
-}
-
-SegmentHeader &Segment::header() const
-{
-    return *reinterpret_cast<SegmentHeader *>(m_mapping.data());
-}
-
-unsigned char *Segment::slotData(std::uint32_t slot) const
-{
-    return m_mapping.data() + kHeaderSize + std::uint64_t{slot} * m_slotStride;
-}
-
-Result<Semaphore::Lock> Segment::lock() const
-{
-    return m_semaphore.lock(Deadline::after(m_lockTimeout));
-}
-
-Result<SegmentHeader> Segment::checkLocked() const
-{
-    SegmentHeader copy;
-    std::memcpy(&copy, m_mapping.data(), sizeof copy);
-    const HeaderVerdict verdict = checkHeader(copy, m_status.size);
-    if (verdict.check == HeaderCheck::Foreign)
-        return makeError(ExitCode::InvalidContent,
-                         m_names.key + ": segment " + std::to_string(m_status.shmid) +
-                             " was not made by shm-tools (no shm-tools header); use --raw to treat it as a "
-                             "plain Qt segment");
-    if (verdict.check == HeaderCheck::Corrupt)
-        return makeError(ExitCode::InvalidContent, m_names.key + ": corrupt segment header: " + verdict.problem +
-                                                       "; stop its holder and start a new one (or 'ipcrm -m " +
-                                                       std::to_string(m_status.shmid) + "')");
-    if (m_capacity != 0 && (copy.capacity != m_capacity || copy.slotStride != m_slotStride))
-        return makeError(ExitCode::InvalidContent, m_names.key + ": corrupt segment header: its capacity changed");
-    if (!isAlive(copy.holder))
-        return makeError(ExitCode::NoSegment, m_names.key + ": the holder (PID " + std::to_string(copy.holder.pid) +
-                                                  ") is not running; run 'shm-create -k " + m_names.key +
-                                                  "' to adopt the segment and keep its content");
-    return copy;
-}
-
-Result<Segment::SlotClaim> Segment::claimFreeSlot()
-{
-    const Deadline deadline = Deadline::after(m_lockTimeout);
-    const ProcessIdentity &me = m_self;
-    std::string waitingFor;
-    for (;;) {
-        std::uint32_t counter;
-        {
-            auto lock = m_semaphore.lock(deadline);
-            if (!lock)
-                return lock.error();
-            if (auto valid = checkLocked(); !valid)
-                return valid.error();
-            SegmentHeader &h = header();
-            const std::uint32_t target = h.activeSlot == 0 ? 1 : 0;
-            SlotMeta &slot = h.slots[target];
-            waitingFor.clear();
-            if (slot.state == SlotWriting && slot.writer.pid != me.pid && isAlive(slot.writer))
-                waitingFor = "another load (PID " + std::to_string(slot.writer.pid) + ") to finish";
-            for (auto &pin : h.pins) {
-                if (pin.reader.pid == 0 || pin.slot != target)
-                    continue;
-                if (isAlive(pin.reader))
-                    waitingFor = "a reader (PID " + std::to_string(pin.reader.pid) + ") of the previous version";
-                else
-                    storeRelease(pin.reader.pid, 0);
-            }
-            if (waitingFor.empty()) {
-                slot.writer = stampOf(me);
-                slot.length = 0;
-                storeRelease(slot.state, SlotWriting);
-                return SlotClaim(*this, target);
-            }
-            counter = loadWord(&h.changeCounter);
-        }
-        switch (waitWhileEqual(&header().changeCounter, counter, deadline)) {
-        case WaitOutcome::Changed: break;
-        case WaitOutcome::Interrupted:
-            return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for " + waitingFor);
-        case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut, m_names.key + ": timed out after " + formatSeconds(m_lockTimeout) +
-                                                     " s waiting for " + waitingFor + "; retry, or raise --timeout");
-        }
-    }
 }
 
 Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceName, const ProgressFn &progress)
 {
-    const std::uint64_t capacity = m_capacity;
-    const auto tooLarge = [&](const std::string &size) {
+    const std::uint64_t capacity = m_protocol->capacity();
+    const auto tooLarge = [&](const std::string &size, const std::string &capacityShown) {
         return makeError(ExitCode::TooLarge, m_names.key + ": " + input.name() + " (" + size +
-                                                 ") does not fit the capacity of " + formatSize(capacity) +
+                                                 ") does not fit the capacity of " + capacityShown +
                                                  "; the previous content is unchanged; start shm-create with a "
                                                  "larger -s");
     };
     const auto known = input.knownSize();
     if (known && *known > capacity)
-        return tooLarge(formatSize(*known));
+        return tooLarge(sizeText(*known, capacity), sizeText(capacity, *known));
 
-    auto claim = claimFreeSlot();
+    auto claim = m_protocol->claim(Deadline::after(m_lockTimeout));
     if (!claim)
         return claim.error();
-    unsigned char *data = slotData(claim->slot());
+    unsigned char *data = m_protocol->slotData(claim->slot);
     std::uint64_t populated = known ? *known : 0;
     std::optional<PagePopulator> populator;
     if (populated >= kParallelPopulateFrom)
@@ -317,7 +151,7 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
             if (!extra)
                 return extra.error();
             if (*extra > 0)
-                return tooLarge("more than " + formatSize(capacity));
+                return tooLarge("more than " + formatSize(capacity), formatSize(capacity));
             break;
         }
         if (!known && total + kReadChunk > populated && populated < capacity) {
@@ -337,71 +171,21 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
             progress(total, known.value_or(0));
     }
 
-    auto lock = this->lock();
-    if (!lock)
-        return lock.error();
-    if (auto valid = checkLocked(); !valid)
-        return valid.error();
-    SegmentHeader &h = header();
-    const std::uint32_t target = claim->slot();
-    SlotMeta &slot = h.slots[target];
-    if (slot.writer.pid != ::getpid() || slot.state != SlotWriting)
-        return makeError(ExitCode::Failure, m_names.key + ": the slot being loaded was taken over meanwhile");
-    const std::uint64_t generation = latestVersion(h).generation + 1;
-    slot.length = total;
-    slot.checksum = checksum.digest();
-    slot.loadedAtMs = unixTimeMs();
-    slot.generation = generation;
-    setSourceName(slot, sourceName);
-    storeRelease(slot.state, SlotReady);
-    storeRelease(h.activeSlot, target); // the commit point
-    claim->release();
-    const VersionInfo published = latestVersion(h);
-    // Waiters read the counter under the lock, so bumping after the commit and unlock still
-    // changes it after any value they could have read: no wake-up is lost.
-    lock->unlock();
-    bumpAndWake(&h.changeCounter);
-    return published;
+    return m_protocol->publish(*claim, {total, checksum.digest(), sourceName}, Deadline::after(m_lockTimeout));
 }
 
 Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &progress)
 {
-    VersionInfo version;
-    std::uint32_t slot = kNoSlot;
-    std::size_t pinIndex = kMaxReaders;
-    {
-        auto lock = this->lock();
-        if (!lock)
-            return lock.error();
-        auto valid = checkLocked();
-        if (!valid)
-            return valid.error();
-        SegmentHeader &h = header();
-        version = latestVersion(*valid);
-        slot = valid->activeSlot;
-        if (slot == kNoSlot) {
-            if (auto sink = sinkFor(version); !sink)
-                return sink.error();
-            return version;
-        }
-        for (std::size_t i = 0; i < kMaxReaders && pinIndex == kMaxReaders; ++i)
-            if (h.pins[i].reader.pid == 0)
-                pinIndex = i;
-        for (std::size_t i = 0; i < kMaxReaders && pinIndex == kMaxReaders; ++i)
-            if (!isAlive(h.pins[i].reader))
-                pinIndex = i;
-        if (pinIndex == kMaxReaders)
-            return makeError(ExitCode::Failure, m_names.key + ": " + std::to_string(kMaxReaders) +
-                                                    " readers are already reading; retry when one finishes");
-        const ProcessIdentity &me = m_self;
-        layout::ReaderPin &pin = h.pins[pinIndex];
-        pin.slot = slot;
-        pin.reader.startTime = me.startTime;
-        storeRelease(pin.reader.pid, me.pid);
+    auto pinned = m_protocol->pin(Deadline::after(m_lockTimeout));
+    if (!pinned)
+        return pinned.error();
+    const VersionInfo version = pinned->version;
+    if (pinned->slot == kNoSlot) {
+        if (auto sink = sinkFor(version); !sink)
+            return sink.error();
+        return version;
     }
-    ReaderPin pin(*this, pinIndex);
-
-    const unsigned char *data = slotData(slot);
+    const unsigned char *data = m_protocol->slotData(pinned->slot);
     populate(const_cast<unsigned char *>(data), version.length, MADV_POPULATE_READ);
     const std::uint64_t actual = Checksum::of(data, version.length);
     if (actual != version.checksum)
@@ -419,10 +203,7 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
 
 Result<std::uint64_t> Segment::currentGeneration()
 {
-    auto lock = this->lock();
-    if (!lock)
-        return lock.error();
-    auto valid = checkLocked();
+    auto valid = m_protocol->snapshot(Deadline::after(m_lockTimeout));
     if (!valid)
         return valid.error();
     return latestVersion(*valid).generation;
@@ -430,25 +211,8 @@ Result<std::uint64_t> Segment::currentGeneration()
 
 Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const Deadline &deadline)
 {
-    std::uint32_t *word = &header().changeCounter;
-    for (;;) {
-        std::uint32_t counter;
-        std::uint64_t generation;
-        {
-            auto lock = this->lock();
-            if (!lock)
-                return lock.error();
-            auto valid = checkLocked();
-            if (!valid)
-                return valid.error();
-            counter = loadWord(word);
-            generation = latestVersion(*valid).generation;
-            // Kept for the segment's lifetime: --follow waits again and again.
-            if (!m_holderWatch)
-                m_holderWatch = std::make_unique<HolderWatch>(identityOf(valid->holder), word);
-        }
-        if (generation > after)
-            return generation;
+    // A holder that stops marks the segment for removal and then wakes every waiter.
+    const auto stillThere = [this]() -> Status {
         auto status = statSegment(m_status.shmid, m_names);
         if (!status)
             return status.error();
@@ -457,37 +221,24 @@ Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const
                                                       ": the holder stopped while waiting; start "
                                                       "'shm-create -k " +
                                                       m_names.key + "' again");
-        switch (waitWhileEqual(word, counter, deadline)) {
-        case WaitOutcome::Changed: break;
-        case WaitOutcome::Interrupted:
-            return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for a new version");
-        case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut,
-                             m_names.key + ": timed out after " + formatSeconds(deadline.seconds()) +
-                                 " s waiting for a version newer than generation " + std::to_string(after));
-        }
-    }
+        return Done{};
+    };
+    return m_protocol->waitForGenerationAbove(after, deadline, stillThere);
 }
 
 Result<SegmentInfo> Segment::info()
 {
-    SegmentHeader copy;
-    {
-        auto lock = this->lock();
-        if (!lock)
-            return lock.error();
-        auto valid = checkLocked();
-        if (!valid)
-            return valid.error();
-        copy = *valid;
-    }
+    auto valid = m_protocol->snapshot(Deadline::after(m_lockTimeout));
+    if (!valid)
+        return valid.error();
+    const SegmentHeader &copy = *valid;
     auto status = statSegment(m_status.shmid, m_names);
     if (!status)
         return status.error();
     SegmentInfo info;
     info.names = m_names;
     info.status = *status;
-    info.semid = m_semaphore.id();
+    info.semid = m_semid;
     info.capacity = copy.capacity;
     info.formatVersion = copy.formatVersion;
     info.createdAtMs = copy.createdAtMs;

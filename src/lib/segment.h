@@ -6,13 +6,15 @@
 // that dies mid-copy loses nothing that was published.
 
 #include "deadline.h"
-#include "holder_watch.h"
 #include "input_source.h"
 #include "ipc_names.h"
 #include "process_identity.h"
 #include "result.h"
+#include "segment_attach.h"
 #include "segment_layout.h"
+#include "slot_protocol.h"
 #include "sysv.h"
+#include "sysv_protocol_os.h"
 
 #include <cstdint>
 #include <functional>
@@ -21,16 +23,6 @@
 
 /// Called as bytes move: (done, total); total is 0 when unknown.
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
-
-/// A published version as the tools report it.
-struct VersionInfo {
-    std::uint64_t generation = 0; ///< 0: never loaded
-    std::uint64_t length = 0;
-    std::uint64_t checksum = 0;
-    std::string source;
-    std::int64_t loadedAtMs = 0;
-    pid_t loaderPid = 0;
-};
 
 /// Everything --info and --json show.
 struct SegmentInfo {
@@ -49,8 +41,9 @@ class Segment {
 public:
     /// Attaches to the shm-tools segment under `names`. NoSegment if there is none or its
     /// holder is not running (nothing is touched then); Unsafe if it or its key files are not
-    /// ours alone; InvalidContent for a foreign or corrupt header; TimedOut if the lock is not
-    /// free before `lockTimeout` seconds.
+    /// ours alone, or it was made for another key or TMPDIR (an ftok collision);
+    /// InvalidContent for a foreign, corrupt or other-version header; TimedOut if the lock is
+    /// not free before `lockTimeout` seconds.
     static Result<Segment> open(const IpcNames &names, double lockTimeout);
     Segment(Segment &&) noexcept;
     Segment &operator=(Segment &&) = delete;
@@ -85,29 +78,14 @@ public:
     Result<std::uint64_t> currentGeneration();
 
 private:
-    Segment(IpcNames names, SegmentStatus status, Semaphore semaphore, SegmentMapping mapping, double lockTimeout);
-    layout::SegmentHeader &header() const;
-    unsigned char *slotData(std::uint32_t slot) const;
-    Result<Semaphore::Lock> lock() const;
-    /// Under the lock: a validated copy of the header (its holder alive, its geometry the one
-    /// seen at open). Sizes and offsets come from such a copy, never from the live header, so a
-    /// corrupted header cannot lead to an access outside the mapping.
-    Result<layout::SegmentHeader> checkLocked() const;
-
-    class SlotClaim;
-    class ReaderPin;
-    Result<SlotClaim> claimFreeSlot();
+    Segment(IpcNames names, AttachedSegment attached, double lockTimeout);
 
     IpcNames m_names;
     SegmentStatus m_status;
-    Semaphore m_semaphore;
     SegmentMapping m_mapping;
+    int m_semid;
     double m_lockTimeout;
-    std::uint64_t m_capacity = 0;
-    std::uint64_t m_slotStride = 0;
-    ProcessIdentity m_self;
-    std::unique_ptr<HolderWatch> m_holderWatch;
+    // Behind pointers: the protocol refers to the OS object and the mapping, and a Segment moves.
+    std::unique_ptr<SysvProtocolOs> m_os;
+    std::unique_ptr<SlotProtocol> m_protocol;
 };
-
-/// Metadata of the latest version in `header` (generation 0 if none).
-VersionInfo latestVersion(const layout::SegmentHeader &header);

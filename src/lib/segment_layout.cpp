@@ -35,6 +35,9 @@ HeaderVerdict checkHeader(const SegmentHeader &header, std::uint64_t segmentSize
     if (std::memcmp(header.magic, kMagic, sizeof kMagic) != 0)
         return {HeaderCheck::Foreign, "no shm-tools header (magic)"};
     const auto corrupt = [](std::string why) { return HeaderVerdict{HeaderCheck::Corrupt, std::move(why)}; };
+    if (header.formatVersion != 0 && header.formatVersion < kFormatVersion)
+        return {HeaderCheck::OtherVersion, "format version " + std::to_string(header.formatVersion) +
+                                               " (this build reads version " + std::to_string(kFormatVersion) + ")"};
     if (header.formatVersion != kFormatVersion)
         return corrupt("unsupported format version " + std::to_string(header.formatVersion) +
                        " (this build reads version " + std::to_string(kFormatVersion) + ")");
@@ -62,23 +65,32 @@ HeaderVerdict checkHeader(const SegmentHeader &header, std::uint64_t segmentSize
     return {HeaderCheck::Valid, {}};
 }
 
-void setSourceName(SlotMeta &slot, const std::string &name)
+void setText(char *field, std::size_t size, const std::string &value)
 {
-    std::memset(slot.source, 0, sizeof slot.source);
-    if (name.size() < sizeof slot.source) {
-        std::memcpy(slot.source, name.data(), name.size());
+    std::memset(field, 0, size);
+    if (value.size() < size) {
+        std::memcpy(field, value.data(), value.size());
         return;
     }
     // Keep the end of a long path: the file name is the informative part.
-    const std::size_t keep = sizeof slot.source - 4;
-    std::memcpy(slot.source, "...", 3);
-    std::memcpy(slot.source + 3, name.data() + name.size() - keep, keep);
+    const std::size_t keep = size - 4;
+    std::memcpy(field, "...", 3);
+    std::memcpy(field + 3, value.data() + value.size() - keep, keep);
+}
+
+std::string text(const char *field, std::size_t size)
+{
+    return std::string(field, std::find(field, field + size, '\0'));
+}
+
+void setSourceName(SlotMeta &slot, const std::string &name)
+{
+    setText(slot.source, sizeof slot.source, name);
 }
 
 std::string sourceName(const SlotMeta &slot)
 {
-    const char *end = std::find(slot.source, slot.source + sizeof slot.source, '\0');
-    return std::string(slot.source, end);
+    return text(slot.source, sizeof slot.source);
 }
 
 } // namespace layout

@@ -1,9 +1,23 @@
 #pragma once
 
 // The segment format, defined once: a page-sized header, then two payload slots of `slotStride`
-// bytes. Pure data: no Qt, no system calls. Every field has a fixed size and offset; the header
-// is written only under the segment lock, except `changeCounter` (a futex word, atomic).
+// bytes. Pure data: no Qt, no system calls. Every field has a fixed size and offset.
+//
+// The memory-model rule (one rule for the whole header):
+// 1. A field that another process may write while we read it, or read while we write it, is
+//    accessed only through std::atomic_ref (shared()/load()/store() below), wherever it is
+//    touched, under the lock or not. These are: `changeCounter` (the futex word, bumped without
+//    the lock), `SlotMeta::state` and `SlotMeta::writer.pid` (a claim is given back without the
+//    lock), `ReaderPin::reader.pid` (a pin is given back without the lock) and `holder.pid`.
+// 2. Every other field is written only under the segment lock, and read either under the lock
+//    or from a copy of the whole header that is then validated (checkHeader) before any size,
+//    offset or index is taken from it. Copying (memcpy) into such a copy is the only plain
+//    access to bytes others may write concurrently: a hostile or crashing same-user process can
+//    scribble anywhere, so nothing read from the live header is trusted unvalidated.
+// 3. Nothing else: no plain loads or stores of rule-1 fields, no memcpy out of the live header
+//    except into a copy that is validated before use.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -13,16 +27,19 @@
 namespace layout {
 
 inline constexpr char kMagic[8] = {'S', 'H', 'M', 'T', 'O', 'O', 'L', 'S'};
-inline constexpr std::uint32_t kFormatVersion = 1;
+/// Version 2 records the key identity (see KeyIdentity); version 1 did not.
+inline constexpr std::uint32_t kFormatVersion = 2;
 inline constexpr std::size_t kHeaderSize = 4096;
 inline constexpr std::size_t kPageSize = 4096;
 inline constexpr std::size_t kSlotCount = 2;
 inline constexpr std::size_t kSourceNameSize = 256;
 inline constexpr std::size_t kMaxReaders = 64;
+inline constexpr std::size_t kKeyTextSize = 256;
+inline constexpr std::size_t kTempDirTextSize = 512;
 inline constexpr std::uint32_t kNoSlot = 0xffffffffu;
 
 struct ProcessStamp {
-    std::int32_t pid; ///< 0: empty
+    std::int32_t pid; ///< 0: empty (rule 1: atomic)
     std::uint32_t reserved;
     std::uint64_t startTime;
 };
@@ -34,7 +51,7 @@ enum SlotState : std::uint32_t {
 };
 
 struct SlotMeta {
-    std::uint32_t state;
+    std::uint32_t state; ///< rule 1: atomic
     std::uint32_t reserved;
     std::uint64_t generation;
     std::uint64_t length;
@@ -51,6 +68,24 @@ struct ReaderPin {
     std::uint32_t reserved;
 };
 
+/// A file as ftok cannot alias it: its device and its full inode number.
+struct FileId {
+    std::uint64_t device;
+    std::uint64_t inode;
+};
+
+/// What the segment was made for. ftok() keeps only 16 bits of a key file's inode, so another
+/// key, or the same key under another TMPDIR, can reach this segment; comparing this record
+/// with the opener's own detects that before any data is touched.
+struct KeyIdentity {
+    FileId segmentKeyFile;
+    FileId semaphoreKeyFile;
+    std::uint64_t keyHash;     ///< XXH3-64 of the whole key
+    std::uint64_t tempDirHash; ///< XXH3-64 of the whole TMPDIR path
+    char key[kKeyTextSize];    ///< for messages: NUL-terminated, shortened if needed
+    char tempDir[kTempDirTextSize];
+};
+
 struct SegmentHeader {
     char magic[8];
     std::uint32_t formatVersion;
@@ -65,12 +100,32 @@ struct SegmentHeader {
     std::uint32_t changeCounter;
     SlotMeta slots[kSlotCount];
     ReaderPin pins[kMaxReaders];
+    KeyIdentity identity;
 };
 
 static_assert(std::is_standard_layout_v<SegmentHeader>);
 static_assert(std::is_trivially_copyable_v<SegmentHeader>);
 static_assert(sizeof(SegmentHeader) <= kHeaderSize);
 static_assert(offsetof(SegmentHeader, changeCounter) % 4 == 0);
+static_assert(offsetof(SegmentHeader, formatVersion) == 8, "kept where version 1 had it, to name old headers");
+
+/// Rule 1 accessors: `field` lives in shared memory and others touch it concurrently.
+template <typename T>
+std::atomic_ref<T> shared(T &field)
+{
+    static_assert(std::atomic_ref<T>::is_always_lock_free);
+    return std::atomic_ref<T>(field);
+}
+template <typename T>
+T load(T &field)
+{
+    return shared(field).load(std::memory_order_acquire);
+}
+template <typename T>
+void store(T &field, T value)
+{
+    shared(field).store(value, std::memory_order_release);
+}
 
 /// Bytes between the starts of the two slots: the capacity rounded up to whole pages.
 std::uint64_t slotStrideFor(std::uint64_t capacity);
@@ -79,7 +134,9 @@ std::optional<std::uint64_t> segmentSizeFor(std::uint64_t capacity);
 /// A fresh header for a segment of that capacity, never loaded.
 SegmentHeader initialHeader(std::uint64_t capacity);
 
-enum class HeaderCheck { Valid, Foreign, Corrupt };
+/// OtherVersion: a shm-tools header of an older format version (`problem` names it); a
+/// version above ours is Corrupt (no newer format exists to name).
+enum class HeaderCheck { Valid, Foreign, Corrupt, OtherVersion };
 struct HeaderVerdict {
     HeaderCheck check;
     std::string problem; ///< empty when Valid
@@ -91,5 +148,10 @@ HeaderVerdict checkHeader(const SegmentHeader &header, std::uint64_t segmentSize
 void setSourceName(SlotMeta &slot, const std::string &name);
 /// The source field as a string (stops at the first NUL or the field's end).
 std::string sourceName(const SlotMeta &slot);
+
+/// Copies `text` into a fixed text field of `size` bytes, NUL-terminated, keeping its end.
+void setText(char *field, std::size_t size, const std::string &text);
+/// A fixed text field as a string (stops at the first NUL or the field's end).
+std::string text(const char *field, std::size_t size);
 
 } // namespace layout

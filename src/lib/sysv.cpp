@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -24,9 +25,11 @@ std::string noSegmentHint(const IpcNames &names)
            names.tempDir + ")";
 }
 
+} // namespace
+
 // The key file decides which SysV key we compute, so a planted one (a symlink, another user's
 // file) is the first thing to refuse.
-Result<key_t> keyFromFile(const std::string &file, const IpcNames &names, const char *what)
+Result<KeyFile> keyFileAt(const std::string &file, const IpcNames &names, const char *what)
 {
     struct stat info {};
     if (::lstat(file.c_str(), &info) != 0) {
@@ -42,17 +45,27 @@ Result<key_t> keyFromFile(const std::string &file, const IpcNames &names, const 
     const key_t key = ::ftok(file.c_str(), 'Q');
     if (key == -1)
         return makeError(ExitCode::Failure, names.key + ": ftok " + file + ": " + describeErrno(errno));
-    return key;
+    return KeyFile{key, {static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)}};
 }
 
-} // namespace
+Result<KeyFile> ensureKeyFile(const std::string &file, const IpcNames &names, const char *what)
+{
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0 && errno != ELOOP)
+        return makeError(ExitCode::Failure, names.key + ": cannot create the key file " + file + " (" +
+                                                describeErrno(errno) + "); check that TMPDIR (" + names.tempDir +
+                                                ") is writable");
+    if (fd >= 0)
+        ::close(fd);
+    return keyFileAt(file, names, what);
+}
 
 Result<int> findSegment(const IpcNames &names)
 {
-    auto key = keyFromFile(names.segmentKeyFile, names, "segment");
-    if (!key)
-        return key.error();
-    const int shmid = ::shmget(*key, 0, 0);
+    auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment");
+    if (!keyFile)
+        return keyFile.error();
+    const int shmid = ::shmget(keyFile->key, 0, 0);
     if (shmid != -1)
         return shmid;
     if (errno == ENOENT)
@@ -143,12 +156,35 @@ Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, con
     return mapping;
 }
 
+Result<Semaphore> Semaphore::openOrCreate(const IpcNames &names)
+{
+    auto keyFile = ensureKeyFile(names.semaphoreKeyFile, names, "semaphore");
+    if (!keyFile)
+        return keyFile.error();
+    const int semid = ::semget(keyFile->key, 1, 0600 | IPC_CREAT | IPC_EXCL);
+    if (semid == -1) {
+        if (errno == EEXIST)
+            return open(names);
+        return makeError(ExitCode::Failure, names.key + ": semget: " + describeErrno(errno));
+    }
+    // Until this, the new semaphore reads 0 (taken): a racing locker waits a moment, no longer.
+    if (::semctl(semid, 0, SETVAL, 1) != 0)
+        return makeError(ExitCode::Failure, names.key + ": semctl SETVAL: " + describeErrno(errno));
+    return Semaphore(semid, names);
+}
+
+bool Semaphore::isGone() const
+{
+    semid_ds ds{};
+    return ::semctl(m_semid, 0, IPC_STAT, &ds) != 0 && (errno == EINVAL || errno == EIDRM);
+}
+
 Result<Semaphore> Semaphore::open(const IpcNames &names)
 {
-    auto key = keyFromFile(names.semaphoreKeyFile, names, "semaphore");
-    if (!key)
-        return key.error();
-    const int semid = ::semget(*key, 1, 0);
+    auto keyFile = keyFileAt(names.semaphoreKeyFile, names, "semaphore");
+    if (!keyFile)
+        return keyFile.error();
+    const int semid = ::semget(keyFile->key, 1, 0);
     if (semid == -1) {
         if (errno == ENOENT)
             return makeError(ExitCode::NoSegment,
@@ -167,12 +203,6 @@ Result<Semaphore> Semaphore::open(const IpcNames &names)
                                                " is not yours alone (uid " + std::to_string(ds.sem_perm.uid) +
                                                "); use another key");
     return Semaphore(semid, names);
-}
-
-bool Semaphore::exists(const IpcNames &names)
-{
-    const key_t key = ::ftok(names.semaphoreKeyFile.c_str(), 'Q');
-    return key != -1 && ::semget(key, 1, 0) != -1;
 }
 
 pid_t Semaphore::lastPid() const

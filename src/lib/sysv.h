@@ -7,6 +7,7 @@
 #include "deadline.h"
 #include "ipc_names.h"
 #include "result.h"
+#include "segment_layout.h"
 
 #include <cstdint>
 #include <sys/types.h>
@@ -21,6 +22,18 @@ struct SegmentStatus {
     std::uint64_t attachments = 0;
     bool markedForRemoval = false;
 };
+
+/// A key file's SysV key and what identifies the file itself.
+struct KeyFile {
+    key_t key = -1;
+    layout::FileId id{};
+};
+/// The key file `path` (`what`: "segment" or "semaphore"). NoSegment if it does not exist;
+/// Unsafe unless it is a regular file owned by us.
+Result<KeyFile> keyFileAt(const std::string &path, const IpcNames &names, const char *what);
+/// Creates the key file `path` (mode 0640, as Qt does) unless it exists, then checks it as
+/// keyFileAt does. Failure if it cannot be created (e.g. TMPDIR not writable).
+Result<KeyFile> ensureKeyFile(const std::string &path, const IpcNames &names, const char *what);
 
 /// The segment under `names`. NoSegment if its key file or segment does not exist; Unsafe if
 /// the key file is not a regular file owned by us.
@@ -54,8 +67,12 @@ class Semaphore {
 public:
     /// The semaphore under `names`. NoSegment if it does not exist; Unsafe if not ours alone.
     static Result<Semaphore> open(const IpcNames &names);
-    /// Whether a semaphore (stale or live) exists under `names`.
-    static bool exists(const IpcNames &names);
+    /// The semaphore under `names`, made (value 1, mode 0600, as Qt makes it) if there is none:
+    /// IPC_CREAT|IPC_EXCL decides who makes it, so racing callers share one and nobody removes
+    /// another's. Unsafe if the one found is not ours alone.
+    static Result<Semaphore> openOrCreate(const IpcNames &names);
+    /// True if this semaphore no longer exists (removed, e.g. by systemd-logind's RemoveIPC).
+    bool isGone() const;
 
     int id() const { return m_semid; }
     /// PID of the last process that changed it: the lock holder while it is taken.

@@ -11,7 +11,10 @@
 #include "checksum.h"
 #include "process_identity.h"
 
+#include "segment_attach.h"
 #include "support/catch_compat.h"
+
+#include <sys/stat.h>
 
 #include <csignal>
 #include <cstring>
@@ -27,9 +30,11 @@ constexpr std::uint64_t kCapacity = 4096;
 
 /// What the planted segment holds: a shm-tools header whose holder is the planting process
 /// (alive), with a published version in slot 0, then that version's bytes.
-std::string plantedImage(std::uint64_t segmentSize, pid_t planter, const std::string &content)
+std::string plantedImage(std::uint64_t segmentSize, pid_t planter, const std::string &content,
+                         const layout::KeyIdentity &madeFor)
 {
     layout::SegmentHeader header = layout::initialHeader(kCapacity);
+    header.identity = madeFor;
     const ProcessIdentity identity = ProcessIdentity::of(planter);
     header.holder = {identity.pid, 0, identity.startTime};
     header.activeSlot = 0;
@@ -41,6 +46,18 @@ std::string plantedImage(std::uint64_t segmentSize, pid_t planter, const std::st
     std::memcpy(image.data(), &header, sizeof header);
     std::memcpy(image.data() + layout::kHeaderSize, content.data(), content.size());
     return image;
+}
+
+/// The identity a holder records for KEY whose key files are KEYFILE and SEMFILE in TEMPDIR.
+layout::KeyIdentity identityFor(const std::string &key, const std::string &keyFile, const std::string &semFile,
+                                const std::string &tempDir)
+{
+    const auto idOf = [](const std::string &path) {
+        struct stat info {};
+        REQUIRE(::stat(path.c_str(), &info) == 0);
+        return layout::FileId{static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
+    };
+    return keyIdentityOf(IpcNames{key, keyFile, semFile, tempDir}, idOf(keyFile), idOf(semFile));
 }
 
 /// Writes IMAGE over the segment behind KEYFILE with plain system calls (root may attach to
@@ -140,7 +157,8 @@ TEST_CASE("reliability: a segment under our key owned by another user, or open t
 
     // The planter's PID is setpriv's, which exec'd qt_peer: the same process.
     const std::string content = "secret of the segment's owner " + randomBytes(100, false);
-    const std::string image = plantedImage(size, planter.pid(), content);
+    const std::string image =
+        plantedImage(size, planter.pid(), content, identityFor(key, keyFile, semFile, shared.path()));
     layout::SegmentHeader header;
     std::memcpy(&header, image.data(), sizeof header);
     REQUIRE(layout::checkHeader(header, size).check == layout::HeaderCheck::Valid);

@@ -166,7 +166,8 @@ void checkOne(const SegmentHeader &h, std::uint64_t segmentSize, Tally &tally)
     switch (verdict.check) {
     case HeaderCheck::Valid: ++tally.valid; break;
     case HeaderCheck::Foreign: ++tally.foreign; break;
-    case HeaderCheck::Corrupt: ++tally.corrupt; break;
+    case HeaderCheck::Corrupt:
+    case HeaderCheck::OtherVersion: ++tally.corrupt; break;
     default: FAIL("checkHeader returned no known verdict: " << static_cast<int>(verdict.check));
     }
     // Cheap checks first; Catch assertions are costly in a loop of this size.

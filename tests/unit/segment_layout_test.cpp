@@ -50,6 +50,13 @@ TEST_CASE("checkHeader classifies damaged headers", "[layout]")
         CHECK(verdict.check == HeaderCheck::Corrupt);
         CHECK_THAT(verdict.problem, Catch::Matchers::ContainsSubstring("version 99"));
     }
+    SECTION("an older version is named as such")
+    {
+        header.formatVersion = 1;
+        const auto verdict = checkHeader(header, size);
+        CHECK(verdict.check == HeaderCheck::OtherVersion);
+        CHECK_THAT(verdict.problem, Catch::Contains("format version 1"));
+    }
     SECTION("length beyond the capacity")
     {
         header.slots[0].length = capacity + 1;
