@@ -1,5 +1,6 @@
 #include "detach.h"
 
+#include "child_process.h"
 #include "interrupt.h"
 #include "write_fully.h"
 
@@ -8,10 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <poll.h>
 #include <string>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -36,35 +34,11 @@ void report(int fd, const std::string &text)
     [[maybe_unused]] const int error = writeFully(fd, text.data(), text.size());
 }
 
-// Waits up to `timeoutMs` for `pid` to exit, without being cut short by signals. True if it did.
-bool waitForExit(pid_t pid, int timeoutMs)
-{
-    // Through syscall(): bookworm's <sys/pidfd.h> lacks C linkage for C++ callers.
-    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-    if (pidfd >= 0) {
-        pollfd exited{pidfd, POLLIN, 0};
-        int rc;
-        while ((rc = ::poll(&exited, 1, timeoutMs)) < 0 && errno == EINTR) {
-        }
-        ::close(pidfd);
-        if (rc == 0)
-            return false;
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return true;
-}
-
 } // namespace
 
 void stopBackground(pid_t pid)
 {
-    ::kill(pid, SIGTERM);
-    if (!waitForExit(pid, kStopGraceMs)) {
-        ::kill(pid, SIGKILL);
-        waitForExit(pid, -1);
-    }
+    stopChild(pid, pid, kStopGraceMs);
 }
 
 Result<BackgroundProcess> runInBackground(const std::function<Result<std::string>()> &startUp,
@@ -113,7 +87,7 @@ Result<BackgroundProcess> runInBackground(const std::function<Result<std::string
     ::close(pipeFds[0]);
     if (message.rfind("0 ", 0) == 0)
         return BackgroundProcess{child, message.substr(2)};
-    waitForExit(child, -1);
+    waitForChild(child, -1);
     if (message.empty())
         return makeError(ExitCode::Failure, "the background holder died while starting");
     const std::size_t space = message.find(' ');

@@ -165,6 +165,31 @@ TEST_CASE("shm-create -d still starting answers SIGINT: the half-started holder 
     CHECK(!leftovers(key));
 }
 
+TEST_CASE("shm-read --follow --exec stops a command that does not end and exits 130 on SIGTERM", "[signals][follow]")
+{
+    const int sig = GENERATE(SIGINT, SIGTERM);
+    CAPTURE(strsignal(sig));
+    const std::string key = uniqueKey("execterm");
+    Holder holder(key);
+    ScratchDir dir;
+    const std::string marker = dir.path() + "/started";
+    // The command announces itself, then outlives any reasonable test unless stopped.
+    Child follower(Tool::Read, {"-k", key, "--follow", "--exec", "echo $$ > " + marker + "; exec sleep 600"},
+                   hangGuard());
+    REQUIRE(waitUntilSleepingIn(follower.pid(), {"futex"}));
+    REQUIRE_EXIT(loadStdin(key, "one version"), 0);
+    REQUIRE(waitUntil([&] { return ::access(marker.c_str(), R_OK) == 0 && !readFile(marker).empty(); }, 30));
+    const pid_t command = std::stoi(readFile(marker));
+    REQUIRE(waitUntilSleepingIn(follower.pid(), {"wait"}));
+
+    const double sent = now();
+    REQUIRE(follower.signal(sig));
+    const ProcessResult result = follower.wait(30);
+    CHECK_EXIT(result, 130);
+    CHECK(now() - sent < kPrompt);
+    CHECK(waitGone(command, 10).gone);
+}
+
 TEST_CASE("a SIGHUP ignored by whoever started shm-create (nohup) stays ignored", "[signals][create]")
 {
     const bool detach = GENERATE(false, true);
