@@ -5,6 +5,7 @@
 #include "info_format.h"
 #include "interrupt.h"
 #include "report.h"
+#include "size_option.h"
 #include "size_text.h"
 
 #include <csignal>

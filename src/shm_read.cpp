@@ -127,7 +127,7 @@ int main(int argc, char **argv)
             return Segment::Sink{sink->fd(), true};
         });
         if (sink) {
-            if (const int exitStatus = sink->finish(); exitStatus != 0 && version)
+            if (const int exitStatus = sink->finish(); exitStatus != 0 && version && !interruptSignal())
                 reportStatus(kTool, false,
                              "--exec: '" + command + "' exited with status " + std::to_string(exitStatus) +
                                  " for generation " + std::to_string(version->generation));

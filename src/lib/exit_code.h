@@ -14,6 +14,3 @@ enum class ExitCode : int {
     Unsafe = 9,          ///< segment not owned by this user, or open to others
     Interrupted = 130,   ///< SIGINT, SIGTERM or SIGHUP while working
 };
-
-/// The exit-code table as text, for --help.
-const char *exitCodeTable();

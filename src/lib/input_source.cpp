@@ -44,7 +44,7 @@ InputSource::~InputSource()
 Result<std::size_t> InputSource::read(void *destination, std::size_t length)
 {
     for (;;) {
-        const ssize_t n = ::read(m_fd, destination, length);
+        const ssize_t n = interruptibleCall([&] { return ::read(m_fd, destination, length); });
         if (n >= 0)
             return static_cast<std::size_t>(n);
         if (errno == EINTR) {

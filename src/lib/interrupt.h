@@ -1,18 +1,50 @@
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <functional>
 #include <thread>
 
 /// Installs handlers for SIGINT, SIGTERM and SIGHUP that record the signal instead of dying, so
 /// that blocking steps return ExitCode::Interrupted and resources (pins, claims, locks, the
-/// holder's segment) are released on the way out. System calls are not restarted.
+/// holder's segment) are released on the way out. System calls are not restarted. A signal that
+/// was ignored when the process started (`nohup`, `cmd &` in a script) stays ignored.
 void installInterruptHandlers();
 /// The signal received since installation, or 0.
 int interruptSignal();
 /// While set, the handler also bumps this futex word, so a wait that was about to sleep on it
 /// returns at once instead of missing the signal. Pass nullptr to clear.
 void setInterruptWakeWord(std::uint32_t *word);
+
+/// For a child about to exec another program: gives SIGINT, SIGTERM and SIGHUP back the
+/// dispositions the process started with (default, or ignored if they were ignored).
+void restoreInheritedSignals();
+
+/// Marks the calling thread as entering a blocking system call (read, write, waitpid, ...) that
+/// no futex word can wake. Returns false, and marks nothing, if an interrupt has already
+/// arrived: the call must not be made. While marked, an interrupt that arrives just before the
+/// call blocks is repeated (as SIGALRM, every few milliseconds) until endBlockingCall(), so the
+/// call always returns EINTR instead of sleeping through it.
+bool beginBlockingCall();
+void endBlockingCall();
+
+/// Runs `call`, a blocking system call that returns -1 and sets errno on failure, between
+/// beginBlockingCall() and endBlockingCall(). Returns -1 with errno EINTR without calling it if
+/// an interrupt has already arrived. The one rule for interrupts: the caller retries EINTR only
+/// while interruptSignal() is 0.
+template <typename Call>
+auto interruptibleCall(Call &&call) -> decltype(call())
+{
+    if (!beginBlockingCall()) {
+        errno = EINTR;
+        return -1;
+    }
+    const auto result = call();
+    const int error = errno;
+    endBlockingCall();
+    errno = error;
+    return result;
+}
 
 /// Starts a helper thread with the interrupt signals blocked, so that they always reach (and
 /// interrupt) the thread doing the work.

@@ -4,6 +4,7 @@
 #include "segment_layout.h"
 #include "size_text.h"
 #include "sysv.h"
+#include "write_fully.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -75,14 +76,9 @@ Result<std::uint64_t> rawRead(const IpcNames &names, int fd, bool all, double lo
         const unsigned char *end = begin + target->mapping.size();
         copy.assign(begin, all ? end : std::find(begin, end, 0));
     }
-    std::uint64_t done = 0;
-    while (done < copy.size()) {
-        const ssize_t n = ::write(fd, copy.data() + done, copy.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return makeError(ExitCode::Failure, std::string("stdout: ") + std::strerror(errno));
-        done += static_cast<std::uint64_t>(n);
-    }
-    return done;
+    if (const int error = writeFully(fd, copy.data(), copy.size()); error == EINTR)
+        return makeError(ExitCode::Interrupted, "output: interrupted while writing");
+    else if (error != 0)
+        return makeError(ExitCode::Failure, std::string("output: ") + std::strerror(error));
+    return copy.size();
 }

@@ -5,6 +5,7 @@
 #include "page_populator.h"
 #include "process_stamp.h"
 #include "size_text.h"
+#include "write_fully.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -64,27 +65,19 @@ void enlargePipe(int fd, std::uint64_t length)
 
 Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint64_t length, const ProgressFn &progress)
 {
-    const int fd = sink.fd;
-    enlargePipe(fd, length);
-    std::uint64_t done = 0;
-    while (done < length) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length - done, kWriteChunk));
-        const ssize_t n = ::write(fd, data + done, want);
-        if (n < 0) {
-            if (errno == EINTR) {
-                if (interruptSignal())
-                    return makeError(ExitCode::Interrupted, "stdout: interrupted while writing");
-                continue;
-            }
-            if (errno == EPIPE && sink.earlyCloseIsFine)
-                return Done{};
-            return makeError(ExitCode::Failure, std::string("output: ") + std::strerror(errno));
-        }
-        done += static_cast<std::uint64_t>(n);
-        if (progress)
-            progress(done, length);
-    }
-    return Done{};
+    enlargePipe(sink.fd, length);
+    const int error = writeFully(
+        sink.fd, data, static_cast<std::size_t>(length),
+        [&](std::size_t done) {
+            if (progress)
+                progress(done, length);
+        },
+        kWriteChunk);
+    if (error == 0 || (error == EPIPE && sink.earlyCloseIsFine))
+        return Done{};
+    if (error == EINTR)
+        return makeError(ExitCode::Interrupted, "output: interrupted while writing");
+    return makeError(ExitCode::Failure, std::string("output: ") + std::strerror(error));
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "common_options.h"
 
 #include "exit_code.h"
+#include "exit_code_table.h"
 #include "report.h"
 
 #include <charconv>

@@ -1,27 +1,21 @@
 #include "detach.h"
 
+#include "child_process.h"
+#include "interrupt.h"
+#include "write_fully.h"
+
 #include <cerrno>
-#include <cstdio>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
 
-void writeAll(int fd, const std::string &text)
-{
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        done += static_cast<std::size_t>(n);
-    }
-}
+// How long a stopping child may take to clean up before it is killed.
+constexpr int kStopGraceMs = 5000;
 
 void redirectStdioToNull()
 {
@@ -34,47 +28,66 @@ void redirectStdioToNull()
         ::close(null);
 }
 
+// The child's report to the parent; if the parent is gone there is nobody left to tell.
+void report(int fd, const std::string &text)
+{
+    [[maybe_unused]] const int error = writeFully(fd, text.data(), text.size());
+}
+
 } // namespace
+
+void stopBackground(pid_t pid)
+{
+    stopChild(pid, pid, kStopGraceMs);
+}
 
 Result<BackgroundProcess> runInBackground(const std::function<Result<std::string>()> &startUp,
                                           const std::function<int()> &serve)
 {
-    int report[2];
-    if (::pipe2(report, O_CLOEXEC) != 0)
+    int pipeFds[2];
+    if (::pipe2(pipeFds, O_CLOEXEC) != 0)
         return makeError(ExitCode::Failure, std::string("pipe: ") + std::strerror(errno));
     const pid_t child = ::fork();
     if (child < 0)
         return makeError(ExitCode::Failure, std::string("fork: ") + std::strerror(errno));
     if (child == 0) {
-        ::close(report[0]);
-        ::setsid(); // a Ctrl-C meant for the calling shell must not stop the holder
+        ::close(pipeFds[0]);
+        ::setsid();                 // a Ctrl-C meant for the calling shell must not stop the holder
+        installInterruptHandlers(); // again: its timer is the parent's and was not inherited
         [[maybe_unused]] const int rc = ::chdir("/");
         const Result<std::string> started = startUp();
         if (!started) {
-            writeAll(report[1], std::to_string(static_cast<int>(started.error().code)) + " " + started.error().message);
+            report(pipeFds[1], std::to_string(static_cast<int>(started.error().code)) + " " + started.error().message);
             ::_exit(static_cast<int>(started.error().code));
         }
-        writeAll(report[1], "0 " + started.value());
-        ::close(report[1]);
+        report(pipeFds[1], "0 " + started.value());
+        ::close(pipeFds[1]);
         redirectStdioToNull();
         ::_exit(serve());
     }
-    ::close(report[1]);
+    ::close(pipeFds[1]);
     std::string message;
     char buffer[4096];
     for (;;) {
-        const ssize_t n = ::read(report[0], buffer, sizeof buffer);
+        const ssize_t n = interruptibleCall([&] { return ::read(pipeFds[0], buffer, sizeof buffer); });
+        if (n < 0 && errno == EINTR && interruptSignal()) {
+            // The child is in a session of its own, so the signal did not reach it: stop it, and
+            // with it whatever it has created so far.
+            ::close(pipeFds[0]);
+            stopBackground(child);
+            return makeError(ExitCode::Interrupted, "interrupted while the holder was starting; stopped it (PID " +
+                                                        std::to_string(child) + ")");
+        }
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             break;
         message.append(buffer, static_cast<std::size_t>(n));
     }
-    ::close(report[0]);
+    ::close(pipeFds[0]);
     if (message.rfind("0 ", 0) == 0)
         return BackgroundProcess{child, message.substr(2)};
-    int status = 0;
-    ::waitpid(child, &status, 0);
+    waitForChild(child, -1);
     if (message.empty())
         return makeError(ExitCode::Failure, "the background holder died while starting");
     const std::size_t space = message.find(' ');

@@ -1,5 +1,8 @@
 #include "command_sink.h"
 
+#include "child_process.h"
+#include "interrupt.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -8,6 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <utility>
+
+namespace {
+// How long a command may take to end on SIGTERM: the tool itself must end within a second.
+constexpr int kStopGraceMs = 500;
+} // namespace
 
 Result<CommandSink> CommandSink::start(const std::string &command, std::uint64_t generation)
 {
@@ -22,13 +30,15 @@ Result<CommandSink> CommandSink::start(const std::string &command, std::uint64_t
         return makeError(ExitCode::Failure, std::string("--exec: fork: ") + std::strerror(errno));
     }
     if (child == 0) {
+        ::setpgid(0, 0);
         ::dup2(pipeFds[0], STDIN_FILENO);
         ::setenv("SHM_GENERATION", generationText.c_str(), 1);
-        for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
-            std::signal(signal, SIG_DFL);
+        restoreInheritedSignals();
+        std::signal(SIGPIPE, SIG_DFL);
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char *>(nullptr));
         ::_exit(127);
     }
+    ::setpgid(child, child); // also here: the group must exist before we may signal it
     ::close(pipeFds[0]);
     std::signal(SIGPIPE, SIG_IGN);
     return CommandSink(child, pipeFds[1]);
@@ -51,7 +61,15 @@ int CommandSink::finish()
     if (m_pid < 0)
         return 0;
     int status = 0;
-    while (::waitpid(m_pid, &status, 0) < 0 && errno == EINTR) {
+    for (;;) {
+        if (interruptibleCall([&] { return ::waitpid(m_pid, &status, 0); }) >= 0)
+            break;
+        if (errno == EINTR && interruptSignal()) {
+            status = stopChild(m_pid, -m_pid, kStopGraceMs);
+            break;
+        }
+        if (errno != EINTR)
+            break;
     }
     m_pid = -1;
     std::signal(SIGPIPE, SIG_DFL);

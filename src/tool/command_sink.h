@@ -7,8 +7,9 @@
 #include <sys/types.h>
 
 /// `sh -c command` with SHM_GENERATION in its environment and a pipe to its stdin: the sink of
-/// `shm-read --follow --exec`. While it runs, SIGPIPE is ignored, so a command that does not
-/// read all of its input is not an error.
+/// `shm-read --follow --exec`. The command runs in a process group of its own, so that
+/// stopping it stops whatever it started too. While it runs, SIGPIPE is ignored, so a command
+/// that does not read all of its input is not an error.
 class CommandSink {
 public:
     /// Starts the command. Failure if it cannot be started.
@@ -19,7 +20,9 @@ public:
 
     /// Where the content goes.
     int fd() const { return m_fd; }
-    /// Closes its stdin and waits for it: its exit status, 128+N if killed by signal N.
+    /// Closes its stdin and waits for it: its exit status, 128+N if killed by signal N. If an
+    /// interrupt signal (interrupt.h) has arrived or arrives meanwhile, the command is stopped
+    /// instead (SIGTERM to its process group, SIGKILL if it lingers).
     int finish();
 
 private:

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+/// Called after each successful write with the number of bytes written so far.
+using WrittenFn = std::function<void(std::size_t written)>;
+
+/// Writes all `length` bytes of `data` to `fd`, in chunks of at most `chunk` bytes. The one rule
+/// for every descriptor the tools write to: short writes are continued; EINTR is retried unless
+/// an interrupt signal (interrupt.h) has arrived, and such a signal ends even a write that is
+/// blocked on a full pipe. Returns 0 once everything is written, else the errno that stopped it
+/// (EINTR: interrupted).
+int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &written = {},
+               std::size_t chunk = static_cast<std::size_t>(-1));

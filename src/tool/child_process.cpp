@@ -1,0 +1,40 @@
+#include "child_process.h"
+
+#include <cerrno>
+#include <csignal>
+#include <poll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+std::optional<int> waitForChild(pid_t pid, int timeoutMs)
+{
+    if (timeoutMs >= 0) {
+        // Through syscall(): bookworm's <sys/pidfd.h> lacks C linkage for C++ callers.
+        const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+        if (pidfd >= 0) {
+            pollfd exited{pidfd, POLLIN, 0};
+            int rc;
+            while ((rc = ::poll(&exited, 1, timeoutMs)) < 0 && errno == EINTR) {
+            }
+            ::close(pidfd);
+            if (rc == 0)
+                return std::nullopt;
+        }
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return 0; // not our child (any more): nothing to reap
+    }
+    return status;
+}
+
+int stopChild(pid_t pid, pid_t target, int graceMs)
+{
+    ::kill(target, SIGTERM);
+    if (const auto status = waitForChild(pid, graceMs))
+        return *status;
+    ::kill(target, SIGKILL);
+    return *waitForChild(pid, -1);
+}
