@@ -1,11 +1,6 @@
 // The public API as a program sees it: a Holder and Segments in one process, under a private
 // TMPDIR (removed afterwards), each test with its own key.
-#if __has_include(<catch2/catch_test_macros.hpp>)
-#include <catch2/catch_test_macros.hpp>
-#else
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
-#endif
+#include "support/catch_compat.h"
 
 #include <shmtools/qt.h>
 #include <shmtools/shmtools.h>

@@ -7,7 +7,7 @@
 #include "support/reliability_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 #include <cstring>
@@ -95,7 +95,7 @@ TEST_CASE("shm-read blocked writing to a full pipe exits 130 at once on SIGINT a
     CHECK_EXIT(result, 130);
     CHECK(now() - sent < kPrompt);
     CHECK(isOneLine(result.err));
-    CHECK_THAT(result.err, Catch::Contains("interrupted"));
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("interrupted"));
 }
 
 TEST_CASE("shm-load blocked reading a silent producer exits 130 at once on SIGINT and SIGTERM", "[signals]")
@@ -220,8 +220,8 @@ TEST_CASE("a SIGHUP ignored by whoever started shm-create (nohup) stays ignored"
     } else {
         const ProcessResult result = starter.wait(30);
         CHECK_EXIT(result, 0);
-        CHECK_THAT(result.err, Catch::Contains("stopped by SIGTERM"));
-        CHECK_THAT(result.err, !Catch::Contains("SIGHUP"));
+        CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("stopped by SIGTERM"));
+        CHECK_THAT(result.err, !Catch::Matchers::ContainsSubstring("SIGHUP"));
     }
     CHECK(!leftovers(key));
 }

@@ -8,7 +8,7 @@
 
 #include "futex.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 #include <fcntl.h>
@@ -141,7 +141,7 @@ TEST_CASE("hardening: racing creators agree on one winner, whose objects all sur
                 ++winners;
                 holderPid = std::stoi(result.out);
             } else {
-                CHECK_THAT(result.err, !Catch::Contains("same moment"));
+                CHECK_THAT(result.err, !Catch::Matchers::ContainsSubstring("same moment"));
             }
         }
         REQUIRE(winners == 1);
@@ -183,7 +183,7 @@ TEST_CASE("hardening: another TMPDIR whose key files alias ours (ftok) is refuse
     const ProcessResult read = run(Tool::Read, {"-k", key, "-t", "3"}, inTwo);
     CHECK_EXIT(read, 9);
     CHECK(read.out.empty());
-    CHECK_THAT(read.err, Catch::Contains("collision") && Catch::Contains(one.path()));
+    CHECK_THAT(read.err, Catch::Matchers::ContainsSubstring("collision") && Catch::Matchers::ContainsSubstring(one.path()));
     RunOptions loadTwo = inTwo;
     loadTwo.stdinData = "TMPDIR two's data";
     CHECK_EXIT(run(Tool::Load, {"-k", key, "-t", "3", "-"}, loadTwo), 9);
@@ -312,11 +312,11 @@ TEST_CASE("hardening: key files removed under a live holder are reported, and na
     const ProcessResult read = readContent(key, {"-t", "3"});
     CHECK_EXIT(read, 3);
     CHECK(containsWord(read.err, pid));
-    CHECK_THAT(read.err, !Catch::Contains("no such segment"));
+    CHECK_THAT(read.err, !Catch::Matchers::ContainsSubstring("no such segment"));
     const ProcessResult create = run(Tool::Create, {"-d", "-q", "-k", key, "-s", "64K", "-t", "3"});
     CHECK_EXIT(create, 4);
     CHECK(containsWord(create.err, pid));
-    CHECK_THAT(create.err, !Catch::Contains("same moment"));
+    CHECK_THAT(create.err, !Catch::Matchers::ContainsSubstring("same moment"));
     if (create.exited(0))
         ::kill(std::stoi(create.out), SIGTERM);
 
@@ -352,5 +352,5 @@ TEST_CASE("hardening: \"does not fit\" gives exact byte counts when the rounded 
     const std::string file = scratch.write("big.bin", randomBytes(65537));
     const ProcessResult load = loadFile(key, file);
     CHECK_EXIT(load, 6);
-    CHECK_THAT(load.err, Catch::Contains("65537 bytes") && Catch::Contains("65536 bytes"));
+    CHECK_THAT(load.err, Catch::Matchers::ContainsSubstring("65537 bytes") && Catch::Matchers::ContainsSubstring("65536 bytes"));
 }

@@ -55,7 +55,7 @@ TEST_CASE("checkHeader classifies damaged headers", "[layout]")
         header.formatVersion = 1;
         const auto verdict = checkHeader(header, size);
         CHECK(verdict.check == HeaderCheck::OtherVersion);
-        CHECK_THAT(verdict.problem, Catch::Contains("format version 1"));
+        CHECK_THAT(verdict.problem, Catch::Matchers::ContainsSubstring("format version 1"));
     }
     SECTION("length beyond the capacity")
     {

@@ -1,6 +1,6 @@
 #include "size_option.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 TEST_CASE("parseSize accepts byte counts with binary units", "[size]")
 {
@@ -39,5 +39,5 @@ TEST_CASE("parseSize refuses what is not a positive whole size", "[size]")
     INFO(text);
     REQUIRE_FALSE(parsed.ok());
     CHECK(parsed.error().code == ExitCode::Usage);
-    CHECK_THAT(parsed.error().message, Catch::Contains("invalid size"));
+    CHECK_THAT(parsed.error().message, Catch::Matchers::ContainsSubstring("invalid size"));
 }

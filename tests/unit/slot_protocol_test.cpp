@@ -5,7 +5,7 @@
 #include "segment_attach.h"
 #include "slot_protocol.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <functional>
 #include <set>
@@ -174,7 +174,7 @@ TEST_CASE("protocol: a live loader's claim makes the next loader wait, bounded b
     auto claim = second->protocol.claim(Deadline::after(3));
     REQUIRE_FALSE(claim.ok());
     CHECK(claim.error().code == ExitCode::TimedOut);
-    CHECK_THAT(claim.error().message, Catch::Contains("another load (PID 200)"));
+    CHECK_THAT(claim.error().message, Catch::Matchers::ContainsSubstring("another load (PID 200)"));
     SECTION("and goes on as soon as the claim is given back")
     {
         f.world.duringWait = [&] { claimed->lease.giveBack(); };
@@ -253,7 +253,7 @@ TEST_CASE("protocol: two adopters at once, one wins", "[protocol]")
         auto lost = second->protocol.adopt(Deadline::after(1));
         REQUIRE_FALSE(lost.ok());
         CHECK(lost.error().code == ExitCode::KeyHeld);
-        CHECK_THAT(lost.error().message, Catch::Contains("PID 600"));
+        CHECK_THAT(lost.error().message, Catch::Matchers::ContainsSubstring("PID 600"));
     }
     SECTION("the second cannot decide while the first holds the lock")
     {
@@ -283,7 +283,7 @@ TEST_CASE("protocol: the header changes under us", "[protocol]")
         f.header().slotStride = slotStrideFor(kCapacity / 2);
         auto copy = reader->protocol.snapshot(Deadline::after(1));
         REQUIRE_FALSE(copy.ok());
-        CHECK_THAT(copy.error().message, Catch::Contains("capacity changed"));
+        CHECK_THAT(copy.error().message, Catch::Matchers::ContainsSubstring("capacity changed"));
     }
     SECTION("another key's identity is refused as an ftok collision")
     {
@@ -291,7 +291,7 @@ TEST_CASE("protocol: the header changes under us", "[protocol]")
         auto copy = reader->protocol.snapshot(Deadline::after(1));
         REQUIRE_FALSE(copy.ok());
         CHECK(copy.error().code == ExitCode::Unsafe);
-        CHECK_THAT(copy.error().message, Catch::Contains("'another'") && Catch::Contains("collision"));
+        CHECK_THAT(copy.error().message, Catch::Matchers::ContainsSubstring("'another'") && Catch::Matchers::ContainsSubstring("collision"));
     }
     SECTION("a header of format version 1 is named as such")
     {
@@ -300,7 +300,7 @@ TEST_CASE("protocol: the header changes under us", "[protocol]")
         REQUIRE_FALSE(copy.ok());
         CHECK(copy.error().code == ExitCode::InvalidContent);
         CHECK_THAT(copy.error().message,
-                   Catch::Contains("another version of shm-tools") && Catch::Contains("format version 1"));
+                   Catch::Matchers::ContainsSubstring("another version of shm-tools") && Catch::Matchers::ContainsSubstring("format version 1"));
     }
     SECTION("a claim lost to a scribbler is not published")
     {
