@@ -14,8 +14,6 @@ require_tool cmake cmake
 require_tool cmp diffutils
 require_tool ipcs util-linux
 require_tool timeout coreutils
-[[ -f $build/cmake_install.cmake ]] || abort "no cmake_install.cmake in $build: configure the project first"
-unset DESTDIR
 
 holder=
 # Stops the holder (SIGTERM removes its segment, semaphore and key files), then the scratch tree.
@@ -26,12 +24,7 @@ cleanup() {
 }
 
 prefix=$scratch/prefix
-if cmake --install "$build" --prefix "$prefix" >"$scratch/install.log" 2>&1; then
-    pass "cmake --install --prefix"
-else
-    cat "$scratch/install.log"
-    abort "cmake --install failed (log above)"
-fi
+install_build "$build" "$prefix"
 
 # The examples see the installed package and nothing of the build tree. A sanitized library needs
 # its runtime linked into the programs first.

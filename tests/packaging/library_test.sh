@@ -13,16 +13,9 @@ require_tool nm binutils
 require_tool c++filt binutils
 require_tool pkg-config pkgconf
 require_tool g++ g++
-[[ -f $build/cmake_install.cmake ]] || abort "no cmake_install.cmake in $build: configure the project first"
-unset DESTDIR
 
 prefix=$scratch/prefix
-if cmake --install "$build" --prefix "$prefix" >"$scratch/install.log" 2>&1; then
-    pass "cmake --install --prefix"
-else
-    cat "$scratch/install.log"
-    abort "cmake --install failed (log above)"
-fi
+install_build "$build" "$prefix"
 
 shopt -s nullglob
 libraries=("$prefix"/lib*/libshmtools.so.1.* "$prefix"/lib/*/libshmtools.so.1.*)
