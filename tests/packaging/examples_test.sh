@@ -32,7 +32,7 @@ flags=()
 shopt -s nullglob
 libraries=("$prefix"/lib*/libshmtools.so.1 "$prefix"/lib/*/libshmtools.so.1)
 ((${#libraries[@]} == 1)) || abort "expected one libshmtools.so.1 under $prefix"
-if readelf -d "${libraries[0]}" 2>/dev/null | grep -q libasan; then
+if readelf -d "${libraries[0]}" 2>/dev/null | grep libasan >/dev/null; then
     flags=("-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined")
 fi
 examples=$scratch/examples
@@ -50,7 +50,7 @@ loader=$examples/shm-example-loader
 reader=$examples/shm-example-reader
 for example in "$loader" "$reader"; do
     check "$(basename "$example") runs with the installed libshmtools.so.1" \
-        eval "ldd '$example' | grep -q '=> $prefix/.*libshmtools.so.1 '"
+        eval "ldd '$example' | grep '=> $prefix/.*libshmtools.so.1 ' >/dev/null"
 done
 
 export TMPDIR=$scratch/tmp
@@ -112,7 +112,7 @@ for ((tries = 0; tries < 600; tries++)); do
 done
 check "the holder stopped" eval "! kill -0 $holder 2>/dev/null"
 holder=
-check "its segment (shmid $shmid) is gone" eval "! ipcs -m | awk '{ print \$2 }' | grep -qx $shmid"
+check "its segment (shmid $shmid) is gone" eval "! ipcs -m | awk '{ print \$2 }' | grep -x $shmid >/dev/null"
 check "no key files left in TMPDIR" eval "[[ -z \$(ls -A '$TMPDIR') ]]"
 status=0
 "$reader" "$key" 1 >/dev/null 2>&1 || status=$?
