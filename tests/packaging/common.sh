@@ -37,3 +37,17 @@ finish() {
 require_tool() {
     command -v "$1" >/dev/null || abort "$1 not found: install the Debian package $2"
 }
+
+# install_build BUILD_DIR PREFIX: `cmake --install` of a configured and built build directory into
+# PREFIX (a scratch directory); the remaining checks are meaningless if that fails.
+install_build() {
+    local build=$1 prefix=$2
+    require_tool cmake cmake
+    [[ -f $build/cmake_install.cmake ]] || abort "no cmake_install.cmake in $build: configure the project first"
+    if (unset DESTDIR && cmake --install "$build" --prefix "$prefix") >"$scratch/install.log" 2>&1; then
+        pass "cmake --install --prefix"
+    else
+        cat "$scratch/install.log"
+        abort "cmake --install failed (log above)"
+    fi
+}

@@ -14,8 +14,6 @@ require_tool cmake cmake
 require_tool cmp diffutils
 require_tool ipcs util-linux
 require_tool timeout coreutils
-[[ -f $build/cmake_install.cmake ]] || abort "no cmake_install.cmake in $build: configure the project first"
-unset DESTDIR
 
 holder=
 # Stops the holder (SIGTERM removes its segment, semaphore and key files), then the scratch tree.
@@ -26,12 +24,7 @@ cleanup() {
 }
 
 prefix=$scratch/prefix
-if cmake --install "$build" --prefix "$prefix" >"$scratch/install.log" 2>&1; then
-    pass "cmake --install --prefix"
-else
-    cat "$scratch/install.log"
-    abort "cmake --install failed (log above)"
-fi
+install_build "$build" "$prefix"
 
 # The examples see the installed package and nothing of the build tree. A sanitized library needs
 # its runtime linked into the programs first.
@@ -39,7 +32,7 @@ flags=()
 shopt -s nullglob
 libraries=("$prefix"/lib*/libshmtools.so.1 "$prefix"/lib/*/libshmtools.so.1)
 ((${#libraries[@]} == 1)) || abort "expected one libshmtools.so.1 under $prefix"
-if readelf -d "${libraries[0]}" 2>/dev/null | grep -q libasan; then
+if readelf -d "${libraries[0]}" 2>/dev/null | grep libasan >/dev/null; then
     flags=("-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined")
 fi
 examples=$scratch/examples
@@ -57,7 +50,7 @@ loader=$examples/shm-example-loader
 reader=$examples/shm-example-reader
 for example in "$loader" "$reader"; do
     check "$(basename "$example") runs with the installed libshmtools.so.1" \
-        eval "ldd '$example' | grep -q '=> $prefix/.*libshmtools.so.1 '"
+        eval "ldd '$example' | grep '=> $prefix/.*libshmtools.so.1 ' >/dev/null"
 done
 
 export TMPDIR=$scratch/tmp
@@ -119,7 +112,7 @@ for ((tries = 0; tries < 600; tries++)); do
 done
 check "the holder stopped" eval "! kill -0 $holder 2>/dev/null"
 holder=
-check "its segment (shmid $shmid) is gone" eval "! ipcs -m | awk '{ print \$2 }' | grep -qx $shmid"
+check "its segment (shmid $shmid) is gone" eval "! ipcs -m | awk '{ print \$2 }' | grep -x $shmid >/dev/null"
 check "no key files left in TMPDIR" eval "[[ -z \$(ls -A '$TMPDIR') ]]"
 status=0
 "$reader" "$key" 1 >/dev/null 2>&1 || status=$?

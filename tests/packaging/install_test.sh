@@ -9,16 +9,9 @@ build=${1:?usage: install_test.sh BUILD_DIR}
 require_tool cmake cmake
 require_tool man man-db
 require_tool lexgrog man-db
-[[ -f $build/cmake_install.cmake ]] || abort "no cmake_install.cmake in $build: configure the project first"
-unset DESTDIR
 
 prefix=$scratch/prefix
-if cmake --install "$build" --prefix "$prefix" >"$scratch/install.log" 2>&1; then
-    pass "cmake --install --prefix"
-else
-    cat "$scratch/install.log"
-    abort "cmake --install failed (log above)"
-fi
+install_build "$build" "$prefix"
 
 completions=$prefix/share/bash-completion/completions
 for tool in shm-create shm-load shm-read; do

@@ -13,16 +13,9 @@ require_tool nm binutils
 require_tool c++filt binutils
 require_tool pkg-config pkgconf
 require_tool g++ g++
-[[ -f $build/cmake_install.cmake ]] || abort "no cmake_install.cmake in $build: configure the project first"
-unset DESTDIR
 
 prefix=$scratch/prefix
-if cmake --install "$build" --prefix "$prefix" >"$scratch/install.log" 2>&1; then
-    pass "cmake --install --prefix"
-else
-    cat "$scratch/install.log"
-    abort "cmake --install failed (log above)"
-fi
+install_build "$build" "$prefix"
 
 shopt -s nullglob
 libraries=("$prefix"/lib*/libshmtools.so.1.* "$prefix"/lib/*/libshmtools.so.1.*)
@@ -49,6 +42,13 @@ only_shmtools_exported() {
     fi
 }
 # shellcheck disable=SC2317
+# all_versioned: every defined dynamic symbol has the version node SHMTOOLS_1.
+all_versioned() {
+    local unversioned
+    unversioned=$(nm -D --defined-only "$library" | grep -v ' A ' | grep -v '@@SHMTOOLS_1$' || true)
+    [[ -z $unversioned ]] || { echo "$unversioned"; return 1; }
+}
+# shellcheck disable=SC2317
 # compiles_alone HEADER [FLAGS...]: a file that includes only HEADER compiles warning-free.
 compiles_alone() {
     local header=$1
@@ -62,8 +62,7 @@ check "SONAME is libshmtools.so.1" same "$soname" libshmtools.so.1
 check "libshmtools.so.1 -> $(basename "$library")" same "$(readlink "$libdir/libshmtools.so.1")" "$(basename "$library")"
 check "libshmtools.so -> libshmtools.so.1 (for -lshmtools)" same "$(readlink "$libdir/libshmtools.so")" libshmtools.so.1
 check "only symbols of namespace shmtools are exported" only_shmtools_exported
-check "exported symbols carry the version SHMTOOLS_1" \
-    eval "nm -D --defined-only '$library' | grep -v ' A ' | grep -qv '@@SHMTOOLS_1\$' && exit 1 || true"
+check "exported symbols carry the version SHMTOOLS_1" all_versioned
 
 headers=(error.h export.h holder.h input.h interrupt.h listing.h raw.h segment.h shmtools.h)
 for header in "${headers[@]}"; do
@@ -94,7 +93,7 @@ flags=$(pkg-config --cflags --libs shmtools)
 echo "pkg-config --cflags --libs shmtools: $flags"
 # A sanitized library needs its runtime linked into the program first.
 sanitize=()
-if readelf -d "$library" | grep -q 'libasan'; then
+if readelf -d "$library" | grep libasan >/dev/null; then
     sanitize=("-fsanitize=address,undefined")
 fi
 cat >"$scratch/consumer.cpp" <<'CPP'
