@@ -254,9 +254,10 @@ TEST_CASE("hardening: 100 concurrent readers all succeed", "[reliability][harden
 {
     constexpr int kReaders = 100;
     const std::string key = uniqueKey("readers");
-    Holder holder(key, HolderOptions::sized("1M"));
-    // More than a pipe holds: every reader stays pinned until the test drains its output.
-    const std::string content = randomBytes(256u << 10);
+    Holder holder(key, HolderOptions::sized("4M"));
+    // More than a pipe holds, even one a reader enlarges to 1 MiB: every reader stays pinned
+    // until the test drains its output, so all of them want a pin at once.
+    const std::string content = randomBytes(2u << 20);
     REQUIRE_EXIT(loadStdin(key, content), 0);
     std::vector<std::unique_ptr<Child>> readers;
     for (int i = 0; i < kReaders; ++i)
@@ -268,6 +269,7 @@ TEST_CASE("hardening: 100 concurrent readers all succeed", "[reliability][harden
         CHECK(result.exited(0));
         if (result.exited(0) && result.out == content)
             ++ok;
+        reader.reset(); // its output is no longer needed
     }
     CHECK(ok == kReaders);
 }
