@@ -1,5 +1,6 @@
 #include "sysv_protocol_os.h"
 
+#include "process_stamp.h"
 #include "process_watch.h"
 
 #include <chrono>
@@ -10,7 +11,7 @@ SysvProtocolOs::SysvProtocolOs(Semaphore semaphore) : m_semaphore(std::move(sema
 
 bool SysvProtocolOs::isAlive(const layout::ProcessStamp &stamp) const
 {
-    return stamp.pid != 0 && ProcessIdentity{stamp.pid, stamp.startTime}.isAlive();
+    return ::isAlive(stamp);
 }
 
 std::int64_t SysvProtocolOs::unixTimeMs() const

@@ -7,6 +7,7 @@
 #include "support/segment_support.h"
 
 #include "futex.h"
+#include "segment_list.h"
 
 #include "support/catch_compat.h"
 
@@ -253,9 +254,10 @@ TEST_CASE("hardening: 100 concurrent readers all succeed", "[reliability][harden
 {
     constexpr int kReaders = 100;
     const std::string key = uniqueKey("readers");
-    Holder holder(key, HolderOptions::sized("1M"));
-    // More than a pipe holds: every reader stays pinned until the test drains its output.
-    const std::string content = randomBytes(256u << 10);
+    Holder holder(key, HolderOptions::sized("4M"));
+    // More than a pipe holds, even one a reader enlarges to 1 MiB: every reader stays pinned
+    // until the test drains its output, so all of them want a pin at once.
+    const std::string content = randomBytes(2u << 20);
     REQUIRE_EXIT(loadStdin(key, content), 0);
     std::vector<std::unique_ptr<Child>> readers;
     for (int i = 0; i < kReaders; ++i)
@@ -267,6 +269,7 @@ TEST_CASE("hardening: 100 concurrent readers all succeed", "[reliability][harden
         CHECK(result.exited(0));
         if (result.exited(0) && result.out == content)
             ++ok;
+        reader.reset(); // its output is no longer needed
     }
     CHECK(ok == kReaders);
 }
@@ -332,7 +335,20 @@ TEST_CASE("hardening: a semaphore removed under a live holder (RemoveIPC) is res
     REQUIRE_EXIT(loadStdin(key, "kept across RemoveIPC"), 0);
     const int semid = currentSemid(key);
     REQUIRE(semid != -1);
-    REQUIRE(::semctl(semid, 0, IPC_RMID) == 0); // what `ipcrm -s` and logind do
+    SECTION("while the holder cannot restore it yet, the tools name the live holder")
+    {
+        REQUIRE(::kill(holder.pid(), SIGSTOP) == 0);
+        REQUIRE(::semctl(semid, 0, IPC_RMID) == 0);
+        const ProcessResult gap = readContent(key, {"-t", "3"});
+        ::kill(holder.pid(), SIGCONT);
+        CHECK_EXIT(gap, 3);
+        CHECK(containsWord(gap.err, std::to_string(holder.pid())));
+        CHECK_THAT(gap.err, Catch::Contains("RemoveIPC"));
+    }
+    SECTION("removed at once")
+    {
+        REQUIRE(::semctl(semid, 0, IPC_RMID) == 0); // what `ipcrm -s` and logind do
+    }
     // The holder makes a new one under the same key within seconds.
     REQUIRE(waitUntil([&] { return currentSemid(key) != -1 && currentSemid(key) != semid; }, 20));
     const ProcessResult read = readContent(key, {"-t", "3"});
@@ -353,4 +369,56 @@ TEST_CASE("hardening: \"does not fit\" gives exact byte counts when the rounded 
     const ProcessResult load = loadFile(key, file);
     CHECK_EXIT(load, 6);
     CHECK_THAT(load.err, Catch::Matchers::ContainsSubstring("65537 bytes") && Catch::Matchers::ContainsSubstring("65536 bytes"));
+}
+
+TEST_CASE("hardening: a follower gives its pin back even while another process holds the lock",
+          "[reliability][hardening][pins]")
+{
+    const std::string key = uniqueKey("pinback");
+    Holder holder(key, HolderOptions::sized("4M"));
+    const std::string content = randomBytes(3u << 20);
+    // Its stdout is not drained yet: once the version comes, it stays in write(), pinned.
+    Child follower(Tool::Read, {"-k", key, "--follow", "-t", "1"});
+    REQUIRE(waitUntil([&] { return sleepsInFutex(follower.pid()); }, 20));
+    REQUIRE_EXIT(loadStdin(key, content), 0);
+    LiveSegment segment(key);
+    REQUIRE(waitUntil([&] { return hasPin(segment.header(), follower.pid()); }, 20));
+    Child locker(Tool::QtPeer, {"hold-lock", key, "60"});
+    REQUIRE(locker.waitFor(1, "locked", 20));
+    // Now the follower finishes writing while the lock is busy.
+    REQUIRE(follower.waitFor(1, content.substr(content.size() - 64), 30));
+    CHECK(waitUntil([&] { return !hasPin(segment.peek(), follower.pid()); }, 10));
+    locker.signal(SIGTERM);
+    CHECK_EXIT(locker.wait(20), 0);
+}
+
+TEST_CASE("hardening: listSegments shows this user's segments, live and orphaned", "[reliability][hardening][list]")
+{
+    const std::string liveKey = uniqueKey("listlive"), orphanKey = uniqueKey("listorphan");
+    KeyGuard orphanGuard(orphanKey);
+    Holder live(liveKey, HolderOptions::sized("64K"));
+    REQUIRE_EXIT(loadStdin(liveKey, "one"), 0);
+    REQUIRE_EXIT(loadStdin(liveKey, "two"), 0);
+    Holder doomed(orphanKey, HolderOptions::sized("128K")); // removes the orphan at the end
+    rememberIpc(orphanKey);
+    REQUIRE(doomed.stop(SIGKILL).gone);
+    auto listed = listSegments();
+    REQUIRE(listed.ok());
+    const auto find = [&](const std::string &key) -> const ListedSegment * {
+        for (const ListedSegment &segment : *listed)
+            if (segment.key == key)
+                return &segment;
+        return nullptr;
+    };
+    const ListedSegment *liveEntry = find(liveKey);
+    REQUIRE(liveEntry);
+    CHECK(liveEntry->holderPid == live.pid());
+    CHECK(liveEntry->holderAlive);
+    CHECK(liveEntry->generation == 2);
+    CHECK(liveEntry->capacity == 64 * 1024);
+    CHECK(liveEntry->shmid == currentShmid(liveKey));
+    const ListedSegment *orphanEntry = find(orphanKey);
+    REQUIRE(orphanEntry);
+    CHECK_FALSE(orphanEntry->holderAlive);
+    CHECK(orphanEntry->capacity == 128 * 1024);
 }

@@ -62,6 +62,13 @@ layout::SegmentHeader LiveSegment::header() const
     return copy;
 }
 
+layout::SegmentHeader LiveSegment::peek() const
+{
+    layout::SegmentHeader copy;
+    std::memcpy(&copy, m_mapping.data(), sizeof copy);
+    return copy;
+}
+
 void LiveSegment::setHeader(const layout::SegmentHeader &header)
 {
     const auto held = lock();

@@ -31,6 +31,9 @@ public:
 
     /// A copy of the header taken under the segment lock.
     layout::SegmentHeader header() const;
+    /// A copy of the header taken without the lock (while another process holds it); fields
+    /// may be mid-update, so only for checks that tolerate that (a pin there or not).
+    layout::SegmentHeader peek() const;
     /// Overwrites the whole header under the segment lock.
     void setHeader(const layout::SegmentHeader &header);
     /// Runs EDIT on the mapped header under the segment lock.
