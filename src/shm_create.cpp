@@ -4,6 +4,7 @@
 #include "holder.h"
 #include "info_format.h"
 #include "interrupt.h"
+#include "printable.h"
 #include "report.h"
 #include "size_option.h"
 #include "size_text.h"
@@ -36,7 +37,7 @@ void printVersion(const VersionInfo &version)
 {
     std::fprintf(stderr, "%s generation %llu: %s from %s by PID %d\n", isoTime(version.loadedAtMs).c_str(),
                  static_cast<unsigned long long>(version.generation), formatSize(version.length).c_str(),
-                 version.source.c_str(), static_cast<int>(version.loaderPid));
+                 printable(version.source).c_str(), static_cast<int>(version.loaderPid));
 }
 
 int run(int argc, char **argv)
