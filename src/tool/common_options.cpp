@@ -48,7 +48,9 @@ void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples)
         ->envname("SHM_KEY")
         ->capture_default_str();
     app.add_option("-t,--timeout", common.timeout,
-                   "Bound in seconds on every blocking step (decimals allowed; default 10)")
+                   "Seconds to wait for other processes: for the segment lock or a free slot (always; "
+                   "default 10) and, only when given, for a new version (--wait, --since, --follow). "
+                   "Reading the input and writing the output are not bounded (decimals allowed)")
         ->check(timeoutSeconds());
     app.add_flag("-q,--quiet", common.quiet, "No status messages on stderr (errors are still shown)");
     app.footer("Examples:\n" + examples + "\n" + exitCodeTable());
