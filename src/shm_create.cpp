@@ -4,9 +4,11 @@
 #include "holder.h"
 #include "info_format.h"
 #include "interrupt.h"
+#include "printable.h"
 #include "report.h"
 #include "size_option.h"
 #include "size_text.h"
+#include "standard_streams.h"
 
 #include <csignal>
 #include <cstdio>
@@ -35,17 +37,16 @@ void printVersion(const VersionInfo &version)
 {
     std::fprintf(stderr, "%s generation %llu: %s from %s by PID %d\n", isoTime(version.loadedAtMs).c_str(),
                  static_cast<unsigned long long>(version.generation), formatSize(version.length).c_str(),
-                 version.source.c_str(), static_cast<int>(version.loaderPid));
+                 printable(version.source).c_str(), static_cast<int>(version.loaderPid));
 }
 
 void printNotice(const std::string &line)
 {
-    std::fprintf(stderr, "%s: %s\n", kTool, line.c_str());
+    std::fprintf(stderr, "%s: %s
+", kTool, printable(line).c_str());
 }
 
-} // namespace
-
-int main(int argc, char **argv)
+int run(int argc, char **argv)
 {
     CLI::App app{"Create a named shared-memory segment and hold it until stopped (SIGINT, SIGTERM, SIGHUP);\n"
                  "the segment, its semaphore and its key files are removed when it stops.",
@@ -100,6 +101,16 @@ int main(int argc, char **argv)
             return reportError(kTool, background.error());
         const std::string pid = std::to_string(background->pid);
         std::printf("%s\n", pid.c_str());
+        // A holder whose PID nobody got, or that was meant to stop, must not run on.
+        if (auto printed = flushStdout(); !printed || interruptSignal()) {
+            stopBackground(background->pid);
+            if (!printed)
+                return reportError(kTool,
+                                   makeError(printed.error().code,
+                                             printed.error().message + "; stopped the holder (PID " + pid + ")"));
+            return reportError(kTool, makeError(ExitCode::Interrupted,
+                                                names->key + ": interrupted; stopped the holder (PID " + pid + ")"));
+        }
         reportStatus(kTool, common.quiet,
                      background->readyMessage + " (holder PID " + pid + ", in the background); stop it with 'kill " +
                          pid + "'");
@@ -111,4 +122,12 @@ int main(int argc, char **argv)
     reportStatus(kTool, common.quiet, *ready + " (holder PID " + std::to_string(::getpid()) + "); Ctrl-C to remove it");
     stop(holder->serve(watch ? printVersion : std::function<void(const VersionInfo &)>(), printNotice));
     return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    occupyStandardDescriptors(); // before anything can open a descriptor
+    return closeStdout(kTool, run(argc, argv));
 }

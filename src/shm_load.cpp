@@ -6,14 +6,14 @@
 #include "report.h"
 #include "segment.h"
 #include "size_text.h"
+#include "standard_streams.h"
 
 #include <filesystem>
 
 namespace {
 const char *const kTool = "shm-load";
-}
 
-int main(int argc, char **argv)
+int run(int argc, char **argv)
 {
     CLI::App app{"Copy FILE (or stdin for '-') into the shared-memory segment, binary-safe; content larger than\n"
                  "the capacity is refused and the previous content stays.",
@@ -67,4 +67,12 @@ int main(int argc, char **argv)
                  names->key + ": loaded " + input->name() + ", " + formatSize(loaded->length) + ", generation " +
                      std::to_string(loaded->generation));
     return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    occupyStandardDescriptors(); // before anything can open a descriptor
+    return closeStdout(kTool, run(argc, argv));
 }

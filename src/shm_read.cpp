@@ -8,6 +8,7 @@
 #include "raw_segment.h"
 #include "report.h"
 #include "segment.h"
+#include "standard_streams.h"
 #include <optional>
 
 #include <cstdio>
@@ -15,9 +16,8 @@
 
 namespace {
 const char *const kTool = "shm-read";
-}
 
-int main(int argc, char **argv)
+int run(int argc, char **argv)
 {
     CLI::App app{"Write the latest content loaded into the shared-memory segment to stdout, byte for byte,\n"
                  "after verifying its checksum; or show its metadata, or wait for and follow new versions.",
@@ -143,4 +143,12 @@ int main(int argc, char **argv)
     }
     const Status followed = followVersions(*segment, after, idleTimeout, deliver);
     return reportError(kTool, followed.error());
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    occupyStandardDescriptors(); // before anything can open a descriptor
+    return closeStdout(kTool, run(argc, argv));
 }

@@ -3,6 +3,7 @@
 #include "exit_code.h"
 #include "exit_code_table.h"
 #include "report.h"
+#include "temp_dir.h"
 
 #include <charconv>
 #include <cmath>
@@ -47,7 +48,9 @@ void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples)
         ->envname("SHM_KEY")
         ->capture_default_str();
     app.add_option("-t,--timeout", common.timeout,
-                   "Bound in seconds on every blocking step (decimals allowed; default 10)")
+                   "Seconds to wait for other processes: for the segment lock or a free slot (always; "
+                   "default 10) and, only when given, for a new version (--wait, --since, --follow). "
+                   "Reading the input and writing the output are not bounded (decimals allowed)")
         ->check(timeoutSeconds());
     app.add_flag("-q,--quiet", common.quiet, "No status messages on stderr (errors are still shown)");
     app.footer("Examples:\n" + examples + "\n" + exitCodeTable());
@@ -64,6 +67,14 @@ std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc
         reportUsage(app.get_name(), e.what());
         return static_cast<int>(ExitCode::Usage);
     }
+    // CLI11 treats an empty variable as unset; an empty key is refused like `-k ''`.
+    if (const char *fromEnvironment = std::getenv("SHM_KEY");
+        app.count("--key") == 0 && fromEnvironment && *fromEnvironment == '\0') {
+        reportUsage(app.get_name(), "SHM_KEY is set but empty; unset it for the default key, or give one with -k KEY");
+        return static_cast<int>(ExitCode::Usage);
+    }
     common.timeoutGiven = app.count("--timeout") > 0;
+    if (auto tempDir = resolveTempDir(); !tempDir)
+        return reportError(app.get_name(), tempDir.error());
     return std::nullopt;
 }

@@ -19,6 +19,8 @@ CLI::Validator wholeNumber();
 /// `examples` and the exit-code table.
 void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples);
 
-/// Parses argv. Returns nullopt to go on, or the exit code to return now: 0 after --help or
-/// --version, 2 (with one line on stderr) for a usage error.
+/// Parses argv, then checks the environment the tools depend on ($SHM_KEY set but empty is a
+/// usage error; $TMPDIR is resolved, see temp_dir.h). Returns nullopt to go on, or the exit
+/// code to return now: 0 after --help or --version, 2 (with one line on stderr) for a usage
+/// error or an unusable TMPDIR.
 std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc, char **argv);

@@ -5,7 +5,7 @@ const char *exitCodeTable()
     return "Exit codes:\n"
            "  0    success\n"
            "  1    unexpected failure (the message says what)\n"
-           "  2    usage error (unknown option, bad value)\n"
+           "  2    usage error (unknown option, bad value, empty SHM_KEY, unusable TMPDIR)\n"
            "  3    no such segment, or its holder is not running\n"
            "  4    the key is held by another live shm-create\n"
            "  5    the input cannot be read\n"

@@ -1,6 +1,7 @@
 #include "info_format.h"
 
 #include "checksum.h"
+#include "printable.h"
 #include "size_text.h"
 
 #include <QDateTime>
@@ -51,7 +52,7 @@ std::string infoAsText(const SegmentInfo &info)
     const VersionInfo &v = info.latest;
     std::ostringstream out;
     const auto line = [&](const char *name, const std::string &value) {
-        out << std::left << std::setw(12) << (std::string(name) + ":") << value << "\n";
+        out << std::left << std::setw(12) << (std::string(name) + ":") << printable(value) << "\n";
     };
     const auto orNone = [&](const std::string &value) { return v.generation ? value : std::string("-"); };
     line("key", info.names.key);

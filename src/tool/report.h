@@ -4,9 +4,10 @@
 
 #include <string>
 
-/// The one line on stderr for a failure ("tool: message"); returns its exit code.
+/// The one line on stderr for a failure ("tool: message", control characters escaped as
+/// printable() does, so that a hostile name cannot forge lines); returns its exit code.
 int reportError(const std::string &tool, const Error &error);
-/// A usage error: the problem and where to read more.
+/// A usage error: the problem (escaped) and where to read more.
 void reportUsage(const std::string &tool, const std::string &problem);
-/// A status message ("tool: message"), unless quiet.
+/// A status message ("tool: message", escaped), unless quiet.
 void reportStatus(const std::string &tool, bool quiet, const std::string &message);

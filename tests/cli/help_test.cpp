@@ -1,6 +1,7 @@
 // --help of every tool carries examples and the exit-code table; the man pages exist for each.
 
 #include "support/cli_support.h"
+#include "support/segment_support.h"
 
 #include "support/catch_compat.h"
 
@@ -19,4 +20,17 @@ TEST_CASE("every tool's --help has an example section and the whole exit-code ta
     CHECK_THAT(help.out, Catch::Matchers::ContainsSubstring("--key") &&
                              Catch::Matchers::ContainsSubstring("--timeout") &&
                              Catch::Matchers::ContainsSubstring("--quiet"));
+}
+
+TEST_CASE("--help and the man pages say what -t bounds and what it does not", "[help]")
+{
+    const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
+    CAPTURE(toolName(tool));
+    const ProcessResult help = run(tool, {"--help"});
+    CHECK_EXIT(help, 0);
+    CHECK_THAT(help.out, Catch::Contains("wait for other processes") && Catch::Contains("lock") &&
+                             Catch::Contains("Reading the input and writing the output are not bounded"));
+    CHECK_THAT(help.out, !Catch::Contains("every blocking step"));
+    const std::string man = readFile(std::string(SHM_SOURCE_DIR) + "/man/" + toolName(tool) + ".1");
+    CHECK_THAT(man, Catch::Contains("How long to wait for other processes") && !Catch::Contains("every blocking step"));
 }

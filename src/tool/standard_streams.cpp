@@ -1,0 +1,55 @@
+#include "standard_streams.h"
+
+#include "report.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
+
+namespace {
+
+Error writeError(int error)
+{
+    return makeError(ExitCode::Failure,
+                     std::string("stdout: write error") + (error ? std::string(": ") + std::strerror(error) : ""));
+}
+
+} // namespace
+
+void occupyStandardDescriptors()
+{
+    for (int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+        if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        // open() returns the lowest free descriptor, which is `fd`: the ones below are open.
+        const int opened = ::open("/dev/null", fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+        if (opened >= 0 && opened != fd)
+            ::close(opened);
+    }
+}
+
+Status flushStdout()
+{
+    errno = 0;
+    const bool failedBefore = std::ferror(stdout) != 0;
+    const bool flushFailed = std::fflush(stdout) != 0;
+    if (failedBefore || flushFailed)
+        return writeError(flushFailed ? errno : 0);
+    return Done{};
+}
+
+int closeStdout(const char *tool, int code)
+{
+    errno = 0;
+    const bool failedBefore = std::ferror(stdout) != 0;
+    const bool closeFailed = std::fclose(stdout) != 0;
+    if (!failedBefore && !closeFailed)
+        return code;
+    const Error error = writeError(closeFailed ? errno : 0);
+    if (code != 0)
+        return code; // the first failure is the one worth reporting
+    return reportError(tool, error);
+}
