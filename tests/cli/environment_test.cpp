@@ -5,7 +5,7 @@
 #include "support/cli_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 #include <sys/stat.h>
@@ -78,7 +78,7 @@ TEST_CASE("a relative TMPDIR is resolved before shm-create -d changes directory"
     CHECK_EXIT(read, 0);
     CHECK(read.out == "relative");
     const ProcessResult json = inScratch(Tool::Read, {"-k", key, "--json"});
-    CHECK_THAT(json.out, Catch::Contains("\"tmpdir\":\"" + scratch.path() + "/keys\""));
+    CHECK_THAT(json.out, Catch::Matchers::ContainsSubstring("\"tmpdir\":\"" + scratch.path() + "/keys\""));
     ::kill(holder, SIGTERM);
     CHECK(waitGone(holder, 30).gone);
     CHECK(::rmdir((scratch.path() + "/keys").c_str()) == 0); // empty: the key files are gone too
@@ -96,5 +96,5 @@ TEST_CASE("SHM_KEY set but empty is a usage error, as -k '' is", "[env][options]
     stopIfStarted(result);
     CHECK_EXIT(result, 2);
     CHECK(isOneLine(result.err));
-    CHECK_THAT(result.err, Catch::Contains("SHM_KEY"));
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("SHM_KEY"));
 }

@@ -4,7 +4,7 @@
 #include "support/cli_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <csignal>
 
@@ -25,14 +25,14 @@ TEST_CASE("--info and --watch escape control characters in a source name", "[esc
 
     const ProcessResult info = readContent(key, {"--info"});
     CHECK_EXIT(info, 0);
-    CHECK_THAT(info.out, Catch::Contains("source:     " + kEscaped + "\n"));
+    CHECK_THAT(info.out, Catch::Matchers::ContainsSubstring("source:     " + kEscaped + "\n"));
     CHECK(info.out.find('\x1b') == std::string::npos);
 
     REQUIRE(watcher.waitFor(2, "generation 1", 30));
     watcher.signal(SIGTERM);
     const ProcessResult watched = watcher.wait(30);
     CHECK_EXIT(watched, 0);
-    CHECK_THAT(watched.err, Catch::Contains(kEscaped + " by PID"));
+    CHECK_THAT(watched.err, Catch::Matchers::ContainsSubstring(kEscaped + " by PID"));
     CHECK(watched.err.find("\nshm-read: forged") == std::string::npos);
     CHECK(watched.err.find('\x1b') == std::string::npos);
 }
@@ -46,5 +46,5 @@ TEST_CASE("error and status lines escape a hostile file name", "[escaping][error
     const ProcessResult result = loadFile(key, missing);
     CHECK_EXIT(result, 5);
     CHECK(isOneLine(result.err));
-    CHECK_THAT(result.err, Catch::Contains("no\\nsuch\\x1b]0;title\\x07"));
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("no\\nsuch\\x1b]0;title\\x07"));
 }

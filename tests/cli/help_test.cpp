@@ -28,9 +28,9 @@ TEST_CASE("--help and the man pages say what -t bounds and what it does not", "[
     CAPTURE(toolName(tool));
     const ProcessResult help = run(tool, {"--help"});
     CHECK_EXIT(help, 0);
-    CHECK_THAT(help.out, Catch::Contains("wait for other processes") && Catch::Contains("lock") &&
-                             Catch::Contains("Reading the input and writing the output are not bounded"));
-    CHECK_THAT(help.out, !Catch::Contains("every blocking step"));
+    CHECK_THAT(help.out, Catch::Matchers::ContainsSubstring("wait for other processes") && Catch::Matchers::ContainsSubstring("lock") &&
+                             Catch::Matchers::ContainsSubstring("Reading the input and writing the output are not bounded"));
+    CHECK_THAT(help.out, !Catch::Matchers::ContainsSubstring("every blocking step"));
     const std::string man = readFile(std::string(SHM_SOURCE_DIR) + "/man/" + toolName(tool) + ".1");
-    CHECK_THAT(man, Catch::Contains("How long to wait for other processes") && !Catch::Contains("every blocking step"));
+    CHECK_THAT(man, Catch::Matchers::ContainsSubstring("How long to wait for other processes") && !Catch::Matchers::ContainsSubstring("every blocking step"));
 }

@@ -6,7 +6,7 @@
 #include "support/proc_state_support.h"
 #include "support/segment_support.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 #include <climits>
 #include <unistd.h>
@@ -47,7 +47,7 @@ TEST_CASE("shm-read --json and --info into /dev/full or a closed stdout fail wit
     CHECK_EXIT(result, 1);
     CHECK(isOneLine(result.err));
     CHECK(result.err.rfind("shm-read: ", 0) == 0);
-    CHECK_THAT(result.err, Catch::Contains(redirection == ">&-" ? "Bad file descriptor" : "No space left on device"));
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring(redirection == ">&-" ? "Bad file descriptor" : "No space left on device"));
 }
 
 TEST_CASE("--help into /dev/full fails instead of exiting 0", "[output][errors]")
@@ -68,7 +68,7 @@ TEST_CASE("shm-create -d whose PID cannot be printed fails and stops the holder 
     const ProcessResult result = run(redirected(Tool::Create, {"-d", "-k", key, "-s", "64K"}, redirection));
     CHECK_EXIT(result, 1);
     CHECK(isOneLine(result.err));
-    CHECK_THAT(result.err, Catch::Contains("stopped the holder (PID "));
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("stopped the holder (PID "));
     // The holder it names is gone, and took its segment, semaphore and key files with it.
     const std::string after = result.err.substr(result.err.find("(PID ") + 5);
     const pid_t pid = std::stoi(after);
@@ -89,7 +89,7 @@ TEST_CASE("a closed stdout is not reused: shm-read --follow never writes content
     REQUIRE_EXIT(loadStdin(key, "second"), 0);
     const ProcessResult result = follower.wait(30);
     CHECK_EXIT(result, 1);
-    CHECK_THAT(result.err, Catch::Contains("Bad file descriptor"));
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("Bad file descriptor"));
 }
 
 TEST_CASE("shm-load - with a closed stdin reads nothing else in its place", "[output][fds]")

@@ -343,7 +343,7 @@ TEST_CASE("hardening: a semaphore removed under a live holder (RemoveIPC) is res
         ::kill(holder.pid(), SIGCONT);
         CHECK_EXIT(gap, 3);
         CHECK(containsWord(gap.err, std::to_string(holder.pid())));
-        CHECK_THAT(gap.err, Catch::Contains("RemoveIPC"));
+        CHECK_THAT(gap.err, Catch::Matchers::ContainsSubstring("RemoveIPC"));
     }
     SECTION("removed at once")
     {

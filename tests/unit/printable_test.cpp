@@ -1,6 +1,6 @@
 #include "printable.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 
 TEST_CASE("printable passes printable text, UTF-8 included, unchanged", "[printable]")
 {
