@@ -42,8 +42,7 @@ void printVersion(const VersionInfo &version)
 
 void printNotice(const std::string &line)
 {
-    std::fprintf(stderr, "%s: %s
-", kTool, printable(line).c_str());
+    std::fprintf(stderr, "%s: %s\n", kTool, printable(line).c_str());
 }
 
 int run(int argc, char **argv)
