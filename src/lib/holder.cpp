@@ -3,6 +3,7 @@
 #include "futex.h"
 #include "interrupt.h"
 #include "kernel_limits.h"
+#include "process_stamp.h"
 #include "segment_attach.h"
 #include "segment_list.h"
 #include "size_text.h"
@@ -142,6 +143,11 @@ Status Holder::adoptExisting()
     if (!kept) {
         if (kept.error().code != ExitCode::InvalidContent)
             return kept.error();
+        // Every format version keeps the holder's stamp where version 1 had it.
+        if (isAlive(copy.holder))
+            return heldBy(m_names, "a running holder (PID " + std::to_string(copy.holder.pid) +
+                                       ") whose header this version cannot use (another shm-tools version, or "
+                                       "corrupt)");
         const std::string &why = kept.error().message;
         return makeError(ExitCode::InvalidContent,
                          why.substr(0, why.find("; ")) + " (the orphan of a holder that died); " + ipcrm);

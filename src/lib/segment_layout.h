@@ -108,6 +108,7 @@ static_assert(std::is_trivially_copyable_v<SegmentHeader>);
 static_assert(sizeof(SegmentHeader) <= kHeaderSize);
 static_assert(offsetof(SegmentHeader, changeCounter) % 4 == 0);
 static_assert(offsetof(SegmentHeader, formatVersion) == 8, "kept where version 1 had it, to name old headers");
+static_assert(offsetof(SegmentHeader, holder) == 40, "kept where version 1 had it, to name an old holder");
 
 /// Rule 1 accessors: `field` lives in shared memory and others touch it concurrently.
 template <typename T>

@@ -422,3 +422,22 @@ TEST_CASE("hardening: listSegments shows this user's segments, live and orphaned
     CHECK_FALSE(orphanEntry->holderAlive);
     CHECK(orphanEntry->capacity == 128 * 1024);
 }
+
+TEST_CASE("hardening: a segment of format version 1 is named, live or orphaned", "[reliability][hardening][version]")
+{
+    const std::string key = uniqueKey("oldformat");
+    Holder holder(key, HolderOptions::sized("64K"));
+    REQUIRE_EXIT(loadStdin(key, "v1"), 0);
+    {
+        LiveSegment segment(key);
+        segment.edit([](layout::SegmentHeader &h) { h.formatVersion = 1; });
+    }
+    const ProcessResult read = readContent(key, {"-t", "3"});
+    CHECK_EXIT(read, 8);
+    CHECK_THAT(read.err, Catch::Contains("another version of shm-tools") && Catch::Contains("format version 1"));
+    const ProcessResult create = run(Tool::Create, {"-d", "-q", "-k", key, "-s", "64K", "-t", "3"});
+    CHECK_EXIT(create, 4);
+    CHECK(containsWord(create.err, std::to_string(holder.pid())));
+    if (create.exited(0))
+        ::kill(std::stoi(create.out), SIGTERM);
+}
