@@ -434,7 +434,7 @@ TEST_CASE("hardening: a segment of format version 1 is named, live or orphaned",
     }
     const ProcessResult read = readContent(key, {"-t", "3"});
     CHECK_EXIT(read, 8);
-    CHECK_THAT(read.err, Catch::Contains("another version of shm-tools") && Catch::Contains("format version 1"));
+    CHECK_THAT(read.err, Catch::Matchers::ContainsSubstring("another version of shm-tools") && Catch::Matchers::ContainsSubstring("format version 1"));
     const ProcessResult create = run(Tool::Create, {"-d", "-q", "-k", key, "-s", "64K", "-t", "3"});
     CHECK_EXIT(create, 4);
     CHECK(containsWord(create.err, std::to_string(holder.pid())));
