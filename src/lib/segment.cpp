@@ -3,7 +3,6 @@
 #include "checksum.h"
 #include "futex.h"
 #include "holder_watch.h"
-#include "interrupt.h"
 #include "page_populator.h"
 #include "process_stamp.h"
 #include "size_text.h"
