@@ -15,7 +15,7 @@ const std::string kHostile = "evil\nshm-read: forged line\x1b[31m\x7f\xc2\x85\xf
 const std::string kEscaped = "evil\\nshm-read: forged line\\x1b[31m\\x7f\\u0085\\xff";
 } // namespace
 
-TEST_CASE("Options --info and --watch escape control characters in a source name", "[escaping][info]")
+TEST_CASE("shm-read --info and shm-create --watch escape control characters in a source name", "[escaping][info]")
 {
     const std::string key = uniqueKey("escape");
     const KeyGuard guard(key);

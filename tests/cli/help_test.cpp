@@ -22,7 +22,7 @@ TEST_CASE("every tool's --help has an example section and the whole exit-code ta
                              Catch::Matchers::ContainsSubstring("--quiet"));
 }
 
-TEST_CASE("Option --help and the man pages say what -t bounds and what it does not", "[help]")
+TEST_CASE("every tool's --help and man page say what -t bounds and what it does not", "[help]")
 {
     const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
     CAPTURE(toolName(tool));

@@ -116,11 +116,12 @@ TEST_CASE("shm-load blocked reading a silent producer exits 130 at once on SIGIN
     CHECK(readContent(key).out == "kept");
 }
 
-TEST_CASE("shm-create -d still starting answers SIGINT: the half-started holder is stopped and exits 130",
+TEST_CASE("shm-create still starting answers SIGINT: the half-started holder is stopped and exits 130",
           "[signals][detach]")
 {
+    const bool detach = GENERATE(true, false);
     const int sig = GENERATE(SIGINT, SIGTERM);
-    CAPTURE(strsignal(sig));
+    CAPTURE(detach, strsignal(sig));
     const std::string key = uniqueKey("startint");
     const KeyGuard guard(key);
     // An orphan whose lock a stopped Qt program holds: adopting it blocks until -t.
@@ -133,17 +134,24 @@ TEST_CASE("shm-create -d still starting answers SIGINT: the half-started holder 
     REQUIRE(locker.signal(SIGSTOP));
     REQUIRE(dead->stop(SIGKILL).gone);
 
-    Child starter(Tool::Create, {"-d", "-k", key, "-s", "64K", "-t", "60"}, hangGuard());
-    std::vector<pid_t> children;
-    REQUIRE(waitUntil(
-        [&] {
-            children = childrenOf(starter.pid());
-            return children.size() == 1 && !wchanOf(children[0]).empty() &&
-                   wchanOf(children[0]).find("sem") != std::string::npos;
-        },
-        30));
-    const pid_t starting = children[0];
-    REQUIRE(waitUntilSleepingIn(starter.pid(), {"pipe_read", "pipe_wait"}));
+    std::vector<std::string> args{"-k", key, "-s", "64K", "-t", "60"};
+    if (detach)
+        args.push_back("-d");
+    Child starter(Tool::Create, args, hangGuard());
+    // Detached, the start-up runs in a child while the parent waits for its report.
+    pid_t starting = starter.pid();
+    if (detach) {
+        std::vector<pid_t> children;
+        REQUIRE(waitUntil(
+            [&] {
+                children = childrenOf(starter.pid());
+                return children.size() == 1;
+            },
+            30));
+        starting = children[0];
+        REQUIRE(waitUntilSleepingIn(starter.pid(), {"pipe_read", "pipe_wait"}));
+    }
+    REQUIRE(waitUntilSleepingIn(starting, {"sem"}));
 
     const double sent = now();
     REQUIRE(starter.signal(sig));

@@ -110,7 +110,7 @@ TEST_CASE("a key at the key file name limit works, and only its letters count to
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("Options --help and --version print on stdout and exit 0", "[options]")
+TEST_CASE("every tool's --help and --version print on stdout and exit 0", "[options]")
 {
     const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
     CAPTURE(toolName(tool));
@@ -180,7 +180,7 @@ TEST_CASE("the key comes from $SHM_KEY unless -k is given", "[options][env]")
     CHECK(!leftovers(other.key()));
 }
 
-TEST_CASE("Option -t accepts decimal seconds", "[options]")
+TEST_CASE("every tool's -t accepts decimal seconds", "[options]")
 {
     const std::string key = uniqueKey("decimaltimeout");
     Holder holder(key);

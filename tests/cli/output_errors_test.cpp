@@ -50,7 +50,7 @@ TEST_CASE("shm-read --json and --info into /dev/full or a closed stdout fail wit
     CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring(redirection == ">&-" ? "Bad file descriptor" : "No space left on device"));
 }
 
-TEST_CASE("Option --help into /dev/full fails instead of exiting 0", "[output][errors]")
+TEST_CASE("every tool's --help into /dev/full fails instead of exiting 0", "[output][errors]")
 {
     const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
     CAPTURE(toolName(tool));
