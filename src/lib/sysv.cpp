@@ -220,13 +220,13 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
 {
     sembuf take{0, -1, SEM_UNDO};
     for (;;) {
-        int rc;
-        if (deadline.isNever()) {
-            rc = ::semop(m_semid, &take, 1);
-        } else {
+        // Through interruptibleCall: a signal that lands just before the call still ends it.
+        const int rc = interruptibleCall([&] {
+            if (deadline.isNever())
+                return ::semop(m_semid, &take, 1);
             timespec left = deadline.remaining();
-            rc = ::semtimedop(m_semid, &take, 1, &left);
-        }
+            return ::semtimedop(m_semid, &take, 1, &left);
+        });
         if (rc == 0)
             return Lock(m_semid);
         if (errno == EINTR) {
