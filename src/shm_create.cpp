@@ -1,13 +1,13 @@
 // shm-create: create a named segment and hold it until SIGINT, SIGTERM or SIGHUP.
 #include "common_options.h"
 #include "detach.h"
-#include "holder.h"
+#include "protocol/holder.h"
 #include "info_format.h"
-#include "interrupt.h"
+#include "sys/interrupt.h"
 #include "printable.h"
 #include "report.h"
 #include "size_option.h"
-#include "size_text.h"
+#include "base/size_text.h"
 #include "standard_streams.h"
 
 #include <csignal>

@@ -1,11 +1,11 @@
 // shm-load: copy a file (or stdin) into the segment.
 #include "common_options.h"
-#include "interrupt.h"
+#include "sys/interrupt.h"
 #include "progress_bar.h"
-#include "raw_segment.h"
+#include "protocol/raw_segment.h"
 #include "report.h"
-#include "segment.h"
-#include "size_text.h"
+#include "protocol/segment.h"
+#include "base/size_text.h"
 #include "standard_streams.h"
 
 #include <filesystem>

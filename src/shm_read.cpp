@@ -3,11 +3,11 @@
 #include "common_options.h"
 #include "follow.h"
 #include "info_format.h"
-#include "interrupt.h"
+#include "sys/interrupt.h"
 #include "progress_bar.h"
-#include "raw_segment.h"
+#include "protocol/raw_segment.h"
 #include "report.h"
-#include "segment.h"
+#include "protocol/segment.h"
 #include "standard_streams.h"
 #include <optional>
 

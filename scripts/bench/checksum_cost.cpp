@@ -15,7 +15,7 @@
 //   inline   per 256 KiB chunk, Checksum::update() right after the chunk was copied into the
 //            segment (memcpy from a private buffer standing in for read(2)), as shm-load does;
 //            only the update() calls are timed
-#include "checksum.h"
+#include "format/checksum.h"
 
 #include <sys/ipc.h>
 #include <sys/shm.h>

@@ -1,7 +1,7 @@
 #include "command_sink.h"
 
 #include "child_process.h"
-#include "interrupt.h"
+#include "sys/interrupt.h"
 
 #include <cerrno>
 #include <csignal>

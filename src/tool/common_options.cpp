@@ -1,6 +1,6 @@
 #include "common_options.h"
 
-#include "exit_code.h"
+#include "base/exit_code.h"
 #include "exit_code_table.h"
 #include "report.h"
 #include "temp_dir.h"

@@ -1,8 +1,8 @@
 #include "detach.h"
 
 #include "child_process.h"
-#include "interrupt.h"
-#include "write_fully.h"
+#include "sys/interrupt.h"
+#include "sys/write_fully.h"
 
 #include <cerrno>
 #include <csignal>

@@ -1,8 +1,8 @@
 #include "info_format.h"
 
-#include "checksum.h"
+#include "format/checksum.h"
 #include "printable.h"
-#include "size_text.h"
+#include "base/size_text.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "segment.h"
+#include "protocol/segment.h"
 
 #include <string>
 

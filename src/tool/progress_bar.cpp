@@ -1,6 +1,6 @@
 #include "progress_bar.h"
 
-#include "size_text.h"
+#include "base/size_text.h"
 
 #include <cstdio>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "result.h"
+#include "base/result.h"
 
 /// The first call in every main, before anything opens a descriptor: puts /dev/null on whichever
 /// of descriptors 0, 1 and 2 is closed, so that no file, pipe or pidfd the tool opens later

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "result.h"
+#include "base/result.h"
 
 /// Resolves $TMPDIR (or /tmp if unset or empty), the directory of the key files, once: to an
 /// absolute path without symbolic links, which is then put back into the environment, so that

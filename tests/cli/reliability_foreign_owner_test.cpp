@@ -8,10 +8,10 @@
 #include "support/reliability_support.h"
 #include "support/segment_support.h"
 
-#include "checksum.h"
-#include "process_identity.h"
+#include "format/checksum.h"
+#include "sys/process_identity.h"
 
-#include "segment_attach.h"
+#include "protocol/segment_attach.h"
 #include "support/catch_compat.h"
 
 #include <sys/stat.h>

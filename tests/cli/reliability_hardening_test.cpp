@@ -6,8 +6,8 @@
 #include "support/reliability_support.h"
 #include "support/segment_support.h"
 
-#include "futex.h"
-#include "segment_list.h"
+#include "sys/futex.h"
+#include "protocol/segment_list.h"
 
 #include "support/catch_compat.h"
 

@@ -7,7 +7,7 @@
 #include "support/reliability_support.h"
 #include "support/segment_support.h"
 
-#include "process_identity.h"
+#include "sys/process_identity.h"
 
 #include <QJsonDocument>
 

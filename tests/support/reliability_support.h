@@ -7,9 +7,9 @@
 #include "support/process_support.h"
 #include "support/segment_support.h"
 
-#include "ipc_names.h"
-#include "segment_layout.h"
-#include "sysv.h"
+#include "sys/ipc_names.h"
+#include "format/segment_layout.h"
+#include "sys/sysv.h"
 
 #include <cstdint>
 #include <functional>

@@ -1,4 +1,4 @@
-#include "checksum.h"
+#include "format/checksum.h"
 
 #include "support/catch_compat.h"
 #include <random>

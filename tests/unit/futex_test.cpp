@@ -1,4 +1,4 @@
-#include "futex.h"
+#include "sys/futex.h"
 
 #include "support/catch_compat.h"
 #include <chrono>

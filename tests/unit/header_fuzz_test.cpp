@@ -5,8 +5,8 @@
 //
 // Reproduce a failure with the seed Catch prints: shm_unit_tests --rng-seed N "[fuzz]".
 
-#include "segment.h"
-#include "segment_layout.h"
+#include "protocol/segment.h"
+#include "format/segment_layout.h"
 
 #include "support/catch_compat.h"
 

@@ -1,5 +1,5 @@
-#include "interrupt.h"
-#include "write_fully.h"
+#include "sys/interrupt.h"
+#include "sys/write_fully.h"
 
 #include "support/catch_compat.h"
 

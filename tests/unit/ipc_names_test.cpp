@@ -1,4 +1,4 @@
-#include "ipc_names.h"
+#include "sys/ipc_names.h"
 
 #include "support/catch_compat.h"
 #include <QCryptographicHash>

@@ -1,4 +1,4 @@
-#include "process_identity.h"
+#include "sys/process_identity.h"
 
 #include "support/catch_compat.h"
 #include <sys/wait.h>

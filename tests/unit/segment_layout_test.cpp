@@ -1,4 +1,4 @@
-#include "segment_layout.h"
+#include "format/segment_layout.h"
 
 #include "support/catch_compat.h"
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "size_text.h"
+#include "base/size_text.h"
 
 #include "support/catch_compat.h"
 

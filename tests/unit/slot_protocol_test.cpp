@@ -2,8 +2,8 @@
 // alive, whether the lock is free and what happens while a waiter sleeps are decided here, so
 // every race below is played out deterministically.
 
-#include "segment_attach.h"
-#include "slot_protocol.h"
+#include "protocol/segment_attach.h"
+#include "protocol/slot_protocol.h"
 
 #include "support/catch_compat.h"
 

@@ -1,4 +1,4 @@
-#include "sysv.h"
+#include "sys/sysv.h"
 
 #include "support/catch_compat.h"
 #include <QTemporaryDir>

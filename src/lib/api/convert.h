@@ -2,9 +2,9 @@
 
 // The facade's one translation point between the core's types and the public API's.
 
-#include "ipc_names.h"
-#include "result.h"
-#include "segment.h"
+#include "sys/ipc_names.h"
+#include "base/result.h"
+#include "protocol/segment.h"
 
 #include <shmtools/error.h>
 #include <shmtools/segment.h>

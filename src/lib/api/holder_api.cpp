@@ -1,6 +1,6 @@
 // The public Holder: a facade over the core's Holder.
 #include "convert.h"
-#include "holder.h"
+#include "protocol/holder.h"
 
 #include <shmtools/holder.h>
 

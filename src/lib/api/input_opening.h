@@ -4,7 +4,7 @@
 // descriptor is reached through /proc/self/fd and bytes in memory through a memfd holding a copy
 // of them: a stopgap until InputSource takes a descriptor and a buffer itself.
 
-#include "input_source.h"
+#include "sys/input_source.h"
 #include "scoped_fd.h"
 
 #include <shmtools/error.h>

@@ -1,4 +1,4 @@
-#include "interrupt.h"
+#include "sys/interrupt.h"
 
 #include <shmtools/interrupt.h>
 

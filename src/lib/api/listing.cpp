@@ -1,8 +1,8 @@
 // A stopgap listing until the core enumerates segments itself (from the identity a format-2
 // header records): /proc/sysvipc/shm narrowed to this user's segments with a valid shm-tools
 // header, each header copied through a read-only attachment, without the segment's lock.
-#include "process_stamp.h"
-#include "segment_layout.h"
+#include "protocol/process_stamp.h"
+#include "format/segment_layout.h"
 
 #include <shmtools/listing.h>
 

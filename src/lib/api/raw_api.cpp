@@ -1,7 +1,7 @@
 // Raw mode: a facade over the core's rawLoad and rawRead.
 #include "convert.h"
 #include "input_opening.h"
-#include "raw_segment.h"
+#include "protocol/raw_segment.h"
 
 #include <shmtools/raw.h>
 

@@ -1,9 +1,9 @@
 // The public Segment: a facade over the core's Segment.
-#include "checksum.h"
+#include "format/checksum.h"
 #include "convert.h"
 #include "input_opening.h"
 #include "memory_sink.h"
-#include "segment.h"
+#include "protocol/segment.h"
 
 #include <shmtools/segment.h>
 

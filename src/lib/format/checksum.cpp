@@ -1,0 +1,59 @@
+#include "format/checksum.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <cstdio>
+
+// SHM_XXH3_AVX2 comes from src/CMakeLists.txt on x86-64 targets only, where checksum_avx2.cpp is
+// built. Elsewhere XXH3 uses what the target always has (SSE2, NEON, ...), chosen at compile time.
+#ifdef SHM_XXH3_AVX2
+#include "format/checksum_avx2.h"
+
+namespace {
+const bool g_haveAvx2 = __builtin_cpu_supports("avx2");
+} // namespace
+#endif
+
+struct Checksum::State {
+    XXH3_state_t xxh;
+};
+
+Checksum::Checksum() : m_state(std::make_unique<State>())
+{
+    XXH3_64bits_reset(&m_state->xxh);
+}
+
+Checksum::~Checksum() = default;
+
+void Checksum::update(const void *data, std::size_t length)
+{
+#ifdef SHM_XXH3_AVX2
+    if (g_haveAvx2) {
+        xxh3UpdateAvx2(&m_state->xxh, data, length);
+        return;
+    }
+#endif
+    XXH3_64bits_update(&m_state->xxh, data, length);
+}
+
+std::uint64_t Checksum::digest() const
+{
+    return XXH3_64bits_digest(&m_state->xxh);
+}
+
+std::uint64_t Checksum::of(const void *data, std::size_t length)
+{
+#ifdef SHM_XXH3_AVX2
+    if (g_haveAvx2)
+        return xxh3Avx2(data, length);
+#endif
+    return XXH3_64bits(data, length);
+}
+
+std::string Checksum::format(std::uint64_t digest)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "xxh3:%016llx", static_cast<unsigned long long>(digest));
+    return text;
+}

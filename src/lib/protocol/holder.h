@@ -1,0 +1,75 @@
+#pragma once
+
+// The process that owns a key's segment for its lifetime: creates it (or adopts the orphan a
+// killed holder left, keeping its content), keeps its key files and semaphore alive, and
+// removes the segment, its semaphore and both key files when it stops.
+
+#include "sys/ipc_names.h"
+#include "base/result.h"
+#include "format/segment_layout.h"
+#include "protocol/slot_protocol.h"
+#include "sys/sysv.h"
+#include "protocol/sysv_protocol_os.h"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+struct HolderOptions {
+    std::uint64_t capacity = 0;
+    bool raw = false; ///< a plain Qt segment of exactly `capacity` bytes, no header
+    double lockTimeout = 10;
+};
+
+class Holder {
+public:
+    /// Creates or adopts the segment. Creation is decided by one shmget(IPC_CREAT|IPC_EXCL)
+    /// under the key's semaphore, adoption under the same lock, so racing holders agree on one
+    /// winner and no loser removes anything. KeyHeld if a live holder (or another program) has
+    /// the key, including one whose key files were removed; Usage if the size exceeds a kernel
+    /// limit or the memory; Unsafe if objects under the key are not ours alone, or belong to
+    /// another key (an ftok collision); InvalidContent for a corrupt or foreign orphan.
+    static Result<std::unique_ptr<Holder>> start(const IpcNames &names, const HolderOptions &options);
+    ~Holder();
+    Holder(const Holder &) = delete;
+    Holder &operator=(const Holder &) = delete;
+
+    /// True if this holder took over an orphaned segment rather than creating one.
+    bool adopted() const { return m_adopted; }
+    /// The version kept from the orphan (generation 0 if none or not adopted).
+    const VersionInfo &keptVersion() const { return m_kept; }
+    std::uint64_t capacity() const { return m_capacity; }
+
+    /// Something the holder noticed and repaired, or could not: one line, for the tool to show.
+    using NoticeFn = std::function<void(const std::string &)>;
+    /// Blocks until SIGINT, SIGTERM or SIGHUP (needs installInterruptHandlers), calling
+    /// `onVersion` (if set) for each version published meanwhile. Meanwhile, every
+    /// `kHousekeepingPeriod` it restores a removed semaphore (systemd-logind's RemoveIPC) and
+    /// notices removed key files, and every `kTouchPeriod` it refreshes the key files' times
+    /// (so that age-based cleaners such as systemd-tmpfiles keep them); `onNotice` hears about
+    /// each. Returns the signal.
+    int serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice = {});
+
+    static constexpr std::chrono::seconds kHousekeepingPeriod{1};
+    static constexpr std::chrono::hours kTouchPeriod{1};
+
+private:
+    Holder(IpcNames names, const HolderOptions &options);
+    Status create(std::uint64_t segmentSize);
+    Status adoptExisting();
+    void keepAlive(const NoticeFn &onNotice, bool touch);
+
+    IpcNames m_names;
+    HolderOptions m_options;
+    layout::KeyIdentity m_identity{};
+    int m_shmid = -1; ///< set once this holder owns the segment
+    SegmentMapping m_mapping;
+    std::unique_ptr<SysvProtocolOs> m_os;
+    std::unique_ptr<SlotProtocol> m_protocol; ///< none for a raw segment
+    std::uint64_t m_capacity = 0;
+    bool m_adopted = false;
+    bool m_keyFilesLost = false;
+    VersionInfo m_kept;
+};

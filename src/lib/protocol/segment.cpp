@@ -1,0 +1,243 @@
+#include "protocol/segment.h"
+
+#include "format/checksum.h"
+#include "sys/interrupt.h"
+#include "sys/page_populator.h"
+#include "protocol/process_stamp.h"
+#include "base/size_text.h"
+#include "sys/write_fully.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <optional>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace layout;
+
+namespace {
+
+// Input is read in chunks big enough to amortise system calls and small enough that the
+// checksum reads each one while it is still in the L2 cache (1 MiB chunks cost a quarter more).
+constexpr std::size_t kReadChunk = 256 << 10;
+// Output is written in chunks of the pipe size that enlargePipe() asks for.
+constexpr std::size_t kWriteChunk = 1 << 20;
+// Below this, a populating thread costs more than it overlaps.
+constexpr std::uint64_t kParallelPopulateFrom = 16 << 20;
+// How far ahead of a stream of unknown length the slot's pages are pre-faulted in one call.
+constexpr std::size_t kPopulateWindow = 8 << 20;
+
+std::uint64_t pageRound(std::uint64_t bytes)
+{
+    return (bytes + kPageSize - 1) / kPageSize * kPageSize;
+}
+
+// Faulting pages in one madvise call is several times cheaper than one fault per page (see
+// README, "Performance"); where the kernel lacks it, the copy simply faults as usual.
+void populate(void *start, std::uint64_t length, int advice)
+{
+    if (length > 0)
+        ::madvise(start, pageRound(length), advice);
+}
+
+// A size in a "does not fit" message, with its exact byte count when its rounded form reads the
+// same as the other size's ("64.0 KiB does not fit the capacity of 64.0 KiB" explains nothing).
+std::string sizeText(std::uint64_t bytes, std::uint64_t other)
+{
+    const std::string rounded = formatSize(bytes);
+    if (rounded != formatSize(other))
+        return rounded;
+    return rounded + " (" + std::to_string(bytes) + " bytes)";
+}
+
+// A 64 KiB pipe makes writer and reader take turns 16 times per MiB; at 1 MiB (the default
+// unprivileged maximum) a large version flows several times faster. Best effort.
+void enlargePipe(int fd, std::uint64_t length)
+{
+    constexpr int kPipeSize = kWriteChunk;
+    struct stat info {};
+    if (length > 64 * 1024 && ::fstat(fd, &info) == 0 && S_ISFIFO(info.st_mode))
+        ::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
+}
+
+Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint64_t length, const ProgressFn &progress)
+{
+    enlargePipe(sink.fd, length);
+    const int error = writeFully(
+        sink.fd, data, static_cast<std::size_t>(length),
+        [&](std::size_t done) {
+            if (progress)
+                progress(done, length);
+        },
+        kWriteChunk);
+    if (error == 0 || (error == EPIPE && sink.earlyCloseIsFine))
+        return Done{};
+    if (error == EINTR)
+        return makeError(ExitCode::Interrupted, "output: interrupted while writing");
+    return makeError(ExitCode::Failure, std::string("output: ") + std::strerror(error));
+}
+
+} // namespace
+
+Segment::Segment(IpcNames names, AttachedSegment attached, double lockTimeout)
+    : m_names(std::move(names)), m_status(attached.status), m_mapping(std::move(attached.mapping)),
+      m_semid(attached.semaphore.id()), m_lockTimeout(lockTimeout),
+      m_os(std::make_unique<SysvProtocolOs>(std::move(attached.semaphore))),
+      m_protocol(std::make_unique<SlotProtocol>(m_mapping.data(), m_status.size, *m_os, m_names.key, attached.identity))
+{
+}
+
+Segment::Segment(Segment &&) noexcept = default;
+
+Segment::~Segment() = default;
+
+Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
+{
+    auto attached = attachSegment(names);
+    if (!attached)
+        return attached.error();
+    if (attached->status.size < kHeaderSize)
+        return makeError(ExitCode::InvalidContent,
+                         names.key + ": segment " + std::to_string(attached->status.shmid) + " (" +
+                             formatSize(attached->status.size) +
+                             ") was not made by shm-tools; use --raw to treat it as a plain Qt segment");
+    Segment segment(names, std::move(*attached), lockTimeout);
+    if (auto valid = segment.m_protocol->snapshot(Deadline::after(lockTimeout)); !valid)
+        return valid.error();
+    return segment;
+}
+
+Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceName, const ProgressFn &progress)
+{
+    const std::uint64_t capacity = m_protocol->capacity();
+    const auto tooLarge = [&](const std::string &size, const std::string &capacityShown) {
+        return makeError(ExitCode::TooLarge, m_names.key + ": " + input.name() + " (" + size +
+                                                 ") does not fit the capacity of " + capacityShown +
+                                                 "; the previous content is unchanged; start shm-create with a "
+                                                 "larger -s");
+    };
+    const auto known = input.knownSize();
+    if (known && *known > capacity)
+        return tooLarge(sizeText(*known, capacity), sizeText(capacity, *known));
+
+    auto claim = m_protocol->claim(Deadline::after(m_lockTimeout));
+    if (!claim)
+        return claim.error();
+    unsigned char *data = m_protocol->slotData(claim->slot);
+    std::uint64_t populated = known ? *known : 0;
+    std::optional<PagePopulator> populator;
+    if (populated >= kParallelPopulateFrom)
+        populator.emplace(data, populated);
+    else
+        populate(data, populated, MADV_POPULATE_WRITE);
+
+    Checksum checksum;
+    std::uint64_t total = 0;
+    for (;;) {
+        if (total == capacity) {
+            // Full: one more byte means the input is too large (never written past the slot).
+            unsigned char probe;
+            auto extra = input.read(&probe, 1);
+            if (!extra)
+                return extra.error();
+            if (*extra > 0)
+                return tooLarge("more than " + formatSize(capacity), formatSize(capacity));
+            break;
+        }
+        if (!known && total + kReadChunk > populated && populated < capacity) {
+            const std::uint64_t window = std::min<std::uint64_t>(kPopulateWindow, capacity - populated);
+            populate(data + populated, window, MADV_POPULATE_WRITE);
+            populated += window;
+        }
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunk, capacity - total));
+        auto n = input.read(data + total, want);
+        if (!n)
+            return n.error();
+        if (*n == 0)
+            break;
+        checksum.update(data + total, *n);
+        total += *n;
+        if (progress)
+            progress(total, known.value_or(0));
+    }
+
+    return m_protocol->publish(*claim, {total, checksum.digest(), sourceName}, Deadline::after(m_lockTimeout));
+}
+
+Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &progress)
+{
+    auto pinned = m_protocol->pin(Deadline::after(m_lockTimeout));
+    if (!pinned)
+        return pinned.error();
+    const VersionInfo version = pinned->version;
+    if (pinned->slot == kNoSlot) {
+        if (auto sink = sinkFor(version); !sink)
+            return sink.error();
+        return version;
+    }
+    const unsigned char *data = m_protocol->slotData(pinned->slot);
+    populate(const_cast<unsigned char *>(data), version.length, MADV_POPULATE_READ);
+    const std::uint64_t actual = Checksum::of(data, version.length);
+    if (actual != version.checksum)
+        return makeError(ExitCode::InvalidContent,
+                         m_names.key + ": checksum mismatch in generation " + std::to_string(version.generation) +
+                             " (expected " + Checksum::format(version.checksum) + ", found " +
+                             Checksum::format(actual) + "); nothing was written; load it again");
+    auto sink = sinkFor(version);
+    if (!sink)
+        return sink.error();
+    if (auto written = writeAll(*sink, data, version.length, progress); !written)
+        return written.error();
+    return version;
+}
+
+Result<std::uint64_t> Segment::currentGeneration()
+{
+    auto valid = m_protocol->snapshot(Deadline::after(m_lockTimeout));
+    if (!valid)
+        return valid.error();
+    return latestVersion(*valid).generation;
+}
+
+Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const Deadline &deadline)
+{
+    // A holder that stops marks the segment for removal and then wakes every waiter.
+    const auto stillThere = [this]() -> Status {
+        auto status = statSegment(m_status.shmid, m_names);
+        if (!status)
+            return status.error();
+        if (status->markedForRemoval)
+            return makeError(ExitCode::NoSegment, m_names.key +
+                                                      ": the holder stopped while waiting; start "
+                                                      "'shm-create -k " +
+                                                      m_names.key + "' again");
+        return Done{};
+    };
+    return m_protocol->waitForGenerationAbove(after, deadline, stillThere);
+}
+
+Result<SegmentInfo> Segment::info()
+{
+    auto valid = m_protocol->snapshot(Deadline::after(m_lockTimeout));
+    if (!valid)
+        return valid.error();
+    const SegmentHeader &copy = *valid;
+    auto status = statSegment(m_status.shmid, m_names);
+    if (!status)
+        return status.error();
+    SegmentInfo info;
+    info.names = m_names;
+    info.status = *status;
+    info.semid = m_semid;
+    info.capacity = copy.capacity;
+    info.formatVersion = copy.formatVersion;
+    info.createdAtMs = copy.createdAtMs;
+    info.holderPid = copy.holder.pid;
+    info.readers = static_cast<int>(std::count_if(std::begin(copy.pins), std::end(copy.pins),
+                                                  [](const layout::ReaderPin &pin) { return isAlive(pin.reader); }));
+    info.latest = latestVersion(copy);
+    return info;
+}

@@ -1,0 +1,91 @@
+#pragma once
+
+// A shm-tools segment seen by a loader or a reader: the two-slot protocol of the README's
+// "Guarantees". Locks are held only for header updates; payload copies run unlocked on a slot
+// that is claimed (loader) or pinned (reader), so nobody waits on a slow neighbour and a process
+// that dies mid-copy loses nothing that was published.
+
+#include "base/deadline.h"
+#include "sys/input_source.h"
+#include "sys/ipc_names.h"
+#include "sys/process_identity.h"
+#include "base/result.h"
+#include "protocol/segment_attach.h"
+#include "format/segment_layout.h"
+#include "protocol/slot_protocol.h"
+#include "sys/sysv.h"
+#include "protocol/sysv_protocol_os.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+/// Called as bytes move: (done, total); total is 0 when unknown.
+using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+
+/// Everything --info and --json show.
+struct SegmentInfo {
+    IpcNames names;
+    SegmentStatus status;
+    int semid = -1;
+    std::uint64_t capacity = 0;
+    std::uint32_t formatVersion = 0;
+    std::int64_t createdAtMs = 0;
+    pid_t holderPid = 0;
+    int readers = 0; ///< live reader pins
+    VersionInfo latest;
+};
+
+class Segment {
+public:
+    /// Attaches to the shm-tools segment under `names`. NoSegment if there is none or its
+    /// holder is not running (nothing is touched then); Unsafe if it or its key files are not
+    /// ours alone, or it was made for another key or TMPDIR (an ftok collision);
+    /// InvalidContent for a foreign, corrupt or other-version header; TimedOut if the lock is
+    /// not free before `lockTimeout` seconds.
+    static Result<Segment> open(const IpcNames &names, double lockTimeout);
+    Segment(Segment &&) noexcept;
+    Segment &operator=(Segment &&) = delete;
+    ~Segment();
+
+    /// Streams `input` into the free slot and publishes it as the next generation. TooLarge (the
+    /// published version untouched) if it exceeds the capacity; TimedOut if no slot frees up
+    /// in time (another load in progress, or a reader still on the previous version).
+    Result<VersionInfo> load(InputSource &input, const std::string &sourceName, const ProgressFn &progress);
+
+    /// Where a version goes: a descriptor, and whether its consumer may stop reading early
+    /// (a command that ignores part of its input) without that being an error.
+    struct Sink {
+        int fd;
+        bool earlyCloseIsFine;
+    };
+    /// Chooses the sink once the version is known (e.g. a command told its generation).
+    using SinkFor = std::function<Result<Sink>(const VersionInfo &)>;
+    /// Verifies the latest version's checksum, then writes it to the descriptor `sinkFor`
+    /// returns. Generation 0 and no output if never loaded. InvalidContent on a checksum
+    /// mismatch (nothing is written).
+    Result<VersionInfo> read(const SinkFor &sinkFor, const ProgressFn &progress);
+
+    /// Blocks without polling until the generation exceeds `after`. TimedOut at `deadline`,
+    /// Interrupted on a signal, NoSegment if the holder stops meanwhile.
+    Result<std::uint64_t> waitForGenerationAbove(std::uint64_t after, const Deadline &deadline);
+
+    /// Metadata of the segment and its latest version.
+    Result<SegmentInfo> info();
+
+    /// The generation published now (0 if none).
+    Result<std::uint64_t> currentGeneration();
+
+private:
+    Segment(IpcNames names, AttachedSegment attached, double lockTimeout);
+
+    IpcNames m_names;
+    SegmentStatus m_status;
+    SegmentMapping m_mapping;
+    int m_semid;
+    double m_lockTimeout;
+    // Behind pointers: the protocol refers to the OS object and the mapping, and a Segment moves.
+    std::unique_ptr<SysvProtocolOs> m_os;
+    std::unique_ptr<SlotProtocol> m_protocol;
+};

@@ -1,0 +1,87 @@
+#include "protocol/segment_attach.h"
+
+#include "format/checksum.h"
+#include "protocol/process_stamp.h"
+#include "protocol/segment_list.h"
+
+#include <cstring>
+
+using namespace layout;
+
+namespace {
+
+// When a tool finds no key file or no semaphore, a holder may still run for the key: say so,
+// with its PID, rather than "no such segment".
+Error withLiveHolder(const IpcNames &names, const Error &error)
+{
+    if (error.code != ExitCode::NoSegment)
+        return error;
+    const auto holder = findLiveHolder(names);
+    if (!holder)
+        return error;
+    return makeError(ExitCode::NoSegment,
+                     names.key + ": the key files in " + names.tempDir + " were removed while its holder (PID " +
+                         std::to_string(holder->holderPid) + ", segment " + std::to_string(holder->shmid) +
+                         ") runs, so nothing can reach its segment; stop that holder (kill " +
+                         std::to_string(holder->holderPid) + ") and start a new one, then load again");
+}
+
+} // namespace
+
+KeyIdentity keyIdentityOf(const IpcNames &names, const FileId &segmentKeyFile, const FileId &semaphoreKeyFile)
+{
+    KeyIdentity identity{};
+    identity.segmentKeyFile = segmentKeyFile;
+    identity.semaphoreKeyFile = semaphoreKeyFile;
+    identity.keyHash = Checksum::of(names.key.data(), names.key.size());
+    identity.tempDirHash = Checksum::of(names.tempDir.data(), names.tempDir.size());
+    setText(identity.key, sizeof identity.key, names.key);
+    setText(identity.tempDir, sizeof identity.tempDir, names.tempDir);
+    return identity;
+}
+
+Result<MappedSegment> mapSegment(const IpcNames &names)
+{
+    auto shmid = findSegment(names);
+    if (!shmid)
+        return withLiveHolder(names, shmid.error());
+    auto status = statSegment(*shmid, names);
+    if (!status)
+        return status.error();
+    if (auto owned = requireOwnedSegment(*status, names); !owned)
+        return owned.error();
+    auto mapping = SegmentMapping::attach(*shmid, status->size, names);
+    if (!mapping)
+        return mapping.error();
+    return MappedSegment{*status, std::move(*mapping)};
+}
+
+Result<AttachedSegment> attachSegment(const IpcNames &names)
+{
+    auto mapped = mapSegment(names);
+    if (!mapped)
+        return mapped.error();
+    auto segmentKeyFile = keyFileAt(names.segmentKeyFile, names, "segment");
+    if (!segmentKeyFile)
+        return withLiveHolder(names, segmentKeyFile.error());
+    auto semaphoreKeyFile = keyFileAt(names.semaphoreKeyFile, names, "semaphore");
+    if (!semaphoreKeyFile)
+        return withLiveHolder(names, semaphoreKeyFile.error());
+    auto semaphore = Semaphore::open(names);
+    if (!semaphore) {
+        if (semaphore.error().code != ExitCode::NoSegment || mapped->status.size < kHeaderSize)
+            return semaphore.error();
+        // Name the holder if the header (a validated copy, read without the lock) has one alive.
+        SegmentHeader copy;
+        std::memcpy(&copy, mapped->mapping.data(), sizeof copy);
+        if (checkHeader(copy, mapped->status.size).check != HeaderCheck::Valid || !isAlive(copy.holder))
+            return semaphore.error();
+        return makeError(ExitCode::NoSegment,
+                         names.key + ": the segment's semaphore is missing while its holder (PID " +
+                             std::to_string(copy.holder.pid) +
+                             ") runs (removed by hand, or by systemd-logind's RemoveIPC at logout); the holder "
+                             "restores it within seconds: retry; see the README, \"Long-running holders\"");
+    }
+    const KeyIdentity identity = keyIdentityOf(names, segmentKeyFile->id, semaphoreKeyFile->id);
+    return AttachedSegment{mapped->status, std::move(mapped->mapping), std::move(*semaphore), identity};
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+// The one way to reach an existing segment under a key, shared by loaders and readers
+// (segment.cpp), raw mode (raw_segment.cpp) and the holder (holder.cpp): find (key file,
+// ftok, shmget) → stat → check the owner → attach → open the semaphore. The identity check
+// follows under the lock, in SlotProtocol, for segments that carry a header.
+
+#include "sys/ipc_names.h"
+#include "base/result.h"
+#include "format/segment_layout.h"
+#include "sys/sysv.h"
+
+#include <optional>
+
+/// What a key's segment was made for, as recorded in its header (the key files as they are now).
+layout::KeyIdentity keyIdentityOf(const IpcNames &names, const layout::FileId &segmentKeyFile,
+                                  const layout::FileId &semaphoreKeyFile);
+
+struct MappedSegment {
+    SegmentStatus status;
+    SegmentMapping mapping;
+};
+/// Find → stat → check owner → attach. NoSegment if there is none (naming the live holder
+/// when its key files were removed); Unsafe if it or its key file is not ours alone.
+Result<MappedSegment> mapSegment(const IpcNames &names);
+
+struct AttachedSegment {
+    SegmentStatus status;
+    SegmentMapping mapping;
+    Semaphore semaphore;
+    layout::KeyIdentity identity; ///< ours, to compare with the header's
+};
+/// mapSegment, then the semaphore. A missing semaphore under a live holder (removed by
+/// systemd-logind's RemoveIPC, or by hand) is NoSegment naming that holder.
+Result<AttachedSegment> attachSegment(const IpcNames &names);

@@ -1,0 +1,88 @@
+#include "protocol/segment_list.h"
+
+#include "format/checksum.h"
+#include "protocol/process_stamp.h"
+#include "protocol/slot_protocol.h"
+#include "sys/sysv.h"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/shm.h>
+
+using namespace layout;
+
+namespace {
+
+std::vector<int> shmidsInProc(bool &readable)
+{
+    std::vector<int> ids;
+    std::ifstream table("/proc/sysvipc/shm");
+    readable = table.good();
+    std::string line;
+    std::getline(table, line); // column titles
+    while (std::getline(table, line)) {
+        std::istringstream fields(line);
+        long long key = 0;
+        int shmid = -1;
+        if (fields >> key >> shmid)
+            ids.push_back(shmid);
+    }
+    return ids;
+}
+
+std::optional<ListedSegment> describe(int shmid)
+{
+    const IpcNames anonymous{"(listing)", {}, {}, {}};
+    auto status = statSegment(shmid, anonymous);
+    if (!status || !requireOwnedSegment(*status, anonymous) || status->size < kHeaderSize)
+        return std::nullopt;
+    void *address = ::shmat(shmid, nullptr, SHM_RDONLY);
+    if (address == reinterpret_cast<void *>(-1))
+        return std::nullopt;
+    SegmentHeader copy;
+    std::memcpy(&copy, address, sizeof copy); // rule 2: into a copy, validated below
+    ::shmdt(address);
+    if (checkHeader(copy, status->size).check != HeaderCheck::Valid)
+        return std::nullopt;
+    ListedSegment listed;
+    listed.shmid = shmid;
+    listed.size = status->size;
+    listed.key = text(copy.identity.key, sizeof copy.identity.key);
+    listed.tempDir = text(copy.identity.tempDir, sizeof copy.identity.tempDir);
+    listed.capacity = copy.capacity;
+    listed.generation = latestVersion(copy).generation;
+    listed.holderPid = copy.holder.pid;
+    listed.holderAlive = isAlive(copy.holder);
+    listed.identity = copy.identity;
+    return listed;
+}
+
+} // namespace
+
+Result<std::vector<ListedSegment>> listSegments()
+{
+    bool readable = false;
+    const std::vector<int> ids = shmidsInProc(readable);
+    if (!readable)
+        return makeError(ExitCode::Failure, "cannot read /proc/sysvipc/shm to list the segments");
+    std::vector<ListedSegment> listed;
+    for (const int shmid : ids)
+        if (auto segment = describe(shmid))
+            listed.push_back(std::move(*segment));
+    std::sort(listed.begin(), listed.end(), [](const auto &a, const auto &b) { return a.shmid < b.shmid; });
+    return listed;
+}
+
+std::optional<ListedSegment> findLiveHolder(const IpcNames &names)
+{
+    auto listed = listSegments();
+    if (!listed)
+        return std::nullopt;
+    const std::uint64_t keyHash = Checksum::of(names.key.data(), names.key.size());
+    const std::uint64_t tempDirHash = Checksum::of(names.tempDir.data(), names.tempDir.size());
+    for (ListedSegment &segment : *listed)
+        if (segment.holderAlive && segment.identity.keyHash == keyHash && segment.identity.tempDirHash == tempDirHash)
+            return std::move(segment);
+    return std::nullopt;
+}

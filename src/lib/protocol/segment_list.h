@@ -1,0 +1,37 @@
+#pragma once
+
+// The shm-tools segments of this user, found without key files (through /proc/sysvipc/shm):
+// for `shm-read --list`, and to name the live holder of a key whose key files were removed.
+
+#include "sys/ipc_names.h"
+#include "base/result.h"
+#include "format/segment_layout.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+struct ListedSegment {
+    int shmid = -1;
+    std::uint64_t size = 0;
+    std::string key;     ///< as recorded by its holder (shortened if very long)
+    std::string tempDir; ///< the TMPDIR its holder used (shortened if very long)
+    std::uint64_t capacity = 0;
+    std::uint64_t generation = 0; ///< 0: never loaded
+    pid_t holderPid = 0;
+    bool holderAlive = false; ///< false: an orphan, adoptable by `shm-create` with that key
+    layout::KeyIdentity identity{};
+};
+
+/// Every segment owned by this user alone (uid == cuid == euid, mode 0600) that carries a valid
+/// shm-tools header of this format version, in shmid order. Each header is read from a
+/// read-only attachment into a validated copy, without the lock (a copy torn by a concurrent
+/// update is skipped or shows the previous generation). Segments of other formats, other
+/// users, raw segments, and segments removed meanwhile are left out. Failure only if
+/// /proc/sysvipc/shm cannot be read.
+Result<std::vector<ListedSegment>> listSegments();
+
+/// The listed segment made for `names` (same key and TMPDIR) whose holder is alive, if any.
+std::optional<ListedSegment> findLiveHolder(const IpcNames &names);

@@ -1,0 +1,125 @@
+#pragma once
+
+// The two-slot protocol on a header in memory (a mapped segment, or a plain buffer in tests):
+// validation of every header copy, claims, pins, publishing, waiting and adoption. Everything
+// the operating system does for it goes through ProtocolOs, so it runs the same against a fake.
+
+#include "base/deadline.h"
+#include "protocol/protocol_os.h"
+#include "base/result.h"
+#include "format/segment_layout.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+/// A published version as the tools report it.
+struct VersionInfo {
+    std::uint64_t generation = 0; ///< 0: never loaded
+    std::uint64_t length = 0;
+    std::uint64_t checksum = 0;
+    std::string source;
+    std::int64_t loadedAtMs = 0;
+    pid_t loaderPid = 0;
+};
+
+/// Metadata of the latest version in `header` (generation 0 if none); `header` must be valid.
+VersionInfo latestVersion(const layout::SegmentHeader &header);
+
+/// A claim or a pin of this process. Given back on destruction with one atomic store and no
+/// lock, so a live process never leaves one behind because the lock was busy; dismiss() keeps
+/// it (a published claim has become the version).
+class Lease {
+public:
+    Lease() = default;
+    explicit Lease(std::function<void()> giveBack) : m_giveBack(std::move(giveBack)) {}
+    Lease(Lease &&other) noexcept : m_giveBack(std::exchange(other.m_giveBack, nullptr)) {}
+    Lease &operator=(Lease &&other) noexcept;
+    ~Lease() { giveBack(); }
+    /// Gives it back now (idempotent).
+    void giveBack();
+    void dismiss() { m_giveBack = nullptr; }
+    bool held() const { return static_cast<bool>(m_giveBack); }
+
+private:
+    std::function<void()> m_giveBack;
+};
+
+/// A slot claimed for loading.
+struct Claim {
+    std::uint32_t slot = layout::kNoSlot;
+    Lease lease;
+};
+
+/// The latest version, pinned while it is read (no lease if there is no version yet).
+struct Pinned {
+    VersionInfo version;
+    std::uint32_t slot = layout::kNoSlot;
+    Lease lease;
+};
+
+/// What a loader has written into its claimed slot.
+struct LoadedContent {
+    std::uint64_t length = 0;
+    std::uint64_t checksum = 0;
+    std::string source;
+};
+
+class SlotProtocol {
+public:
+    /// The header at `base`, of a segment of `segmentSize` bytes, reached as `key`. With
+    /// `expected`, every copy must record that identity (Unsafe otherwise: an ftok collision).
+    SlotProtocol(unsigned char *base, std::uint64_t segmentSize, ProtocolOs &os, std::string key,
+                 std::optional<layout::KeyIdentity> expected);
+
+    /// The caller holds the lock: a validated copy of the header. InvalidContent for a foreign,
+    /// corrupt or other-version header, or one whose geometry changed; Unsafe for another
+    /// identity; NoSegment if `liveHolder` and the holder is not running.
+    Result<layout::SegmentHeader> checkedCopy(bool liveHolder = true);
+    /// Takes the lock for a validated copy.
+    Result<layout::SegmentHeader> snapshot(const Deadline &deadline);
+
+    /// Claims the slot that is not published, waiting (woken by every release and by the death
+    /// of anyone it waits on) while another live loader writes it or live readers pin it.
+    /// TimedOut at the deadline, Interrupted on a signal.
+    Result<Claim> claim(const Deadline &deadline);
+    /// Publishes a claimed slot as the next generation. Failure if the claim was lost.
+    Result<VersionInfo> publish(Claim &claim, const LoadedContent &content, const Deadline &deadline);
+    /// Pins the latest version. While the pin table is full, waits for a pin to be given back
+    /// or its reader to die; TimedOut at the deadline.
+    Result<Pinned> pin(const Deadline &deadline);
+    /// Waits until the generation exceeds `after`; `stillThere` runs before each sleep (its
+    /// error ends the wait). TimedOut, Interrupted, NoSegment if the holder dies.
+    Result<std::uint64_t> waitForGenerationAbove(std::uint64_t after, const Deadline &deadline,
+                                                 const std::function<Status()> &stillThere);
+
+    /// The caller holds the lock and made the segment: writes a fresh header, magic last.
+    void initialise(std::uint64_t capacity, const layout::KeyIdentity &identity);
+    /// Takes the lock and adopts an orphan: stamps this process as holder and frees the dead's
+    /// claims and pins. KeyHeld if the holder is alive (another adopter won); the kept version.
+    Result<VersionInfo> adopt(const Deadline &deadline);
+
+    /// First byte of a slot; valid once a copy was validated.
+    unsigned char *slotData(std::uint32_t slot) const;
+    std::uint64_t capacity() const { return m_capacity; }
+    std::uint32_t *changeCounter() const;
+    layout::SegmentHeader &live() const { return *reinterpret_cast<layout::SegmentHeader *>(m_base); }
+
+private:
+    Status lockFor(const Deadline &deadline);
+    Lease pinLease(std::size_t index, pid_t pid);
+    Lease claimLease(std::uint32_t slot, pid_t pid);
+
+    unsigned char *m_base;
+    std::uint64_t m_segmentSize;
+    ProtocolOs &m_os;
+    std::string m_key;
+    std::optional<layout::KeyIdentity> m_expected;
+    std::uint64_t m_capacity = 0;
+    std::uint64_t m_slotStride = 0;
+};
+
+/// Empty if `recorded` names the same key files, key and TMPDIR as `expected`; otherwise what
+/// differs, for a message.
+std::string identityMismatch(const layout::KeyIdentity &recorded, const layout::KeyIdentity &expected);

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "base/result.h"
+
+#include <string>
+
+/// The System V names Qt 6.4 derives for a QSharedMemory key: a key file for the segment and
+/// one for its semaphore, both under QDir::tempPath() (so $TMPDIR decides who meets whom).
+struct IpcNames {
+    std::string key;
+    std::string segmentKeyFile;   ///< QSharedMemory::nativeKey()
+    std::string semaphoreKeyFile; ///< QSystemSemaphore's file for the same key
+    std::string tempDir;
+};
+
+/// Derives the names for `key`. Fails with ExitCode::Usage for an empty key or one whose key
+/// file name would exceed the file system's limit.
+Result<IpcNames> ipcNamesFor(const std::string &key);

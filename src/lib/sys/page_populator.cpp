@@ -1,0 +1,25 @@
+#include "sys/page_populator.h"
+
+#include "sys/interrupt.h"
+
+#include <algorithm>
+#include <sys/mman.h>
+
+namespace {
+// Small enough to stay ahead of the copy from the start, large enough to amortise the calls.
+constexpr std::uint64_t kStep = 2 << 20;
+} // namespace
+
+PagePopulator::PagePopulator(unsigned char *start, std::uint64_t length)
+{
+    m_thread = startHelperThread([this, start, length] {
+        for (std::uint64_t offset = 0; offset < length && !m_stop.load(std::memory_order_relaxed); offset += kStep)
+            ::madvise(start + offset, std::min(kStep, length - offset), MADV_POPULATE_WRITE);
+    });
+}
+
+PagePopulator::~PagePopulator()
+{
+    m_stop = true;
+    m_thread.join();
+}

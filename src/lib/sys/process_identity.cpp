@@ -1,0 +1,76 @@
+#include "sys/process_identity.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace {
+
+struct ProcStat {
+    bool exists = false;
+    bool exited = false; ///< a zombie: dead, just not reaped yet
+    std::uint64_t startTime = 0;
+};
+
+// Fields 3 (state) and 22 (start time) of /proc/PID/stat; the command name (field 2) may contain
+// spaces and parentheses, so parsing starts after the last ')'.
+ProcStat readProcStat(pid_t pid)
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return {};
+    char buffer[1024];
+    const ssize_t n = ::read(fd, buffer, sizeof buffer - 1);
+    ::close(fd);
+    if (n <= 0)
+        return {};
+    buffer[n] = '\0';
+    const char *cursor = std::strrchr(buffer, ')');
+    if (!cursor || cursor[1] == '\0')
+        return {};
+    ProcStat stat;
+    stat.exists = true;
+    stat.exited = cursor[2] == 'Z' || cursor[2] == 'X';
+    // After ')' come fields 3..; skip to field 22.
+    for (int field = 2; field < 22 && cursor; ++field)
+        cursor = std::strchr(cursor + 1, ' ');
+    stat.startTime = cursor ? std::strtoull(cursor + 1, nullptr, 10) : 0;
+    return stat;
+}
+
+bool pidExists(pid_t pid)
+{
+    return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+}
+
+} // namespace
+
+ProcessIdentity ProcessIdentity::self()
+{
+    const pid_t pid = ::getpid();
+    return {pid, readProcStat(pid).startTime};
+}
+
+ProcessIdentity ProcessIdentity::of(pid_t pid)
+{
+    const ProcStat stat = readProcStat(pid);
+    if (!pidExists(pid) || stat.exited)
+        return {};
+    return {pid, stat.startTime};
+}
+
+bool ProcessIdentity::isAlive() const
+{
+    if (!pidExists(pid))
+        return false;
+    const ProcStat stat = readProcStat(pid);
+    if (!stat.exists)
+        return true; // cannot inspect it (hidepid): the PID's existence is all we know
+    return !stat.exited && (startTime == 0 || stat.startTime == startTime);
+}
