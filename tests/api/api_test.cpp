@@ -327,6 +327,10 @@ TEST_CASE("describe and listSegments report the segment, its holder and its late
     const auto ours =
         std::find_if(listed->begin(), listed->end(), [&](const SegmentSummary &s) { return s.shmid == info->shmid; });
     REQUIRE(ours != listed->end());
+    CHECK(ours->key == key);
+    CHECK(ours->keyComplete);
+    CHECK(ours->tempDir == g_tempDir.path);
+    CHECK(ours->underThisTempDir);
     CHECK(ours->nativeKey == info->nativeKey);
     CHECK(ours->capacity == 8192);
     CHECK(ours->generation == 1);
