@@ -67,6 +67,12 @@ struct SegmentInfo {
 
 /// "xxh3:0123456789abcdef", the form the tools show. Never fails.
 SHMTOOLS_EXPORT std::string checksumText(std::uint64_t checksum);
+/// A size for people, as the tools show it: "16.0 MiB", "512 bytes". Never fails.
+SHMTOOLS_EXPORT std::string sizeText(std::uint64_t bytes);
+
+/// Checks that `key` can name a segment (what every call taking a key checks first), so that a
+/// program can refuse a bad key before doing anything else. Usage for an empty or too long key.
+SHMTOOLS_EXPORT Status checkKey(const std::string &key);
 
 struct OpenOptions {
     /// Bound on every wait for the segment's lock (and for a free slot when loading).

@@ -4,6 +4,7 @@
 #include "input_opening.h"
 #include "memory_sink.h"
 #include "segment.h"
+#include "size_text.h"
 
 #include <shmtools/segment.h>
 
@@ -21,6 +22,18 @@ struct Segment::Impl {
 std::string checksumText(std::uint64_t checksum)
 {
     return Checksum::format(checksum);
+}
+
+std::string sizeText(std::uint64_t bytes)
+{
+    return formatSize(bytes);
+}
+
+Status checkKey(const std::string &key)
+{
+    if (auto names = detail::namesFor(key); !names)
+        return names.error();
+    return {};
 }
 
 Result<Segment> Segment::open(const std::string &key, const OpenOptions &options)
