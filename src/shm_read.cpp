@@ -3,16 +3,17 @@
 #include "common_options.h"
 #include "follow.h"
 #include "info_format.h"
-#include "interrupt.h"
 #include "progress_bar.h"
-#include "raw_segment.h"
 #include "report.h"
-#include "segment.h"
 #include "standard_streams.h"
-#include <optional>
+
+#include <shmtools/shmtools.h>
 
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
+
+using namespace shmtools;
 
 namespace {
 const char *const kTool = "shm-read";
@@ -58,23 +59,22 @@ int run(int argc, char **argv)
     if (auto code = parseArguments(app, common, argc, argv))
         return *code;
 
-    auto names = ipcNamesFor(common.key);
-    if (!names)
-        return reportError(kTool, names.error());
+    if (auto key = checkKey(common.key); !key)
+        return reportError(kTool, key.error());
+    const OpenOptions openOptions{Seconds(common.timeout)};
     installInterruptHandlers();
 
     if (raw) {
-        auto read = rawRead(*names, STDOUT_FILENO, all, common.timeout);
+        auto read = rawRead(common.key, STDOUT_FILENO, all, openOptions);
         return read ? 0 : reportError(kTool, read.error());
     }
-    auto segment = Segment::open(*names, common.timeout);
+    auto segment = Segment::open(common.key, openOptions);
     if (!segment)
         return reportError(kTool, segment.error());
 
     // Waiting for a version is bounded only when --timeout is given; locks always are.
-    const Deadline waitDeadline = common.timeoutGiven ? Deadline::after(common.timeout) : Deadline::never();
-    const std::optional<double> idleTimeout =
-        common.timeoutGiven ? std::optional<double>(common.timeout) : std::nullopt;
+    const std::optional<Seconds> waitTimeout =
+        common.timeoutGiven ? std::optional<Seconds>(common.timeout) : std::nullopt;
     const bool sinceGiven = app.count("--since") > 0;
     if (wait || sinceGiven) {
         std::uint64_t after = since;
@@ -84,12 +84,12 @@ int run(int argc, char **argv)
                 return reportError(kTool, current.error());
             after = *current;
         }
-        auto reached = segment->waitForGenerationAbove(after, waitDeadline);
+        auto reached = segment->waitForGenerationAbove(after, waitTimeout);
         if (!reached)
             return reportError(kTool, reached.error());
     }
     if (info || json) {
-        auto metadata = segment->info();
+        auto metadata = segment->describe();
         if (!metadata)
             return reportError(kTool, metadata.error());
         const std::string text = json ? infoAsJson(*metadata) : infoAsText(*metadata);
@@ -100,16 +100,15 @@ int run(int argc, char **argv)
     ProgressBar::Mode mode = progress     ? ProgressBar::Mode::Always
                              : noProgress ? ProgressBar::Mode::Never
                                           : ProgressBar::Mode::Auto;
-    const auto readTo = [&](const Segment::SinkFor &sinkFor) -> Result<VersionInfo> {
+    using SinkFor = std::function<Result<Sink>(const VersionInfo &)>;
+    const auto readTo = [&](const SinkFor &sinkFor) -> Result<VersionInfo> {
         ProgressBar bar(kTool, mode);
         auto version =
-            segment->read(sinkFor, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+            segment->readTo(sinkFor, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
         bar.finish();
         return version;
     };
-    const auto toStdout = [](const VersionInfo &) -> Result<Segment::Sink> {
-        return Segment::Sink{STDOUT_FILENO, false};
-    };
+    const auto toStdout = [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; };
     if (!follow) {
         auto version = readTo(toStdout);
         return version ? 0 : reportError(kTool, version.error());
@@ -119,12 +118,12 @@ int run(int argc, char **argv)
         if (command.empty())
             return readTo(toStdout);
         std::optional<CommandSink> sink;
-        auto version = readTo([&](const VersionInfo &v) -> Result<Segment::Sink> {
+        auto version = readTo([&](const VersionInfo &v) -> Result<Sink> {
             auto started = CommandSink::start(command, v.generation);
             if (!started)
                 return started.error();
             sink.emplace(std::move(*started));
-            return Segment::Sink{sink->fd(), true};
+            return Sink{sink->fd(), true};
         });
         if (sink) {
             if (const int exitStatus = sink->finish(); exitStatus != 0 && version && !interruptSignal())
@@ -141,7 +140,7 @@ int run(int argc, char **argv)
             return reportError(kTool, current.error());
         after = *current;
     }
-    const Status followed = followVersions(*segment, after, idleTimeout, deliver);
+    const Status followed = followVersions(*segment, after, waitTimeout, deliver);
     return reportError(kTool, followed.error());
 }
 
