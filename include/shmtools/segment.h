@@ -129,8 +129,9 @@ public:
     Result<VersionInfo> read(std::vector<std::byte> &content);
     /// The same into a string (binary-safe: it may hold NULs).
     Result<VersionInfo> read(std::string &content);
-    /// Calls `consume` once with the verified latest version and its bytes (empty if never
-    /// loaded); the bytes are valid only during the call. Fails as readTo, before calling.
+    /// Calls `consume` once with the verified latest version and its bytes, straight from the
+    /// segment (empty if never loaded); the bytes are valid only during the call, which keeps
+    /// the version pinned (a second load meanwhile waits). Fails as readTo, before calling.
     Result<VersionInfo> read(const std::function<void(const VersionInfo &, std::span<const std::byte>)> &consume);
 
     /// The generation published now (0 if none). Fails as open for a segment gone bad.

@@ -2,7 +2,6 @@
 #include "checksum.h"
 #include "convert.h"
 #include "input_opening.h"
-#include "memory_sink.h"
 #include "segment.h"
 #include "size_text.h"
 
@@ -69,13 +68,13 @@ std::uint64_t Segment::capacity() const
 
 Result<VersionInfo> Segment::load(const Input &input, const LoadOptions &options)
 {
-    auto opened = detail::OpenedInput::open(input, m_impl->key);
+    auto opened = detail::openInput(input, m_impl->key);
     if (!opened)
         return opened.error();
     const std::string source = options.source.empty() ? input.name() : options.source;
-    auto loaded = m_impl->core.load(opened->source(), source, options.progress);
+    auto loaded = m_impl->core.load(*opened, source, options.progress);
     if (!loaded)
-        return opened->describe(loaded.error(), m_impl->key);
+        return toPublic(loaded.error(), m_impl->key);
     return toPublic(*loaded);
 }
 
@@ -102,17 +101,11 @@ Result<VersionInfo> Segment::readTo(const std::function<Result<Sink>(const Versi
 
 Result<VersionInfo> Segment::read(const std::function<void(const VersionInfo &, std::span<const std::byte>)> &consume)
 {
-    auto sink = detail::MemorySink::create(m_impl->key);
-    if (!sink)
-        return sink.error();
-    auto version = readTo(sink->fd());
-    if (!version)
-        return version;
-    auto bytes = sink->contents(m_impl->key);
-    if (!bytes)
-        return bytes.error();
-    consume(*version, *bytes);
-    return version;
+    auto read = m_impl->core.read(
+        [&](const ::VersionInfo &version, std::span<const std::byte> bytes) { consume(toPublic(version), bytes); });
+    if (!read)
+        return toPublic(read.error(), m_impl->key);
+    return toPublic(*read);
 }
 
 Result<VersionInfo> Segment::read(std::vector<std::byte> &content)
