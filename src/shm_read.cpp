@@ -3,6 +3,7 @@
 #include "common_options.h"
 #include "follow.h"
 #include "info_format.h"
+#include "list_format.h"
 #include "progress_bar.h"
 #include "report.h"
 #include "standard_streams.h"
@@ -11,6 +12,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <set>
 #include <unistd.h>
 
 using namespace shmtools;
@@ -18,18 +20,51 @@ using namespace shmtools;
 namespace {
 const char *const kTool = "shm-read";
 
+// --list: the segments under this TMPDIR on stdout; how many live under other TMPDIRs (which
+// this process cannot meet) in a status line, so that none goes unnoticed.
+int listHere(bool json, bool quiet)
+{
+    auto listed = listSegments();
+    if (!listed)
+        return reportError(kTool, listed.error());
+    std::vector<SegmentSummary> here;
+    std::set<std::string> otherTempDirs;
+    std::size_t elsewhere = 0;
+    for (SegmentSummary &segment : *listed) {
+        if (segment.underThisTempDir) {
+            here.push_back(std::move(segment));
+        } else {
+            ++elsewhere;
+            otherTempDirs.insert(segment.tempDir);
+        }
+    }
+    const std::string text = json ? listAsJson(here) : listAsText(here);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (elsewhere > 0) {
+        std::string dirs;
+        for (const std::string &dir : otherTempDirs)
+            dirs += (dirs.empty() ? "" : ", ") + dir;
+        reportStatus(kTool, quiet,
+                     std::to_string(elsewhere) + (elsewhere == 1 ? " more segment" : " more segments") +
+                         " of yours under other TMPDIRs (" + dirs + "); set TMPDIR to list them");
+    }
+    return 0;
+}
+
 int run(int argc, char **argv)
 {
     CLI::App app{"Write the latest content loaded into the shared-memory segment to stdout, byte for byte,\n"
                  "after verifying its checksum; or show its metadata, or wait for and follow new versions.",
                  kTool};
     CommonOptions common;
-    bool info = false, json = false, wait = false, follow = false, raw = false, all = false;
+    bool info = false, json = false, list = false, wait = false, follow = false, raw = false, all = false;
     bool progress = false, noProgress = false;
     std::uint64_t since = 0;
     std::string command;
     auto *infoFlag = app.add_flag("--info", info, "Show the metadata for people instead of the content");
-    auto *jsonFlag = app.add_flag("--json", json, "Show the metadata as one JSON object")->excludes(infoFlag);
+    auto *jsonFlag =
+        app.add_flag("--json", json, "Show the metadata as one JSON object (with --list: one per segment and line)")
+            ->excludes(infoFlag);
     auto *waitFlag = app.add_flag("--wait", wait, "Wait for a version newer than the current one, then print it");
     auto *sinceOption = app.add_option("--since", since, "Wait until the generation exceeds GEN, then print")
                             ->check(wholeNumber())
@@ -49,15 +84,26 @@ int run(int argc, char **argv)
                         ->excludes(sinceOption)
                         ->excludes(followFlag);
     app.add_flag("--all", all, "With --raw: every byte of the segment")->needs(rawFlag);
+    app.add_flag("--list", list,
+                 "List your segments under this TMPDIR, every key: state (alive or orphan), holder PID, "
+                 "generation, capacity")
+        ->excludes(infoFlag)
+        ->excludes(waitFlag)
+        ->excludes(sinceOption)
+        ->excludes(followFlag)
+        ->excludes(rawFlag);
     auto *on = app.add_flag("--progress", progress, "Show a progress bar on a terminal even for short reads");
     app.add_flag("--no-progress", noProgress, "Never show a progress bar")->excludes(on);
     setUpApp(app, common,
              "  shm-read | less                    page through the latest content\n"
              "  shm-read --json | jq .generation   metadata for scripts\n"
              "  shm-read --follow --exec 'wc -c'   run a command on every new version\n"
-             "  shm-read --since 41 -t 30 > out    the version after 41, waiting up to 30 s\n");
+             "  shm-read --since 41 -t 30 > out    the version after 41, waiting up to 30 s\n"
+             "  shm-read --list                    your segments: alive or orphaned, and their keys\n");
     if (auto code = parseArguments(app, common, argc, argv))
         return *code;
+    if (list)
+        return listHere(json, common.quiet);
 
     if (auto key = checkKey(common.key); !key)
         return reportError(kTool, key.error());
