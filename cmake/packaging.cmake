@@ -32,6 +32,10 @@ set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 find_program(SHM_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(SHM_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+  # The tools link libshmtools, which this very package ships: dpkg-shlibdeps (run in the staging
+  # directory) finds it there, and so depends on nothing for it.
+  string(REGEX REPLACE "^/" "" shm_staged_prefix "${CPACK_PACKAGING_INSTALL_PREFIX}")
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "${shm_staged_prefix}/${CMAKE_INSTALL_LIBDIR}")
 else()
   message(STATUS "dpkg-shlibdeps not found (Debian package dpkg-dev): "
                  "the .deb declares its dependencies by hand")

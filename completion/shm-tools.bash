@@ -19,7 +19,7 @@ _shm_tools_options() {
     shm-create) printf '%s\n' -s --size -d --detach --watch --raw ;;
     shm-load) printf '%s\n' --raw --progress --no-progress --source ;;
     shm-read)
-        printf '%s\n' --info --json --wait --since --follow --exec --raw --all \
+        printf '%s\n' --info --json --list --wait --since --follow --exec --raw --all \
             --progress --no-progress
         ;;
     esac

@@ -1,42 +1,45 @@
 // shm-create: create a named segment and hold it until SIGINT, SIGTERM or SIGHUP.
 #include "common_options.h"
 #include "detach.h"
-#include "protocol/holder.h"
 #include "info_format.h"
-#include "sys/interrupt.h"
 #include "printable.h"
 #include "report.h"
 #include "size_option.h"
-#include "base/size_text.h"
 #include "standard_streams.h"
+
+#include <shmtools/shmtools.h>
 
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <optional>
+#include <unistd.h>
+
+using namespace shmtools;
 
 namespace {
 
 const char *const kTool = "shm-create";
 
-std::string readyMessage(const Holder &holder, const IpcNames &names, bool raw)
+std::string readyMessage(const Holder &holder, bool raw)
 {
-    std::string text = names.key + ": ";
+    std::string text = holder.key() + ": ";
     if (holder.adopted()) {
         const VersionInfo &kept = holder.keptVersion();
         text += "adopted the orphaned segment of a holder that died; kept " +
-                (kept.generation ? "generation " + std::to_string(kept.generation) + " (" + formatSize(kept.length) +
+                (kept.generation ? "generation " + std::to_string(kept.generation) + " (" + sizeText(kept.length) +
                                        " from " + kept.source + ")"
                                  : std::string("its (empty) content")) +
                 "; ";
     }
-    return text + "ready, capacity " + formatSize(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
+    return text + "ready, capacity " + sizeText(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
 }
 
 void printVersion(const VersionInfo &version)
 {
     std::fprintf(stderr, "%s generation %llu: %s from %s by PID %d\n", isoTime(version.loadedAtMs).c_str(),
-                 static_cast<unsigned long long>(version.generation), formatSize(version.length).c_str(),
+                 static_cast<unsigned long long>(version.generation), sizeText(version.length).c_str(),
                  printable(version.source).c_str(), static_cast<int>(version.loaderPid));
 }
 
@@ -69,31 +72,30 @@ int run(int argc, char **argv)
     auto capacity = parseSize(sizeText);
     if (!capacity) {
         reportUsage(kTool, "--size: " + capacity.error().message);
-        return static_cast<int>(ExitCode::Usage);
+        return static_cast<int>(ErrorCode::Usage);
     }
-    auto names = ipcNamesFor(common.key);
-    if (!names)
-        return reportError(kTool, names.error());
-    const HolderOptions options{*capacity, raw, common.timeout};
+    if (auto key = checkKey(common.key); !key)
+        return reportError(kTool, key.error());
+    const HolderOptions options{*capacity, raw, Seconds(common.timeout)};
     installInterruptHandlers();
 
-    std::unique_ptr<Holder> holder;
+    std::optional<Holder> holder;
     const auto startUp = [&]() -> Result<std::string> {
-        auto started = Holder::start(*names, options);
+        auto started = Holder::start(common.key, options);
         if (!started)
             return started.error();
-        holder = std::move(*started);
-        return readyMessage(*holder, *names, raw);
+        holder.emplace(std::move(*started));
+        return readyMessage(*holder, raw);
     };
     const auto stop = [&](int signal) {
         holder.reset();
         reportStatus(kTool, common.quiet,
-                     names->key + ": stopped by " + std::string("SIG") + sigabbrev_np(signal) + "; segment removed");
+                     common.key + ": stopped by " + std::string("SIG") + sigabbrev_np(signal) + "; segment removed");
     };
 
     if (detach) {
         auto background = runInBackground(startUp, [&] {
-            stop(holder->serve(nullptr, printNotice));
+            stop(holder->serve({}, printNotice));
             return 0;
         });
         if (!background)
@@ -104,11 +106,10 @@ int run(int argc, char **argv)
         if (auto printed = flushStdout(); !printed || interruptSignal()) {
             stopBackground(background->pid);
             if (!printed)
-                return reportError(kTool,
-                                   makeError(printed.error().code,
-                                             printed.error().message + "; stopped the holder (PID " + pid + ")"));
-            return reportError(kTool, makeError(ExitCode::Interrupted,
-                                                names->key + ": interrupted; stopped the holder (PID " + pid + ")"));
+                return reportError(kTool, Error{printed.error().code,
+                                                printed.error().message + "; stopped the holder (PID " + pid + ")"});
+            return reportError(kTool, Error{ErrorCode::Interrupted,
+                                            common.key + ": interrupted; stopped the holder (PID " + pid + ")"});
         }
         reportStatus(kTool, common.quiet,
                      background->readyMessage + " (holder PID " + pid + ", in the background); stop it with 'kill " +

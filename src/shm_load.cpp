@@ -1,14 +1,14 @@
 // shm-load: copy a file (or stdin) into the segment.
 #include "common_options.h"
-#include "sys/interrupt.h"
 #include "progress_bar.h"
-#include "protocol/raw_segment.h"
 #include "report.h"
-#include "protocol/segment.h"
-#include "base/size_text.h"
 #include "standard_streams.h"
 
+#include <shmtools/shmtools.h>
+
 #include <filesystem>
+
+using namespace shmtools;
 
 namespace {
 const char *const kTool = "shm-load";
@@ -34,37 +34,35 @@ int run(int argc, char **argv)
     if (auto code = parseArguments(app, common, argc, argv))
         return *code;
 
-    auto names = ipcNamesFor(common.key);
-    if (!names)
-        return reportError(kTool, names.error());
-    auto input = InputSource::open(file);
-    if (!input)
-        return reportError(kTool, input.error());
+    if (auto key = checkKey(common.key); !key)
+        return reportError(kTool, key.error());
+    const Input input = Input::file(file);
+    const OpenOptions openOptions{Seconds(common.timeout)};
     installInterruptHandlers();
 
     if (raw) {
-        auto written = rawLoad(*names, *input, common.timeout);
+        auto written = rawLoad(common.key, input, openOptions);
         if (!written)
             return reportError(kTool, written.error());
         reportStatus(kTool, common.quiet,
-                     names->key + ": loaded " + input->name() + ", " + formatSize(*written) + " plus a NUL (raw)");
+                     common.key + ": loaded " + input.name() + ", " + sizeText(*written) + " plus a NUL (raw)");
         return 0;
     }
     if (source.empty())
         source = file == "-" ? "stdin" : std::filesystem::absolute(file).lexically_normal().string();
-    auto segment = Segment::open(*names, common.timeout);
+    auto segment = Segment::open(common.key, openOptions);
     if (!segment)
         return reportError(kTool, segment.error());
     ProgressBar bar(kTool, progress     ? ProgressBar::Mode::Always
                            : noProgress ? ProgressBar::Mode::Never
                                         : ProgressBar::Mode::Auto);
-    auto loaded =
-        segment->load(*input, source, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+    auto loaded = segment->load(
+        input, LoadOptions{source, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); }});
     bar.finish();
     if (!loaded)
         return reportError(kTool, loaded.error());
     reportStatus(kTool, common.quiet,
-                 names->key + ": loaded " + input->name() + ", " + formatSize(loaded->length) + ", generation " +
+                 common.key + ": loaded " + input.name() + ", " + sizeText(loaded->length) + ", generation " +
                      std::to_string(loaded->generation));
     return 0;
 }

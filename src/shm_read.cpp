@@ -3,19 +3,53 @@
 #include "common_options.h"
 #include "follow.h"
 #include "info_format.h"
-#include "sys/interrupt.h"
+#include "list_format.h"
 #include "progress_bar.h"
-#include "protocol/raw_segment.h"
 #include "report.h"
-#include "protocol/segment.h"
 #include "standard_streams.h"
-#include <optional>
+
+#include <shmtools/shmtools.h>
 
 #include <cstdio>
+#include <optional>
+#include <set>
 #include <unistd.h>
+
+using namespace shmtools;
 
 namespace {
 const char *const kTool = "shm-read";
+
+// --list: the segments under this TMPDIR on stdout; how many live under other TMPDIRs (which
+// this process cannot meet) in a status line, so that none goes unnoticed.
+int listHere(bool json, bool quiet)
+{
+    auto listed = listSegments();
+    if (!listed)
+        return reportError(kTool, listed.error());
+    std::vector<SegmentSummary> here;
+    std::set<std::string> otherTempDirs;
+    std::size_t elsewhere = 0;
+    for (SegmentSummary &segment : *listed) {
+        if (segment.underThisTempDir) {
+            here.push_back(std::move(segment));
+        } else {
+            ++elsewhere;
+            otherTempDirs.insert(segment.tempDir);
+        }
+    }
+    const std::string text = json ? listAsJson(here) : listAsText(here);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (elsewhere > 0) {
+        std::string dirs;
+        for (const std::string &dir : otherTempDirs)
+            dirs += (dirs.empty() ? "" : ", ") + dir;
+        reportStatus(kTool, quiet,
+                     std::to_string(elsewhere) + (elsewhere == 1 ? " more segment" : " more segments") +
+                         " of yours under other TMPDIRs (" + dirs + "); set TMPDIR to list them");
+    }
+    return 0;
+}
 
 int run(int argc, char **argv)
 {
@@ -23,12 +57,14 @@ int run(int argc, char **argv)
                  "after verifying its checksum; or show its metadata, or wait for and follow new versions.",
                  kTool};
     CommonOptions common;
-    bool info = false, json = false, wait = false, follow = false, raw = false, all = false;
+    bool info = false, json = false, list = false, wait = false, follow = false, raw = false, all = false;
     bool progress = false, noProgress = false;
     std::uint64_t since = 0;
     std::string command;
     auto *infoFlag = app.add_flag("--info", info, "Show the metadata for people instead of the content");
-    auto *jsonFlag = app.add_flag("--json", json, "Show the metadata as one JSON object")->excludes(infoFlag);
+    auto *jsonFlag =
+        app.add_flag("--json", json, "Show the metadata as one JSON object (with --list: one per segment and line)")
+            ->excludes(infoFlag);
     auto *waitFlag = app.add_flag("--wait", wait, "Wait for a version newer than the current one, then print it");
     auto *sinceOption = app.add_option("--since", since, "Wait until the generation exceeds GEN, then print")
                             ->check(wholeNumber())
@@ -48,33 +84,43 @@ int run(int argc, char **argv)
                         ->excludes(sinceOption)
                         ->excludes(followFlag);
     app.add_flag("--all", all, "With --raw: every byte of the segment")->needs(rawFlag);
+    app.add_flag("--list", list,
+                 "List your segments under this TMPDIR, every key: state (alive or orphan), holder PID, "
+                 "generation, capacity")
+        ->excludes(infoFlag)
+        ->excludes(waitFlag)
+        ->excludes(sinceOption)
+        ->excludes(followFlag)
+        ->excludes(rawFlag);
     auto *on = app.add_flag("--progress", progress, "Show a progress bar on a terminal even for short reads");
     app.add_flag("--no-progress", noProgress, "Never show a progress bar")->excludes(on);
     setUpApp(app, common,
              "  shm-read | less                    page through the latest content\n"
              "  shm-read --json | jq .generation   metadata for scripts\n"
              "  shm-read --follow --exec 'wc -c'   run a command on every new version\n"
-             "  shm-read --since 41 -t 30 > out    the version after 41, waiting up to 30 s\n");
+             "  shm-read --since 41 -t 30 > out    the version after 41, waiting up to 30 s\n"
+             "  shm-read --list                    your segments: alive or orphaned, and their keys\n");
     if (auto code = parseArguments(app, common, argc, argv))
         return *code;
+    if (list)
+        return listHere(json, common.quiet);
 
-    auto names = ipcNamesFor(common.key);
-    if (!names)
-        return reportError(kTool, names.error());
+    if (auto key = checkKey(common.key); !key)
+        return reportError(kTool, key.error());
+    const OpenOptions openOptions{Seconds(common.timeout)};
     installInterruptHandlers();
 
     if (raw) {
-        auto read = rawRead(*names, STDOUT_FILENO, all, common.timeout);
+        auto read = rawRead(common.key, STDOUT_FILENO, all, openOptions);
         return read ? 0 : reportError(kTool, read.error());
     }
-    auto segment = Segment::open(*names, common.timeout);
+    auto segment = Segment::open(common.key, openOptions);
     if (!segment)
         return reportError(kTool, segment.error());
 
     // Waiting for a version is bounded only when --timeout is given; locks always are.
-    const Deadline waitDeadline = common.timeoutGiven ? Deadline::after(common.timeout) : Deadline::never();
-    const std::optional<double> idleTimeout =
-        common.timeoutGiven ? std::optional<double>(common.timeout) : std::nullopt;
+    const std::optional<Seconds> waitTimeout =
+        common.timeoutGiven ? std::optional<Seconds>(common.timeout) : std::nullopt;
     const bool sinceGiven = app.count("--since") > 0;
     if (wait || sinceGiven) {
         std::uint64_t after = since;
@@ -84,12 +130,12 @@ int run(int argc, char **argv)
                 return reportError(kTool, current.error());
             after = *current;
         }
-        auto reached = segment->waitForGenerationAbove(after, waitDeadline);
+        auto reached = segment->waitForGenerationAbove(after, waitTimeout);
         if (!reached)
             return reportError(kTool, reached.error());
     }
     if (info || json) {
-        auto metadata = segment->info();
+        auto metadata = segment->describe();
         if (!metadata)
             return reportError(kTool, metadata.error());
         const std::string text = json ? infoAsJson(*metadata) : infoAsText(*metadata);
@@ -100,16 +146,15 @@ int run(int argc, char **argv)
     ProgressBar::Mode mode = progress     ? ProgressBar::Mode::Always
                              : noProgress ? ProgressBar::Mode::Never
                                           : ProgressBar::Mode::Auto;
-    const auto readTo = [&](const Segment::SinkFor &sinkFor) -> Result<VersionInfo> {
+    using SinkFor = std::function<Result<Sink>(const VersionInfo &)>;
+    const auto readTo = [&](const SinkFor &sinkFor) -> Result<VersionInfo> {
         ProgressBar bar(kTool, mode);
         auto version =
-            segment->read(sinkFor, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+            segment->readTo(sinkFor, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
         bar.finish();
         return version;
     };
-    const auto toStdout = [](const VersionInfo &) -> Result<Segment::Sink> {
-        return Segment::Sink{STDOUT_FILENO, false};
-    };
+    const auto toStdout = [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; };
     if (!follow) {
         auto version = readTo(toStdout);
         return version ? 0 : reportError(kTool, version.error());
@@ -119,12 +164,12 @@ int run(int argc, char **argv)
         if (command.empty())
             return readTo(toStdout);
         std::optional<CommandSink> sink;
-        auto version = readTo([&](const VersionInfo &v) -> Result<Segment::Sink> {
+        auto version = readTo([&](const VersionInfo &v) -> Result<Sink> {
             auto started = CommandSink::start(command, v.generation);
             if (!started)
                 return started.error();
             sink.emplace(std::move(*started));
-            return Segment::Sink{sink->fd(), true};
+            return Sink{sink->fd(), true};
         });
         if (sink) {
             if (const int exitStatus = sink->finish(); exitStatus != 0 && version && !interruptSignal())
@@ -141,7 +186,7 @@ int run(int argc, char **argv)
             return reportError(kTool, current.error());
         after = *current;
     }
-    const Status followed = followVersions(*segment, after, idleTimeout, deliver);
+    const Status followed = followVersions(*segment, after, waitTimeout, deliver);
     return reportError(kTool, followed.error());
 }
 

@@ -36,6 +36,13 @@ SHMTOOLS_EXPORT const char *errorCodeName(ErrorCode code);
 /// A failure: its code and facts. `message` is one line naming the key, the thing and the cause
 /// (no program-name prefix, no newline); the caller decides how to show it.
 struct Error {
+    Error() = default;
+    /// So that `Error{code, message}` needs no placeholders for the facts it lacks.
+    Error(ErrorCode code, std::string message, std::string key = {}, pid_t pid = 0)
+        : code(code), message(std::move(message)), key(std::move(key)), pid(pid)
+    {
+    }
+
     ErrorCode code = ErrorCode::Failure;
     std::string message;
     std::string key; ///< the segment key involved; empty if none

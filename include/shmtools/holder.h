@@ -49,9 +49,12 @@ public:
 
     /// Blocks without polling until SIGINT, SIGTERM or SIGHUP, calling `onVersion` (if set) on
     /// this thread for each version published meanwhile (versions published faster than it
-    /// returns are coalesced). Returns the signal. Needs installInterruptHandlers() first:
-    /// without it the signal ends the process as usual.
-    int serve(const std::function<void(const VersionInfo &)> &onVersion = {});
+    /// returns are coalesced). Meanwhile it repairs what others remove (a semaphore removed by
+    /// systemd-logind's RemoveIPC; key files are kept fresh for age-based cleaners), and tells
+    /// `onNotice` (if set) in one line each time. Returns the signal. Needs
+    /// installInterruptHandlers() first: without it the signal ends the process as usual.
+    int serve(const std::function<void(const VersionInfo &)> &onVersion = {},
+              const std::function<void(const std::string &)> &onNotice = {});
 
 private:
     struct Impl;

@@ -8,6 +8,9 @@
 
 #include <shmtools/export.h>
 
+#include <cerrno>
+#include <cstddef>
+
 namespace shmtools {
 
 /// Installs handlers for SIGINT, SIGTERM and SIGHUP that record the signal instead of ending the
@@ -19,5 +22,40 @@ SHMTOOLS_EXPORT void installInterruptHandlers();
 
 /// The signal recorded since installInterruptHandlers() (SIGINT, SIGTERM or SIGHUP), or 0.
 SHMTOOLS_EXPORT int interruptSignal();
+
+/// For a child process about to exec another program: gives SIGINT, SIGTERM and SIGHUP back the
+/// dispositions the process started with (default, or ignored if they were ignored). Never fails.
+SHMTOOLS_EXPORT void restoreInheritedSignals();
+
+/// Marks the calling thread as entering a blocking system call of the program's own (read,
+/// waitpid, ...). Returns false, and marks nothing, if an interrupt has already arrived: the
+/// call must not be made. While marked, an interrupt that arrives just before the call blocks
+/// is repeated until endBlockingCall(), so the call returns EINTR instead of sleeping through it.
+SHMTOOLS_EXPORT bool beginBlockingCall();
+/// Ends what beginBlockingCall() began. Never fails.
+SHMTOOLS_EXPORT void endBlockingCall();
+
+/// Runs `call`, a blocking system call that returns -1 and sets errno on failure, between
+/// beginBlockingCall() and endBlockingCall(); -1 with errno EINTR, without calling it, if an
+/// interrupt has already arrived. The rule for interrupts: retry EINTR only while
+/// interruptSignal() is 0.
+template <typename Call>
+auto interruptibleCall(Call &&call) -> decltype(call())
+{
+    if (!beginBlockingCall()) {
+        errno = EINTR;
+        return -1;
+    }
+    const auto result = call();
+    const int error = errno;
+    endBlockingCall();
+    errno = error;
+    return result;
+}
+
+/// Writes all `length` bytes of `data` to `fd` under that rule: short writes are continued,
+/// EINTR is retried unless an interrupt arrived, which ends even a write blocked on a full pipe.
+/// Returns 0 once everything is written, else the errno that stopped it (EINTR: interrupted).
+SHMTOOLS_EXPORT int writeAll(int fd, const void *data, std::size_t length);
 
 } // namespace shmtools

@@ -14,13 +14,16 @@
 namespace shmtools {
 
 struct SegmentSummary {
-    /// The key the segment was created with, if the segment records it; empty otherwise.
+    /// The key its holder recorded (shortened if very long; see keyComplete).
     std::string key;
-    /// The key file under this process's TMPDIR whose System V key leads to the segment; empty
-    /// if there is none here (the segment belongs to another TMPDIR, or its file was removed).
+    bool keyComplete = true; ///< false: `key` is a shortened form of a very long key
+    /// The TMPDIR its holder used (shortened if very long): processes meet a segment only
+    /// under the same TMPDIR.
+    std::string tempDir;
+    bool underThisTempDir = false; ///< made under this process's TMPDIR (QDir::tempPath())
+    /// The segment's key file, for a segment under this TMPDIR with a complete key; else empty.
     std::string nativeKey;
     int shmid = -1;
-    int sysvKey = 0; ///< what ftok() gave its creator
     std::uint64_t segmentSize = 0;
     std::uint64_t attachments = 0;
     std::uint64_t capacity = 0;
@@ -30,9 +33,10 @@ struct SegmentSummary {
     bool holderAlive = false; ///< false: an orphan; the next Holder::start with its key adopts it
 };
 
-/// Every shm-tools segment owned by this user, ordered by shmid. A snapshot taken without the
-/// segments' locks: values may be a moment old. Failure if the system's list of segments
-/// (/proc/sysvipc/shm) cannot be read; a segment that vanishes while being looked at is left out.
+/// Every shm-tools segment owned by this user alone, under any TMPDIR, ordered by shmid. A
+/// snapshot taken without the segments' locks: values may be a moment old. Failure if the
+/// system's list of segments (/proc/sysvipc/shm) cannot be read; a segment that vanishes, or
+/// whose header is torn or foreign while being looked at, is left out.
 SHMTOOLS_EXPORT Result<std::vector<SegmentSummary>> listSegments();
 
 } // namespace shmtools

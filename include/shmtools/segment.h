@@ -67,6 +67,12 @@ struct SegmentInfo {
 
 /// "xxh3:0123456789abcdef", the form the tools show. Never fails.
 SHMTOOLS_EXPORT std::string checksumText(std::uint64_t checksum);
+/// A size for people, as the tools show it: "16.0 MiB", "512 bytes". Never fails.
+SHMTOOLS_EXPORT std::string sizeText(std::uint64_t bytes);
+
+/// Checks that `key` can name a segment (what every call taking a key checks first), so that a
+/// program can refuse a bad key before doing anything else. Usage for an empty or too long key.
+SHMTOOLS_EXPORT Status checkKey(const std::string &key);
 
 struct OpenOptions {
     /// Bound on every wait for the segment's lock (and for a free slot when loading).
@@ -123,8 +129,9 @@ public:
     Result<VersionInfo> read(std::vector<std::byte> &content);
     /// The same into a string (binary-safe: it may hold NULs).
     Result<VersionInfo> read(std::string &content);
-    /// Calls `consume` once with the verified latest version and its bytes (empty if never
-    /// loaded); the bytes are valid only during the call. Fails as readTo, before calling.
+    /// Calls `consume` once with the verified latest version and its bytes, straight from the
+    /// segment (empty if never loaded); the bytes are valid only during the call, which keeps
+    /// the version pinned (a second load meanwhile waits). Fails as readTo, before calling.
     Result<VersionInfo> read(const std::function<void(const VersionInfo &, std::span<const std::byte>)> &consume);
 
     /// The generation published now (0 if none). Fails as open for a segment gone bad.

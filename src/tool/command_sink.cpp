@@ -1,7 +1,8 @@
 #include "command_sink.h"
 
 #include "child_process.h"
-#include "sys/interrupt.h"
+
+#include <shmtools/interrupt.h>
 
 #include <cerrno>
 #include <csignal>
@@ -12,28 +13,33 @@
 #include <unistd.h>
 #include <utility>
 
+using shmtools::Error;
+using shmtools::ErrorCode;
+using shmtools::interruptibleCall;
+using shmtools::interruptSignal;
+
 namespace {
 // How long a command may take to end on SIGTERM: the tool itself must end within a second.
 constexpr int kStopGraceMs = 500;
 } // namespace
 
-Result<CommandSink> CommandSink::start(const std::string &command, std::uint64_t generation)
+shmtools::Result<CommandSink> CommandSink::start(const std::string &command, std::uint64_t generation)
 {
     int pipeFds[2];
     if (::pipe2(pipeFds, O_CLOEXEC) != 0)
-        return makeError(ExitCode::Failure, std::string("--exec: pipe: ") + std::strerror(errno));
+        return Error{ErrorCode::Failure, std::string("--exec: pipe: ") + std::strerror(errno)};
     const std::string generationText = std::to_string(generation);
     const pid_t child = ::fork();
     if (child < 0) {
         ::close(pipeFds[0]);
         ::close(pipeFds[1]);
-        return makeError(ExitCode::Failure, std::string("--exec: fork: ") + std::strerror(errno));
+        return Error{ErrorCode::Failure, std::string("--exec: fork: ") + std::strerror(errno)};
     }
     if (child == 0) {
         ::setpgid(0, 0);
         ::dup2(pipeFds[0], STDIN_FILENO);
         ::setenv("SHM_GENERATION", generationText.c_str(), 1);
-        restoreInheritedSignals();
+        shmtools::restoreInheritedSignals();
         std::signal(SIGPIPE, SIG_DFL);
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char *>(nullptr));
         ::_exit(127);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/result.h"
+#include <shmtools/error.h>
 
 #include <cstdint>
 #include <string>
@@ -13,7 +13,7 @@
 class CommandSink {
 public:
     /// Starts the command. Failure if it cannot be started.
-    static Result<CommandSink> start(const std::string &command, std::uint64_t generation);
+    static shmtools::Result<CommandSink> start(const std::string &command, std::uint64_t generation);
     CommandSink(CommandSink &&other) noexcept;
     CommandSink &operator=(CommandSink &&) = delete;
     ~CommandSink();
@@ -21,7 +21,7 @@ public:
     /// Where the content goes.
     int fd() const { return m_fd; }
     /// Closes its stdin and waits for it: its exit status, 128+N if killed by signal N. If an
-    /// interrupt signal (interrupt.h) has arrived or arrives meanwhile, the command is stopped
+    /// interrupt signal (<shmtools/interrupt.h>) has arrived or arrives meanwhile, the command is stopped
     /// instead (SIGTERM to its process group, SIGKILL if it lingers).
     int finish();
 

@@ -1,6 +1,5 @@
 #include "common_options.h"
 
-#include "base/exit_code.h"
 #include "exit_code_table.h"
 #include "report.h"
 #include "temp_dir.h"
@@ -65,13 +64,13 @@ std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc
             return app.exit(e); // --help, --version
         // CLI11's own exit codes (105, 106, ...) are not ours: every parse problem is a usage error.
         reportUsage(app.get_name(), e.what());
-        return static_cast<int>(ExitCode::Usage);
+        return static_cast<int>(shmtools::ErrorCode::Usage);
     }
     // CLI11 treats an empty variable as unset; an empty key is refused like `-k ''`.
     if (const char *fromEnvironment = std::getenv("SHM_KEY");
         app.count("--key") == 0 && fromEnvironment && *fromEnvironment == '\0') {
         reportUsage(app.get_name(), "SHM_KEY is set but empty; unset it for the default key, or give one with -k KEY");
-        return static_cast<int>(ExitCode::Usage);
+        return static_cast<int>(shmtools::ErrorCode::Usage);
     }
     common.timeoutGiven = app.count("--timeout") > 0;
     if (auto tempDir = resolveTempDir(); !tempDir)

@@ -1,8 +1,8 @@
 #include "detach.h"
 
 #include "child_process.h"
-#include "sys/interrupt.h"
-#include "sys/write_fully.h"
+
+#include <shmtools/interrupt.h>
 
 #include <cerrno>
 #include <csignal>
@@ -11,6 +11,11 @@
 #include <fcntl.h>
 #include <string>
 #include <unistd.h>
+
+using shmtools::Error;
+using shmtools::ErrorCode;
+using shmtools::interruptibleCall;
+using shmtools::interruptSignal;
 
 namespace {
 
@@ -31,7 +36,7 @@ void redirectStdioToNull()
 // The child's report to the parent; if the parent is gone there is nobody left to tell.
 void report(int fd, const std::string &text)
 {
-    [[maybe_unused]] const int error = writeFully(fd, text.data(), text.size());
+    [[maybe_unused]] const int error = shmtools::writeAll(fd, text.data(), text.size());
 }
 
 } // namespace
@@ -41,21 +46,21 @@ void stopBackground(pid_t pid)
     stopChild(pid, pid, kStopGraceMs);
 }
 
-Result<BackgroundProcess> runInBackground(const std::function<Result<std::string>()> &startUp,
-                                          const std::function<int()> &serve)
+shmtools::Result<BackgroundProcess> runInBackground(const std::function<shmtools::Result<std::string>()> &startUp,
+                                                    const std::function<int()> &serve)
 {
     int pipeFds[2];
     if (::pipe2(pipeFds, O_CLOEXEC) != 0)
-        return makeError(ExitCode::Failure, std::string("pipe: ") + std::strerror(errno));
+        return Error{ErrorCode::Failure, std::string("pipe: ") + std::strerror(errno)};
     const pid_t child = ::fork();
     if (child < 0)
-        return makeError(ExitCode::Failure, std::string("fork: ") + std::strerror(errno));
+        return Error{ErrorCode::Failure, std::string("fork: ") + std::strerror(errno)};
     if (child == 0) {
         ::close(pipeFds[0]);
-        ::setsid();                 // a Ctrl-C meant for the calling shell must not stop the holder
-        installInterruptHandlers(); // again: its timer is the parent's and was not inherited
+        ::setsid();                           // a Ctrl-C meant for the calling shell must not stop the holder
+        shmtools::installInterruptHandlers(); // again: its timer is the parent's and was not inherited
         [[maybe_unused]] const int rc = ::chdir("/");
-        const Result<std::string> started = startUp();
+        const shmtools::Result<std::string> started = startUp();
         if (!started) {
             report(pipeFds[1], std::to_string(static_cast<int>(started.error().code)) + " " + started.error().message);
             ::_exit(static_cast<int>(started.error().code));
@@ -75,8 +80,10 @@ Result<BackgroundProcess> runInBackground(const std::function<Result<std::string
             // with it whatever it has created so far.
             ::close(pipeFds[0]);
             stopBackground(child);
-            return makeError(ExitCode::Interrupted, "interrupted while the holder was starting; stopped it (PID " +
-                                                        std::to_string(child) + ")");
+            return Error{ErrorCode::Interrupted,
+                         "interrupted while the holder was starting; stopped it (PID " + std::to_string(child) + ")",
+                         {},
+                         child};
         }
         if (n < 0 && errno == EINTR)
             continue;
@@ -89,8 +96,8 @@ Result<BackgroundProcess> runInBackground(const std::function<Result<std::string
         return BackgroundProcess{child, message.substr(2)};
     waitForChild(child, -1);
     if (message.empty())
-        return makeError(ExitCode::Failure, "the background holder died while starting");
+        return Error{ErrorCode::Failure, "the background holder died while starting"};
     const std::size_t space = message.find(' ');
     const int code = std::atoi(message.substr(0, space).c_str());
-    return makeError(static_cast<ExitCode>(code), space == std::string::npos ? message : message.substr(space + 1));
+    return Error{static_cast<ErrorCode>(code), space == std::string::npos ? message : message.substr(space + 1)};
 }

@@ -1,4 +1,4 @@
 #pragma once
 
-/// The exit-code table (exit_code.h) as text, for the --help footer.
+/// The exit-code table (shmtools::ErrorCode, error.h) as text, for the --help footer.
 const char *exitCodeTable();

@@ -1,11 +1,11 @@
 #include "follow.h"
 
-Status followVersions(Segment &segment, std::uint64_t after, std::optional<double> idleTimeout,
-                      const std::function<Result<VersionInfo>()> &deliver)
+shmtools::Status followVersions(shmtools::Segment &segment, std::uint64_t after,
+                                std::optional<shmtools::Seconds> idleTimeout,
+                                const std::function<shmtools::Result<shmtools::VersionInfo>()> &deliver)
 {
     for (;;) {
-        const Deadline deadline = idleTimeout ? Deadline::after(*idleTimeout) : Deadline::never();
-        auto next = segment.waitForGenerationAbove(after, deadline);
+        auto next = segment.waitForGenerationAbove(after, idleTimeout);
         if (!next)
             return next.error();
         auto delivered = deliver();

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/segment.h"
+#include <shmtools/segment.h>
 
 #include <functional>
 #include <optional>
@@ -9,5 +9,6 @@
 /// wake-up, with the latest version; versions published faster than they are delivered are
 /// coalesced), until `deliver` fails, an idle wait exceeds `idleTimeout` (TimedOut), a signal
 /// arrives (Interrupted) or the holder stops (NoSegment).
-Status followVersions(Segment &segment, std::uint64_t after, std::optional<double> idleTimeout,
-                      const std::function<Result<VersionInfo>()> &deliver);
+shmtools::Status followVersions(shmtools::Segment &segment, std::uint64_t after,
+                                std::optional<shmtools::Seconds> idleTimeout,
+                                const std::function<shmtools::Result<shmtools::VersionInfo>()> &deliver);

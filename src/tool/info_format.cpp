@@ -1,14 +1,17 @@
 #include "info_format.h"
 
-#include "format/checksum.h"
 #include "printable.h"
-#include "base/size_text.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <iomanip>
 #include <sstream>
+
+using shmtools::checksumText;
+using shmtools::SegmentInfo;
+using shmtools::sizeText;
+using shmtools::VersionInfo;
 
 std::string isoTime(std::int64_t msSinceEpoch)
 {
@@ -24,11 +27,11 @@ std::string infoAsJson(const SegmentInfo &info)
     const VersionInfo &v = info.latest;
     const auto str = [](const std::string &s) { return QString::fromStdString(s); };
     QJsonObject object{
-        {"key", str(info.names.key)},
+        {"key", str(info.key)},
         {"capacity", qint64(info.capacity)},
         {"length", qint64(v.length)},
         {"generation", qint64(v.generation)},
-        {"checksum", v.generation ? str(Checksum::format(v.checksum)) : QJsonValue()},
+        {"checksum", v.generation ? str(checksumText(v.checksum)) : QJsonValue()},
         {"source", v.generation ? str(v.source) : QJsonValue()},
         {"loaded_at", v.generation ? str(isoTime(v.loadedAtMs)) : QJsonValue()},
         {"loader_pid", v.generation ? QJsonValue(qint64(v.loaderPid)) : QJsonValue()},
@@ -36,13 +39,13 @@ std::string infoAsJson(const SegmentInfo &info)
         {"created_at", str(isoTime(info.createdAtMs))},
         {"readers", info.readers},
         {"format_version", int(info.formatVersion)},
-        {"native_key", str(info.names.segmentKeyFile)},
-        {"semaphore_key", str(info.names.semaphoreKeyFile)},
-        {"tmpdir", str(info.names.tempDir)},
-        {"shmid", info.status.shmid},
+        {"native_key", str(info.nativeKey)},
+        {"semaphore_key", str(info.semaphoreKey)},
+        {"tmpdir", str(info.tempDir)},
+        {"shmid", info.shmid},
         {"semid", info.semid},
-        {"segment_size", qint64(info.status.size)},
-        {"attachments", qint64(info.status.attachments)},
+        {"segment_size", qint64(info.segmentSize)},
+        {"attachments", qint64(info.attachments)},
     };
     return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() + "\n";
 }
@@ -55,22 +58,22 @@ std::string infoAsText(const SegmentInfo &info)
         out << std::left << std::setw(12) << (std::string(name) + ":") << printable(value) << "\n";
     };
     const auto orNone = [&](const std::string &value) { return v.generation ? value : std::string("-"); };
-    line("key", info.names.key);
-    line("capacity", formatSize(info.capacity));
+    line("key", info.key);
+    line("capacity", sizeText(info.capacity));
     line("length",
-         v.generation ? formatSize(v.length) + " (" + std::to_string(v.length) + " bytes)" : "0 (never loaded)");
+         v.generation ? sizeText(v.length) + " (" + std::to_string(v.length) + " bytes)" : "0 (never loaded)");
     line("generation", std::to_string(v.generation));
     line("source", orNone(v.source));
     line("loaded at", orNone(isoTime(v.loadedAtMs)));
     line("loader PID", orNone(std::to_string(v.loaderPid)));
     line("holder PID", std::to_string(info.holderPid));
-    line("checksum", orNone(Checksum::format(v.checksum)));
+    line("checksum", orNone(checksumText(v.checksum)));
     line("readers", std::to_string(info.readers));
     line("created at", isoTime(info.createdAtMs));
-    line("shmid", std::to_string(info.status.shmid) + " (" + formatSize(info.status.size) + ", " +
-                      std::to_string(info.status.attachments) + " attached)");
+    line("shmid", std::to_string(info.shmid) + " (" + sizeText(info.segmentSize) + ", " +
+                      std::to_string(info.attachments) + " attached)");
     line("semid", std::to_string(info.semid));
-    line("key file", info.names.segmentKeyFile);
-    line("TMPDIR", info.names.tempDir);
+    line("key file", info.nativeKey);
+    line("TMPDIR", info.tempDir);
     return out.str();
 }

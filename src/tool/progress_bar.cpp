@@ -1,6 +1,6 @@
 #include "progress_bar.h"
 
-#include "base/size_text.h"
+#include <shmtools/segment.h>
 
 #include <cstdio>
 #include <unistd.h>
@@ -72,10 +72,10 @@ void ProgressBar::draw(bool final)
         std::snprintf(percent, sizeof percent, "%3d%% ", static_cast<int>(fraction * 100));
         line += percent;
     }
-    line += formatSize(m_done);
+    line += shmtools::sizeText(m_done);
     if (m_total > 0)
-        line += " of " + formatSize(m_total);
-    line += ", " + formatSize(static_cast<std::uint64_t>(rate)) + "/s";
+        line += " of " + shmtools::sizeText(m_total);
+    line += ", " + shmtools::sizeText(static_cast<std::uint64_t>(rate)) + "/s";
     if (final)
         line += ", " + clock(elapsed) + " elapsed";
     else if (m_total > 0 && rate > 0)

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-int reportError(const std::string &tool, const Error &error)
+int reportError(const std::string &tool, const shmtools::Error &error)
 {
     std::fprintf(stderr, "%s: %s\n", tool.c_str(), printable(error.message).c_str());
     return static_cast<int>(error.code);

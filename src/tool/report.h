@@ -1,12 +1,12 @@
 #pragma once
 
-#include "base/result.h"
+#include <shmtools/error.h>
 
 #include <string>
 
 /// The one line on stderr for a failure ("tool: message", control characters escaped as
 /// printable() does, so that a hostile name cannot forge lines); returns its exit code.
-int reportError(const std::string &tool, const Error &error);
+int reportError(const std::string &tool, const shmtools::Error &error);
 /// A usage error: the problem (escaped) and where to read more.
 void reportUsage(const std::string &tool, const std::string &problem);
 /// A status message ("tool: message", escaped), unless quiet.

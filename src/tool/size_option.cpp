@@ -3,10 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 
-Result<std::uint64_t> parseSize(const std::string &text)
+shmtools::Result<std::uint64_t> parseSize(const std::string &text)
 {
     const auto bad = [&](const std::string &why) {
-        return makeError(ExitCode::Usage, "invalid size '" + text + "': " + why);
+        return shmtools::Error{shmtools::ErrorCode::Usage, "invalid size '" + text + "': " + why};
     };
     std::string converted = text;
     try {

@@ -11,10 +11,10 @@
 
 namespace {
 
-Error writeError(int error)
+shmtools::Error writeError(int error)
 {
-    return makeError(ExitCode::Failure,
-                     std::string("stdout: write error") + (error ? std::string(": ") + std::strerror(error) : ""));
+    return shmtools::Error{shmtools::ErrorCode::Failure, std::string("stdout: write error") +
+                                                             (error ? std::string(": ") + std::strerror(error) : "")};
 }
 
 } // namespace
@@ -31,14 +31,14 @@ void occupyStandardDescriptors()
     }
 }
 
-Status flushStdout()
+shmtools::Status flushStdout()
 {
     errno = 0;
     const bool failedBefore = std::ferror(stdout) != 0;
     const bool flushFailed = std::fflush(stdout) != 0;
     if (failedBefore || flushFailed)
         return writeError(flushFailed ? errno : 0);
-    return Done{};
+    return {};
 }
 
 int closeStdout(const char *tool, int code)
@@ -48,7 +48,7 @@ int closeStdout(const char *tool, int code)
     const bool closeFailed = std::fclose(stdout) != 0;
     if (!failedBefore && !closeFailed)
         return code;
-    const Error error = writeError(closeFailed ? errno : 0);
+    const shmtools::Error error = writeError(closeFailed ? errno : 0);
     if (code != 0)
         return code; // the first failure is the one worth reporting
     return reportError(tool, error);

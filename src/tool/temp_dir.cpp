@@ -8,13 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-Status resolveTempDir()
+shmtools::Status resolveTempDir()
 {
     const char *given = std::getenv("TMPDIR");
     const std::string dir = given && *given ? given : "/tmp";
     const auto refuse = [&](const std::string &why) {
-        return makeError(ExitCode::Usage, "TMPDIR '" + dir + "' " + why +
-                                              "; set TMPDIR to an existing directory of yours, or unset it for /tmp");
+        return shmtools::Error{shmtools::ErrorCode::Usage,
+                               "TMPDIR '" + dir + "' " + why +
+                                   "; set TMPDIR to an existing directory of yours, or unset it for /tmp"};
     };
     char resolved[PATH_MAX];
     if (!::realpath(dir.c_str(), resolved))
@@ -27,6 +28,6 @@ Status resolveTempDir()
     if (::access(resolved, X_OK) != 0)
         return refuse(std::string("cannot be used: ") + std::strerror(errno));
     if (::setenv("TMPDIR", resolved, 1) != 0)
-        return makeError(ExitCode::Failure, std::string("setenv TMPDIR: ") + std::strerror(errno));
-    return Done{};
+        return shmtools::Error{shmtools::ErrorCode::Failure, std::string("setenv TMPDIR: ") + std::strerror(errno)};
+    return {};
 }

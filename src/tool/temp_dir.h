@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/result.h"
+#include <shmtools/error.h>
 
 /// Resolves $TMPDIR (or /tmp if unset or empty), the directory of the key files, once: to an
 /// absolute path without symbolic links, which is then put back into the environment, so that
@@ -8,4 +8,4 @@
 /// later (shm-create -d changes to /). Usage error, naming the directory, if it does not exist,
 /// is not a directory, or is not searchable: Qt would otherwise silently fall back to "/". (One
 /// that is not writable is left to the step that writes: Qt names it.)
-Status resolveTempDir();
+shmtools::Status resolveTempDir();

@@ -147,6 +147,42 @@ TEST_CASE("Loading from a descriptor: a pipe to its end, named as given")
     CHECK(back == content);
 }
 
+TEST_CASE("Loading from a descriptor: a regular file whole, whatever its offset, which stays put")
+{
+    const std::string key = uniqueKey();
+    Holder holder = startHolder(key);
+    Segment segment = openSegment(key);
+    const int fd = ::memfd_create("api-test-input", MFD_CLOEXEC);
+    REQUIRE(fd >= 0);
+    const std::string content = binaryContent(5000);
+    REQUIRE(::write(fd, content.data(), content.size()) == ssize_t(content.size()));
+    REQUIRE(::lseek(fd, 100, SEEK_SET) == 100); // read from the start all the same
+
+    auto loaded = segment.load(Input::descriptor(fd, "the file"));
+    CHECK(::lseek(fd, 0, SEEK_CUR) == 100);
+    ::close(fd);
+    REQUIRE(loaded.ok());
+    CHECK(loaded->length == content.size());
+    CHECK(loaded->source == "the file");
+    std::string back;
+    REQUIRE(segment.read(back).ok());
+    CHECK(back == content);
+}
+
+TEST_CASE("A descriptor that is not open is refused as unreadable, named as given")
+{
+    const std::string key = uniqueKey();
+    Holder holder = startHolder(key);
+    Segment segment = openSegment(key);
+    const int fd = ::memfd_create("api-test-closed", MFD_CLOEXEC);
+    REQUIRE(fd >= 0);
+    ::close(fd);
+    auto refused = segment.load(Input::descriptor(fd, "gone"));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::InputUnreadable);
+    CHECK(refused.error().message.rfind("gone: ", 0) == 0);
+}
+
 TEST_CASE("Too large is refused whole, named by the input's name, and the previous version stays")
 {
     const std::string key = uniqueKey();
@@ -327,6 +363,10 @@ TEST_CASE("describe and listSegments report the segment, its holder and its late
     const auto ours =
         std::find_if(listed->begin(), listed->end(), [&](const SegmentSummary &s) { return s.shmid == info->shmid; });
     REQUIRE(ours != listed->end());
+    CHECK(ours->key == key);
+    CHECK(ours->keyComplete);
+    CHECK(ours->tempDir == g_tempDir.path);
+    CHECK(ours->underThisTempDir);
     CHECK(ours->nativeKey == info->nativeKey);
     CHECK(ours->capacity == 8192);
     CHECK(ours->generation == 1);

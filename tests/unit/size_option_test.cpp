@@ -38,6 +38,6 @@ TEST_CASE("parseSize refuses what is not a positive whole size", "[size]")
     const auto parsed = parseSize(text);
     INFO(text);
     REQUIRE_FALSE(parsed.ok());
-    CHECK(parsed.error().code == ExitCode::Usage);
+    CHECK(parsed.error().code == shmtools::ErrorCode::Usage);
     CHECK_THAT(parsed.error().message, Catch::Matchers::ContainsSubstring("invalid size"));
 }

@@ -1,31 +1,10 @@
 #include "convert.h"
 
-#include <cctype>
-
 namespace shmtools::detail {
-
-namespace {
-
-// The core's messages name the other process as "PID 1234"; until its Error carries the PID as
-// a field, the facade reads it from there.
-pid_t pidNamedIn(const std::string &message)
-{
-    const std::string marker = "PID ";
-    const std::size_t at = message.find(marker);
-    if (at == std::string::npos)
-        return 0;
-    pid_t pid = 0;
-    for (std::size_t i = at + marker.size(); i < message.size() && std::isdigit(static_cast<unsigned char>(message[i]));
-         ++i)
-        pid = pid * 10 + (message[i] - '0');
-    return pid;
-}
-
-} // namespace
 
 Error toPublic(const ::Error &error, const std::string &key)
 {
-    return Error{static_cast<ErrorCode>(error.code), error.message, key, pidNamedIn(error.message)};
+    return Error{static_cast<ErrorCode>(error.code), error.message, key, error.pid};
 }
 
 VersionInfo toPublic(const ::VersionInfo &version)
@@ -57,7 +36,7 @@ SegmentInfo toPublic(const ::SegmentInfo &info)
 
 ::Error toCore(const Error &error)
 {
-    return makeError(static_cast<ExitCode>(error.code), error.message);
+    return makeError(static_cast<ExitCode>(error.code), error.message, error.pid);
 }
 
 Result<IpcNames> namesFor(const std::string &key)

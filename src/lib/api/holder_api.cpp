@@ -56,11 +56,12 @@ const VersionInfo &Holder::keptVersion() const
     return m_impl->kept;
 }
 
-int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion)
+int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion,
+                  const std::function<void(const std::string &)> &onNotice)
 {
     if (!onVersion)
-        return m_impl->core->serve(nullptr);
-    return m_impl->core->serve([&](const ::VersionInfo &version) { onVersion(toPublic(version)); });
+        return m_impl->core->serve(nullptr, onNotice);
+    return m_impl->core->serve([&](const ::VersionInfo &version) { onVersion(toPublic(version)); }, onNotice);
 }
 
 } // namespace shmtools

@@ -12,12 +12,12 @@ Result<std::uint64_t> rawLoad(const std::string &key, const Input &input, const 
     auto names = detail::namesFor(key);
     if (!names)
         return names.error();
-    auto opened = detail::OpenedInput::open(input, key);
+    auto opened = detail::openInput(input, key);
     if (!opened)
         return opened.error();
-    auto written = ::rawLoad(*names, opened->source(), options.lockTimeout.count());
+    auto written = ::rawLoad(*names, *opened, options.lockTimeout.count());
     if (!written)
-        return opened->describe(written.error(), key);
+        return detail::toPublic(written.error(), key);
     return *written;
 }
 

@@ -2,8 +2,8 @@
 #include "format/checksum.h"
 #include "convert.h"
 #include "input_opening.h"
-#include "memory_sink.h"
 #include "protocol/segment.h"
+#include "base/size_text.h"
 
 #include <shmtools/segment.h>
 
@@ -21,6 +21,18 @@ struct Segment::Impl {
 std::string checksumText(std::uint64_t checksum)
 {
     return Checksum::format(checksum);
+}
+
+std::string sizeText(std::uint64_t bytes)
+{
+    return formatSize(bytes);
+}
+
+Status checkKey(const std::string &key)
+{
+    if (auto names = detail::namesFor(key); !names)
+        return names.error();
+    return {};
 }
 
 Result<Segment> Segment::open(const std::string &key, const OpenOptions &options)
@@ -56,13 +68,13 @@ std::uint64_t Segment::capacity() const
 
 Result<VersionInfo> Segment::load(const Input &input, const LoadOptions &options)
 {
-    auto opened = detail::OpenedInput::open(input, m_impl->key);
+    auto opened = detail::openInput(input, m_impl->key);
     if (!opened)
         return opened.error();
     const std::string source = options.source.empty() ? input.name() : options.source;
-    auto loaded = m_impl->core.load(opened->source(), source, options.progress);
+    auto loaded = m_impl->core.load(*opened, source, options.progress);
     if (!loaded)
-        return opened->describe(loaded.error(), m_impl->key);
+        return toPublic(loaded.error(), m_impl->key);
     return toPublic(*loaded);
 }
 
@@ -89,17 +101,11 @@ Result<VersionInfo> Segment::readTo(const std::function<Result<Sink>(const Versi
 
 Result<VersionInfo> Segment::read(const std::function<void(const VersionInfo &, std::span<const std::byte>)> &consume)
 {
-    auto sink = detail::MemorySink::create(m_impl->key);
-    if (!sink)
-        return sink.error();
-    auto version = readTo(sink->fd());
-    if (!version)
-        return version;
-    auto bytes = sink->contents(m_impl->key);
-    if (!bytes)
-        return bytes.error();
-    consume(*version, *bytes);
-    return version;
+    auto read = m_impl->core.read(
+        [&](const ::VersionInfo &version, std::span<const std::byte> bytes) { consume(toPublic(version), bytes); });
+    if (!read)
+        return toPublic(read.error(), m_impl->key);
+    return toPublic(*read);
 }
 
 Result<VersionInfo> Segment::read(std::vector<std::byte> &content)

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <sys/types.h>
 #include <utility>
 #include <variant>
 
@@ -12,6 +13,7 @@
 struct Error {
     ExitCode code = ExitCode::Failure;
     std::string message;
+    pid_t pid = 0; ///< the other process the message names (holder, lock holder, loader, reader); 0 if none
 };
 
 /// A value or an Error. The library's only way of failing: it never prints and never exits.
@@ -39,7 +41,7 @@ private:
 struct Done {};
 using Status = Result<Done>;
 
-inline Error makeError(ExitCode code, std::string message)
+inline Error makeError(ExitCode code, std::string message, pid_t pid = 0)
 {
-    return Error{code, std::move(message)};
+    return Error{code, std::move(message), pid};
 }

@@ -19,10 +19,10 @@ using namespace layout;
 
 namespace {
 
-Error heldBy(const IpcNames &names, const std::string &who)
+Error heldBy(const IpcNames &names, const std::string &who, pid_t pid)
 {
     return makeError(ExitCode::KeyHeld,
-                     names.key + ": held by " + who + "; stop it first, or choose another key with -k");
+                     names.key + ": held by " + who + "; stop it first, or choose another key with -k", pid);
 }
 
 bool sameFile(const std::string &path, const FileId &id)
@@ -76,9 +76,10 @@ Status Holder::create(std::uint64_t segmentSize)
     if (const auto other = findLiveHolder(m_names);
         other && (other->identity.segmentKeyFile.inode != m_identity.segmentKeyFile.inode ||
                   other->identity.segmentKeyFile.device != m_identity.segmentKeyFile.device))
-        return heldBy(m_names, "shm-create (PID " + std::to_string(other->holderPid) + ", segment " +
-                                   std::to_string(other->shmid) + "), whose key files in " + m_names.tempDir +
-                                   " were removed");
+        return heldBy(m_names,
+                      "shm-create (PID " + std::to_string(other->holderPid) + ", segment " +
+                          std::to_string(other->shmid) + "), whose key files in " + m_names.tempDir + " were removed",
+                      other->holderPid);
     m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore));
 
     int shmid;
@@ -131,8 +132,10 @@ Status Holder::adoptExisting()
     const HeaderCheck check = status.size >= kHeaderSize ? checkHeader(copy, status.size).check : HeaderCheck::Foreign;
     if (check == HeaderCheck::Foreign || m_options.raw) {
         if (status.attachments > 0)
-            return heldBy(m_names, "another program (segment " + std::to_string(status.shmid) + ", created by PID " +
-                                       std::to_string(status.creatorPid) + ")");
+            return heldBy(m_names,
+                          "another program (segment " + std::to_string(status.shmid) + ", created by PID " +
+                              std::to_string(status.creatorPid) + ")",
+                          status.creatorPid);
         return makeError(ExitCode::InvalidContent,
                          m_names.key + ": an orphaned segment " +
                              (check == HeaderCheck::Foreign ? "not made by shm-tools" : "of shm-tools format") +

@@ -169,13 +169,34 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
 
 Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &progress)
 {
+    return readVerified([&](const VersionInfo &version, std::span<const std::byte> bytes) -> Status {
+        auto sink = sinkFor(version);
+        if (!sink)
+            return sink.error();
+        if (version.generation == 0)
+            return Done{};
+        return writeAll(*sink, reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(), progress);
+    });
+}
+
+Result<VersionInfo> Segment::read(const ConsumeFn &consume)
+{
+    return readVerified([&](const VersionInfo &version, std::span<const std::byte> bytes) -> Status {
+        consume(version, bytes);
+        return Done{};
+    });
+}
+
+Result<VersionInfo>
+Segment::readVerified(const std::function<Status(const VersionInfo &, std::span<const std::byte>)> &use)
+{
     auto pinned = m_protocol->pin(Deadline::after(m_lockTimeout));
     if (!pinned)
         return pinned.error();
     const VersionInfo version = pinned->version;
     if (pinned->slot == kNoSlot) {
-        if (auto sink = sinkFor(version); !sink)
-            return sink.error();
+        if (auto used = use(version, {}); !used)
+            return used.error();
         return version;
     }
     const unsigned char *data = m_protocol->slotData(pinned->slot);
@@ -186,11 +207,8 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
                          m_names.key + ": checksum mismatch in generation " + std::to_string(version.generation) +
                              " (expected " + Checksum::format(version.checksum) + ", found " +
                              Checksum::format(actual) + "); nothing was written; load it again");
-    auto sink = sinkFor(version);
-    if (!sink)
-        return sink.error();
-    if (auto written = writeAll(*sink, data, version.length, progress); !written)
-        return written.error();
+    if (auto used = use(version, std::as_bytes(std::span(data, version.length))); !used)
+        return used.error();
     return version;
 }
 

@@ -16,9 +16,11 @@
 #include "sys/sysv.h"
 #include "protocol/sysv_protocol_os.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 /// Called as bytes move: (done, total); total is 0 when unknown.
@@ -66,6 +68,11 @@ public:
     /// returns. Generation 0 and no output if never loaded. InvalidContent on a checksum
     /// mismatch (nothing is written).
     Result<VersionInfo> read(const SinkFor &sinkFor, const ProgressFn &progress);
+    /// The memory sink: calls `consume` with the verified latest version and its bytes, straight
+    /// from the pinned slot (valid only during the call; empty if never loaded). InvalidContent
+    /// on a checksum mismatch (`consume` is not called).
+    using ConsumeFn = std::function<void(const VersionInfo &, std::span<const std::byte>)>;
+    Result<VersionInfo> read(const ConsumeFn &consume);
 
     /// Blocks without polling until the generation exceeds `after`. TimedOut at `deadline`,
     /// Interrupted on a signal, NoSegment if the holder stops meanwhile.
@@ -79,6 +86,8 @@ public:
 
 private:
     Segment(IpcNames names, AttachedSegment attached, double lockTimeout);
+    /// Pins the latest version, verifies its checksum and hands its bytes to `use`.
+    Result<VersionInfo> readVerified(const std::function<Status(const VersionInfo &, std::span<const std::byte>)> &use);
 
     IpcNames m_names;
     SegmentStatus m_status;

@@ -23,7 +23,8 @@ Error withLiveHolder(const IpcNames &names, const Error &error)
                      names.key + ": the key files in " + names.tempDir + " were removed while its holder (PID " +
                          std::to_string(holder->holderPid) + ", segment " + std::to_string(holder->shmid) +
                          ") runs, so nothing can reach its segment; stop that holder (kill " +
-                         std::to_string(holder->holderPid) + ") and start a new one, then load again");
+                         std::to_string(holder->holderPid) + ") and start a new one, then load again",
+                     holder->holderPid);
 }
 
 } // namespace
@@ -80,7 +81,8 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
                          names.key + ": the segment's semaphore is missing while its holder (PID " +
                              std::to_string(copy.holder.pid) +
                              ") runs (removed by hand, or by systemd-logind's RemoveIPC at logout); the holder "
-                             "restores it within seconds: retry; see the README, \"Long-running holders\"");
+                             "restores it within seconds: retry; see the README, \"Long-running holders\"",
+                         copy.holder.pid);
     }
     const KeyIdentity identity = keyIdentityOf(names, segmentKeyFile->id, semaphoreKeyFile->id);
     return AttachedSegment{mapped->status, std::move(mapped->mapping), std::move(*semaphore), identity};

@@ -50,8 +50,11 @@ std::optional<ListedSegment> describe(int shmid)
     listed.size = status->size;
     listed.key = text(copy.identity.key, sizeof copy.identity.key);
     listed.tempDir = text(copy.identity.tempDir, sizeof copy.identity.tempDir);
+    listed.attachments = status->attachments;
     listed.capacity = copy.capacity;
-    listed.generation = latestVersion(copy).generation;
+    const VersionInfo latest = latestVersion(copy);
+    listed.generation = latest.generation;
+    listed.length = latest.length;
     listed.holderPid = copy.holder.pid;
     listed.holderAlive = isAlive(copy.holder);
     listed.identity = copy.identity;

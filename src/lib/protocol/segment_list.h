@@ -16,10 +16,12 @@
 struct ListedSegment {
     int shmid = -1;
     std::uint64_t size = 0;
-    std::string key;     ///< as recorded by its holder (shortened if very long)
-    std::string tempDir; ///< the TMPDIR its holder used (shortened if very long)
+    std::string key;               ///< as recorded by its holder (shortened if very long)
+    std::string tempDir;           ///< the TMPDIR its holder used (shortened if very long)
+    std::uint64_t attachments = 0; ///< processes attached now
     std::uint64_t capacity = 0;
     std::uint64_t generation = 0; ///< 0: never loaded
+    std::uint64_t length = 0;     ///< of the latest version
     pid_t holderPid = 0;
     bool holderAlive = false; ///< false: an orphan, adoptable by `shm-create` with that key
     layout::KeyIdentity identity{};

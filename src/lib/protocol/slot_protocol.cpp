@@ -105,9 +105,10 @@ Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
                                  mismatch + "; nothing was touched; use another key or TMPDIR");
     }
     if (liveHolder && !m_os.isAlive(copy.holder))
-        return makeError(ExitCode::NoSegment, m_key + ": the holder (" + pidText(copy.holder.pid) +
-                                                  ") is not running; run 'shm-create -k " + m_key +
-                                                  "' to adopt the segment and keep its content");
+        return makeError(ExitCode::NoSegment,
+                         m_key + ": the holder (" + pidText(copy.holder.pid) + ") is not running; run 'shm-create -k " +
+                             m_key + "' to adopt the segment and keep its content",
+                         copy.holder.pid);
     m_capacity = copy.capacity;
     m_slotStride = copy.slotStride;
     return copy;
@@ -146,6 +147,7 @@ Result<Claim> SlotProtocol::claim(const Deadline &deadline)
     const ProcessIdentity me = m_os.self();
     for (;;) {
         std::string waitingFor;
+        pid_t waitingForPid = 0;
         std::vector<ProcessIdentity> watched;
         std::uint32_t seen;
         {
@@ -162,6 +164,7 @@ Result<Claim> SlotProtocol::claim(const Deadline &deadline)
             const ProcessStamp writer{load(slot.writer.pid), 0, slot.writer.startTime};
             if (load(slot.state) == SlotWriting && writer.pid != me.pid && m_os.isAlive(writer)) {
                 waitingFor = "another load (" + pidText(writer.pid) + ") to finish";
+                waitingForPid = writer.pid;
                 watched.push_back({writer.pid, writer.startTime});
             }
             for (ReaderPin &pin : h.pins) {
@@ -170,6 +173,7 @@ Result<Claim> SlotProtocol::claim(const Deadline &deadline)
                     continue;
                 if (m_os.isAlive(reader)) {
                     waitingFor = "a reader (" + pidText(reader.pid) + ") of the previous version";
+                    waitingForPid = reader.pid;
                     watched.push_back({reader.pid, reader.startTime});
                 } else {
                     std::int32_t dead = reader.pid;
@@ -188,10 +192,13 @@ Result<Claim> SlotProtocol::claim(const Deadline &deadline)
         switch (m_os.waitForChange(changeCounter(), seen, watched, deadline)) {
         case WaitOutcome::Changed: break;
         case WaitOutcome::Interrupted:
-            return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for " + waitingFor);
+            return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for " + waitingFor,
+                             waitingForPid);
         case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut, m_key + ": timed out after " + formatSeconds(deadline.seconds()) +
-                                                     " s waiting for " + waitingFor + "; retry, or raise --timeout");
+            return makeError(ExitCode::TimedOut,
+                             m_key + ": timed out after " + formatSeconds(deadline.seconds()) + " s waiting for " +
+                                 waitingFor + "; retry, or raise --timeout",
+                             waitingForPid);
         }
     }
 }
@@ -336,8 +343,10 @@ Result<VersionInfo> SlotProtocol::adopt(const Deadline &deadline)
     if (!copy)
         return copy.error();
     if (m_os.isAlive(copy->holder))
-        return makeError(ExitCode::KeyHeld, m_key + ": held by shm-create (" + pidText(copy->holder.pid) +
-                                                "); stop it first, or choose another key");
+        return makeError(ExitCode::KeyHeld,
+                         m_key + ": held by shm-create (" + pidText(copy->holder.pid) +
+                             "); stop it first, or choose another key",
+                         copy->holder.pid);
     SegmentHeader &h = live();
     const ProcessIdentity me = m_os.self();
     h.holder.startTime = me.startTime;

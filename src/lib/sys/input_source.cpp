@@ -2,6 +2,7 @@
 
 #include "sys/interrupt.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -17,21 +18,46 @@ Result<InputSource> InputSource::open(const std::string &path)
     if (fd < 0)
         return makeError(ExitCode::InputUnreadable, name + ": " + std::strerror(errno));
     InputSource source(fd, !isStdin, name, std::nullopt);
-    struct stat info {};
-    if (::fstat(fd, &info) != 0)
-        return makeError(ExitCode::InputUnreadable, name + ": " + std::strerror(errno));
-    if (S_ISDIR(info.st_mode))
-        return makeError(ExitCode::InputUnreadable, name + ": " + std::strerror(EISDIR));
-    if (S_ISREG(info.st_mode))
-        source.m_knownSize = static_cast<std::uint64_t>(info.st_size);
-    if (source.m_knownSize)
-        ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    if (auto inspected = source.inspect(); !inspected)
+        return inspected.error();
     return source;
+}
+
+Result<InputSource> InputSource::fromDescriptor(int fd, std::string name)
+{
+    InputSource source(fd, false, std::move(name), std::nullopt);
+    if (auto inspected = source.inspect(); !inspected)
+        return inspected.error();
+    if (source.m_knownSize)
+        source.m_readAt = 0;
+    return source;
+}
+
+InputSource InputSource::fromBuffer(std::span<const std::byte> content, std::string name)
+{
+    InputSource source(-1, false, std::move(name), content.size());
+    source.m_buffer = content;
+    return source;
+}
+
+Status InputSource::inspect()
+{
+    struct stat info {};
+    if (::fstat(m_fd, &info) != 0)
+        return makeError(ExitCode::InputUnreadable, m_name + ": " + std::strerror(errno));
+    if (S_ISDIR(info.st_mode))
+        return makeError(ExitCode::InputUnreadable, m_name + ": " + std::strerror(EISDIR));
+    if (S_ISREG(info.st_mode)) {
+        m_knownSize = static_cast<std::uint64_t>(info.st_size);
+        ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+    return Done{};
 }
 
 InputSource::InputSource(InputSource &&other) noexcept
     : m_fd(std::exchange(other.m_fd, -1)), m_owned(std::exchange(other.m_owned, false)),
-      m_name(std::move(other.m_name)), m_knownSize(other.m_knownSize)
+      m_name(std::move(other.m_name)), m_knownSize(other.m_knownSize), m_readAt(other.m_readAt),
+      m_buffer(other.m_buffer)
 {
 }
 
@@ -43,8 +69,19 @@ InputSource::~InputSource()
 
 Result<std::size_t> InputSource::read(void *destination, std::size_t length)
 {
+    if (m_fd < 0) {
+        const std::size_t n = std::min(length, m_buffer.size());
+        if (n > 0)
+            std::memcpy(destination, m_buffer.data(), n);
+        m_buffer = m_buffer.subspan(n);
+        return n;
+    }
     for (;;) {
-        const ssize_t n = interruptibleCall([&] { return ::read(m_fd, destination, length); });
+        const ssize_t n = interruptibleCall([&] {
+            return m_readAt ? ::pread(m_fd, destination, length, *m_readAt) : ::read(m_fd, destination, length);
+        });
+        if (n > 0 && m_readAt)
+            *m_readAt += n;
         if (n >= 0)
             return static_cast<std::size_t>(n);
         if (errno == EINTR) {

@@ -240,7 +240,8 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
                              m_names.key + ": timed out after " + formatSeconds(deadline.seconds()) +
                                  " s waiting for the segment lock" +
                                  (holder ? " (held by PID " + std::to_string(holder) + ")" : std::string()) +
-                                 "; retry, raise --timeout, or stop the process holding it");
+                                 "; retry, raise --timeout, or stop the process holding it",
+                             holder);
         }
         if (errno == EIDRM || errno == EINVAL)
             return makeError(ExitCode::NoSegment, m_names.key +
