@@ -150,7 +150,8 @@ Status Holder::adoptExisting()
         if (isAlive(copy.holder))
             return heldBy(m_names, "a running holder (PID " + std::to_string(copy.holder.pid) +
                                        ") whose header this version cannot use (another shm-tools version, or "
-                                       "corrupt)");
+                                       "corrupt)",
+                          copy.holder.pid);
         const std::string &why = kept.error().message;
         return makeError(ExitCode::InvalidContent,
                          why.substr(0, why.find("; ")) + " (the orphan of a holder that died); " + ipcrm);
