@@ -8,8 +8,8 @@
 
 #include <shmtools/export.h>
 
-#include <cerrno>
 #include <cstddef>
+#include <functional>
 
 namespace shmtools {
 
@@ -27,31 +27,11 @@ SHMTOOLS_EXPORT int interruptSignal();
 /// dispositions the process started with (default, or ignored if they were ignored). Never fails.
 SHMTOOLS_EXPORT void restoreInheritedSignals();
 
-/// Marks the calling thread as entering a blocking system call of the program's own (read,
-/// waitpid, ...). Returns false, and marks nothing, if an interrupt has already arrived: the
-/// call must not be made. While marked, an interrupt that arrives just before the call blocks
-/// is repeated until endBlockingCall(), so the call returns EINTR instead of sleeping through it.
-SHMTOOLS_EXPORT bool beginBlockingCall();
-/// Ends what beginBlockingCall() began. Never fails.
-SHMTOOLS_EXPORT void endBlockingCall();
-
-/// Runs `call`, a blocking system call that returns -1 and sets errno on failure, between
-/// beginBlockingCall() and endBlockingCall(); -1 with errno EINTR, without calling it, if an
-/// interrupt has already arrived. The rule for interrupts: retry EINTR only while
-/// interruptSignal() is 0.
-template <typename Call>
-auto interruptibleCall(Call &&call) -> decltype(call())
-{
-    if (!beginBlockingCall()) {
-        errno = EINTR;
-        return -1;
-    }
-    const auto result = call();
-    const int error = errno;
-    endBlockingCall();
-    errno = error;
-    return result;
-}
+/// Runs `call`, a blocking system call of the program's own (read, waitpid, ...) that returns -1
+/// and sets errno on failure, so that an interrupt arriving just before it blocks still ends it
+/// with EINTR; returns -1 with errno EINTR, without calling it, if an interrupt has already
+/// arrived. The rule for interrupts: retry EINTR only while interruptSignal() is 0.
+SHMTOOLS_EXPORT long interruptibleCall(const std::function<long()> &call);
 
 /// Writes all `length` bytes of `data` to `fd` under that rule: short writes are continued,
 /// EINTR is retried unless an interrupt arrived, which ends even a write blocked on a full pipe.

@@ -68,7 +68,7 @@ int CommandSink::finish()
         return 0;
     int status = 0;
     for (;;) {
-        if (interruptibleCall([&] { return ::waitpid(m_pid, &status, 0); }) >= 0)
+        if (interruptibleCall([&]() -> long { return ::waitpid(m_pid, &status, 0); }) >= 0)
             break;
         if (errno == EINTR && interruptSignal()) {
             status = stopChild(m_pid, -m_pid, kStopGraceMs);

@@ -20,14 +20,9 @@ void restoreInheritedSignals()
     ::restoreInheritedSignals();
 }
 
-bool beginBlockingCall()
+long interruptibleCall(const std::function<long()> &call)
 {
-    return ::beginBlockingCall();
-}
-
-void endBlockingCall()
-{
-    ::endBlockingCall();
+    return ::interruptibleCall(call);
 }
 
 int writeAll(int fd, const void *data, std::size_t length)
