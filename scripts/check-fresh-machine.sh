@@ -4,6 +4,7 @@
 # `./scripts/demo.sh` then `./scripts/test.sh` as root, and print a table: release, command,
 # exit code, wall time, first error line. For developers and releases, not for .ci/run.
 # Usage: scripts/check-fresh-machine.sh [bookworm|trixie|all|aarch64]     (default: all)
+#        scripts/check-fresh-machine.sh --report [TARGET...]   the table of the last runs again
 #   aarch64: in a fresh trixie, scripts/cross-build-aarch64.sh instead of the two commands.
 # Needs root, debootstrap, unshare and Debian's archive. Environment:
 #   SHM_FRESH_DIR     where the pristine systems, the runs and their logs live; not under /tmp
@@ -23,12 +24,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 readme_commands=("./scripts/demo.sh" "./scripts/test.sh")
 
 # ----------------------------------------------------------------------------- inside
-# --inside ROOT LOG_DIR APT_ARCHIVES COMMAND...: the part that runs in the new namespaces:
+# run_inside ROOT LOG_DIR APT_ARCHIVES COMMAND...: the part that runs in the new namespaces:
 # mount, run each COMMAND in ROOT, write one result line per command to LOG_DIR/results, unmount.
-if [ "${1:-}" = --inside ]; then
-  root=$2 logs=$3 archives=$4
-  shift 4
-  commands=("$@")
+run_inside() {
+  local root=$1 logs=$2 archives=$3
+  shift 3
   mounted=()
   unmount_all() {
     local i
@@ -49,7 +49,8 @@ if [ "${1:-}" = --inside ]; then
   mount_at /var/cache/apt/archives --bind "$archives"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
 
-  for command in "${commands[@]}"; do
+  local command name start rc
+  for command in "$@"; do
     name=$(basename "$command" .sh)
     start=$(date +%s)
     rc=0
@@ -58,93 +59,120 @@ if [ "${1:-}" = --inside ]; then
       /bin/bash -c "cd /root/shm-tools && $command" </dev/null >"$logs/$name.log" 2>&1 || rc=$?
     echo "$command $rc $(($(date +%s) - start))" >>"$logs/results"
   done
-  exit 0
-fi
+}
 
 # ----------------------------------------------------------------------------- outside
-case ${1:-all} in
-  bookworm | trixie | aarch64) targets=("$1") ;;
-  all) targets=(bookworm trixie) ;;
-  -h | --help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
-  *) echo "$script_name: unknown target '$1': bookworm, trixie, all or aarch64" >&2; exit 2 ;;
-esac
-if [ "$(id -u)" -ne 0 ]; then
-  echo "$script_name: needs root (debootstrap, chroot, mounts)" >&2
-  exit 2
-fi
-ensure_packages "to build minimal Debian systems and run them apart" debootstrap util-linux git
-
-fresh=${SHM_FRESH_DIR:-$(dirname "$repo_root")/.cache-fresh}
-mirror=${SHM_FRESH_MIRROR:-http://deb.debian.org/debian}
-case $fresh in "$repo_root"/* | /tmp/* | "${TMPDIR:-/tmp}"/*)
-  echo "$script_name: SHM_FRESH_DIR=$fresh must be neither in the repository nor under TMPDIR" >&2
-  exit 2
-  ;;
-esac
-mkdir -p "$fresh"
-fresh=$(cd "$fresh" && pwd)
-commit=$(git -C "$repo_root" rev-parse --short HEAD)
-if [ -n "$(git -C "$repo_root" status --porcelain --untracked-files=no)" ]; then
-  echo "$script_name: note: uncommitted changes are not checked, only HEAD ($commit)" >&2
-fi
-
 # first_error LOG: the first line of LOG that looks like the cause of a failure.
 first_error() {
   grep -m 1 -E '^E: |CMake Error|error:|Error [0-9]+|FAILED|Failed|failed|No such file|not found' "$1" |
     cut -c 1-150 || echo "(no error line; see the log)"
 }
 
-rows=()
-for target in "${targets[@]}"; do
-  release=$target commands=("${readme_commands[@]}")
-  if [ "$target" = aarch64 ]; then release=trixie commands=(./scripts/cross-build-aarch64.sh); fi
+# commands_of TARGET: what a target runs.
+commands_of() {
+  if [ "$1" = aarch64 ]; then echo ./scripts/cross-build-aarch64.sh; else echo "${readme_commands[@]}"; fi
+}
+
+# report TARGET...: the table of each target's last run (from its logs); fails if a command did.
+report() {
+  local target logs command name rc seconds error wall ok=0
+  echo
+  echo "Fresh-machine check (debootstrap --variant=minbase; release (commit, date)):"
+  echo
+  echo "| release | command | exit code | wall time | first error |"
+  echo "|---|---|---|---|---|"
+  for target in "$@"; do
+    logs=$fresh/$target.logs
+    for command in $(commands_of "$target"); do
+      name=$(basename "$command" .sh)
+      read -r _ rc seconds < <(grep "^$command " "$logs/results" 2>/dev/null || echo "- - -")
+      error=-
+      if [ "$rc" != 0 ]; then error=$(first_error "$logs/$name.log" 2>/dev/null || echo "(did not run)"); fi
+      wall=-
+      [ "$seconds" = - ] || wall=$(printf '%dm%02ds' $((seconds / 60)) $((seconds % 60)))
+      echo "| $target ($(cat "$logs/commit" 2>/dev/null), $(cat "$logs/date" 2>/dev/null)) | \`$command\` | $rc | $wall | ${error//|/\\|} |"
+      [ "$rc" = 0 ] || ok=1
+    done
+  done
+  return "$ok"
+}
+
+# check TARGET: a fresh system of TARGET's release, a fresh clone, its commands run inside.
+check() {
+  local target=$1 release=$1 base run logs archives
+  [ "$target" = aarch64 ] && release=trixie
   base=$fresh/$release.base
+  run=$fresh/$target.run
+  logs=$fresh/$target.logs
+  archives=$fresh/$target.apt-archives
   if [ ! -d "$base" ]; then
     echo "$script_name: $release: debootstrap --variant=minbase into $base (once; reused after)" >&2
     rm -rf "$base.partial"
     if ! debootstrap --variant=minbase "$release" "$base.partial" "$mirror" >"$fresh/$release.debootstrap.log" 2>&1; then
       tail -n 20 "$fresh/$release.debootstrap.log" >&2
       echo "$script_name: $release: debootstrap failed; log: $fresh/$release.debootstrap.log" >&2
-      rows+=("| $release | debootstrap | 1 | - | see $release.debootstrap.log |")
-      continue
+      return 1
     fi
     mv "$base.partial" "$base"
   fi
-
-  run=$fresh/$target.run
-  logs=$fresh/$target.logs
   if findmnt -rn -o TARGET | grep -q "^$run/"; then
     echo "$script_name: something is still mounted under $run; unmount it first" >&2
-    exit 1
+    return 1
   fi
   echo "$script_name: $target: copying the pristine system to $run" >&2
   rm -rf "$run" "$logs"
   cp -a "$base" "$run"
-  archives=$fresh/$target.apt-archives
   mkdir -p "$logs" "$archives"
   git clone --quiet --no-hardlinks "$repo_root" "$run/root/shm-tools"
   git -C "$run/root/shm-tools" checkout --quiet --detach "$commit"
+  echo "$commit" >"$logs/commit"
+  date -u +%Y-%m-%d >"$logs/date"
 
+  local commands
+  read -ra commands <<<"$(commands_of "$target")"
   echo "$script_name: $target: running ${commands[*]} in $run at $commit (logs: $logs/)" >&2
   unshare --mount --ipc --pid --fork --propagation private -- \
     bash "${BASH_SOURCE[0]}" --inside "$run" "$logs" "$archives" "${commands[@]}" || true
-  for command in "${commands[@]}"; do
-    name=$(basename "$command" .sh)
-    read -r _ rc seconds < <(grep "^$command " "$logs/results" 2>/dev/null || echo "- - -")
-    error=-
-    if [ "$rc" != 0 ]; then error=$(first_error "$logs/$name.log"); fi
-    wall=-
-    [ "$seconds" = - ] || wall=$(printf '%dm%02ds' $((seconds / 60)) $((seconds % 60)))
-    rows+=("| $target | \`$command\` | ${rc:--} | $wall | ${error//|/\\|} |")
-  done
-done
+}
 
-echo
-echo "Fresh-machine check, $(date -u +%Y-%m-%d), commit $commit, debootstrap --variant=minbase:"
-echo
-echo "| release | command | exit code | wall time | first error |"
-echo "|---|---|---|---|---|"
-printf '%s\n' "${rows[@]}"
-for row in "${rows[@]}"; do
-  case $row in *" | 0 | "*) ;; *) exit 1 ;; esac
-done
+main() {
+  local report_only=0 targets=()
+  if [ "${1:-}" = --report ]; then
+    report_only=1
+    shift
+  fi
+  case ${1:-all} in
+    bookworm | trixie | aarch64) targets=("$@") ;;
+    all) targets=(bookworm trixie) ;;
+    -h | --help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; return 0 ;;
+    *) echo "$script_name: unknown target '$1': bookworm, trixie, all or aarch64" >&2; return 2 ;;
+  esac
+  fresh=${SHM_FRESH_DIR:-$(dirname "$repo_root")/.cache-fresh}
+  mirror=${SHM_FRESH_MIRROR:-http://deb.debian.org/debian}
+  if [ "$report_only" -eq 1 ]; then
+    report "${targets[@]}"
+    return
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "$script_name: needs root (debootstrap, chroot, mounts)" >&2
+    return 2
+  fi
+  ensure_packages "to build minimal Debian systems and run them apart" debootstrap util-linux git
+  case $fresh in "$repo_root"/* | /tmp/* | "${TMPDIR:-/tmp}"/*)
+    echo "$script_name: SHM_FRESH_DIR=$fresh must be neither in the repository nor under TMPDIR" >&2
+    return 2
+    ;;
+  esac
+  mkdir -p "$fresh"
+  fresh=$(cd "$fresh" && pwd)
+  commit=$(git -C "$repo_root" rev-parse --short HEAD)
+  if [ -n "$(git -C "$repo_root" status --porcelain --untracked-files=no)" ]; then
+    echo "$script_name: note: uncommitted changes are not checked, only HEAD ($commit)" >&2
+  fi
+  local target
+  for target in "${targets[@]}"; do check "$target" || true; done
+  report "${targets[@]}"
+}
+
+# One line, read whole before it runs: editing this file during a run cannot derail the run.
+if [ "${1:-}" = --inside ]; then shift && run_inside "$@"; else main "$@"; fi; exit
