@@ -2,10 +2,13 @@
 // published, bounded by --timeout, ended by Ctrl-C or by the holder going away.
 
 #include "support/cli_support.h"
+#include "support/proc_state_support.h"
+#include "support/reliability_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
 
+#include <QFileInfo>
 #include <csignal>
 #include <fstream>
 #include <thread>
@@ -33,9 +36,10 @@ long cpuTicks(pid_t pid)
     return utime + stime;
 }
 
-void settle()
+// Until `waiter` sleeps in the futex wait for a new version: only then is a load "new" to it.
+void waitUntilWaiting(const Child &waiter)
 {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    REQUIRE(waitUntilSleepingIn(waiter.pid(), {"futex"}));
 }
 
 } // namespace
@@ -47,7 +51,7 @@ TEST_CASE("shm-read --wait blocks until a newer version is published, then print
     REQUIRE_EXIT(loadStdin(key, "old"), 0);
 
     Child reader(Tool::Read, {"-k", key, "--wait"});
-    settle();
+    waitUntilWaiting(reader);
     REQUIRE(reader.running());
     CHECK(reader.out().empty());
     const std::string fresh = randomBytes(5000);
@@ -94,7 +98,7 @@ TEST_CASE("shm-read --follow prints every version as it is published and exits 1
     REQUIRE_EXIT(loadStdin(key, "before\n"), 0);
 
     Child follower(Tool::Read, {"-k", key, "--follow"});
-    settle();
+    waitUntilWaiting(follower);
     std::string expected;
     for (int i = 1; i <= 3; ++i) {
         const std::string version = "version " + std::to_string(i) + "\n";
@@ -115,14 +119,15 @@ TEST_CASE("shm-read --follow --exec runs the command once per version with SHM_G
     Holder holder(key, HolderOptions::sized("1M"));
     ScratchDir dir;
     Child follower(Tool::Read, {"-k", key, "--follow", "--exec", "cat > " + dir.path() + "/gen-$SHM_GENERATION"});
-    settle();
+    waitUntilWaiting(follower);
     const std::string first = randomBytes(3000), second = randomBytes(70000);
     REQUIRE_EXIT(loadStdin(key, first), 0);
     REQUIRE_EXIT(loadStdin(key, second), 0);
-    // Versions published faster than delivered may be coalesced; the last one always arrives.
-    const double deadline = now() + 10;
-    while (now() < deadline && !QFile::exists(QString::fromStdString(dir.path() + "/gen-2")))
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Versions published faster than delivered may be coalesced; the last one always arrives,
+    // whole, before the follower is stopped (an interrupt also stops the command).
+    REQUIRE(waitUntil([&] { return QFileInfo(QString::fromStdString(dir.path() + "/gen-2")).size() ==
+                                   qint64(second.size()); },
+                      20));
     follower.signal(SIGTERM);
     CHECK_EXIT(follower.wait(10), 130);
     CHECK(readFile(dir.path() + "/gen-2") == second);
@@ -135,7 +140,7 @@ TEST_CASE("a command that ignores its input does not stop --follow", "[follow]")
     const std::string key = uniqueKey("execignore");
     Holder holder(key, HolderOptions::sized("1M"));
     Child follower(Tool::Read, {"-k", key, "--follow", "--exec", "echo got $SHM_GENERATION"});
-    settle();
+    waitUntilWaiting(follower);
     REQUIRE_EXIT(loadStdin(key, randomBytes(300000)), 0);
     REQUIRE(follower.waitFor(1, "got 1\n", 10));
     REQUIRE_EXIT(loadStdin(key, "small"), 0);
@@ -149,7 +154,7 @@ TEST_CASE("a waiting reader uses no CPU while idle", "[follow]")
     const std::string key = uniqueKey("idle");
     Holder holder(key);
     Child follower(Tool::Read, {"-k", key, "--follow"});
-    settle();
+    waitUntilWaiting(follower);
     const long before = cpuTicks(follower.pid());
     std::this_thread::sleep_for(std::chrono::seconds(2));
     const long after = cpuTicks(follower.pid());
@@ -166,7 +171,7 @@ TEST_CASE("a waiting reader learns at once that the holder went away", "[wait]")
     Holder holder(key);
     KeyGuard guard(key);
     Child reader(Tool::Read, {"-k", key, "--wait"});
-    settle();
+    waitUntilWaiting(reader);
     REQUIRE(reader.running());
     const double stoppedAt = now();
     holder.stop(signal);
