@@ -101,6 +101,9 @@ int run(int argc, char **argv)
         if (!background)
             return reportError(kTool, background.error());
         const std::string pid = std::to_string(background->pid);
+        // A reader of our stdout that has gone must not end us with SIGPIPE before we stop the
+        // holder nobody learnt the PID of: the write fails with EPIPE instead.
+        std::signal(SIGPIPE, SIG_IGN);
         std::printf("%s\n", pid.c_str());
         // A holder whose PID nobody got, or that was meant to stop, must not run on.
         if (auto printed = flushStdout(); !printed || interruptSignal()) {

@@ -196,7 +196,19 @@ void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
         }
         m_os->setSemaphore(std::move(*restored));
         notice("its semaphore was removed (by systemd-logind's RemoveIPC at logout, or by hand); restored it");
+        return;
     }
+    // A lock taken without SEM_UNDO by a process that then exited stays taken for ever. Seen
+    // twice in a row (a second apart, the same dead PID), it is released.
+    const pid_t abandonedBy = m_os->semaphore().abandonedBy();
+    if (abandonedBy != 0 && abandonedBy == m_abandonedBy) {
+        m_os->semaphore().releaseAbandoned();
+        notice("the segment lock was left taken by PID " + std::to_string(abandonedBy) +
+               ", which exited without giving it back; released it");
+        m_abandonedBy = 0;
+        return;
+    }
+    m_abandonedBy = abandonedBy;
 }
 
 int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice)

@@ -71,5 +71,6 @@ private:
     std::uint64_t m_capacity = 0;
     bool m_adopted = false;
     bool m_keyFilesLost = false;
+    pid_t m_abandonedBy = 0; ///< the lock seen left taken by this dead PID at the last check
     VersionInfo m_kept;
 };

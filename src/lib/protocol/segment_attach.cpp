@@ -81,7 +81,7 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
                          names.key + ": the segment's semaphore is missing while its holder (PID " +
                              std::to_string(copy.holder.pid) +
                              ") runs (removed by hand, or by systemd-logind's RemoveIPC at logout); the holder "
-                             "restores it within seconds: retry; see the README, \"Long-running holders\"",
+                             "restores it within seconds: retry; see the README, \"Logout and RemoveIPC\"",
                          copy.holder.pid);
     }
     const KeyIdentity identity = keyIdentityOf(names, segmentKeyFile->id, semaphoreKeyFile->id);

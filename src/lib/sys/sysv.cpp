@@ -1,6 +1,7 @@
 #include "sys/sysv.h"
 
 #include "sys/interrupt.h"
+#include "sys/process_identity.h"
 #include "base/size_text.h"
 
 #include <cerrno>
@@ -51,7 +52,11 @@ Result<KeyFile> keyFileAt(const std::string &file, const IpcNames &names, const 
 Result<KeyFile> ensureKeyFile(const std::string &file, const IpcNames &names, const char *what)
 {
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
-    if (fd < 0 && errno != ELOOP)
+    struct stat existing {};
+    // Something already there that we may not open (a symlink, another user's file in a sticky
+    // TMPDIR) is judged by keyFileAt, which refuses it as unsafe; only a missing file is a failure
+    // to create one.
+    if (fd < 0 && ::lstat(file.c_str(), &existing) != 0)
         return makeError(ExitCode::Failure, names.key + ": cannot create the key file " + file + " (" +
                                                 describeErrno(errno) + "); check that TMPDIR (" + names.tempDir +
                                                 ") is writable");
@@ -211,6 +216,19 @@ pid_t Semaphore::lastPid() const
     return pid > 0 ? pid : 0;
 }
 
+pid_t Semaphore::abandonedBy() const
+{
+    const pid_t pid = lastPid();
+    if (pid == 0 || ::semctl(m_semid, 0, GETVAL) != 0)
+        return 0;
+    return ProcessIdentity::of(pid).pid == 0 ? pid : 0;
+}
+
+void Semaphore::releaseAbandoned() const
+{
+    ::semctl(m_semid, 0, SETVAL, 1);
+}
+
 void Semaphore::remove() const
 {
     ::semctl(m_semid, 0, IPC_RMID);
@@ -236,10 +254,15 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
         }
         if (errno == EAGAIN) {
             const pid_t holder = lastPid();
+            const bool abandoned = abandonedBy() != 0;
             return makeError(ExitCode::TimedOut,
                              m_names.key + ": timed out after " + formatSeconds(deadline.seconds()) +
                                  " s waiting for the segment lock" +
-                                 (holder ? " (held by PID " + std::to_string(holder) + ")" : std::string()) +
+                                 (!holder      ? std::string()
+                                  : abandoned ? " (left taken by PID " + std::to_string(holder) +
+                                                    ", which exited without giving it back; a running holder "
+                                                    "releases such a lock within seconds)"
+                                              : " (held by PID " + std::to_string(holder) + ")") +
                                  "; retry, raise --timeout, or stop the process holding it",
                              holder);
         }

@@ -79,6 +79,11 @@ public:
     pid_t lastPid() const;
     /// Removes the semaphore (waiters get EIDRM). Best effort.
     void remove() const;
+    /// The PID that left the lock taken and exited without giving it back (it took it without
+    /// SEM_UNDO, which Qt and we always use), or 0 if the lock is free or its taker still runs.
+    pid_t abandonedBy() const;
+    /// Gives back a lock abandonedBy() names (sets the value to 1). Best effort.
+    void releaseAbandoned() const;
 
     class Lock;
     /// Takes the lock (SEM_UNDO: released if we die). TimedOut at the deadline, Interrupted on
