@@ -33,20 +33,46 @@ enum class ErrorCode : int {
 /// outside the enum. Never fails.
 SHMTOOLS_EXPORT const char *errorCodeName(ErrorCode code);
 
-/// A failure: its code and facts. `message` is one line naming the key, the thing and the cause
-/// (no program-name prefix, no newline); the caller decides how to show it.
+/// What the caller can do about a failure. The message states only facts; a remedy that depends
+/// on how the program is driven (its options, its settings) comes as this value, for the program
+/// to word in its own terms, so that it never needs to parse the message. Advice that is the same
+/// for every program ("use another key", "remove it with 'ipcrm -m ID'") stays in the message.
+/// The values are stable: new ones may be added, none renumbered.
+enum class Remedy : int {
+    None = 0,                          ///< nothing beyond what the message says
+    StartHolder = 1,                   ///< no holder runs for the key: start one (see Holder), with the same TMPDIR
+    AdoptOrphan = 2,                   ///< the holder died, its segment and content remain: start a holder to adopt it
+    RestartHolder = 3,                 ///< the segment is unusable: stop its holder (`pid`, if known), start a new one
+    UseMatchingVersion = 4,            ///< made by another shm-tools format version: use that version, or restart
+    StopHolderOrChooseAnotherKey = 5,  ///< a live process (`pid`) holds the key: stop it, or use another key
+    GiveKey = 6,                       ///< the key is empty: give one
+    UseRaw = 7,                        ///< a plain Qt segment, not made by shm-tools: open it raw (see raw.h)
+    UseWithoutRaw = 8,                 ///< a shm-tools segment opened raw: open it with the protocol instead
+    RaiseTimeout = 9,                  ///< a bounded wait ran out: retry, or allow a longer wait
+    RaiseTimeoutOrStopLockHolder = 10, ///< the lock stayed taken (by `pid`, if known): retry, wait longer, or stop it
+    LargerCapacity = 11,               ///< the content does not fit: hold the key with a larger capacity
+    SmallerCapacity = 12,              ///< the capacity asked for cannot be made: ask for less
+};
+
+/// A stable lower-case name for `remedy` ("start-holder", "raise-timeout", ...); "unknown" for a
+/// value outside the enum. Never fails.
+SHMTOOLS_EXPORT const char *remedyName(Remedy remedy);
+
+/// A failure: its code, facts and remedy. `message` is one line naming the key, the thing and
+/// the cause (no program-name prefix, no newline); the caller decides how to show it.
 struct Error {
     Error() = default;
     /// So that `Error{code, message}` needs no placeholders for the facts it lacks.
-    Error(ErrorCode code, std::string message, std::string key = {}, pid_t pid = 0)
-        : code(code), message(std::move(message)), key(std::move(key)), pid(pid)
+    Error(ErrorCode code, std::string message, std::string key = {}, pid_t pid = 0, Remedy remedy = Remedy::None)
+        : code(code), message(std::move(message)), key(std::move(key)), pid(pid), remedy(remedy)
     {
     }
 
     ErrorCode code = ErrorCode::Failure;
     std::string message;
-    std::string key; ///< the segment key involved; empty if none
-    pid_t pid = 0;   ///< the other process involved (holder, lock holder, loader, reader); 0 if none
+    std::string key;              ///< the segment key involved; empty if none
+    pid_t pid = 0;                ///< the other process involved (holder, lock holder, loader, reader); 0 if none
+    Remedy remedy = Remedy::None; ///< what to do about it, for the caller to word
 };
 
 /// A value or an Error.

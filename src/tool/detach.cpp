@@ -6,7 +6,7 @@
 
 #include <cerrno>
 #include <csignal>
-#include <cstdlib>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
@@ -39,6 +39,27 @@ void report(int fd, const std::string &text)
     [[maybe_unused]] const int error = shmtools::writeAll(fd, text.data(), text.size());
 }
 
+// A start-up failure as the child reports it: "CODE REMEDY PID KEYLENGTH KEY MESSAGE" (the key
+// counted, since it may hold spaces), so that the parent words the remedy as the child would have.
+std::string encodeFailure(const Error &error)
+{
+    return std::to_string(static_cast<int>(error.code)) + " " + std::to_string(static_cast<int>(error.remedy)) + " " +
+           std::to_string(error.pid) + " " + std::to_string(error.key.size()) + " " + error.key + " " + error.message;
+}
+
+Error decodeFailure(const std::string &text)
+{
+    int code = 0, remedy = 0, pid = 0, consumed = 0;
+    std::size_t keyLength = 0;
+    // %n before the key's separating space: the key itself may start with spaces.
+    if (std::sscanf(text.c_str(), "%d %d %d %zu%n", &code, &remedy, &pid, &keyLength, &consumed) != 4 ||
+        static_cast<std::size_t>(consumed) + 1 + keyLength >= text.size())
+        return Error{ErrorCode::Failure, "the background holder reported an unreadable failure: " + text};
+    const std::size_t key = static_cast<std::size_t>(consumed) + 1;
+    return Error{static_cast<ErrorCode>(code), text.substr(key + keyLength + 1), text.substr(key, keyLength),
+                 static_cast<pid_t>(pid), static_cast<shmtools::Remedy>(remedy)};
+}
+
 } // namespace
 
 void stopBackground(pid_t pid)
@@ -62,7 +83,7 @@ shmtools::Result<BackgroundProcess> runInBackground(const std::function<shmtools
         [[maybe_unused]] const int rc = ::chdir("/");
         const shmtools::Result<std::string> started = startUp();
         if (!started) {
-            report(pipeFds[1], std::to_string(static_cast<int>(started.error().code)) + " " + started.error().message);
+            report(pipeFds[1], encodeFailure(started.error()));
             ::_exit(static_cast<int>(started.error().code));
         }
         report(pipeFds[1], "0 " + started.value());
@@ -97,7 +118,5 @@ shmtools::Result<BackgroundProcess> runInBackground(const std::function<shmtools
     waitForChild(child, -1);
     if (message.empty())
         return Error{ErrorCode::Failure, "the background holder died while starting"};
-    const std::size_t space = message.find(' ');
-    const int code = std::atoi(message.substr(0, space).c_str());
-    return Error{static_cast<ErrorCode>(code), space == std::string::npos ? message : message.substr(space + 1)};
+    return decodeFailure(message);
 }

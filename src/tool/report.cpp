@@ -1,12 +1,18 @@
 #include "report.h"
 
 #include "printable.h"
+#include "remedy_text.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 int reportError(const std::string &tool, const shmtools::Error &error)
 {
-    std::fprintf(stderr, "%s: %s\n", tool.c_str(), printable(error.message).c_str());
+    // resolveTempDir() has put the directory the key files are in back into the environment.
+    const char *tempDir = std::getenv("TMPDIR");
+    const std::string remedy = remedyText(tool, error, tempDir && *tempDir ? tempDir : "/tmp");
+    const std::string line = remedy.empty() ? error.message : error.message + "; " + remedy;
+    std::fprintf(stderr, "%s: %s\n", tool.c_str(), printable(line).c_str());
     return static_cast<int>(error.code);
 }
 

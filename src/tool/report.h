@@ -4,8 +4,9 @@
 
 #include <string>
 
-/// The one line on stderr for a failure ("tool: message", control characters escaped as
-/// printable() does, so that a hostile name cannot forge lines); returns its exit code.
+/// The one line on stderr for a failure ("tool: message; remedy", the remedy worded for this
+/// tool by remedyText(), control characters escaped as printable() does, so that a hostile name
+/// cannot forge lines); returns its exit code.
 int reportError(const std::string &tool, const shmtools::Error &error);
 /// A usage error: the problem (escaped) and where to read more.
 void reportUsage(const std::string &tool, const std::string &problem);

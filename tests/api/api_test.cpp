@@ -233,12 +233,14 @@ TEST_CASE("Errors carry the documented code, the key and the PID involved")
         CHECK(segment.error().code == ErrorCode::NoSegment);
         CHECK(segment.error().key == key);
         CHECK(static_cast<int>(segment.error().code) == 3);
+        CHECK(segment.error().remedy == Remedy::StartHolder);
     }
     SECTION("an empty key: Usage")
     {
         auto segment = Segment::open("");
         REQUIRE_FALSE(segment.ok());
         CHECK(segment.error().code == ErrorCode::Usage);
+        CHECK(segment.error().remedy == Remedy::GiveKey);
         CHECK_FALSE(Holder::start("").ok());
     }
     SECTION("a zero capacity: Usage")
@@ -255,6 +257,7 @@ TEST_CASE("Errors carry the documented code, the key and the PID involved")
         REQUIRE_FALSE(second.ok());
         CHECK(second.error().code == ErrorCode::KeyHeld);
         CHECK(second.error().pid == ::getpid());
+        CHECK(second.error().remedy == Remedy::StopHolderOrChooseAnotherKey);
     }
     SECTION("a missing input file: InputUnreadable")
     {
@@ -295,6 +298,18 @@ TEST_CASE("Every error code has its own name")
     CHECK(std::string(errorCodeName(ErrorCode::NoSegment)) == "no-segment");
 }
 
+TEST_CASE("Every remedy has its own name, and none names a flag")
+{
+    std::vector<std::string> names;
+    for (int value = int(Remedy::None); value <= int(Remedy::SmallerCapacity); ++value)
+        names.emplace_back(remedyName(static_cast<Remedy>(value)));
+    std::sort(names.begin(), names.end());
+    CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
+    CHECK(std::find(names.begin(), names.end(), "unknown") == names.end());
+    CHECK(std::string(remedyName(Remedy::RaiseTimeout)) == "raise-timeout");
+    CHECK(std::string(remedyName(static_cast<Remedy>(999))) == "unknown");
+}
+
 TEST_CASE("Waiting for a generation: wakes on a load, times out, and learns that the holder stopped")
 {
     const std::string key = uniqueKey();
@@ -317,6 +332,7 @@ TEST_CASE("Waiting for a generation: wakes on a load, times out, and learns that
         auto reached = segment.waitForGenerationAbove(0, 0.05s);
         REQUIRE_FALSE(reached.ok());
         CHECK(reached.error().code == ErrorCode::TimedOut);
+        CHECK(reached.error().message.find("--timeout") == std::string::npos);
     }
     SECTION("already above: returns at once")
     {

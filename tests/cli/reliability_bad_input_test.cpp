@@ -135,13 +135,18 @@ TEST_CASE("reliability: bad inputs to the three tools are refused clearly and lo
         {Tool::Read, {"-k", kKey, "--all"}, 0, 2, {"--raw"}, "--all needs --raw"},
         {Tool::Read, {"-k", kKey, "--exec", "cat"}, 0, 2, {"--follow"}, "--exec needs --follow"},
         {Tool::Read, {"-k", kKey, "stray"}, 0, 2, {"stray"}, "shm-read takes no positional argument"},
-        {Tool::Read, {"-k", kFresh}, 0, 3, {"no such segment"}, "nobody holds the key"},
+        {Tool::Read, {"-k", kFresh}, 0, 3, {"no such segment", "shm-create -k"}, "nobody holds the key"},
         // shm-create: sizes and usage, on a fresh key (which must stay unused)
         {Tool::Create, {"-k", kFresh, "-s", "0"}, 0, 2, {"size"}, "zero capacity"},
         {Tool::Create, {"-k", kFresh, "-s", "-1"}, 0, 2, {"size"}, "negative capacity"},
         {Tool::Create, {"-k", kFresh, "-s", "abc"}, 0, 2, {"size"}, "capacity is not a number"},
         {Tool::Create, {"-k", kFresh, "-s", "1.5Q"}, 0, 2, {"size"}, "unknown unit"},
-        {Tool::Create, {"-k", kFresh, "-s", "8E"}, 0, 2, {"kernel", "8.0 EiB", "!-8.0 EiB"}, "beyond any segment"},
+        {Tool::Create,
+         {"-k", kFresh, "-s", "8E"},
+         0,
+         2,
+         {"kernel", "8.0 EiB", "!-8.0 EiB", "use a smaller -s"},
+         "beyond any segment"},
         {Tool::Create, {"-k", kFresh, "-s", "100T"}, 0, 2, {"kernel.shmmax|memory"}, "more than the machine has"},
         {Tool::Create, {"-k", kFresh, "-d", "--watch"}, 0, 2, {"--watch|--detach"}, "a detached holder cannot watch"},
         {Tool::Create, {"-k", kFresh, "-t", "-1"}, 0, 2, {"--timeout"}, "negative timeout"},
@@ -150,7 +155,12 @@ TEST_CASE("reliability: bad inputs to the three tools are refused clearly and lo
         {Tool::Create, {"-k", kFresh, "--bogus"}, 0, 2, {"--bogus"}, "unknown option"},
         // shm-create on the live key: the holder is alive
         {Tool::Create, {"-k", kKey, "-s", "64K"}, 0, 4, {"held by", kHolderPid}, "the key is held"},
-        {Tool::Create, {"-k", kKey, "-s", "64K", "-d"}, 0, 4, {"held by", kHolderPid}, "the key is held (-d)"},
+        {Tool::Create,
+         {"-k", kKey, "-s", "64K", "-d"},
+         0,
+         4,
+         {"held by", kHolderPid, "another key with -k"},
+         "the key is held (-d): the remedy crosses from the background child"},
     };
     REQUIRE(table.size() >= 25);
 

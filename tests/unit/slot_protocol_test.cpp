@@ -6,6 +6,7 @@
 #include "protocol/slot_protocol.h"
 
 #include "support/catch_compat.h"
+#include "support/message_checks.h"
 
 #include <functional>
 #include <set>
@@ -324,4 +325,58 @@ TEST_CASE("protocol: a waiter for a new version wakes when the holder dies", "[p
     CHECK(waited.error().code == ExitCode::NoSegment);
     CHECK(watches(f.world, 100));
     CHECK(f.world.waits == 1);
+}
+
+TEST_CASE("protocol: failures state facts and a remedy, never a flag or a tool", "[protocol][messages]")
+{
+    struct Row {
+        const char *what;
+        std::function<Error(Fixture &)> fail;
+        Remedy remedy;
+    };
+    const std::vector<Row> table{
+        {"a segment without our header",
+         [](Fixture &f) {
+             f.header().magic[0] = 'X';
+             return f.peer(300)->protocol.snapshot(Deadline::after(1)).error();
+         },
+         Remedy::UseRaw},
+        {"a header of another format version",
+         [](Fixture &f) {
+             f.header().formatVersion = 1;
+             return f.peer(300)->protocol.snapshot(Deadline::after(1)).error();
+         },
+         Remedy::UseMatchingVersion},
+        {"a corrupt header",
+         [](Fixture &f) {
+             f.header().activeSlot = 7;
+             return f.peer(300)->protocol.snapshot(Deadline::after(1)).error();
+         },
+         Remedy::RestartHolder},
+        {"a holder that died",
+         [](Fixture &f) {
+             f.world.alive.erase(100);
+             return f.peer(300)->protocol.pin(Deadline::after(1)).error();
+         },
+         Remedy::AdoptOrphan},
+        {"a live holder when adopting",
+         [](Fixture &f) { return f.peer(500)->protocol.adopt(Deadline::after(1)).error(); },
+         Remedy::StopHolderOrChooseAnotherKey},
+        {"a live loader's claim that outlasts the deadline",
+         [](Fixture &f) {
+             auto first = f.peer(200);
+             auto claim = first->protocol.claim(Deadline::after(1));
+             REQUIRE(claim.ok());
+             return f.peer(400)->protocol.claim(Deadline::after(1)).error();
+         },
+         Remedy::RaiseTimeout},
+    };
+    for (const Row &row : table) {
+        INFO(row.what);
+        Fixture f;
+        const Error error = row.fail(f);
+        INFO(error.message);
+        CHECK(toolWordIn(error.message).empty());
+        CHECK(error.remedy == row.remedy);
+    }
 }

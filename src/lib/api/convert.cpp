@@ -4,7 +4,7 @@ namespace shmtools::detail {
 
 Error toPublic(const ::Error &error, const std::string &key)
 {
-    return Error{static_cast<ErrorCode>(error.code), error.message, key, error.pid};
+    return Error{static_cast<ErrorCode>(error.code), error.message, key, error.pid, static_cast<Remedy>(error.remedy)};
 }
 
 VersionInfo toPublic(const ::VersionInfo &version)
@@ -36,7 +36,7 @@ SegmentInfo toPublic(const ::SegmentInfo &info)
 
 ::Error toCore(const Error &error)
 {
-    return makeError(static_cast<ExitCode>(error.code), error.message, error.pid);
+    return makeError(static_cast<ExitCode>(error.code), error.message, static_cast<::Remedy>(error.remedy), error.pid);
 }
 
 Result<IpcNames> namesFor(const std::string &key)
@@ -60,3 +60,18 @@ static_assert(int(shmtools::ErrorCode::TimedOut) == int(ExitCode::TimedOut));
 static_assert(int(shmtools::ErrorCode::InvalidContent) == int(ExitCode::InvalidContent));
 static_assert(int(shmtools::ErrorCode::Unsafe) == int(ExitCode::Unsafe));
 static_assert(int(shmtools::ErrorCode::Interrupted) == int(ExitCode::Interrupted));
+
+// The public remedies are the core's, value for value.
+static_assert(int(shmtools::Remedy::None) == int(::Remedy::None));
+static_assert(int(shmtools::Remedy::StartHolder) == int(::Remedy::StartHolder));
+static_assert(int(shmtools::Remedy::AdoptOrphan) == int(::Remedy::AdoptOrphan));
+static_assert(int(shmtools::Remedy::RestartHolder) == int(::Remedy::RestartHolder));
+static_assert(int(shmtools::Remedy::UseMatchingVersion) == int(::Remedy::UseMatchingVersion));
+static_assert(int(shmtools::Remedy::StopHolderOrChooseAnotherKey) == int(::Remedy::StopHolderOrChooseAnotherKey));
+static_assert(int(shmtools::Remedy::GiveKey) == int(::Remedy::GiveKey));
+static_assert(int(shmtools::Remedy::UseRaw) == int(::Remedy::UseRaw));
+static_assert(int(shmtools::Remedy::UseWithoutRaw) == int(::Remedy::UseWithoutRaw));
+static_assert(int(shmtools::Remedy::RaiseTimeout) == int(::Remedy::RaiseTimeout));
+static_assert(int(shmtools::Remedy::RaiseTimeoutOrStopLockHolder) == int(::Remedy::RaiseTimeoutOrStopLockHolder));
+static_assert(int(shmtools::Remedy::LargerCapacity) == int(::Remedy::LargerCapacity));
+static_assert(int(shmtools::Remedy::SmallerCapacity) == int(::Remedy::SmallerCapacity));

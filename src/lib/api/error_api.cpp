@@ -19,4 +19,24 @@ const char *errorCodeName(ErrorCode code)
     return "unknown";
 }
 
+const char *remedyName(Remedy remedy)
+{
+    switch (remedy) {
+    case Remedy::None: return "none";
+    case Remedy::StartHolder: return "start-holder";
+    case Remedy::AdoptOrphan: return "adopt-orphan";
+    case Remedy::RestartHolder: return "restart-holder";
+    case Remedy::UseMatchingVersion: return "use-matching-version";
+    case Remedy::StopHolderOrChooseAnotherKey: return "stop-holder-or-choose-another-key";
+    case Remedy::GiveKey: return "give-key";
+    case Remedy::UseRaw: return "use-raw";
+    case Remedy::UseWithoutRaw: return "use-without-raw";
+    case Remedy::RaiseTimeout: return "raise-timeout";
+    case Remedy::RaiseTimeoutOrStopLockHolder: return "raise-timeout-or-stop-lock-holder";
+    case Remedy::LargerCapacity: return "larger-capacity";
+    case Remedy::SmallerCapacity: return "smaller-capacity";
+    }
+    return "unknown";
+}
+
 } // namespace shmtools

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/exit_code.h"
+#include "base/remedy.h"
 
 #include <optional>
 #include <string>
@@ -8,12 +9,14 @@
 #include <utility>
 #include <variant>
 
-/// A failure the library reports: the exit code it maps to and one line naming the operation,
-/// the thing and the cause (no tool prefix: the caller adds that).
+/// A failure the library reports: the exit code it maps to, one line of facts naming the
+/// operation, the thing and the cause (no tool prefix and no remedy that depends on the caller:
+/// the caller adds those), and what to do about it as a Remedy.
 struct Error {
     ExitCode code = ExitCode::Failure;
     std::string message;
     pid_t pid = 0; ///< the other process the message names (holder, lock holder, loader, reader); 0 if none
+    Remedy remedy = Remedy::None;
 };
 
 /// A value or an Error. The library's only way of failing: it never prints and never exits.
@@ -43,5 +46,10 @@ using Status = Result<Done>;
 
 inline Error makeError(ExitCode code, std::string message, pid_t pid = 0)
 {
-    return Error{code, std::move(message), pid};
+    return Error{code, std::move(message), pid, Remedy::None};
+}
+
+inline Error makeError(ExitCode code, std::string message, Remedy remedy, pid_t pid = 0)
+{
+    return Error{code, std::move(message), pid, remedy};
 }

@@ -21,8 +21,7 @@ namespace {
 
 Error heldBy(const IpcNames &names, const std::string &who, pid_t pid)
 {
-    return makeError(ExitCode::KeyHeld,
-                     names.key + ": held by " + who + "; stop it first, or choose another key with -k", pid);
+    return makeError(ExitCode::KeyHeld, names.key + ": held by " + who, Remedy::StopHolderOrChooseAnotherKey, pid);
 }
 
 bool sameFile(const std::string &path, const FileId &id)
@@ -77,7 +76,7 @@ Status Holder::create(std::uint64_t segmentSize)
         other && (other->identity.segmentKeyFile.inode != m_identity.segmentKeyFile.inode ||
                   other->identity.segmentKeyFile.device != m_identity.segmentKeyFile.device))
         return heldBy(m_names,
-                      "shm-create (PID " + std::to_string(other->holderPid) + ", segment " +
+                      "a running holder (PID " + std::to_string(other->holderPid) + ", segment " +
                           std::to_string(other->shmid) + "), whose key files in " + m_names.tempDir + " were removed",
                       other->holderPid);
     m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore));
@@ -109,10 +108,10 @@ Status Holder::create(std::uint64_t segmentSize)
     case EINVAL:
     case ENOMEM:
     case ENOSPC:
-        return makeError(ExitCode::Usage, m_names.key + ": cannot create a segment of " + formatSize(segmentSize) +
-                                              " (" + std::strerror(errno) +
-                                              ": not enough memory, or kernel.shmall or kernel.shmmni exhausted); "
-                                              "use a smaller -s");
+        return makeError(ExitCode::Usage,
+                         m_names.key + ": cannot create a segment of " + formatSize(segmentSize) + " (" +
+                             std::strerror(errno) + ": not enough memory, or kernel.shmall or kernel.shmmni exhausted)",
+                         Remedy::SmallerCapacity);
     case EACCES:
         return makeError(ExitCode::Unsafe,
                          m_names.key + ": refusing: a segment of another user exists under the key; use another key");
@@ -148,13 +147,13 @@ Status Holder::adoptExisting()
             return kept.error();
         // Every format version keeps the holder's stamp where version 1 had it.
         if (isAlive(copy.holder))
-            return heldBy(m_names, "a running holder (PID " + std::to_string(copy.holder.pid) +
-                                       ") whose header this version cannot use (another shm-tools version, or "
-                                       "corrupt)",
+            return heldBy(m_names,
+                          "a running holder (PID " + std::to_string(copy.holder.pid) +
+                              ") whose header this version cannot use (another shm-tools version, or "
+                              "corrupt)",
                           copy.holder.pid);
-        const std::string &why = kept.error().message;
         return makeError(ExitCode::InvalidContent,
-                         why.substr(0, why.find("; ")) + " (the orphan of a holder that died); " + ipcrm);
+                         kept.error().message + " (the orphan of a holder that died); " + ipcrm);
     }
     m_shmid = status.shmid;
     m_mapping = std::move(mapped->mapping);

@@ -34,8 +34,8 @@ Result<std::uint64_t> rawLoad(const IpcNames &names, InputSource &input, double 
     if (!target)
         return target.error();
     if (hasShmToolsMagic(target->mapping))
-        return makeError(ExitCode::InvalidContent,
-                         names.key + ": the segment is a shm-tools segment; load it without --raw");
+        return makeError(ExitCode::InvalidContent, names.key + ": the segment is a shm-tools segment",
+                         Remedy::UseWithoutRaw);
     const std::uint64_t room = target->status.size - 1; // the NUL terminator needs a byte
     // The input is read before locking, so a slow producer never holds the lock; raw segments
     // are small (the seed example's was 10 KiB).

@@ -102,8 +102,8 @@ Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
     if (attached->status.size < kHeaderSize)
         return makeError(ExitCode::InvalidContent,
                          names.key + ": segment " + std::to_string(attached->status.shmid) + " (" +
-                             formatSize(attached->status.size) +
-                             ") was not made by shm-tools; use --raw to treat it as a plain Qt segment");
+                             formatSize(attached->status.size) + ") was not made by shm-tools",
+                         Remedy::UseRaw);
     Segment segment(names, std::move(*attached), lockTimeout);
     if (auto valid = segment.m_protocol->snapshot(Deadline::after(lockTimeout)); !valid)
         return valid.error();
@@ -114,10 +114,10 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
 {
     const std::uint64_t capacity = m_protocol->capacity();
     const auto tooLarge = [&](const std::string &size, const std::string &capacityShown) {
-        return makeError(ExitCode::TooLarge, m_names.key + ": " + input.name() + " (" + size +
-                                                 ") does not fit the capacity of " + capacityShown +
-                                                 "; the previous content is unchanged; start shm-create with a "
-                                                 "larger -s");
+        return makeError(ExitCode::TooLarge,
+                         m_names.key + ": " + input.name() + " (" + size + ") does not fit the capacity of " +
+                             capacityShown + "; the previous content is unchanged",
+                         Remedy::LargerCapacity);
     };
     const auto known = input.knownSize();
     if (known && *known > capacity)
@@ -228,10 +228,8 @@ Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const
         if (!status)
             return status.error();
         if (status->markedForRemoval)
-            return makeError(ExitCode::NoSegment, m_names.key +
-                                                      ": the holder stopped while waiting; start "
-                                                      "'shm-create -k " +
-                                                      m_names.key + "' again");
+            return makeError(ExitCode::NoSegment, m_names.key + ": the holder stopped while waiting",
+                             Remedy::StartHolder);
         return Done{};
     };
     return m_protocol->waitForGenerationAbove(after, deadline, stillThere);

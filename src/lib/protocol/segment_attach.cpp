@@ -22,9 +22,8 @@ Error withLiveHolder(const IpcNames &names, const Error &error)
     return makeError(ExitCode::NoSegment,
                      names.key + ": the key files in " + names.tempDir + " were removed while its holder (PID " +
                          std::to_string(holder->holderPid) + ", segment " + std::to_string(holder->shmid) +
-                         ") runs, so nothing can reach its segment; stop that holder (kill " +
-                         std::to_string(holder->holderPid) + ") and start a new one, then load again",
-                     holder->holderPid);
+                         ") runs, so nothing can reach its segment",
+                     Remedy::RestartHolder, holder->holderPid);
 }
 
 } // namespace

@@ -83,16 +83,15 @@ Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
     case HeaderCheck::Valid: break;
     case HeaderCheck::Foreign:
         return makeError(ExitCode::InvalidContent,
-                         m_key + ": the segment was not made by shm-tools (no shm-tools header); use --raw to treat "
-                                 "it as a plain Qt segment");
+                         m_key + ": the segment was not made by shm-tools (no shm-tools header)", Remedy::UseRaw);
     case HeaderCheck::OtherVersion:
         return makeError(ExitCode::InvalidContent,
                          m_key + ": the segment was made by another version of shm-tools, or its header is corrupt (" +
-                             verdict.problem +
-                             "); use that version's tools with it, or stop its holder and start a new one");
+                             verdict.problem + ")",
+                         Remedy::UseMatchingVersion);
     case HeaderCheck::Corrupt:
-        return makeError(ExitCode::InvalidContent, m_key + ": corrupt segment header: " + verdict.problem +
-                                                       "; stop its holder and start a new one");
+        return makeError(ExitCode::InvalidContent, m_key + ": corrupt segment header: " + verdict.problem,
+                         Remedy::RestartHolder);
     }
     if (m_capacity != 0 && (copy.capacity != m_capacity || copy.slotStride != m_slotStride))
         return makeError(ExitCode::InvalidContent, m_key + ": corrupt segment header: its capacity changed");
@@ -106,9 +105,8 @@ Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
     }
     if (liveHolder && !m_os.isAlive(copy.holder))
         return makeError(ExitCode::NoSegment,
-                         m_key + ": the holder (" + pidText(copy.holder.pid) + ") is not running; run 'shm-create -k " +
-                             m_key + "' to adopt the segment and keep its content",
-                         copy.holder.pid);
+                         m_key + ": the holder (" + pidText(copy.holder.pid) + ") is not running; its segment remains",
+                         Remedy::AdoptOrphan, copy.holder.pid);
     m_capacity = copy.capacity;
     m_slotStride = copy.slotStride;
     return copy;
@@ -197,8 +195,8 @@ Result<Claim> SlotProtocol::claim(const Deadline &deadline)
         case WaitOutcome::TimedOut:
             return makeError(ExitCode::TimedOut,
                              m_key + ": timed out after " + formatSeconds(deadline.seconds()) + " s waiting for " +
-                                 waitingFor + "; retry, or raise --timeout",
-                             waitingForPid);
+                                 waitingFor,
+                             Remedy::RaiseTimeout, waitingForPid);
         }
     }
 }
@@ -277,9 +275,11 @@ Result<Pinned> SlotProtocol::pin(const Deadline &deadline)
         case WaitOutcome::Interrupted:
             return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for a free reader pin");
         case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut, m_key + ": timed out after " + formatSeconds(deadline.seconds()) +
-                                                     " s waiting for one of " + std::to_string(kMaxReaders) +
-                                                     " concurrent readers to finish; retry, or raise --timeout");
+            return makeError(ExitCode::TimedOut,
+                             m_key + ": timed out after " + formatSeconds(deadline.seconds()) +
+                                 " s waiting for one of " + std::to_string(kMaxReaders) +
+                                 " concurrent readers to finish",
+                             Remedy::RaiseTimeout);
         }
     }
 }
@@ -343,10 +343,8 @@ Result<VersionInfo> SlotProtocol::adopt(const Deadline &deadline)
     if (!copy)
         return copy.error();
     if (m_os.isAlive(copy->holder))
-        return makeError(ExitCode::KeyHeld,
-                         m_key + ": held by shm-create (" + pidText(copy->holder.pid) +
-                             "); stop it first, or choose another key",
-                         copy->holder.pid);
+        return makeError(ExitCode::KeyHeld, m_key + ": held by a running holder (" + pidText(copy->holder.pid) + ")",
+                         Remedy::StopHolderOrChooseAnotherKey, copy->holder.pid);
     SegmentHeader &h = live();
     const ProcessIdentity me = m_os.self();
     h.holder.startTime = me.startTime;

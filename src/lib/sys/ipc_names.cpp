@@ -13,7 +13,7 @@ constexpr char kSemaphorePrefix[] = "qipc_systemsem_";
 Result<IpcNames> ipcNamesFor(const std::string &key)
 {
     if (key.empty())
-        return makeError(ExitCode::Usage, "the key is empty; give one with -k KEY or $SHM_KEY");
+        return makeError(ExitCode::Usage, "the key is empty", Remedy::GiveKey);
 
     // Qt itself derives the segment's file (letters of the key plus its SHA-1); the semaphore's
     // file differs only in the prefix, and Qt has no public accessor for it.

@@ -33,9 +33,10 @@ std::uint64_t physicalMemory()
 Status checkKernelLimits(const std::string &key, std::uint64_t capacity, std::optional<std::uint64_t> segmentSize)
 {
     const auto tooBig = [&](const std::string &limit) {
-        return makeError(ExitCode::Usage, key + ": a capacity of " + formatSize(capacity) +
-                                              " needs a segment larger than the kernel allows (" + limit +
-                                              "); use a smaller -s");
+        return makeError(ExitCode::Usage,
+                         key + ": a capacity of " + formatSize(capacity) +
+                             " needs a segment larger than the kernel allows (" + limit + ")",
+                         Remedy::SmallerCapacity);
     };
     const auto shmmax = readSysctl("/proc/sys/kernel/shmmax");
     const std::string shmmaxText = shmmax ? "kernel.shmmax = " + std::to_string(*shmmax) + " bytes" : "";
@@ -52,9 +53,11 @@ Status checkKernelLimits(const std::string &key, std::uint64_t capacity, std::op
     if (readSysctl("/proc/sys/vm/overcommit_memory").value_or(0) != 1) {
         const std::uint64_t memory = physicalMemory();
         if (memory > 0 && *segmentSize > memory)
-            return makeError(ExitCode::Usage, key + ": not enough memory for a capacity of " + formatSize(capacity) +
-                                                  " (the segment needs " + formatSize(*segmentSize) +
-                                                  ", RAM and swap total " + formatSize(memory) + "); use a smaller -s");
+            return makeError(ExitCode::Usage,
+                             key + ": not enough memory for a capacity of " + formatSize(capacity) +
+                                 " (the segment needs " + formatSize(*segmentSize) + ", RAM and swap total " +
+                                 formatSize(memory) + ")",
+                             Remedy::SmallerCapacity);
     }
     return Done{};
 }

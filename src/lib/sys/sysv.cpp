@@ -20,12 +20,6 @@ std::string describeErrno(int error)
     return std::strerror(error);
 }
 
-std::string noSegmentHint(const IpcNames &names)
-{
-    return "; start one with 'shm-create -k " + names.key + "' (processes meet only with the same TMPDIR, here " +
-           names.tempDir + ")";
-}
-
 } // namespace
 
 // The key file decides which SysV key we compute, so a planted one (a symlink, another user's
@@ -35,8 +29,9 @@ Result<KeyFile> keyFileAt(const std::string &file, const IpcNames &names, const 
     struct stat info {};
     if (::lstat(file.c_str(), &info) != 0) {
         if (errno == ENOENT)
-            return makeError(ExitCode::NoSegment, names.key + ": no such segment (no " + what + " key file " + file +
-                                                      ")" + noSegmentHint(names));
+            return makeError(ExitCode::NoSegment,
+                             names.key + ": no such segment (no " + what + " key file " + file + ")",
+                             Remedy::StartHolder);
         return makeError(ExitCode::Failure, names.key + ": " + file + ": " + describeErrno(errno));
     }
     if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid())
@@ -74,8 +69,10 @@ Result<int> findSegment(const IpcNames &names)
     if (shmid != -1)
         return shmid;
     if (errno == ENOENT)
-        return makeError(ExitCode::NoSegment, names.key + ": no such segment (key file " + names.segmentKeyFile +
-                                                  " exists, segment does not)" + noSegmentHint(names));
+        return makeError(ExitCode::NoSegment,
+                         names.key + ": no such segment (key file " + names.segmentKeyFile +
+                             " exists, segment does not)",
+                         Remedy::StartHolder);
     if (errno == EACCES)
         return makeError(ExitCode::Unsafe,
                          names.key + ": refusing: the segment belongs to another user; use another key");
@@ -87,8 +84,8 @@ Result<SegmentStatus> statSegment(int shmid, const IpcNames &names)
     shmid_ds ds{};
     if (::shmctl(shmid, IPC_STAT, &ds) != 0) {
         if (errno == EINVAL || errno == EIDRM)
-            return makeError(ExitCode::NoSegment,
-                             names.key + ": the segment was removed (its holder stopped)" + noSegmentHint(names));
+            return makeError(ExitCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",
+                             Remedy::StartHolder);
         if (errno == EACCES)
             return makeError(ExitCode::Unsafe,
                              names.key + ": refusing: the segment belongs to another user; use another key");
@@ -151,8 +148,8 @@ Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, con
     void *address = ::shmat(shmid, nullptr, 0);
     if (address == reinterpret_cast<void *>(-1)) {
         if (errno == EIDRM || errno == EINVAL)
-            return makeError(ExitCode::NoSegment,
-                             names.key + ": the segment was removed (its holder stopped)" + noSegmentHint(names));
+            return makeError(ExitCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",
+                             Remedy::StartHolder);
         return makeError(ExitCode::Failure, names.key + ": shmat: " + describeErrno(errno));
     }
     SegmentMapping mapping;
@@ -192,8 +189,8 @@ Result<Semaphore> Semaphore::open(const IpcNames &names)
     const int semid = ::semget(keyFile->key, 1, 0);
     if (semid == -1) {
         if (errno == ENOENT)
-            return makeError(ExitCode::NoSegment,
-                             names.key + ": no semaphore for the segment (its holder stopped)" + noSegmentHint(names));
+            return makeError(ExitCode::NoSegment, names.key + ": no semaphore for the segment (its holder stopped)",
+                             Remedy::StartHolder);
         if (errno == EACCES)
             return makeError(ExitCode::Unsafe,
                              names.key + ": refusing: the semaphore belongs to another user; use another key");
@@ -262,14 +259,13 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
                                   : abandoned ? " (left taken by PID " + std::to_string(holder) +
                                                     ", which exited without giving it back; a running holder "
                                                     "releases such a lock within seconds)"
-                                              : " (held by PID " + std::to_string(holder) + ")") +
-                                 "; retry, raise --timeout, or stop the process holding it",
-                             holder);
+                                              : " (held by PID " + std::to_string(holder) + ")"),
+                             abandoned ? Remedy::RaiseTimeout : Remedy::RaiseTimeoutOrStopLockHolder, holder);
         }
         if (errno == EIDRM || errno == EINVAL)
-            return makeError(ExitCode::NoSegment, m_names.key +
-                                                      ": the segment's semaphore was removed (its holder stopped)" +
-                                                      noSegmentHint(m_names));
+            return makeError(ExitCode::NoSegment,
+                             m_names.key + ": the segment's semaphore was removed (its holder stopped)",
+                             Remedy::StartHolder);
         return makeError(ExitCode::Failure, m_names.key + ": semop: " + describeErrno(errno));
     }
 }

@@ -1,0 +1,59 @@
+#include "remedy_text.h"
+
+using shmtools::Remedy;
+
+namespace {
+
+std::string startHolderCommand(const std::string &key)
+{
+    return "'shm-create -k " + key + "'";
+}
+
+// What only a holder can change is an option of shm-create; from shm-create itself, its own.
+std::string capacityOption(const std::string &tool, const char *larger)
+{
+    if (tool == "shm-create")
+        return std::string("use a ") + larger + " -s";
+    return std::string("start shm-create with a ") + larger + " -s";
+}
+
+std::string restartHolder(const std::string &tool, const shmtools::Error &error)
+{
+    const std::string kill = error.pid > 0 ? " (kill " + std::to_string(error.pid) + ")" : std::string();
+    return "stop its holder" + kill + " and start a new one with " + startHolderCommand(error.key) +
+           (tool == "shm-load" ? ", then load again" : "");
+}
+
+std::string withoutRaw(const std::string &tool)
+{
+    if (tool == "shm-load")
+        return "load it without --raw";
+    if (tool == "shm-read")
+        return "read it without --raw";
+    return "leave out --raw";
+}
+
+} // namespace
+
+std::string remedyText(const std::string &tool, const shmtools::Error &error, const std::string &tempDir)
+{
+    switch (error.remedy) {
+    case Remedy::None: return {};
+    case Remedy::StartHolder:
+        return "start one with " + startHolderCommand(error.key) + " (processes meet only with the same TMPDIR, here " +
+               tempDir + ")";
+    case Remedy::AdoptOrphan:
+        return "run " + startHolderCommand(error.key) + " to adopt the segment and keep its content";
+    case Remedy::RestartHolder: return restartHolder(tool, error);
+    case Remedy::UseMatchingVersion: return "use that version's tools with it, or " + restartHolder(tool, error);
+    case Remedy::StopHolderOrChooseAnotherKey: return "stop it first, or choose another key with -k";
+    case Remedy::GiveKey: return "give one with -k KEY or $SHM_KEY";
+    case Remedy::UseRaw: return "use --raw to treat it as a plain Qt segment";
+    case Remedy::UseWithoutRaw: return withoutRaw(tool);
+    case Remedy::RaiseTimeout: return "retry, or raise -t/--timeout";
+    case Remedy::RaiseTimeoutOrStopLockHolder: return "retry, raise -t/--timeout, or stop the process holding it";
+    case Remedy::LargerCapacity: return capacityOption(tool, "larger");
+    case Remedy::SmallerCapacity: return capacityOption(tool, "smaller");
+    }
+    return {};
+}

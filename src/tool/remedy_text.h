@@ -1,0 +1,11 @@
+#pragma once
+
+#include <shmtools/error.h>
+
+#include <string>
+
+/// What `tool` tells its user to do about `error`, in the tool's own terms: the flags of the
+/// tool at hand (or of shm-create, for what only a holder can change), `error.key` and
+/// `error.pid` where the remedy needs them, and `tempDir` (the directory processes meet in)
+/// for a holder to be started. Empty for Remedy::None or a value this version does not know.
+std::string remedyText(const std::string &tool, const shmtools::Error &error, const std::string &tempDir);

@@ -1,0 +1,63 @@
+// Each remedy the core can give is worded by the tool at hand: the flag that tool has, or
+// shm-create's for what only a holder can change.
+
+#include "remedy_text.h"
+
+#include "support/catch_compat.h"
+
+using shmtools::Error;
+using shmtools::ErrorCode;
+using shmtools::Remedy;
+
+namespace {
+
+std::string rendered(const std::string &tool, Remedy remedy, pid_t pid = 0)
+{
+    return remedyText(tool, Error{ErrorCode::Failure, "facts", "my key", pid, remedy}, "/scratch/tmp");
+}
+
+} // namespace
+
+TEST_CASE("remedies render as one line naming the flag of the tool at hand", "[remedy]")
+{
+    using Catch::Matchers::ContainsSubstring;
+    const auto [tool, remedy, pid, expected] = GENERATE(table<std::string, Remedy, pid_t, std::string>({
+        {"shm-read", Remedy::StartHolder, 0, "start one with 'shm-create -k my key'"},
+        {"shm-read", Remedy::StartHolder, 0, "same TMPDIR, here /scratch/tmp"},
+        {"shm-load", Remedy::AdoptOrphan, 0, "run 'shm-create -k my key' to adopt"},
+        {"shm-read", Remedy::RestartHolder, 456,
+         "stop its holder (kill 456) and start a new one with 'shm-create -k my key'"},
+        {"shm-load", Remedy::RestartHolder, 456, ", then load again"},
+        {"shm-read", Remedy::RestartHolder, 0, "stop its holder and start"},
+        {"shm-read", Remedy::UseMatchingVersion, 0, "use that version's tools with it, or stop its holder"},
+        {"shm-create", Remedy::StopHolderOrChooseAnotherKey, 456, "stop it first, or choose another key with -k"},
+        {"shm-load", Remedy::GiveKey, 0, "-k KEY or $SHM_KEY"},
+        {"shm-read", Remedy::UseRaw, 0, "use --raw"},
+        {"shm-load", Remedy::UseWithoutRaw, 0, "load it without --raw"},
+        {"shm-read", Remedy::UseWithoutRaw, 0, "read it without --raw"},
+        {"shm-read", Remedy::RaiseTimeout, 0, "retry, or raise -t/--timeout"},
+        {"shm-load", Remedy::RaiseTimeoutOrStopLockHolder, 456, "raise -t/--timeout, or stop the process holding it"},
+        {"shm-load", Remedy::LargerCapacity, 0, "start shm-create with a larger -s"},
+        {"shm-create", Remedy::SmallerCapacity, 0, "use a smaller -s"},
+        {"shm-load", Remedy::SmallerCapacity, 0, "start shm-create with a smaller -s"},
+    }));
+    INFO(tool << " " << shmtools::remedyName(remedy));
+    const std::string text = rendered(tool, remedy, pid);
+    CHECK_THAT(text, ContainsSubstring(expected));
+}
+
+TEST_CASE("every remedy has words in every tool, and none has any for nothing to do", "[remedy]")
+{
+    const std::string tool = GENERATE("shm-create", "shm-load", "shm-read");
+    for (int value = static_cast<int>(Remedy::StartHolder); value <= static_cast<int>(Remedy::SmallerCapacity);
+         ++value) {
+        const auto remedy = static_cast<Remedy>(value);
+        INFO(tool << " " << shmtools::remedyName(remedy));
+        const std::string text = rendered(tool, remedy);
+        CHECK_FALSE(text.empty());
+        CHECK(text.find('\n') == std::string::npos);
+        CHECK(std::string(shmtools::remedyName(remedy)) != "unknown");
+    }
+    CHECK(rendered(tool, Remedy::None).empty());
+    CHECK(rendered(tool, static_cast<Remedy>(999)).empty());
+}
