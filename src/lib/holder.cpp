@@ -176,7 +176,11 @@ Status Holder::finishAttach(int shmid)
         return status.error();
     if (auto owned = requireOwnedSegment(*status, m_names); !owned)
         return owned.error();
-    m_base = static_cast<unsigned char *>(m_qt->data());
+    auto mapping = SegmentMapping::attach(shmid, status->size, m_names);
+    if (!mapping)
+        return mapping.error();
+    m_mapping = std::move(*mapping);
+    m_base = m_mapping.data();
     auto semaphore = Semaphore::open(m_names);
     if (!semaphore)
         return semaphore.error();

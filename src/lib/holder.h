@@ -51,7 +51,10 @@ private:
     IpcNames m_names;
     HolderOptions m_options;
     std::unique_ptr<QSharedMemory> m_qt;
-    unsigned char *m_base = nullptr; ///< Qt's mapping of the segment
+    /// Our own mapping, not Qt's: the first touch of a page decides whether it is huge, and only
+    /// this one is aligned and advised for that (see huge_pages.h).
+    SegmentMapping m_mapping;
+    unsigned char *m_base = nullptr; ///< m_mapping's data
     std::optional<Semaphore> m_semaphore;
     int m_shmid = -1;
     std::uint64_t m_capacity = 0;

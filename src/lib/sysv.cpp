@@ -1,5 +1,6 @@
 #include "sysv.h"
 
+#include "huge_pages.h"
 #include "interrupt.h"
 #include "size_text.h"
 
@@ -130,7 +131,7 @@ SegmentMapping::~SegmentMapping()
 
 Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, const IpcNames &names)
 {
-    void *address = ::shmat(shmid, nullptr, 0);
+    void *address = attachSegmentMemory(shmid, size);
     if (address == reinterpret_cast<void *>(-1)) {
         if (errno == EIDRM || errno == EINVAL)
             return makeError(ExitCode::NoSegment,

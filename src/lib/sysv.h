@@ -38,7 +38,8 @@ public:
     SegmentMapping &operator=(SegmentMapping &&other) noexcept;
     ~SegmentMapping();
 
-    /// Maps the segment read-write. Failure if shmat fails.
+    /// Maps the segment read-write (2 MiB aligned, advised huge pages, where the kernel offers
+    /// them for shared memory: see huge_pages.h). Failure if shmat fails.
     static Result<SegmentMapping> attach(int shmid, std::uint64_t size, const IpcNames &names);
 
     unsigned char *data() const { return m_data; }
