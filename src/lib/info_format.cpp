@@ -42,6 +42,7 @@ std::string infoAsJson(const SegmentInfo &info)
         {"semid", info.semid},
         {"segment_size", qint64(info.status.size)},
         {"attachments", qint64(info.status.attachments)},
+        {"huge_pages", info.hugePages},
     };
     return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() + "\n";
 }
@@ -69,6 +70,7 @@ std::string infoAsText(const SegmentInfo &info)
     line("shmid", std::to_string(info.status.shmid) + " (" + formatSize(info.status.size) + ", " +
                       std::to_string(info.status.attachments) + " attached)");
     line("semid", std::to_string(info.semid));
+    line("huge pages", info.hugePages ? "yes" : "no");
     line("key file", info.names.segmentKeyFile);
     line("TMPDIR", info.names.tempDir);
     return out.str();

@@ -3,6 +3,7 @@
 #include "checksum.h"
 #include "futex.h"
 #include "holder_watch.h"
+#include "huge_pages.h"
 #include "interrupt.h"
 #include "page_populator.h"
 #include "process_stamp.h"
@@ -495,5 +496,9 @@ Result<SegmentInfo> Segment::info()
     info.readers = static_cast<int>(std::count_if(std::begin(copy.pins), std::end(copy.pins),
                                                   [](const layout::ReaderPin &pin) { return isAlive(pin.reader); }));
     info.latest = latestVersion(copy);
+    info.hugePages = copy.activeSlot == kNoSlot || info.latest.length == 0
+                         ? mappedByHugePages(m_mapping.data(), 0, kHeaderSize)
+                         : mappedByHugePages(m_mapping.data(), kHeaderSize + copy.activeSlot * m_slotStride,
+                                             info.latest.length);
     return info;
 }

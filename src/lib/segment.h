@@ -42,6 +42,7 @@ struct SegmentInfo {
     std::int64_t createdAtMs = 0;
     pid_t holderPid = 0;
     int readers = 0; ///< live reader pins
+    bool hugePages = false; ///< the latest version (or the header) is mapped by huge pages
     VersionInfo latest;
 };
 
