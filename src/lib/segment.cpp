@@ -7,6 +7,7 @@
 #include "interrupt.h"
 #include "page_populator.h"
 #include "process_stamp.h"
+#include "read_ahead.h"
 #include "size_text.h"
 
 #include <algorithm>
@@ -403,8 +404,7 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
     ReaderPin pin(*this, pinIndex);
 
     const unsigned char *data = slotData(slot);
-    populate(const_cast<unsigned char *>(data), version.length, MADV_POPULATE_READ);
-    const std::uint64_t actual = Checksum::of(data, version.length);
+    const std::uint64_t actual = checksumReadingAhead(data, version.length);
     if (actual != version.checksum)
         return makeError(ExitCode::InvalidContent,
                          m_names.key + ": checksum mismatch in generation " + std::to_string(version.generation) +
