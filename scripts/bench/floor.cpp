@@ -1,0 +1,177 @@
+// The host's floor for scripts/bench.sh: what page-table work costs here, per 4 KiB page, in the
+// way the tools do it. Linked with the core library, so it maps segments exactly as they do
+// (attachSegmentMemory: 2 MiB aligned with MADV_HUGEPAGE where shmem huge pages are available).
+//
+//   floor BYTES RUNS
+//       prints one JSON line, medians of RUNS (after a warm-up), in ns:
+//         populate  MADV_POPULATE_READ of a fresh mapping of a BYTES segment whose pages exist
+//         fault     the same by touching one byte per page (what a plain read of a mapping pays)
+//         shmdt     detaching such a populated mapping
+//         serial    populate, then XXH3 over the range: shm-read's verification before issue 11
+//         ahead     checksumReadingAhead(): populating from a second thread while hashing
+//         release2  MADV_DONTNEED of the two halves from two threads, then shmdt: a teardown
+//                   shared between both cores
+//         exit_shmdt, exit_only  a child that mapped and populated the range: from then to its
+//                   reaping by waitpid, with shmdt before _exit or leaving the teardown to
+//                   _exit (what skipping the explicit detach would save)
+//         pages     BYTES / 4096, to divide by; huge: whether the mapping held huge pages
+//
+// The segment (shmget IPC_PRIVATE, removed at once, gone when the process exits) is written
+// through one mapping first, so every page is allocated before anything is timed; the timed
+// mappings are new ones, as every shm-read's is.
+#include "checksum.h"
+#include "huge_pages.h"
+#include "read_ahead.h"
+
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+namespace {
+
+std::int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::int64_t median(std::vector<std::int64_t> values)
+{
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+unsigned char *attach(int shmid, std::uint64_t bytes)
+{
+    void *address = attachSegmentMemory(shmid, bytes);
+    if (address == reinterpret_cast<void *>(-1)) {
+        std::perror("floor: shmat");
+        std::exit(1);
+    }
+    return static_cast<unsigned char *>(address);
+}
+
+// A child maps and populates the range, notes the time (CLOCK_MONOTONIC is the same clock in
+// every process) and sends it to us, then detaches or not before _exit; from that time to its
+// reaping is what the rest of its life costs.
+std::int64_t exitCost(int shmid, std::uint64_t bytes, bool detachFirst)
+{
+    int ready[2];
+    if (::pipe(ready) != 0)
+        std::exit(1);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        unsigned char *data = attach(shmid, bytes);
+        ::madvise(data, bytes, MADV_POPULATE_READ);
+        const std::int64_t start = nowNs();
+        if (::write(ready[1], &start, sizeof start) != sizeof start)
+            ::_exit(1);
+        if (detachFirst)
+            ::shmdt(data);
+        ::_exit(0);
+    }
+    ::close(ready[1]);
+    std::int64_t t0 = 0;
+    if (::read(ready[0], &t0, sizeof t0) != sizeof t0)
+        std::exit(1);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    const std::int64_t t1 = nowNs();
+    ::close(ready[0]);
+    return t1 - t0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: floor BYTES RUNS\n");
+        return 2;
+    }
+    const std::uint64_t bytes = std::strtoull(argv[1], nullptr, 10);
+    const int runs = std::atoi(argv[2]);
+    const int shmid = ::shmget(IPC_PRIVATE, bytes, IPC_CREAT | 0600);
+    if (shmid == -1) {
+        std::perror("floor: shmget");
+        return 1;
+    }
+    unsigned char *writer = attach(shmid, bytes);
+    ::shmctl(shmid, IPC_RMID, nullptr); // gone with the last detach, even if we crash
+    std::memset(writer, 0x5a, bytes);
+    const bool huge = mappedByHugePages(writer, 0, bytes);
+
+    std::vector<std::int64_t> populate, fault, detach, serial, ahead, release2, exitShmdt, exitOnly;
+    volatile std::uint64_t sink = 0;
+    for (int run = -1; run < runs; ++run) {
+        unsigned char *data = attach(shmid, bytes);
+        std::int64_t t0 = nowNs();
+        ::madvise(data, bytes, MADV_POPULATE_READ);
+        std::int64_t t1 = nowNs();
+        ::shmdt(data);
+        std::int64_t t2 = nowNs();
+        data = attach(shmid, bytes);
+        std::int64_t t3 = nowNs();
+        unsigned sum = 0;
+        for (std::uint64_t offset = 0; offset < bytes; offset += 4096)
+            sum += data[offset];
+        std::int64_t t4 = nowNs();
+        sink = sink + sum;
+        ::shmdt(data);
+        data = attach(shmid, bytes);
+        const std::int64_t t5 = nowNs();
+        ::madvise(data, bytes, MADV_POPULATE_READ);
+        sink = sink + Checksum::of(data, bytes);
+        const std::int64_t t6 = nowNs();
+        ::shmdt(data);
+        data = attach(shmid, bytes);
+        const std::int64_t t7 = nowNs();
+        sink = sink + checksumReadingAhead(data, bytes);
+        const std::int64_t t8 = nowNs();
+        const std::uint64_t half = bytes / 2 / 4096 * 4096;
+        std::thread other([data, half] { ::madvise(data, half, MADV_DONTNEED); });
+        ::madvise(data + half, bytes - half, MADV_DONTNEED);
+        other.join();
+        ::shmdt(data);
+        const std::int64_t t9 = nowNs();
+        const std::int64_t withShmdt = exitCost(shmid, bytes, true);
+        const std::int64_t withoutShmdt = exitCost(shmid, bytes, false);
+        if (run >= 0) {
+            populate.push_back(t1 - t0);
+            detach.push_back(t2 - t1);
+            fault.push_back(t4 - t3);
+            serial.push_back(t6 - t5);
+            ahead.push_back(t8 - t7);
+            release2.push_back(t9 - t8);
+            exitShmdt.push_back(withShmdt);
+            exitOnly.push_back(withoutShmdt);
+        }
+    }
+    const auto field = [](const char *name, const std::vector<std::int64_t> &values) {
+        std::printf(", \"%s\": %lld", name, static_cast<long long>(median(values)));
+    };
+    std::printf("{\"bytes\": %llu, \"pages\": %llu, \"huge\": %s", static_cast<unsigned long long>(bytes),
+                static_cast<unsigned long long>(bytes / 4096), huge ? "true" : "false");
+    field("populate", populate);
+    field("fault", fault);
+    field("shmdt", detach);
+    field("serial", serial);
+    field("ahead", ahead);
+    field("release2", release2);
+    field("exit_shmdt", exitShmdt);
+    field("exit_only", exitOnly);
+    std::printf("}\n");
+    return 0;
+}
