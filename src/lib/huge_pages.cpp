@@ -48,20 +48,21 @@ bool shmemHugePagesAvailable()
     return setting == "advise" || setting == "within_size" || setting == "always" || setting == "force";
 }
 
-void *attachSegmentMemory(int shmid, std::uint64_t size)
+void *attachSegmentMemory(int shmid, std::uint64_t size, MappingAccess access)
 {
+    const int flags = access == MappingAccess::ReadOnly ? SHM_RDONLY : 0;
     if (size < kHugePageSize || !shmemHugePagesAvailable())
-        return ::shmat(shmid, nullptr, 0);
+        return ::shmat(shmid, nullptr, flags);
     // Reserve enough address space to find a 2 MiB boundary in it, map the segment over the
     // reservation there (SHM_REMAP), then give back what is left on either side.
     const std::uint64_t span = pageRound(size);
     const std::uint64_t reservedLength = span + kHugePageSize;
     void *reserved = ::mmap(nullptr, reservedLength, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (reserved == MAP_FAILED)
-        return ::shmat(shmid, nullptr, 0);
+        return ::shmat(shmid, nullptr, flags);
     const auto base = reinterpret_cast<std::uintptr_t>(reserved);
     const std::uintptr_t aligned = (base + kHugePageSize - 1) & ~std::uintptr_t{kHugePageSize - 1};
-    void *address = ::shmat(shmid, reinterpret_cast<void *>(aligned), SHM_REMAP);
+    void *address = ::shmat(shmid, reinterpret_cast<void *>(aligned), flags | SHM_REMAP);
     if (address == reinterpret_cast<void *>(-1)) {
         const int error = errno;
         ::munmap(reserved, reservedLength);

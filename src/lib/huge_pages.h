@@ -16,10 +16,13 @@ inline constexpr std::uint64_t kHugePageSize = 2 << 20;
 /// False if the file is missing or unreadable.
 bool shmemHugePagesAvailable();
 
-/// shmat(shmid) read-write. Where huge pages are available and the segment spans at least one,
-/// the mapping starts at a 2 MiB aligned address and is advised MADV_HUGEPAGE; otherwise it is a
-/// plain shmat. Returns the address, or (void *)-1 with errno set as shmat sets it.
-void *attachSegmentMemory(int shmid, std::uint64_t size);
+enum class MappingAccess { ReadWrite, ReadOnly };
+
+/// shmat(shmid), read-write or read-only (SHM_RDONLY). Where huge pages are available and the
+/// segment spans at least one, the mapping starts at a 2 MiB aligned address and is advised
+/// MADV_HUGEPAGE; otherwise it is a plain shmat. Returns the address, or (void *)-1 with errno
+/// set as shmat sets it.
+void *attachSegmentMemory(int shmid, std::uint64_t size, MappingAccess access = MappingAccess::ReadWrite);
 
 /// Whether [start + offset, start + offset + length) of the mapping that begins at `start` is
 /// mapped by huge pages: faults in at most its first 2 MiB read-only (pages that already exist:

@@ -403,7 +403,13 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
     }
     ReaderPin pin(*this, pinIndex);
 
-    const unsigned char *data = slotData(slot);
+    if (!m_readMapping.data()) {
+        auto mapping = SegmentMapping::attach(m_status.shmid, m_status.size, m_names, MappingAccess::ReadOnly);
+        if (!mapping)
+            return mapping.error();
+        m_readMapping = std::move(*mapping);
+    }
+    const unsigned char *data = m_readMapping.data() + (slotData(slot) - m_mapping.data());
     const std::uint64_t actual = checksumReadingAhead(data, version.length);
     if (actual != version.checksum)
         return makeError(ExitCode::InvalidContent,
@@ -496,9 +502,9 @@ Result<SegmentInfo> Segment::info()
     info.readers = static_cast<int>(std::count_if(std::begin(copy.pins), std::end(copy.pins),
                                                   [](const layout::ReaderPin &pin) { return isAlive(pin.reader); }));
     info.latest = latestVersion(copy);
-    info.hugePages = copy.activeSlot == kNoSlot || info.latest.length == 0
-                         ? mappedByHugePages(m_mapping.data(), 0, kHeaderSize)
-                         : mappedByHugePages(m_mapping.data(), kHeaderSize + copy.activeSlot * m_slotStride,
-                                             info.latest.length);
+    info.hugePages =
+        copy.activeSlot == kNoSlot || info.latest.length == 0
+            ? mappedByHugePages(m_mapping.data(), 0, kHeaderSize)
+            : mappedByHugePages(m_mapping.data(), kHeaderSize + copy.activeSlot * m_slotStride, info.latest.length);
     return info;
 }

@@ -1,6 +1,5 @@
 #include "sysv.h"
 
-#include "huge_pages.h"
 #include "interrupt.h"
 #include "size_text.h"
 
@@ -129,9 +128,10 @@ SegmentMapping::~SegmentMapping()
         ::shmdt(m_data);
 }
 
-Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, const IpcNames &names)
+Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, const IpcNames &names,
+                                              MappingAccess access)
 {
-    void *address = attachSegmentMemory(shmid, size);
+    void *address = attachSegmentMemory(shmid, size, access);
     if (address == reinterpret_cast<void *>(-1)) {
         if (errno == EIDRM || errno == EINVAL)
             return makeError(ExitCode::NoSegment,

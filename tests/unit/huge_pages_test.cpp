@@ -45,6 +45,16 @@ TEST_CASE("attachSegmentMemory maps the segment itself, aligned for huge pages w
     if (reinterpret_cast<std::uintptr_t>(plain) % kHugePageSize != 0)
         CHECK_FALSE(mappedByHugePages(plain, 0, size));
 
+    // A read-only mapping sees the same bytes, aligned the same way.
+    auto *readOnly =
+        static_cast<const unsigned char *>(attachSegmentMemory(segment.shmid, size, MappingAccess::ReadOnly));
+    REQUIRE(readOnly != reinterpret_cast<void *>(-1));
+    CHECK(readOnly[0] == 0x11);
+    CHECK(readOnly[size - 1] == 0x22);
+    if (available)
+        CHECK(reinterpret_cast<std::uintptr_t>(readOnly) % kHugePageSize == 0);
+
+    CHECK(::shmdt(readOnly) == 0);
     CHECK(::shmdt(data) == 0);
     CHECK(::shmdt(plain) == 0);
 }
