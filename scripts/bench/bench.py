@@ -451,17 +451,22 @@ def report_floor(records, md, out, heading):
         dd = copies.get(f["tag"])
         copy = per_page(dd["ns"], label_bytes(dd["label"]) / 4096) if dd else "–"
         rows.append([f["tag"] + (" (mapped huge)" if f["huge"] else ""), per_page(f["populate"], pages),
-                     per_page(f["fault"], pages), per_page(f["shmdt"], pages), copy,
+                     per_page(f["fault"], pages), per_page(f["shmdt"], pages),
+                     per_page(f["populate_ro"], pages), per_page(f["shmdt_ro"], pages), copy,
                      per_page(f["serial"] - f["populate"], pages)])
-    out.append(table(["pages", "populate a mapping", "fault by touch", "shmdt", "kernel copy (dd)", "XXH3"],
-                     rows, md, ["l", "r", "r", "r", "r", "r"]))
+    out.append(table(["pages", "populate a mapping", "fault by touch", "shmdt", "populate, read-only",
+                      "shmdt, read-only", "kernel copy (dd)", "XXH3"],
+                     rows, md, ["l", "r", "r", "r", "r", "r", "r", "r"]))
     out.append("")
     out.append("populate: MADV_POPULATE_READ of a new mapping of a segment whose pages exist (what every\n"
                "shm-read pays before it can hash a version it never mapped); fault by touch: the same by\n"
-               "reading one byte per page; shmdt: detaching that mapping; kernel copy: `dd if=FILE\n"
+               "reading one byte per page; shmdt: detaching that mapping; read-only: the same for a\n"
+               "read-only mapping, as shm-read's (a read-write mapping of a written segment gets dirty\n"
+               "entries, whose teardown flushes more); kernel copy: `dd if=FILE\n"
                "of=/dev/null bs=1M` of the page-cache-hot input, the whole process divided by its pages\n"
                "(what `cat` pays per page: it never maps anything); XXH3: hashing from memory. The tools pay\n"
-               "the first and third per page of every version they touch; `cat` pays none of them.")
+               "a populate and a shmdt per page of every version they touch (shm-read the read-only ones);\n"
+               "`cat` pays none of them.")
 
 
 def find_time(records, section, label, tag, a, b):
@@ -501,7 +506,8 @@ def report_targets(records, md, out, heading):
         f = floor_of(records, tag) if tag else None
         if ratio > limit and f:
             scale = label_bytes(label) / f["bytes"]
-            tables = (f["populate"] + f["shmdt"]) * scale
+            reader = a.startswith("shm-read")
+            tables = ((f["populate_ro"] + f["shmdt_ro"]) if reader else (f["populate"] + f["shmdt"])) * scale
             xxh3 = (f["serial"] - f["populate"]) * scale
             inline = next((c for c in records if c["kind"] == "time" and c["section"] == "checksum"
                            and c["a"] == "XXH3 per 256 KiB chunk" and c["label"] == label), None)
@@ -536,7 +542,8 @@ def report_steps(records, md, out, heading):
     heading(f'Read-path steps (in-process medians, {floors[0]["bytes"] >> 20} MiB)')
     steps = [("populate, then XXH3 (one thread)", "serial"),
              ("populate ahead in a second thread, XXH3 behind it", "ahead"),
-             ("shmdt", "shmdt"),
+             ("shmdt of a populated read-write mapping", "shmdt"),
+             ("shmdt of a populated read-only mapping", "shmdt_ro"),
              ("MADV_DONTNEED of both halves from two threads, then shmdt", "release2"),
              ("a child's exit after shmdt (shmdt → reaped)", "exit_shmdt"),
              ("a child's exit without shmdt (teardown left to exit)", "exit_only")]

@@ -7,6 +7,7 @@
 //         populate  MADV_POPULATE_READ of a fresh mapping of a BYTES segment whose pages exist
 //         fault     the same by touching one byte per page (what a plain read of a mapping pays)
 //         shmdt     detaching such a populated mapping
+//         populate_ro, shmdt_ro  the same for a read-only mapping (SHM_RDONLY), as shm-read's
 //         serial    populate, then XXH3 over the range: shm-read's verification before issue 11
 //         ahead     checksumReadingAhead(): populating from a second thread while hashing
 //         release2  MADV_DONTNEED of the two halves from two threads, then shmdt: a teardown
@@ -53,9 +54,9 @@ std::int64_t median(std::vector<std::int64_t> values)
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-unsigned char *attach(int shmid, std::uint64_t bytes)
+unsigned char *attach(int shmid, std::uint64_t bytes, MappingAccess access = MappingAccess::ReadWrite)
 {
-    void *address = attachSegmentMemory(shmid, bytes);
+    void *address = attachSegmentMemory(shmid, bytes, access);
     if (address == reinterpret_cast<void *>(-1)) {
         std::perror("floor: shmat");
         std::exit(1);
@@ -113,7 +114,8 @@ int main(int argc, char **argv)
     std::memset(writer, 0x5a, bytes);
     const bool huge = mappedByHugePages(writer, 0, bytes);
 
-    std::vector<std::int64_t> populate, fault, detach, serial, ahead, release2, exitShmdt, exitOnly;
+    std::vector<std::int64_t> populate, fault, detach, populateRo, detachRo, serial, ahead, release2, exitShmdt,
+        exitOnly;
     volatile std::uint64_t sink = 0;
     for (int run = -1; run < runs; ++run) {
         unsigned char *data = attach(shmid, bytes);
@@ -146,12 +148,20 @@ int main(int argc, char **argv)
         other.join();
         ::shmdt(data);
         const std::int64_t t9 = nowNs();
+        data = attach(shmid, bytes, MappingAccess::ReadOnly);
+        const std::int64_t t10 = nowNs();
+        ::madvise(data, bytes, MADV_POPULATE_READ);
+        const std::int64_t t11 = nowNs();
+        ::shmdt(data);
+        const std::int64_t t12 = nowNs();
         const std::int64_t withShmdt = exitCost(shmid, bytes, true);
         const std::int64_t withoutShmdt = exitCost(shmid, bytes, false);
         if (run >= 0) {
             populate.push_back(t1 - t0);
             detach.push_back(t2 - t1);
             fault.push_back(t4 - t3);
+            populateRo.push_back(t11 - t10);
+            detachRo.push_back(t12 - t11);
             serial.push_back(t6 - t5);
             ahead.push_back(t8 - t7);
             release2.push_back(t9 - t8);
@@ -167,6 +177,8 @@ int main(int argc, char **argv)
     field("populate", populate);
     field("fault", fault);
     field("shmdt", detach);
+    field("populate_ro", populateRo);
+    field("shmdt_ro", detachRo);
     field("serial", serial);
     field("ahead", ahead);
     field("release2", release2);
