@@ -9,7 +9,7 @@
 //         shmdt     detaching such a populated mapping
 //         populate_ro, shmdt_ro  the same for a read-only mapping (SHM_RDONLY), as shm-read's
 //         serial    populate, then XXH3 over the range: shm-read's verification before issue 11
-//         ahead     checksumReadingAhead(): populating from a second thread while hashing
+//         ahead     checksumReadingAhead() below: populating from a second thread while hashing
 //         release2  MADV_DONTNEED of the two halves from two threads, then shmdt: a teardown
 //                   shared between both cores
 //         exit_shmdt, exit_only  a child that mapped and populated the range: from then to its
@@ -22,7 +22,6 @@
 // mappings are new ones, as every shm-read's is.
 #include "checksum.h"
 #include "huge_pages.h"
-#include "read_ahead.h"
 
 #include <sys/ipc.h>
 #include <sys/mman.h>
@@ -31,11 +30,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -92,6 +93,93 @@ std::int64_t exitCost(int shmid, std::uint64_t bytes, bool detachFirst)
     const std::int64_t t1 = nowNs();
     ::close(ready[0]);
     return t1 - t0;
+}
+
+// One page-table page's worth (and one huge page): the unit both threads claim.
+constexpr std::uint64_t kChunk = 2 << 20;
+// Below this, starting a thread costs more than it overlaps.
+constexpr std::uint64_t kParallelFrom = 16 << 20;
+
+enum ChunkState : int { Untouched, Claimed, Populated };
+
+void populate(const unsigned char *start, std::uint64_t length)
+{
+    // The first and last page of a range may be partial: the kernel wants page-aligned ranges.
+    const auto first = reinterpret_cast<std::uintptr_t>(start) & ~std::uintptr_t{4095};
+    const auto end = (reinterpret_cast<std::uintptr_t>(start) + length + 4095) & ~std::uintptr_t{4095};
+    ::madvise(reinterpret_cast<void *>(first), end - first, MADV_POPULATE_READ);
+}
+
+class Chunks {
+public:
+    Chunks(const unsigned char *data, std::uint64_t length)
+        : m_data(data), m_length(length), m_count((length + kChunk - 1) / kChunk),
+          m_states(std::make_unique<std::atomic<int>[]>(m_count))
+    {
+    }
+    std::uint64_t count() const { return m_count; }
+    const unsigned char *start(std::uint64_t chunk) const { return m_data + chunk * kChunk; }
+    std::uint64_t length(std::uint64_t chunk) const { return std::min(kChunk, m_length - chunk * kChunk); }
+    std::atomic<int> &state(std::uint64_t chunk) { return m_states[chunk]; }
+
+    /// Populates the chunk if nobody claimed it yet; false if someone did.
+    bool populateIfUntouched(std::uint64_t chunk)
+    {
+        int expected = Untouched;
+        if (!m_states[chunk].compare_exchange_strong(expected, Claimed, std::memory_order_acq_rel))
+            return false;
+        populate(start(chunk), length(chunk));
+        m_states[chunk].store(Populated, std::memory_order_release);
+        m_states[chunk].notify_all();
+        return true;
+    }
+
+private:
+    const unsigned char *m_data;
+    std::uint64_t m_length;
+    std::uint64_t m_count;
+    std::unique_ptr<std::atomic<int>[]> m_states;
+};
+
+// The read path tried for issue 11, kept here to measure it on any host: a helper thread
+// populates 2 MiB chunks from the front while the calling thread hashes each chunk once it is
+// populated, and populates chunks from the back itself whenever the hash has caught up. Same
+// digest as Checksum::of. It did not pay on the host of the README's run, so shm-read does
+// not use it.
+std::uint64_t checksumReadingAhead(const unsigned char *data, std::uint64_t length)
+{
+    if (length < kParallelFrom) {
+        if (length > 0)
+            populate(data, length);
+        return Checksum::of(data, length);
+    }
+    Chunks chunks(data, length);
+    // From the front: the helper stops at the first chunk the calling thread took from the back.
+    std::thread ahead([&chunks] {
+        for (std::uint64_t chunk = 0; chunk < chunks.count(); ++chunk)
+            if (!chunks.populateIfUntouched(chunk))
+                break;
+    });
+    Checksum checksum;
+    std::uint64_t back = chunks.count();
+    for (std::uint64_t chunk = 0; chunk < chunks.count(); ++chunk) {
+        for (;;) {
+            const int state = chunks.state(chunk).load(std::memory_order_acquire);
+            if (state == Populated)
+                break;
+            if (state == Untouched && chunks.populateIfUntouched(chunk))
+                break;
+            // The helper is on this very chunk: fill one from the far end meanwhile, or wait.
+            if (back > chunk + 1 && chunks.populateIfUntouched(back - 1)) {
+                --back;
+                continue;
+            }
+            chunks.state(chunk).wait(Claimed, std::memory_order_acquire);
+        }
+        checksum.update(chunks.start(chunk), chunks.length(chunk));
+    }
+    ahead.join();
+    return checksum.digest();
 }
 
 } // namespace

@@ -7,7 +7,6 @@
 #include "interrupt.h"
 #include "page_populator.h"
 #include "process_stamp.h"
-#include "read_ahead.h"
 #include "size_text.h"
 
 #include <algorithm>
@@ -410,7 +409,8 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
         m_readMapping = std::move(*mapping);
     }
     const unsigned char *data = m_readMapping.data() + (slotData(slot) - m_mapping.data());
-    const std::uint64_t actual = checksumReadingAhead(data, version.length);
+    populate(const_cast<unsigned char *>(data), version.length, MADV_POPULATE_READ);
+    const std::uint64_t actual = Checksum::of(data, version.length);
     if (actual != version.checksum)
         return makeError(ExitCode::InvalidContent,
                          m_names.key + ": checksum mismatch in generation " + std::to_string(version.generation) +
