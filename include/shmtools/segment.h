@@ -62,6 +62,7 @@ struct SegmentInfo {
     std::int64_t createdAtMs = 0;
     pid_t holderPid = 0;
     int readers = 0; ///< live readers copying a version out now
+    bool hugePages = false; ///< the latest version (or, before a load, the header) is mapped by 2 MiB pages
     VersionInfo latest;
 };
 

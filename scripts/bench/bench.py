@@ -73,7 +73,8 @@ def check_status(argv, status):
         raise SystemExit(f"bench.py: {shlex.join(argv)} failed (exit {code})")
 
 
-def run_pipeline(pipeline):
+def start_pipeline(pipeline):
+    """Spawns every stage of a pipeline; returns [(pid, argv)] to wait for."""
     devnull = os.open("/dev/null", os.O_RDONLY | os.O_CLOEXEC)
     out_path = pipeline["stdout"] or "/dev/null"
     out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
@@ -92,15 +93,17 @@ def run_pipeline(pipeline):
             stdin_fd = read_end
     os.close(devnull)
     os.close(out)
-    for pid, argv in pids:
-        _, status = os.waitpid(pid, 0)
-        check_status(argv, status)
+    return pids
 
 
-def run_spec(pipelines):
+def run_spec(pipelines, copies=1):
+    """Runs the pipelines one after the other, each as `copies` concurrent instances."""
     start = now()
     for pipeline in pipelines:
-        run_pipeline(pipeline)
+        pids = [pid for _ in range(copies) for pid in start_pipeline(pipeline)]
+        for pid, argv in pids:
+            _, status = os.waitpid(pid, 0)
+            check_status(argv, status)
     return now() - start
 
 
@@ -131,13 +134,14 @@ def cmd_group(args):
     commands = {name: parse_spec(spec) for name, spec in named(args.cmd, "--cmd").items()}
     untimed = {name: parse_spec(spec) for name, spec in named(args.untimed, "--untimed").items()}
     sample_files = named(args.samples, "--samples")
+    copies = {name: int(n) for name, n in named(args.concurrent, "--concurrent").items()}
     names = list(commands)
     samples = {name: [] for name in names}
 
     def round_of(n, record):
         order = names[n % len(names):] + names[:n % len(names)]
         for name in order:
-            elapsed = run_spec(commands[name])
+            elapsed = run_spec(commands[name], copies.get(name, 1))
             if name in untimed:
                 run_spec(untimed[name])
             if args.gap:
@@ -162,10 +166,14 @@ def cmd_group(args):
             if name not in samples:
                 raise SystemExit(f"bench.py: --row names unknown command {name!r}")
         a_med, b_med = statistics.median(samples[a]), statistics.median(samples[b])
-        append(args.results, {"kind": "time", "section": args.section, "label": args.label, "a": a, "b": b,
+        append(args.results, {"kind": "time", "section": args.section, "label": args.label, "tag": args.tag,
+                              "a": a, "b": b,
                               "a_ns": a_med, "b_ns": b_med, "n": min(len(samples[a]), len(samples[b])),
                               "a_samples": samples[a], "b_samples": samples[b]})
-    print(f"bench: {args.section} {args.label}: " +
+    for name in args.median or []:
+        append(args.results, {"kind": "median", "section": args.section, "label": args.label, "tag": args.tag,
+                              "name": name, "ns": statistics.median(samples[name]), "n": len(samples[name])})
+    print(f"bench: {args.section} {args.label} {args.tag}: " +
           ", ".join(f"{name} {statistics.median(v) / 1e6:.2f} ms" for name, v in samples.items()), file=sys.stderr)
 
 
@@ -331,11 +339,26 @@ def cmd_idle(args):
     print(f"bench: idle follower: {record}", file=sys.stderr)
 
 
+def cmd_floor(args):
+    out = subprocess.run([args.floor, str(args.bytes), str(args.runs)], check=True, capture_output=True, text=True)
+    record = json.loads(out.stdout)
+    record.update({"kind": "floor", "tag": args.tag})
+    append(args.results, record)
+    print(f"bench: floor {args.tag}: " + ", ".join(
+        f"{k} {v / record['pages'] / 1e3:.3f} us/page" for k, v in record.items() if isinstance(v, int)
+        and k not in ("bytes", "pages")), file=sys.stderr)
+
+
 def cmd_meta(args):
     with open("/proc/loadavg") as f:
         load = f.read().split()[:3]
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/shmem_enabled") as f:
+            shmem_thp = f.read().strip()
+    except OSError:
+        shmem_thp = "unavailable"
     append(args.results, {"kind": "meta", "phase": args.phase, "loadavg": " ".join(load),
-                          "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")})
+                          "shmem_enabled": shmem_thp, "date": time.strftime("%Y-%m-%d %H:%M:%S %Z")})
 
 
 # ---------------------------------------------------------------- report
@@ -388,6 +411,191 @@ def machine(date):
             ("date", date)]
 
 
+UNITS = {"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+
+
+def label_bytes(label):
+    number, unit = label.split()[:2]
+    return int(float(number) * UNITS[unit.rstrip(",")])
+
+
+def host_line(records):
+    facts = dict(machine(""))
+    metas = [r for r in records if r["kind"] == "meta"]
+    start = next((r for r in metas if r["phase"] == "start"), metas[0] if metas else None)
+    end = next((r for r in metas if r["phase"] == "end"), None)
+    line = (f'Host: {facts["model name"]}, {facts["CPUs (nproc)"]} CPUs, {facts["kernel"]}, {facts["memory"]}; '
+            f'run {start["date"] if start else "?"}; load average {start["loadavg"] if start else "?"} at the start')
+    if end:
+        line += f', {end["loadavg"]} at the end'
+    return line + "."
+
+
+def floor_of(records, tag):
+    return next((r for r in records if r["kind"] == "floor" and r["tag"] == tag), None)
+
+
+def per_page(ns, pages):
+    return f"{ns / pages / 1e3:.3f} µs"
+
+
+def report_floor(records, md, out, heading):
+    floors = [r for r in records if r["kind"] == "floor"]
+    if not floors:
+        return
+    heading(f'Host floor (per 4 KiB page, in-process medians over {floors[0]["bytes"] >> 20} MiB)')
+    copies = {r["tag"]: r for r in records if r["kind"] == "median" and r["name"] == "dd"}
+    rows = []
+    for f in floors:
+        pages = f["pages"]
+        dd = copies.get(f["tag"])
+        copy = per_page(dd["ns"], label_bytes(dd["label"]) / 4096) if dd else "–"
+        rows.append([f["tag"] + (" (mapped huge)" if f["huge"] else ""), per_page(f["populate"], pages),
+                     per_page(f["fault"], pages), per_page(f["shmdt"], pages),
+                     per_page(f["populate_ro"], pages), per_page(f["shmdt_ro"], pages), copy,
+                     per_page(f["serial"] - f["populate"], pages)])
+    out.append(table(["pages", "populate a mapping", "fault by touch", "shmdt", "populate, read-only",
+                      "shmdt, read-only", "kernel copy (dd)", "XXH3"],
+                     rows, md, ["l", "r", "r", "r", "r", "r", "r", "r"]))
+    out.append("")
+    out.append("populate: MADV_POPULATE_READ of a new mapping of a segment whose pages exist (what every\n"
+               "shm-read pays before it can hash a version it never mapped); fault by touch: the same by\n"
+               "reading one byte per page; shmdt: detaching that mapping; read-only: the same for a\n"
+               "read-only mapping, as shm-read's (a read-write mapping of a written segment gets dirty\n"
+               "entries, whose teardown flushes more); kernel copy: `dd if=FILE\n"
+               "of=/dev/null bs=1M` of the page-cache-hot input, the whole process divided by its pages\n"
+               "(what `cat` pays per page: it never maps anything); XXH3: hashing from memory. The tools pay\n"
+               "a populate and a shmdt per page of every version they touch (shm-read the read-only ones);\n"
+               "`cat` pays none of them.")
+
+
+def find_time(records, section, label, tag, a, b):
+    return next((r for r in records if r["kind"] == "time" and r["section"] == section and r["label"] == label
+                 and r.get("tag", "") == tag and r["a"] == a and r["b"] == b), None)
+
+
+TARGETS = [
+    # (text, section, label, a, b, limit, which page tag: "small" or "huge" or None)
+    ("`shm-read | cat` ≤ 1.0× `cat /dev/shm/x | cat`", "scale", "256 MiB", "shm-read | cat", "cat | cat", 1.0, "small"),
+    ("`shm-read >/dev/null` ≤ 1.3× `cat /dev/shm/x >/dev/null`", "scale", "256 MiB", "shm-read >null", "cat >null", 1.3,
+     "small"),
+    ("`shm-read | cat` ≤ 0.6× `cat /dev/shm/x | cat`", "scale", "256 MiB", "shm-read | cat", "cat | cat", 0.6, "huge"),
+    ("`shm-read >/dev/null` ≤ 1.0× `cat /dev/shm/x >/dev/null`", "scale", "256 MiB", "shm-read >null", "cat >null", 1.0,
+     "huge"),
+    ("`shm-load` ≤ 0.6× `cp FILE /dev/shm/x`", "scale", "256 MiB", "shm-load", "cp", 0.6, "small"),
+    ("`shm-load` ≤ 0.6× `cp FILE /dev/shm/x`", "scale", "256 MiB", "shm-load", "cp", 0.6, "huge"),
+    ("4 KiB load + read ≤ 1.2× two empty Qt programs", "start-up", "4 KiB", "shm-load && shm-read", "empty Qt ×2", 1.2,
+     None),
+]
+SMALL, HUGE = "4 KiB pages", "huge pages"
+
+
+def report_targets(records, md, out, heading):
+    heading("Against the targets (ratios of medians from this one run)")
+    rows = []
+    for text, section, label, a, b, limit, which in TARGETS:
+        tag = {"small": SMALL, "huge": HUGE, None: ""}[which]
+        r = find_time(records, section, label, tag, a, b)
+        pages = f" ({label}, {tag})" if tag else ""
+        if not r:
+            rows.append([text + pages, "not measured in this run", "", ""])
+            continue
+        ratio = r["a_ns"] / r["b_ns"]
+        verdict = "met" if ratio <= limit else "not met"
+        limit_text = ""
+        f = floor_of(records, tag) if tag else None
+        if ratio > limit and f:
+            scale = label_bytes(label) / f["bytes"]
+            reader = a.startswith("shm-read")
+            tables = ((f["populate_ro"] + f["shmdt_ro"]) if reader else (f["populate"] + f["shmdt"])) * scale
+            xxh3 = (f["serial"] - f["populate"]) * scale
+            inline = next((c for c in records if c["kind"] == "time" and c["section"] == "checksum"
+                           and c["a"] == "XXH3 per 256 KiB chunk" and c["label"] == label), None)
+            if a == "shm-load" and inline:
+                xxh3 = inline["a_ns"]  # a loader hashes each chunk while it is in the cache
+            limit_text = (f'page tables (populate + shmdt): {fmt_ns(tables)} = {tables / r["b_ns"]:.2f}× B; '
+                          f'+ XXH3 ({fmt_ns(xxh3)}): {(tables + xxh3) / r["b_ns"]:.2f}× B')
+            dd = next((m for m in records if m["kind"] == "median" and m["name"] == "dd" and m["tag"] == tag), None)
+            if ("| cat" in a or a == "shm-load") and dd:
+                # A reader verifies the whole version before the first byte reaches the pipe,
+                # then still copies every byte into it; a loader copies every byte in.
+                copy = dd["ns"] * label_bytes(label) / label_bytes(dd["label"])
+                where = "into the pipe" if "| cat" in a else "from the input"
+                limit_text += (f'; + one kernel copy {where} (dd: {fmt_ns(copy)}): '
+                               f'{(tables + xxh3 + copy) / r["b_ns"]:.2f}× B')
+        elif ratio > limit and not tag:
+            load = find_time(records, section, label, "", "shm-load", "empty Qt")
+            read = find_time(records, section, label, "", "shm-read", "empty Qt")
+            if load and read:
+                limit_text = (f'over an empty Qt program: shm-load +{fmt_ns(load["a_ns"] - load["b_ns"])}, '
+                              f'shm-read +{fmt_ns(read["a_ns"] - read["b_ns"])}')
+        rows.append([text + pages, f'{fmt_ns(r["a_ns"])} vs {fmt_ns(r["b_ns"])}: **{ratio:.2f}×**' if md else
+                     f'{fmt_ns(r["a_ns"])} vs {fmt_ns(r["b_ns"])}: {ratio:.2f}x', verdict, limit_text])
+    out.append(table(["target", "measured (A vs B)", "verdict", "what limits it (when not met)"], rows, md,
+                     ["l", "l", "l", "l"]))
+
+
+def report_steps(records, md, out, heading):
+    floors = [r for r in records if r["kind"] == "floor"]
+    if not floors:
+        return
+    heading(f'Read-path steps (in-process medians, {floors[0]["bytes"] >> 20} MiB)')
+    steps = [("populate, then XXH3 (one thread)", "serial"),
+             ("populate ahead in a second thread, XXH3 behind it", "ahead"),
+             ("shmdt of a populated read-write mapping", "shmdt"),
+             ("shmdt of a populated read-only mapping", "shmdt_ro"),
+             ("MADV_DONTNEED of both halves from two threads, then shmdt", "release2"),
+             ("a child's exit after shmdt (shmdt → reaped)", "exit_shmdt"),
+             ("a child's exit without shmdt (teardown left to exit)", "exit_only")]
+    rows = [[text] + [fmt_ns(f[key]) for f in floors] for text, key in steps]
+    out.append(table(["step"] + [f["tag"] for f in floors], rows, md, ["l"] + ["r"] * len(floors)))
+
+
+def report_scale(records, md, out, heading):
+    scale = [r for r in records if r["kind"] == "time" and r["section"] == "scale"]
+    if not scale:
+        return
+    heading("Scale (cost per MiB should stay flat)")
+    rows = []
+    # Per MiB beyond what the same command costs at 4 KiB (process start-up, attach, lock).
+    base = {(r["tag"], r["a"], r["b"]): r for r in scale if r["label"] == "4 KiB"}
+
+    def marginal(r, side):
+        mib = label_bytes(r["label"]) / (1 << 20)
+        b = base.get((r["tag"], r["a"], r["b"]))
+        if mib < 1 or not b:
+            return "–"
+        return f'{(r[side] - b[side]) / (mib - 1 / 256) / 1e3:.0f} µs'
+    for r in scale:
+        rows.append([r["label"], r["tag"], r["a"], fmt_ns(r["a_ns"]), marginal(r, "a_ns"),
+                     r["b"], fmt_ns(r["b_ns"]), marginal(r, "b_ns"), f'{r["a_ns"] / r["b_ns"]:.2f}', r["n"]])
+    out.append(table(["size", "pages", "A", "A median", "A per MiB", "B", "B median", "B per MiB", "A/B", "runs"],
+                     rows, md, ["l", "l", "l", "r", "r", "l", "r", "r", "r", "r"]))
+    conc = [r for r in records if r["kind"] == "time" and r["section"] == "concurrency"]
+    if conc:
+        heading("Concurrency (all started at once; time until the last one exits)")
+        rows = [[r["label"], r["tag"], r["a"], fmt_ns(r["a_ns"]), r["b"], fmt_ns(r["b_ns"]),
+                 f'{r["a_ns"] / r["b_ns"]:.2f}', r["n"]] for r in conc]
+        out.append(table(["case", "pages", "A", "A median", "B", "B median", "A/B", "runs"], rows, md,
+                         ["l", "l", "l", "r", "l", "r", "r", "r"]))
+
+
+def report_experiment(records, md, out, heading):
+    rows = [r for r in records if r["kind"] == "time" and r["section"] == "experiment"]
+    if not rows:
+        return
+    heading("Experiment: the holder writes into the reader's descriptor (SCM_RIGHTS), against mapping")
+    out.append(table(["size", "pages", "fd passing", "median", "mapping path", "median", "fd/mapping", "runs"],
+                     [[r["label"], r["tag"], r["a"], fmt_ns(r["a_ns"]), r["b"], fmt_ns(r["b_ns"]),
+                       f'{r["a_ns"] / r["b_ns"]:.2f}', r["n"]] for r in rows], md,
+                     ["l", "l", "l", "r", "l", "r", "r", "r"]))
+    out.append("")
+    out.append("`scripts/bench/fd_pass.cpp`: a prototype holder (one version, populated once, no header, pins\n"
+               "or lock) serving a Unix socket; its client (linked with Qt6Core, so it starts like the tools)\n"
+               "sends its stdout or its open input with SCM_RIGHTS, the holder checks SO_PEERCRED, verifies\n"
+               "XXH3 over the version and writes it into the descriptor (or reads the input into a slot).")
+
+
 def cmd_report(args):
     with open(args.results) as f:
         records = [json.loads(line) for line in f if line.strip()]
@@ -397,7 +605,9 @@ def cmd_report(args):
     def heading(text):
         out.append(("\n### " if md else "\n== ") + text + ("" if md else " ==") + "\n")
 
-    times = [r for r in records if r["kind"] == "time" and r["section"] != "checksum"]
+    # The sections with tables of their own are left out of the table of the other pairs.
+    times = [r for r in records if r["kind"] == "time"
+             and r["section"] not in ("checksum", "scale", "concurrency", "experiment")]
     checksums = [r for r in records if r["kind"] == "time" and r["section"] == "checksum"]
     # Before our own build, which raises the load average by itself.
     before = [r for r in records if r["kind"] == "meta" and r["phase"] == "before-build"]
@@ -405,10 +615,17 @@ def cmd_report(args):
     if before and float(before[0]["loadavg"].split()[0]) > 0.5:
         out.append(f'Note: load average {before[0]["loadavg"]} before the build: other work was running, '
                    "so these numbers are noisier than on a quiet machine.")
+    out.append(host_line(records))
+    report_floor(records, md, out, heading)
+    report_targets(records, md, out, heading)
+    report_steps(records, md, out, heading)
+    report_scale(records, md, out, heading)
+    report_experiment(records, md, out, heading)
     if times:
-        heading("Time (median of paired runs; A/B < 1 means shm-tools is faster)")
-        rows = [[f'{r["section"]} {r["label"]}', r["a"], fmt_ns(r["a_ns"]), r["b"], fmt_ns(r["b_ns"]),
-                 f'{r["a_ns"] / r["b_ns"]:.2f}', r["n"]] for r in times]
+        heading("Other pairs (median of paired runs; A/B < 1 means shm-tools is faster)")
+        rows = [[f'{r["section"]} {r["label"]}' + (f' ({r["tag"]})' if r.get("tag") else ""), r["a"],
+                 fmt_ns(r["a_ns"]), r["b"], fmt_ns(r["b_ns"]), f'{r["a_ns"] / r["b_ns"]:.2f}', r["n"]]
+                for r in times]
         out.append(table(["case", "A", "A median", "B", "B median", "A/B", "runs"], rows, md,
                          ["l", "l", "r", "l", "r", "r", "r"]))
         out.append("")
@@ -422,7 +639,10 @@ def cmd_report(args):
                    "page-cache hot; shm-load/shm-read run with -q; `| cat` means `| cat >/dev/null`.\n"
                    "\"first load\": every timed shm-load goes into a segment created just before (untimed, a new\n"
                    "`shm-create -d` each run), so it allocates its pages during the load, as cp does; the other\n"
-                   "load rows are the steady state of a holder that has been loaded before.")
+                   "load rows are the steady state of a holder that has been loaded before. \"4 KiB pages\" and\n"
+                   "\"huge pages\": shmem_enabled was never, resp. advise, when the segment was created and used;\n"
+                   "`cat`, `cp` and `dd` work on /dev/shm or the page cache either way. \"16 readers\": 16 copies\n"
+                   "started at once, timed until the last exits.")
 
     if checksums:
         label = checksums[0]["label"]
@@ -514,7 +734,10 @@ def main():
     p.add_argument("--cmd", action="append", required=True, help="NAME=SPEC, timed")
     p.add_argument("--untimed", action="append", help="NAME=SPEC, run after every run of NAME")
     p.add_argument("--samples", action="append", help="NAME=FILE of ns values written by a command")
-    p.add_argument("--row", action="append", nargs=2, metavar=("A", "B"), required=True)
+    p.add_argument("--concurrent", action="append", help="NAME=N: each run of NAME starts N copies at once")
+    p.add_argument("--row", action="append", nargs=2, metavar=("A", "B"), default=[])
+    p.add_argument("--median", action="append", metavar="NAME", help="record NAME's median alone")
+    p.add_argument("--tag", default="", help="the page size in effect, for the report")
     p.set_defaults(func=cmd_group)
 
     p = sub.add_parser("rss")
@@ -542,6 +765,14 @@ def main():
     p.add_argument("--key", required=True)
     p.add_argument("--seconds", type=float, default=5)
     p.set_defaults(func=cmd_idle)
+
+    p = sub.add_parser("floor")
+    p.add_argument("--results", required=True)
+    p.add_argument("--floor", required=True, help="the floor program")
+    p.add_argument("--bytes", type=int, required=True)
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--tag", required=True)
+    p.set_defaults(func=cmd_floor)
 
     p = sub.add_parser("meta")
     p.add_argument("--results", required=True)

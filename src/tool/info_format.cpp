@@ -46,6 +46,7 @@ std::string infoAsJson(const SegmentInfo &info)
         {"semid", info.semid},
         {"segment_size", qint64(info.segmentSize)},
         {"attachments", qint64(info.attachments)},
+        {"huge_pages", info.hugePages},
     };
     return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() + "\n";
 }
@@ -73,6 +74,7 @@ std::string infoAsText(const SegmentInfo &info)
     line("shmid", std::to_string(info.shmid) + " (" + sizeText(info.segmentSize) + ", " +
                       std::to_string(info.attachments) + " attached)");
     line("semid", std::to_string(info.semid));
+    line("huge pages", info.hugePages ? "yes" : "no");
     line("key file", info.nativeKey);
     line("TMPDIR", info.tempDir);
     return out.str();

@@ -80,6 +80,7 @@ TEST_CASE("shm-read --json describes the segment and each loaded version", "[rea
         CHECK(integer(info1, "format_version") >= 1);
         CHECK(integer(info1, "readers") == 0); // nobody is writing a version out right now
         CHECK(text(info1, "semaphore_key") == semKeyFile(key));
+        CHECK(info1.value("huge_pages").isBool()); // true only where shmem huge pages are enabled
     }
     checkVersion(info1, load1, first, 1, firstPath); // the source is the file as given
 

@@ -30,6 +30,7 @@ SegmentInfo toPublic(const ::SegmentInfo &info)
     out.createdAtMs = info.createdAtMs;
     out.holderPid = info.holderPid;
     out.readers = info.readers;
+    out.hugePages = info.hugePages;
     out.latest = toPublic(info.latest);
     return out;
 }

@@ -1,6 +1,7 @@
 #include "protocol/segment.h"
 
 #include "format/checksum.h"
+#include "sys/huge_pages.h"
 #include "sys/interrupt.h"
 #include "sys/page_populator.h"
 #include "protocol/process_stamp.h"
@@ -199,7 +200,13 @@ Segment::readVerified(const std::function<Status(const VersionInfo &, std::span<
             return used.error();
         return version;
     }
-    const unsigned char *data = m_protocol->slotData(pinned->slot);
+    if (!m_readMapping.data()) {
+        auto mapping = SegmentMapping::attach(m_status.shmid, m_status.size, m_names, MappingAccess::ReadOnly);
+        if (!mapping)
+            return mapping.error();
+        m_readMapping = std::move(*mapping);
+    }
+    const unsigned char *data = m_readMapping.data() + (m_protocol->slotData(pinned->slot) - m_mapping.data());
     populate(const_cast<unsigned char *>(data), version.length, MADV_POPULATE_READ);
     const std::uint64_t actual = Checksum::of(data, version.length);
     if (actual != version.checksum)
@@ -255,5 +262,9 @@ Result<SegmentInfo> Segment::info()
     info.readers = static_cast<int>(std::count_if(std::begin(copy.pins), std::end(copy.pins),
                                                   [](const layout::ReaderPin &pin) { return isAlive(pin.reader); }));
     info.latest = latestVersion(copy);
+    info.hugePages = copy.activeSlot == kNoSlot || info.latest.length == 0
+                         ? mappedByHugePages(m_mapping.data(), 0, kHeaderSize)
+                         : mappedByHugePages(m_mapping.data(), m_protocol->slotData(copy.activeSlot) - m_mapping.data(),
+                                             info.latest.length);
     return info;
 }

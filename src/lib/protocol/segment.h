@@ -35,7 +35,8 @@ struct SegmentInfo {
     std::uint32_t formatVersion = 0;
     std::int64_t createdAtMs = 0;
     pid_t holderPid = 0;
-    int readers = 0; ///< live reader pins
+    int readers = 0;        ///< live reader pins
+    bool hugePages = false; ///< the latest version (or the header) is mapped by huge pages
     VersionInfo latest;
 };
 
@@ -93,6 +94,9 @@ private:
     SegmentStatus m_status;
     SegmentMapping m_mapping;
     int m_semid;
+    /// A second, read-only mapping for writing versions out, made on the first read: tearing
+    /// down read-only page-table entries costs about half as much (README, "Performance").
+    SegmentMapping m_readMapping;
     double m_lockTimeout;
     // Behind pointers: the protocol refers to the OS object and the mapping, and a Segment moves.
     std::unique_ptr<SysvProtocolOs> m_os;

@@ -143,9 +143,10 @@ SegmentMapping::~SegmentMapping()
         ::shmdt(m_data);
 }
 
-Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, const IpcNames &names)
+Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, const IpcNames &names,
+                                              MappingAccess access)
 {
-    void *address = ::shmat(shmid, nullptr, 0);
+    void *address = attachSegmentMemory(shmid, size, access);
     if (address == reinterpret_cast<void *>(-1)) {
         if (errno == EIDRM || errno == EINVAL)
             return makeError(ExitCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",

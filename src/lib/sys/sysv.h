@@ -5,6 +5,7 @@
 // destroy-on-last-detach (which would wipe an orphaned segment's data).
 
 #include "base/deadline.h"
+#include "sys/huge_pages.h"
 #include "sys/ipc_names.h"
 #include "base/result.h"
 #include "format/segment_layout.h"
@@ -51,8 +52,10 @@ public:
     SegmentMapping &operator=(SegmentMapping &&other) noexcept;
     ~SegmentMapping();
 
-    /// Maps the segment read-write. Failure if shmat fails.
-    static Result<SegmentMapping> attach(int shmid, std::uint64_t size, const IpcNames &names);
+    /// Maps the segment, read-write unless asked otherwise (2 MiB aligned, advised huge pages,
+    /// where the kernel offers them for shared memory: see huge_pages.h). Failure if shmat fails.
+    static Result<SegmentMapping> attach(int shmid, std::uint64_t size, const IpcNames &names,
+                                         MappingAccess access = MappingAccess::ReadWrite);
 
     unsigned char *data() const { return m_data; }
     std::uint64_t size() const { return m_size; }
