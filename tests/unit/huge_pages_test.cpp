@@ -1,6 +1,6 @@
 #include "sys/huge_pages.h"
 
-#include <catch2/catch.hpp>
+#include "support/catch_compat.h"
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
