@@ -40,7 +40,8 @@ TEST_CASE("a dangling symbolic link planted as a key file in a shared TMPDIR is 
     }
     const SharedScratchDir shared;
     const std::string key = uniqueKey("danglinglink");
-    const RunOptions inShared{.env = {{"TMPDIR", shared.path()}}};
+    RunOptions inShared;
+    inShared.env = {{"TMPDIR", shared.path()}};
     for (const bool semaphore : {false, true}) {
         const ProcessResult plant =
             run(asNobody({"/bin/ln", "-s", shared.path() + "/nowhere", shared.keyFile(key, semaphore)}));
