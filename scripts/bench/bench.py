@@ -563,8 +563,8 @@ def report_scale(records, md, out, heading):
     def marginal(r, side):
         mib = label_bytes(r["label"]) / (1 << 20)
         b = base.get((r["tag"], r["a"], r["b"]))
-        if mib < 1 or not b:
-            return "–"
+        if mib < 64 or not b:
+            return "–"  # below 64 MiB, start-up noise swamps the data
         return f'{(r[side] - b[side]) / (mib - 1 / 256) / 1e3:.0f} µs'
     for r in scale:
         rows.append([r["label"], r["tag"], r["a"], fmt_ns(r["a_ns"]), marginal(r, "a_ns"),

@@ -140,13 +140,12 @@ Lease SlotProtocol::pinLease(std::size_t index, pid_t pid)
     });
 }
 
-Result<Claim> SlotProtocol::claim(const Deadline &deadline)
+template <typename T>
+Result<T> SlotProtocol::retryUntil(const Deadline &deadline,
+                                   const std::function<Attempt<T>(const SegmentHeader &copy)> &attempt)
 {
-    const ProcessIdentity me = m_os.self();
     for (;;) {
-        std::string waitingFor;
-        pid_t waitingForPid = 0;
-        std::vector<ProcessIdentity> watched;
+        Blocked blocked;
         std::uint32_t seen;
         {
             if (auto locked = lockFor(deadline); !locked)
@@ -155,50 +154,64 @@ Result<Claim> SlotProtocol::claim(const Deadline &deadline)
             auto copy = checkedCopy();
             if (!copy)
                 return copy.error();
-            SegmentHeader &h = live();
-            const std::uint32_t target = copy->activeSlot == 0 ? 1 : 0;
-            SlotMeta &slot = h.slots[target];
-            watched.push_back({copy->holder.pid, copy->holder.startTime});
-            const ProcessStamp writer{load(slot.writer.pid), 0, slot.writer.startTime};
-            if (load(slot.state) == SlotWriting && writer.pid != me.pid && m_os.isAlive(writer)) {
-                waitingFor = "another load (" + pidText(writer.pid) + ") to finish";
-                waitingForPid = writer.pid;
-                watched.push_back({writer.pid, writer.startTime});
-            }
-            for (ReaderPin &pin : h.pins) {
-                const ProcessStamp reader{load(pin.reader.pid), 0, pin.reader.startTime};
-                if (reader.pid == 0 || pin.slot != target)
-                    continue;
-                if (m_os.isAlive(reader)) {
-                    waitingFor = "a reader (" + pidText(reader.pid) + ") of the previous version";
-                    waitingForPid = reader.pid;
-                    watched.push_back({reader.pid, reader.startTime});
-                } else {
-                    std::int32_t dead = reader.pid;
-                    shared(pin.reader.pid).compare_exchange_strong(dead, 0);
-                }
-            }
-            if (waitingFor.empty()) {
-                slot.writer.startTime = me.startTime;
-                store(slot.writer.pid, me.pid);
-                slot.length = 0;
-                store(slot.state, static_cast<std::uint32_t>(SlotWriting));
-                return Claim{target, claimLease(target, me.pid)};
-            }
-            seen = load(h.changeCounter);
+            Attempt<T> outcome = attempt(*copy);
+            if (auto *value = std::get_if<T>(&outcome))
+                return std::move(*value);
+            if (auto *error = std::get_if<Error>(&outcome))
+                return std::move(*error);
+            blocked = std::move(std::get<Blocked>(outcome));
+            blocked.watched.push_back({copy->holder.pid, copy->holder.startTime});
+            seen = load(live().changeCounter);
         }
-        switch (m_os.waitForChange(changeCounter(), seen, watched, deadline)) {
+        switch (m_os.waitForChange(changeCounter(), seen, blocked.watched, deadline)) {
         case WaitOutcome::Changed: break;
         case WaitOutcome::Interrupted:
-            return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for " + waitingFor,
-                             waitingForPid);
+            return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for " + blocked.what,
+                             blocked.pid);
         case WaitOutcome::TimedOut:
             return makeError(ExitCode::TimedOut,
                              m_key + ": timed out after " + formatSeconds(deadline.seconds()) + " s waiting for " +
-                                 waitingFor,
-                             Remedy::RaiseTimeout, waitingForPid);
+                                 blocked.what,
+                             blocked.remedy, blocked.pid);
         }
     }
+}
+
+Result<Claim> SlotProtocol::claim(const Deadline &deadline)
+{
+    const ProcessIdentity me = m_os.self();
+    return retryUntil<Claim>(deadline, [&](const SegmentHeader &copy) -> Attempt<Claim> {
+        SegmentHeader &h = live();
+        const std::uint32_t target = copy.activeSlot == 0 ? 1 : 0;
+        SlotMeta &slot = h.slots[target];
+        Blocked blocked;
+        const ProcessStamp writer{load(slot.writer.pid), 0, slot.writer.startTime};
+        if (load(slot.state) == SlotWriting && writer.pid != me.pid && m_os.isAlive(writer)) {
+            blocked.what = "another load (" + pidText(writer.pid) + ") to finish";
+            blocked.pid = writer.pid;
+            blocked.watched.push_back({writer.pid, writer.startTime});
+        }
+        for (ReaderPin &pin : h.pins) {
+            const ProcessStamp reader{load(pin.reader.pid), 0, pin.reader.startTime};
+            if (reader.pid == 0 || pin.slot != target)
+                continue;
+            if (m_os.isAlive(reader)) {
+                blocked.what = "a reader (" + pidText(reader.pid) + ") of the previous version";
+                blocked.pid = reader.pid;
+                blocked.watched.push_back({reader.pid, reader.startTime});
+            } else {
+                std::int32_t dead = reader.pid;
+                shared(pin.reader.pid).compare_exchange_strong(dead, 0);
+            }
+        }
+        if (!blocked.what.empty())
+            return blocked;
+        slot.writer.startTime = me.startTime;
+        store(slot.writer.pid, me.pid);
+        slot.length = 0;
+        store(slot.state, static_cast<std::uint32_t>(SlotWriting));
+        return Claim{target, claimLease(target, me.pid)};
+    });
 }
 
 Result<VersionInfo> SlotProtocol::publish(Claim &claim, const LoadedContent &content, const Deadline &deadline)
@@ -235,88 +248,44 @@ Result<VersionInfo> SlotProtocol::publish(Claim &claim, const LoadedContent &con
 Result<Pinned> SlotProtocol::pin(const Deadline &deadline)
 {
     const ProcessIdentity me = m_os.self();
-    for (;;) {
-        std::vector<ProcessIdentity> watched;
-        std::uint32_t seen;
-        {
-            if (auto locked = lockFor(deadline); !locked)
-                return locked.error();
-            OsLock lock(m_os);
-            auto copy = checkedCopy();
-            if (!copy)
-                return copy.error();
-            Pinned pinned;
-            pinned.version = latestVersion(*copy);
-            pinned.slot = copy->activeSlot;
-            if (pinned.slot == kNoSlot)
-                return pinned;
-            SegmentHeader &h = live();
-            std::size_t index = kMaxReaders;
-            watched.push_back({copy->holder.pid, copy->holder.startTime});
-            for (std::size_t i = 0; i < kMaxReaders && index == kMaxReaders; ++i) {
-                const ProcessStamp reader{load(h.pins[i].reader.pid), 0, h.pins[i].reader.startTime};
-                if (reader.pid == 0 || !m_os.isAlive(reader))
-                    index = i;
-                else
-                    watched.push_back({reader.pid, reader.startTime});
+    return retryUntil<Pinned>(deadline, [&](const SegmentHeader &copy) -> Attempt<Pinned> {
+        Pinned pinned;
+        pinned.version = latestVersion(copy);
+        pinned.slot = copy.activeSlot;
+        if (pinned.slot == kNoSlot)
+            return pinned;
+        SegmentHeader &h = live();
+        Blocked blocked{"one of " + std::to_string(kMaxReaders) + " concurrent readers to finish", 0,
+                        Remedy::RaiseTimeout, {}};
+        for (std::size_t i = 0; i < kMaxReaders; ++i) {
+            const ProcessStamp reader{load(h.pins[i].reader.pid), 0, h.pins[i].reader.startTime};
+            if (reader.pid != 0 && m_os.isAlive(reader)) {
+                blocked.watched.push_back({reader.pid, reader.startTime});
+                continue;
             }
-            if (index != kMaxReaders) {
-                ReaderPin &pin = h.pins[index];
-                pin.slot = pinned.slot;
-                pin.reader.startTime = me.startTime;
-                store(pin.reader.pid, static_cast<std::int32_t>(me.pid));
-                pinned.lease = pinLease(index, me.pid);
-                return pinned;
-            }
-            seen = load(h.changeCounter);
+            ReaderPin &pin = h.pins[i];
+            pin.slot = pinned.slot;
+            pin.reader.startTime = me.startTime;
+            store(pin.reader.pid, static_cast<std::int32_t>(me.pid));
+            pinned.lease = pinLease(i, me.pid);
+            return pinned;
         }
-        switch (m_os.waitForChange(changeCounter(), seen, watched, deadline)) {
-        case WaitOutcome::Changed: break;
-        case WaitOutcome::Interrupted:
-            return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for a free reader pin");
-        case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut,
-                             m_key + ": timed out after " + formatSeconds(deadline.seconds()) +
-                                 " s waiting for one of " + std::to_string(kMaxReaders) +
-                                 " concurrent readers to finish",
-                             Remedy::RaiseTimeout);
-        }
-    }
+        return blocked;
+    });
 }
 
 Result<std::uint64_t> SlotProtocol::waitForGenerationAbove(std::uint64_t after, const Deadline &deadline,
                                                            const std::function<Status()> &stillThere)
 {
-    for (;;) {
-        std::uint32_t seen;
-        std::uint64_t generation;
-        ProcessIdentity holder;
-        {
-            if (auto locked = lockFor(deadline); !locked)
-                return locked.error();
-            OsLock lock(m_os);
-            auto copy = checkedCopy();
-            if (!copy)
-                return copy.error();
-            seen = load(live().changeCounter);
-            generation = latestVersion(*copy).generation;
-            holder = {copy->holder.pid, copy->holder.startTime};
-        }
+    return retryUntil<std::uint64_t>(deadline, [&](const SegmentHeader &copy) -> Attempt<std::uint64_t> {
+        const std::uint64_t generation = latestVersion(copy).generation;
         if (generation > after)
             return generation;
         if (stillThere)
             if (auto there = stillThere(); !there)
                 return there.error();
-        switch (m_os.waitForChange(changeCounter(), seen, {holder}, deadline)) {
-        case WaitOutcome::Changed: break;
-        case WaitOutcome::Interrupted:
-            return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for a new version");
-        case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut, m_key + ": timed out after " + formatSeconds(deadline.seconds()) +
-                                                     " s waiting for a version newer than generation " +
-                                                     std::to_string(after));
-        }
-    }
+        return Blocked{"a version newer than generation " + std::to_string(after), 0, Remedy::None, {}};
+    });
 }
 
 void SlotProtocol::initialise(std::uint64_t capacity, const KeyIdentity &identity)

@@ -13,6 +13,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
 /// A published version as the tools report it.
 struct VersionInfo {
@@ -107,6 +109,22 @@ public:
     layout::SegmentHeader &live() const { return *reinterpret_cast<layout::SegmentHeader *>(m_base); }
 
 private:
+    /// What a step that cannot go on yet waits for.
+    struct Blocked {
+        std::string what; ///< for messages: "another load (PID 7) to finish"
+        pid_t pid = 0;    ///< the process it names, if one
+        Remedy remedy = Remedy::RaiseTimeout;
+        std::vector<ProcessIdentity> watched; ///< a death among these wakes the wait (the holder's always does)
+    };
+    template <typename T>
+    using Attempt = std::variant<T, Blocked, Error>;
+    /// The one wait of the protocol: runs `attempt` under the lock on a validated copy of the
+    /// header (it may change the live one) until it yields a value, sleeping in between until the
+    /// header changes or a watched process dies. Its Error as is; TimedOut at `deadline` and
+    /// Interrupted on a signal, naming what it waited for.
+    template <typename T>
+    Result<T> retryUntil(const Deadline &deadline,
+                         const std::function<Attempt<T>(const layout::SegmentHeader &copy)> &attempt);
     Status lockFor(const Deadline &deadline);
     Lease pinLease(std::size_t index, pid_t pid);
     Lease claimLease(std::uint32_t slot, pid_t pid);
