@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Guarantee 4: the lock left at 0 by a same-user process that exited without SEM_UNDO -> exit 7
-# after --timeout, and the message names a PID that is running and says what to do.
+# Guarantee 4: a lock left taken by a same-user process that exited without SEM_UNDO does not
+# stay stuck. Until the running holder releases it (within about two seconds), a timed-out tool
+# says that the PID it names exited; afterwards the tools work again. (The outside review found
+# the lock stuck for ever, with advice naming a dead PID.)
 . "$(dirname "$0")/common.sh"
 start_holder -s 64K || fail "holder"; echo v | shm-load -q -
 semid=$(jget semid)
 "$H" take "$semid" || fail "could not take the lock"
-run shm-read -t 1; r=$RC; e=$ERR
-np=$(echo "$e" | grep -o 'held by PID [0-9]*' | grep -o '[0-9]*$' || true)
-[ "$r" = 7 ] || fail "rc=$r: $e"
-{ [ -n "$np" ] && ! gone "$np"; } && pass "rc=7 naming live PID $np" || fail "rc=7 but the message names PID ${np:-none} as holding the lock although it is not running; its advice ('stop the process holding it') cannot be followed and the lock stays stuck: $e"
+run shm-read -t 0.2; r=$RC; e=$ERR
+# The holder may already have released it (rc 0); if not, the message must say what happened.
+if [ "$r" = 7 ]; then
+  echo "$e" | grep -q 'exited without giving it back' ||
+    fail "rc=7 but the message does not say that the lock's taker exited: $e"
+elif [ "$r" != 0 ]; then
+  fail "rc=$r: $e"
+fi
+run shm-read -t 10; r=$RC
+[ "$r" = 0 ] && [ "$(cat "$OUT")" = v ] && pass "the abandoned lock was released; read works again" ||
+  fail "after the holder's release window: rc=$r: $ERR"
