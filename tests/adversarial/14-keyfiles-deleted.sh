@@ -4,7 +4,9 @@
 . "$(dirname "$0")/common.sh"
 start_holder -s 64K || fail "holder"
 shmid=$(jget shmid)
-rm -f "$W"/qipc_*
+# Moved away rather than deleted: gone for the tools, but their inodes stay taken until the
+# cleanup, so no parallel test's new key file can reuse one and meet this segment (exit 9).
+mkdir "$W/moved" && mv "$W"/qipc_* "$W/moved/"
 run shm-read; r1=$RC; e1=$ERR
 run shm-create -d -q; r2=$RC; e2=$ERR; if [ "$r2" = 0 ]; then PIDS+=("$(cat "$OUT")"); fi
 kill "$HP"; wait_gone "$HP"

@@ -307,8 +307,12 @@ TEST_CASE("hardening: key files removed under a live holder are reported, and na
     REQUIRE(holder.waitFor(2, "ready", 20));
     rememberIpc(key);
     const std::string pid = std::to_string(holder.pid());
-    REQUIRE(::unlink(shmKeyFile(key).c_str()) == 0);
-    REQUIRE(::unlink(semKeyFile(key).c_str()) == 0);
+    // Moved away rather than unlinked: to the tools they are gone all the same, and their inodes
+    // stay taken, so that no other test's new key file can reuse one and meet this holder's
+    // segment under the same ftok key while it runs (it would be refused, with exit 9).
+    const std::string moved = ".moved-away";
+    for (const std::string &file : {shmKeyFile(key), semKeyFile(key)})
+        REQUIRE(::rename(file.c_str(), (file + moved).c_str()) == 0);
 
     // The holder notices within seconds.
     CHECK(holder.waitFor(2, "key files", 20));
@@ -325,6 +329,8 @@ TEST_CASE("hardening: key files removed under a live holder are reported, and na
 
     holder.signal(SIGTERM);
     CHECK_EXIT(holder.wait(20), 0);
+    for (const std::string &file : {shmKeyFile(key), semKeyFile(key)})
+        ::unlink((file + moved).c_str());
 }
 
 TEST_CASE("hardening: a semaphore removed under a live holder (RemoveIPC) is restored",
