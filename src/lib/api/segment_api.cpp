@@ -15,7 +15,6 @@ struct Segment::Impl {
     explicit Impl(::Segment &&opened, std::string name) : core(std::move(opened)), key(std::move(name)) {}
     ::Segment core;
     std::string key;
-    std::uint64_t capacity = 0;
 };
 
 std::string checksumText(std::uint64_t checksum)
@@ -43,12 +42,7 @@ Result<Segment> Segment::open(const std::string &key, const OpenOptions &options
     auto opened = ::Segment::open(*names, options.lockTimeout.count());
     if (!opened)
         return toPublic(opened.error(), key);
-    auto impl = std::make_unique<Impl>(std::move(*opened), key);
-    auto info = impl->core.info();
-    if (!info)
-        return toPublic(info.error(), key);
-    impl->capacity = info->capacity;
-    return Segment(std::move(impl));
+    return Segment(std::make_unique<Impl>(std::move(*opened), key));
 }
 
 Segment::Segment(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -63,7 +57,7 @@ const std::string &Segment::key() const
 
 std::uint64_t Segment::capacity() const
 {
-    return m_impl->capacity;
+    return m_impl->core.capacity();
 }
 
 Result<VersionInfo> Segment::load(const Input &input, const LoadOptions &options)

@@ -10,8 +10,15 @@
 #ifdef SHM_XXH3_AVX2
 #include "format/checksum_avx2.h"
 
+#include <sys/platform/x86.h>
+
 namespace {
-const bool g_haveAvx2 = __builtin_cpu_supports("avx2");
+// glibc's record of the CPU, made when the process started: no CPUID here. In a virtual machine
+// every CPUID traps to the hypervisor, and __builtin_cpu_supports would link libgcc's own
+// detector into the library, which issues a dozen of them whenever the library is loaded: a
+// visible share of a small read's start-up (README, "Performance"). "Active" means the CPU has
+// AVX2 and the kernel saves its registers.
+const bool g_haveAvx2 = CPU_FEATURE_ACTIVE(AVX2);
 } // namespace
 #endif
 

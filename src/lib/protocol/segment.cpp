@@ -242,6 +242,11 @@ Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const
     return m_protocol->waitForGenerationAbove(after, deadline, stillThere);
 }
 
+std::uint64_t Segment::capacity() const
+{
+    return m_protocol->capacity();
+}
+
 Result<SegmentInfo> Segment::info()
 {
     auto valid = m_protocol->snapshot(Deadline::after(m_lockTimeout));

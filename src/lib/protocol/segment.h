@@ -79,8 +79,12 @@ public:
     /// Interrupted on a signal, NoSegment if the holder stops meanwhile.
     Result<std::uint64_t> waitForGenerationAbove(std::uint64_t after, const Deadline &deadline);
 
-    /// Metadata of the segment and its latest version.
+    /// Metadata of the segment and its latest version (locks, stats the segment and reads
+    /// /proc/self/smaps: for describing a segment, not for every open).
     Result<SegmentInfo> info();
+
+    /// The capacity from the header validated by open(); it never changes afterwards.
+    std::uint64_t capacity() const;
 
     /// The generation published now (0 if none).
     Result<std::uint64_t> currentGeneration();
