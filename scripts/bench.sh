@@ -159,7 +159,8 @@ measure_pages() {
   # A new holder: whether a page is huge is decided when it is first touched, and stays so.
   holder=$("$bin/shm-create" -q -d -s "$capacity" -k "$key")
 
-  bench floor --results "$results" --floor "$tools/floor" --bytes "$floor_bytes" --runs "$floor_runs" --tag "$tag"
+  bench floor --results "$results" --floor "$tools/floor" --bytes "$floor_bytes" --runs "$floor_runs" --tag "$tag" \
+    --input "$work/in-$floor_bytes"
   bench group --results "$results" --section copy --label "$target_label" --tag "$tag" --runs "$target_runs" \
     --cmd "dd=dd if=$work/in-$target_bytes of=/dev/null bs=1M status=none" --median dd
 

@@ -2,7 +2,7 @@
 // way the tools do it. Linked with the core library, so it maps segments exactly as they do
 // (attachSegmentMemory: 2 MiB aligned with MADV_HUGEPAGE where shmem huge pages are available).
 //
-//   floor BYTES RUNS
+//   floor BYTES RUNS [FILE]
 //       prints one JSON line, medians of RUNS (after a warm-up), in ns:
 //         populate  MADV_POPULATE_READ of a fresh mapping of a BYTES segment whose pages exist
 //         fault     the same by touching one byte per page (what a plain read of a mapping pays)
@@ -15,6 +15,9 @@
 //         exit_shmdt, exit_only  a child that mapped and populated the range: from then to its
 //                   reaping by waitpid, with shmdt before _exit or leaving the teardown to
 //                   _exit (what skipping the explicit detach would save)
+//         copy_in   with FILE: read(2) of FILE, 256 KiB per call as shm-load reads, into a
+//                   populated mapping of the segment: the loader's copy, into memory that
+//                   (unlike dd's one reused buffer) is new to the cache at every page
 //         pages     BYTES / 4096, to divide by; huge: whether the mapping held huge pages
 //
 // The segment (shmget IPC_PRIVATE, removed at once, gone when the process exits) is written
@@ -27,6 +30,7 @@
 #include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -184,12 +188,30 @@ std::uint64_t checksumReadingAhead(const unsigned char *data, std::uint64_t leng
 
 } // namespace
 
+// read(2) of `path` into `data` (at most `bytes`), in shm-load's chunks; -1 if it cannot be read.
+std::int64_t copyIn(const char *path, unsigned char *data, std::uint64_t bytes)
+{
+    constexpr std::uint64_t kChunk = 256 << 10;
+    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    if (fd == -1)
+        return -1;
+    const std::int64_t start = nowNs();
+    std::uint64_t total = 0;
+    ssize_t n = 0;
+    while (total < bytes && (n = ::read(fd, data + total, std::min(kChunk, bytes - total))) > 0)
+        total += static_cast<std::uint64_t>(n);
+    const std::int64_t elapsed = nowNs() - start;
+    ::close(fd);
+    return n < 0 ? -1 : elapsed;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        std::fprintf(stderr, "usage: floor BYTES RUNS\n");
+    if (argc != 3 && argc != 4) {
+        std::fprintf(stderr, "usage: floor BYTES RUNS [FILE]\n");
         return 2;
     }
+    const char *input = argc == 4 ? argv[3] : nullptr;
     const std::uint64_t bytes = std::strtoull(argv[1], nullptr, 10);
     const int runs = std::atoi(argv[2]);
     const int shmid = ::shmget(IPC_PRIVATE, bytes, IPC_CREAT | 0600);
@@ -203,7 +225,7 @@ int main(int argc, char **argv)
     const bool huge = mappedByHugePages(writer, 0, bytes);
 
     std::vector<std::int64_t> populate, fault, detach, populateRo, detachRo, serial, ahead, release2, exitShmdt,
-        exitOnly;
+        exitOnly, copies;
     volatile std::uint64_t sink = 0;
     for (int run = -1; run < runs; ++run) {
         unsigned char *data = attach(shmid, bytes);
@@ -242,6 +264,11 @@ int main(int argc, char **argv)
         const std::int64_t t11 = nowNs();
         ::shmdt(data);
         const std::int64_t t12 = nowNs();
+        const std::int64_t copied = input ? copyIn(input, writer, bytes) : 0;
+        if (copied < 0) {
+            std::perror("floor: reading the input");
+            return 1;
+        }
         const std::int64_t withShmdt = exitCost(shmid, bytes, true);
         const std::int64_t withoutShmdt = exitCost(shmid, bytes, false);
         if (run >= 0) {
@@ -255,6 +282,7 @@ int main(int argc, char **argv)
             release2.push_back(t9 - t8);
             exitShmdt.push_back(withShmdt);
             exitOnly.push_back(withoutShmdt);
+            copies.push_back(copied);
         }
     }
     const auto field = [](const char *name, const std::vector<std::int64_t> &values) {
@@ -272,6 +300,8 @@ int main(int argc, char **argv)
     field("release2", release2);
     field("exit_shmdt", exitShmdt);
     field("exit_only", exitOnly);
+    if (input)
+        field("copy_in", copies);
     std::printf("}\n");
     return 0;
 }
