@@ -180,6 +180,17 @@ measure_pages() {
       --row shm-load cp --row "shm-read >null" "cat >null" --row "shm-read | cat" "cat | cat"
   done
 
+  # The pipe target, once more against cats joined by a pipe as large as the one shm-read makes
+  # of its stdout: how much of `shm-read | cat` against `cat | cat` is the pipe's size.
+  $load_cmd "$work/in-$target_bytes"
+  cp "$work/in-$target_bytes" "$read_copy"
+  bench group --results "$results" --section "1 MiB pipe" --label "$target_label" --tag "$tag" \
+    --runs "$target_runs" \
+    --cmd "cat | cat=cat $read_copy | cat >/dev/null" \
+    --cmd "cat |1M cat=cat $read_copy |1M cat >/dev/null" \
+    --cmd "shm-read | cat=$read_cmd | cat >/dev/null" \
+    --row "cat |1M cat" "cat | cat" --row "shm-read | cat" "cat |1M cat"
+
   # 16 readers at once of one 64 MiB version, against 16 cats of a 64 MiB file.
   $load_cmd "$work/in-67108864"
   cp "$work/in-67108864" "$read_copy"

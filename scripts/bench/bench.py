@@ -11,9 +11,12 @@ Subcommands, each appending JSON lines to --results:
 
 A command SPEC is shell-like but run without a shell: `a x | b >FILE && c`. Stages of a pipeline
 run concurrently, `&&` runs pipelines one after the other, stdin is /dev/null and stdout is
-/dev/null unless redirected or piped. The time of one run is from the first spawn to the last exit.
+/dev/null unless redirected or piped. `|1M` is a pipe whose buffer is set to 1 MiB (F_SETPIPE_SZ)
+before either end starts, as shm-read sets the pipe it writes to; `|` keeps the kernel's 64 KiB.
+The time of one run is from the first spawn to the last exit.
 """
 import argparse
+import fcntl
 import json
 import os
 import platform
@@ -32,20 +35,23 @@ now = time.monotonic_ns
 # ---------------------------------------------------------------- running commands
 
 def parse_spec(spec):
-    """SPEC -> list of pipelines; a pipeline is {"stages": [argv...], "stdout": path or None}."""
-    pipelines, stages, argv, stdout = [], [], [], None
+    """SPEC -> list of pipelines; a pipeline is {"stages": [argv...], "stdout": path or None,
+    "pipe_sizes": [bytes or None, one per pipe between stages]}."""
+    pipelines, stages, argv, stdout, sizes = [], [], [], None, []
     tokens = shlex.split(spec)
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if token in ("|", "&&"):
+        if token in ("|", "|1M", "&&"):
             if not argv:
                 raise SystemExit(f"bench.py: empty command in {spec!r}")
             stages.append(argv)
             argv = []
             if token == "&&":
-                pipelines.append({"stages": stages, "stdout": stdout})
-                stages, stdout = [], None
+                pipelines.append({"stages": stages, "stdout": stdout, "pipe_sizes": sizes})
+                stages, stdout, sizes = [], None, []
+            else:
+                sizes.append(1 << 20 if token == "|1M" else None)
         elif token.startswith(">"):
             if token == ">":
                 i += 1
@@ -58,7 +64,7 @@ def parse_spec(spec):
     if not argv:
         raise SystemExit(f"bench.py: empty command in {spec!r}")
     stages.append(argv)
-    pipelines.append({"stages": stages, "stdout": stdout})
+    pipelines.append({"stages": stages, "stdout": stdout, "pipe_sizes": sizes})
     return pipelines
 
 
@@ -83,6 +89,8 @@ def start_pipeline(pipeline):
     for n, argv in enumerate(stages):
         if n + 1 < len(stages):
             read_end, write_end = os.pipe()
+            if pipeline.get("pipe_sizes") and pipeline["pipe_sizes"][n]:
+                fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, pipeline["pipe_sizes"][n])
             pids.append((spawn(argv, stdin_fd, write_end), argv))
             os.close(write_end)
         else:
@@ -659,7 +667,9 @@ def cmd_report(args):
                    "load rows are the steady state of a holder that has been loaded before. \"4 KiB pages\" and\n"
                    "\"huge pages\": shmem_enabled was never, resp. advise, when the segment was created and used;\n"
                    "`cat`, `cp` and `dd` work on /dev/shm or the page cache either way. \"16 readers\": 16 copies\n"
-                   "started at once, timed until the last exits.")
+                   "started at once, timed until the last exits. \"1 MiB pipe\": `cat |1M cat` joins the two cats\n"
+                   "by a pipe whose buffer is 1 MiB, as large as the one shm-read makes of its stdout; `cat | cat`\n"
+                   "has the kernel's 64 KiB, so every 64 KiB the writer waits for the reader to be woken.")
 
     if checksums:
         label = checksums[0]["label"]
