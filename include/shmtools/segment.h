@@ -55,7 +55,7 @@ struct SegmentInfo {
     int shmid = -1;
     int semid = -1;
     std::uint64_t segmentSize = 0; ///< header plus two slots
-    std::uint64_t attachments = 0; ///< processes attached now
+    std::uint64_t attachments = 0; ///< attachments now (shm_nattch), this Segment's own not counted
     uid_t owner = 0;
     std::uint64_t capacity = 0; ///< the largest version it takes
     std::uint32_t formatVersion = 0;

@@ -287,7 +287,7 @@ def cmd_latency(args):
             time.sleep(0.05)  # the last --exec child has finished
             cpu_after = proc_cpu(follower.pid)
         finally:
-            follower.send_signal(signal.SIGINT)
+            follower.send_signal(signal.SIGTERM)  # SIGINT stays ignored in a background job
             try:
                 follower.wait(5)
             except subprocess.TimeoutExpired:
@@ -337,7 +337,7 @@ def cmd_idle(args):
         time.sleep(args.seconds)
         after = proc_cpu(follower.pid)
     finally:
-        follower.send_signal(signal.SIGINT)
+        follower.send_signal(signal.SIGTERM)  # SIGINT stays ignored in a background job
         follower.wait(5)
     tick = os.sysconf("SC_CLK_TCK")
     record = {"kind": "idle", "seconds": args.seconds, "threads": threads,
@@ -816,7 +816,10 @@ def main():
     try:
         args.func(args)
     except KeyboardInterrupt:
-        sys.exit(130)  # Ctrl-C: bench.sh's trap cleans up, no traceback needed
+        # Ctrl-C: die of SIGINT, not exit 130, so that bench.sh's bash knows its child was
+        # interrupted and runs its trap at once (an exit status alone lets the script go on).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
 
 
 if __name__ == "__main__":

@@ -222,7 +222,7 @@ int main(int argc, char **argv)
     unsigned char *writer = attach(shmid, bytes);
     ::shmctl(shmid, IPC_RMID, nullptr); // gone with the last detach, even if we crash
     std::memset(writer, 0x5a, bytes);
-    const bool huge = mappedByHugePages(writer, 0, bytes);
+    const bool huge = hugePageAt(shmid, bytes, 0);
 
     std::vector<std::int64_t> populate, fault, detach, populateRo, detachRo, serial, ahead, release2, exitShmdt,
         exitOnly, copies;

@@ -19,7 +19,14 @@ struct PrivateSegment {
 };
 } // namespace
 
-TEST_CASE("attachSegmentMemory maps the segment itself, aligned for huge pages where they are available")
+std::uint64_t attachmentsOf(int shmid)
+{
+    shmid_ds status{};
+    REQUIRE(::shmctl(shmid, IPC_STAT, &status) == 0);
+    return status.shm_nattch;
+}
+
+TEST_CASE("attachSegmentMemory maps the segment itself, 2 MiB aligned whatever the huge-page setting")
 {
     constexpr std::uint64_t size = 3 * kHugePageSize + 4096; // a tail that no huge page covers
     PrivateSegment segment(size);
@@ -34,16 +41,8 @@ TEST_CASE("attachSegmentMemory maps the segment itself, aligned for huge pages w
     CHECK(plain[0] == 0x11);
     CHECK(plain[size - 1] == 0x22);
     CHECK(plain[kHugePageSize + 5] == 0x11);
-
-    const bool available = shmemHugePagesAvailable();
-    if (available)
-        CHECK(reinterpret_cast<std::uintptr_t>(data) % kHugePageSize == 0);
-    // Huge pages only where the kernel allows them (allocation may still fall back to small ones).
-    const bool huge = mappedByHugePages(data, 0, size);
-    CHECK((!huge || available));
-    // Qt's plain mapping is not aligned: it may never be mapped by huge pages.
-    if (reinterpret_cast<std::uintptr_t>(plain) % kHugePageSize != 0)
-        CHECK_FALSE(mappedByHugePages(plain, 0, size));
+    // Aligned even where huge pages are off now: pages made huge earlier are then mapped huge.
+    CHECK(reinterpret_cast<std::uintptr_t>(data) % kHugePageSize == 0);
 
     // A read-only mapping sees the same bytes, aligned the same way.
     auto *readOnly =
@@ -51,12 +50,31 @@ TEST_CASE("attachSegmentMemory maps the segment itself, aligned for huge pages w
     REQUIRE(readOnly != reinterpret_cast<void *>(-1));
     CHECK(readOnly[0] == 0x11);
     CHECK(readOnly[size - 1] == 0x22);
-    if (available)
-        CHECK(reinterpret_cast<std::uintptr_t>(readOnly) % kHugePageSize == 0);
+    CHECK(reinterpret_cast<std::uintptr_t>(readOnly) % kHugePageSize == 0);
 
     CHECK(::shmdt(readOnly) == 0);
     CHECK(::shmdt(data) == 0);
     CHECK(::shmdt(plain) == 0);
+}
+
+TEST_CASE("hugePageAt answers for the block around an offset and leaves no mapping behind")
+{
+    constexpr std::uint64_t size = 3 * kHugePageSize + 4096;
+    PrivateSegment segment(size);
+    auto *data = static_cast<unsigned char *>(attachSegmentMemory(segment.shmid, size));
+    REQUIRE(data != reinterpret_cast<void *>(-1));
+    std::memset(data, 0x33, size);
+    const std::uint64_t attached = attachmentsOf(segment.shmid);
+
+    // Huge pages only where the kernel allowed them when the pages were made (the allocation may
+    // still fall back to small ones); the tail that no huge page covers is never one.
+    const bool huge = hugePageAt(segment.shmid, size, kHugePageSize + 4096);
+    CHECK((!huge || shmemHugePagesAvailable()));
+    CHECK_FALSE(hugePageAt(segment.shmid, size, 3 * kHugePageSize));
+    CHECK_FALSE(hugePageAt(segment.shmid, size, size));
+    CHECK_FALSE(hugePageAt(-1, size, 0));
+    CHECK(attachmentsOf(segment.shmid) == attached);
+    CHECK(::shmdt(data) == 0);
 }
 
 TEST_CASE("attachSegmentMemory fails as shmat does")

@@ -259,6 +259,9 @@ Result<SegmentInfo> Segment::info()
     SegmentInfo info;
     info.names = m_names;
     info.status = *status;
+    // Others' attachments, as `ipcs` shows them while we are not looking: not our own mappings.
+    const std::uint64_t ours = (m_mapping.data() ? 1 : 0) + (m_readMapping.data() ? 1 : 0);
+    info.status.attachments -= std::min(ours, info.status.attachments);
     info.semid = m_semid;
     info.capacity = copy.capacity;
     info.formatVersion = copy.formatVersion;
@@ -267,9 +270,8 @@ Result<SegmentInfo> Segment::info()
     info.readers = static_cast<int>(std::count_if(std::begin(copy.pins), std::end(copy.pins),
                                                   [](const layout::ReaderPin &pin) { return isAlive(pin.reader); }));
     info.latest = latestVersion(copy);
-    info.hugePages = copy.activeSlot == kNoSlot || info.latest.length == 0
-                         ? mappedByHugePages(m_mapping.data(), 0, kHeaderSize)
-                         : mappedByHugePages(m_mapping.data(), m_protocol->slotData(copy.activeSlot) - m_mapping.data(),
-                                             info.latest.length);
+    const bool atHeader = copy.activeSlot == kNoSlot || info.latest.length == 0;
+    info.hugePages = hugePageAt(m_status.shmid, m_status.size,
+                                atHeader ? 0 : m_protocol->slotData(copy.activeSlot) - m_mapping.data());
     return info;
 }

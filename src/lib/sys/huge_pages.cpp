@@ -51,9 +51,11 @@ bool shmemHugePagesAvailable()
 void *attachSegmentMemory(int shmid, std::uint64_t size, MappingAccess access)
 {
     const int flags = access == MappingAccess::ReadOnly ? SHM_RDONLY : 0;
-    if (size < kHugePageSize || !shmemHugePagesAvailable())
+    if (size < kHugePageSize)
         return ::shmat(shmid, nullptr, flags);
-    // Reserve enough address space to find a 2 MiB boundary in it, map the segment over the
+    // Aligned whatever the setting: pages made huge while it allowed them stay huge after it is
+    // switched off, and only an aligned mapping maps them huge (one entry per 2 MiB). Reserve
+    // enough address space to find a 2 MiB boundary in it, map the segment over the
     // reservation there (SHM_REMAP), then give back what is left on either side.
     const std::uint64_t span = pageRound(size);
     const std::uint64_t reservedLength = span + kHugePageSize;
@@ -74,19 +76,18 @@ void *attachSegmentMemory(int shmid, std::uint64_t size, MappingAccess access)
     const std::uintptr_t end = aligned + span, reservedEnd = base + reservedLength;
     if (reservedEnd > end)
         ::munmap(reinterpret_cast<void *>(end), reservedEnd - end);
+    // Asked only where the kernel gives them: elsewhere new pages stay small, as without us.
     // Best effort: without it (an old kernel) the pages are small and everything still works.
-    ::madvise(address, span, MADV_HUGEPAGE);
+    if (shmemHugePagesAvailable())
+        ::madvise(address, span, MADV_HUGEPAGE);
     return address;
 }
 
-bool mappedByHugePages(const unsigned char *start, std::uint64_t offset, std::uint64_t length)
+namespace {
+
+// ShmemPmdMapped (or FilePmdMapped) of this process's mapping that starts at `start`, in KiB.
+unsigned long pmdMappedKib(const unsigned char *start)
 {
-    const std::uint64_t sample = std::min(length, kHugePageSize);
-    if (sample > 0) {
-        const auto first = reinterpret_cast<std::uintptr_t>(start + offset) & ~std::uintptr_t{kSmallPage - 1};
-        const auto last = reinterpret_cast<std::uintptr_t>(start + offset + sample);
-        ::madvise(reinterpret_cast<void *>(first), pageRound(last - first), MADV_POPULATE_READ);
-    }
     std::ifstream smaps("/proc/self/smaps");
     const auto wanted = reinterpret_cast<std::uintptr_t>(start);
     bool inMapping = false;
@@ -100,13 +101,36 @@ bool mappedByHugePages(const unsigned char *start, std::uint64_t offset, std::ui
             inMapping = from == wanted;
             continue;
         }
-        if (!inMapping)
-            continue;
         unsigned long kib = 0;
-        if ((std::sscanf(line.c_str(), "ShmemPmdMapped: %lu kB", &kib) == 1 ||
-             std::sscanf(line.c_str(), "FilePmdMapped: %lu kB", &kib) == 1) &&
-            kib > 0)
-            return true;
+        if (inMapping && (std::sscanf(line.c_str(), "ShmemPmdMapped: %lu kB", &kib) == 1 ||
+                          std::sscanf(line.c_str(), "FilePmdMapped: %lu kB", &kib) == 1) && kib > 0)
+            return kib;
     }
-    return false;
+    return 0;
+}
+
+} // namespace
+
+bool hugePageAt(int shmid, std::uint64_t segmentSize, std::uint64_t offset)
+{
+    if (segmentSize < kHugePageSize || offset >= segmentSize)
+        return false;
+    auto *base = static_cast<unsigned char *>(attachSegmentMemory(shmid, segmentSize, MappingAccess::ReadOnly));
+    if (base == reinterpret_cast<void *>(-1))
+        return false;
+    const std::uint64_t span = pageRound(segmentSize);
+    const std::uint64_t blockStart = offset / kHugePageSize * kHugePageSize;
+    const std::uint64_t blockEnd = std::min(blockStart + kHugePageSize, span);
+    // Only that block stays mapped, so smaps' figure for the mapping is the block's alone.
+    if (blockStart > 0)
+        ::munmap(base, blockStart);
+    if (blockEnd < span)
+        ::munmap(base + blockEnd, span - blockEnd);
+    unsigned char *block = base + blockStart;
+    // One page that exists (nothing is allocated); the kernel maps a huge page it lies in whole.
+    const std::uint64_t page = offset / kSmallPage * kSmallPage;
+    ::madvise(base + page, kSmallPage, MADV_POPULATE_READ);
+    const bool huge = reinterpret_cast<std::uintptr_t>(block) % kHugePageSize == 0 && pmdMappedKib(block) > 0;
+    ::munmap(block, blockEnd - blockStart);
+    return huge;
 }

@@ -18,14 +18,16 @@ bool shmemHugePagesAvailable();
 
 enum class MappingAccess { ReadWrite, ReadOnly };
 
-/// shmat(shmid), read-write or read-only (SHM_RDONLY). Where huge pages are available and the
-/// segment spans at least one, the mapping starts at a 2 MiB aligned address and is advised
-/// MADV_HUGEPAGE; otherwise it is a plain shmat. Returns the address, or (void *)-1 with errno
-/// set as shmat sets it.
+/// shmat(shmid), read-write or read-only (SHM_RDONLY). A segment that spans at least one huge
+/// page is mapped at a 2 MiB aligned address (so pages that are huge are mapped huge, even after
+/// the setting was switched off), advised MADV_HUGEPAGE where huge pages are available; a
+/// smaller one is a plain shmat. Returns the address, or (void *)-1 with errno set as shmat
+/// sets it.
 void *attachSegmentMemory(int shmid, std::uint64_t size, MappingAccess access = MappingAccess::ReadWrite);
 
-/// Whether [start + offset, start + offset + length) of the mapping that begins at `start` is
-/// mapped by huge pages: faults in at most its first 2 MiB read-only (pages that already exist:
-/// nothing is allocated if length covers written data) and asks /proc/self/smaps whether the
-/// mapping now holds any huge page. False if unknown.
-bool mappedByHugePages(const unsigned char *start, std::uint64_t offset, std::uint64_t length);
+/// Whether the segment's bytes at `offset` are on a huge page: maps the 2 MiB block around it
+/// on its own (read-only, aligned), faults in the one small page at `offset` (a page that exists:
+/// nothing is allocated) and asks /proc/self/smaps whether the kernel mapped it huge. It answers
+/// for the pages, whatever the setting is now: pages made huge while it allowed them stay huge.
+/// False if unknown, or for a segment smaller than a huge page.
+bool hugePageAt(int shmid, std::uint64_t segmentSize, std::uint64_t offset);
