@@ -596,6 +596,10 @@ def report_scale(records, md, out, heading):
                      r["b"], fmt_ns(r["b_ns"]), marginal(r, "b_ns"), f'{r["a_ns"] / r["b_ns"]:.2f}', r["n"]])
     out.append(table(["size", "pages", "A", "A median", "A per MiB", "B", "B median", "B per MiB", "A/B", "runs"],
                      rows, md, ["l", "l", "l", "r", "r", "l", "r", "r", "r", "r"]))
+    out.append("")
+    out.append("Per MiB: the median less the same command's median at 4 KiB (its start-up, attach and lock),\n"
+               "divided by the MiB beyond those 4 KiB; from 64 MiB up only, below that start-up noise\n"
+               "swamps the data.")
     conc = [r for r in records if r["kind"] == "time" and r["section"] == "concurrency"]
     if conc:
         heading("Concurrency (all started at once; time until the last one exits)")
