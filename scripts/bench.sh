@@ -54,6 +54,10 @@ case "$repo_root$work" in
   *[[:space:]]*) echo "bench.sh: paths with blanks are not supported ($repo_root, $work)" >&2; rm -rf "$work"; exit 2 ;;
 esac
 results=$work/results.jsonl
+# The experiment's Unix socket: in /tmp, whatever TMPDIR is, since a socket path has at most 107
+# bytes (fd_pass refuses a longer one).
+fd_socket_dir=$(mktemp -d /tmp/shm-bench-fd.XXXXXX)
+fd_socket=$fd_socket_dir/fd.sock
 fresh_pidfile=$work/fresh-holder.pid
 holder='' py_holder='' fd_server='' original_thp=''
 
@@ -68,7 +72,7 @@ cleanup() {
     wait "$py_holder" 2>/dev/null || true
   fi
   rm -f "$cp_target" "$read_copy" "/dev/shm/$py_block"
-  rm -rf "$work"
+  rm -rf "$work" "$fd_socket_dir"
   if [ -n "$original_thp" ]; then echo "$original_thp" >"$thp"; fi
   exit "$rc"
 }
@@ -88,7 +92,7 @@ stop_fd_server() {
   kill "$fd_server" 2>/dev/null || true
   wait "$fd_server" 2>/dev/null || true
   fd_server=''
-  rm -f "$work/fd.sock"
+  rm -f "$fd_socket"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -214,16 +218,16 @@ measure_pages() {
   for entry in "${experiment[@]}"; do
     IFS=: read -r label bytes runs <<<"$entry"
     file=$work/in-$bytes
-    "$tools/fd_pass" serve "$work/fd.sock" "$bytes" "$file" >"$work/fd.ready" &
+    "$tools/fd_pass" serve "$fd_socket" "$bytes" "$file" >"$work/fd.ready" &
     fd_server=$!
     for _ in $(seq 100); do grep -q ready "$work/fd.ready" && break; sleep 0.05; done
     $load_cmd "$file"
     bench group --results "$results" --section experiment --label "$label" --tag "$tag" --runs "$runs" \
-      --cmd "fd read >null=$tools/fd_pass read $work/fd.sock >/dev/null" \
+      --cmd "fd read >null=$tools/fd_pass read $fd_socket >/dev/null" \
       --cmd "shm-read >null=$read_cmd >/dev/null" \
-      --cmd "fd read | cat=$tools/fd_pass read $work/fd.sock | cat >/dev/null" \
+      --cmd "fd read | cat=$tools/fd_pass read $fd_socket | cat >/dev/null" \
       --cmd "shm-read | cat=$read_cmd | cat >/dev/null" \
-      --cmd "fd load=$tools/fd_pass load $work/fd.sock $file" \
+      --cmd "fd load=$tools/fd_pass load $fd_socket $file" \
       --cmd "shm-load=$load_cmd $file" \
       --row "fd read >null" "shm-read >null" --row "fd read | cat" "shm-read | cat" --row "fd load" shm-load
     stop_fd_server

@@ -38,11 +38,16 @@ namespace {
 unsigned char *g_slots = nullptr;
 std::uint64_t g_capacity = 0, g_length = 0, g_checksum = 0;
 
+// The socket's address; exits if `path` does not fit (a cut name would bind another file).
 sockaddr_un addressOf(const char *path)
 {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
-    std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path);
+    if (std::strlen(path) >= sizeof address.sun_path) {
+        std::fprintf(stderr, "fd_pass: socket path longer than %zu bytes: %s\n", sizeof address.sun_path - 1, path);
+        std::exit(2);
+    }
+    std::memcpy(address.sun_path, path, std::strlen(path) + 1);
     return address;
 }
 
