@@ -7,7 +7,7 @@
 #
 # Environment (set by tests/adversarial/CMakeLists.txt): SHM_BIN_DIR (shm-create, shm-load,
 # shm-read), SHM_TEST_SCRATCH (where the scratch directories go), HOSTILE_PEER_BIN, QT_PEER_BIN,
-# QT_ATTACH_PEER_BIN, JSON_FIELD_BIN.
+# QT_ATTACH_PEER_BIN, JSON_FIELD_BIN, THP_PROBE_BIN.
 #
 # Exit codes: 0 pass, 1 fail, 77 skipped (ctest SKIP_RETURN_CODE; the reason is printed).
 set -euo pipefail
@@ -207,3 +207,30 @@ require_nobody() {
       skip "user nobody cannot run $tool: a directory above the build directory is not searchable for others"
   done
 }
+
+# The shmem huge-page setting (README "Huge pages"), for the cases that switch it; ctest runs them
+# alone (RUN_SERIAL), as it changes the setting for the whole machine.
+THP_SETTING=/sys/kernel/mm/transparent_hugepage/shmem_enabled
+THP_PROBE=${THP_PROBE_BIN:-}
+thp_now() { sed 's/.*\[\(.*\)\].*/\1/' "$THP_SETTING"; }
+thp_set() { echo "$1" >"$THP_SETTING" || fail "cannot write $1 to $THP_SETTING"; }
+# thp_switchable: this test may switch shmem_enabled (root, the file there and writable); the
+# cleanup then puts back the value found here, whatever way the test ends. Sets THP_WHY otherwise.
+thp_switchable() {
+  local original
+  THP_WHY=""
+  [ "$(id -u)" -eq 0 ] || { THP_WHY="needs root to switch $THP_SETTING"; return 1; }
+  [ -e "$THP_SETTING" ] || { THP_WHY="$THP_SETTING missing (no huge pages for shared memory)"; return 1; }
+  original=$(thp_now) || { THP_WHY="cannot read $THP_SETTING"; return 1; }
+  { echo "$original" >"$THP_SETTING"; } 2>/dev/null || { THP_WHY="$THP_SETTING is not writable here"; return 1; }
+  CLEANUPS+=("echo $original >$THP_SETTING")
+}
+# require_thp_switch: thp_switchable, or skip (77) saying why.
+require_thp_switch() { thp_switchable || skip "$THP_WHY"; }
+# require_thp_probe: thp_probe can read the kernel's page flags (root, /proc/kpageflags).
+require_thp_probe() {
+  [ -x "$THP_PROBE" ] || skip "THP_PROBE_BIN (tests/support/thp_probe) not set"
+  head -c 8 /proc/kpageflags >/dev/null 2>&1 || skip "/proc/kpageflags is not readable here"
+}
+# probe_field LINE NAME: a NAME=VALUE word of a thp_probe line.
+probe_field() { sed -n "s/.*\\b$2=\\([-0-9]*\\).*/\\1/p" <<<"$1"; }

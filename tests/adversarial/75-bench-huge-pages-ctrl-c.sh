@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# README "Performance": `scripts/bench.sh --huge-pages` restores shmem_enabled on exit: Ctrl-C
+# (SIGINT to its process group) during its huge-page phase ends it within 2 s with status 130,
+# shmem_enabled is back to what it was, and nothing is left behind. Switches shmem_enabled
+# (restored by the cleanup too), builds build-bench/ and loads the machine: ctest runs it alone
+# (RUN_SERIAL).
+. "$(dirname "$0")/common.sh"
+. "$(dirname "$0")/bench_common.sh"
+require_thp_switch
+require_bench
+thp_set never
+start_bench kept --huge-pages --quick
+ignores_signal "$BP" 2 && fail "bench.sh was started with SIGINT ignored: the case tests nothing"
+wait_until 800 "bench.sh measures with huge pages ($(bench_log))" has_line "$W/bench.err" '^bench: pages: huge'
+wait_until 120 "bench.sh runs a holder ($(bench_log))" bench_holder_running
+during=$(thp_now)
+[ "$during" = advise ] || fail "shmem_enabled is $during during the huge-page phase, not advise"
+kill -INT -- "-$BP"
+start=$(now_ms)
+poll_until 2 gone "$BP" || fail "bench.sh still running 2 s after Ctrl-C: $(bench_log)"
+took=$(ms "$start")
+finish_bench
+[ "$RC" = 130 ] || fail "bench.sh after Ctrl-C: status $RC, want 130: $(bench_log)"
+after=$(thp_now)
+[ "$after" = never ] || fail "shmem_enabled is $after after Ctrl-C, was never"
+check_bench_left_nothing
+pass "ended $took ms after Ctrl-C with status 130, shmem_enabled back to never, nothing left"

@@ -1,0 +1,105 @@
+# shellcheck shell=bash
+# Shared by the cases that run scripts/bench.sh (sourced after common.sh). bench.sh builds a
+# Release tree into $SHM_SOURCE_DIR/build-bench and runs for a minute or two: ctest runs these
+# cases alone (RUN_SERIAL) with a long TIMEOUT.
+#
+# bench.sh runs inside an IPC namespace of its own where this test may make one (root), so that
+# whatever System V object is left after it is its own; elsewhere the segments and semaphores of
+# this user that appeared during the run are counted (another user of the machine could add to
+# them). Its TMPDIR is a directory of its own under /tmp, not under this test's scratch
+# directory: bench.sh puts a Unix socket into it (fd.sock, for its descriptor experiment), and a
+# socket path longer than 107 bytes fails there (the build directory's scratch path is that long).
+# It must be empty again after bench.sh, and the cleanup removes it.
+: "${SHM_SOURCE_DIR:?set SHM_SOURCE_DIR to the source tree (ctest does)}"
+BENCH=$SHM_SOURCE_DIR/scripts/bench.sh
+
+# require_bench: skips (77) where bench.sh cannot run without installing packages.
+require_bench() {
+  local package
+  [ -x /usr/bin/time ] || skip "bench.sh needs /usr/bin/time (Debian: time)"
+  { [ -x /usr/bin/python3 ] || command -v python3 >/dev/null; } || skip "bench.sh needs python3"
+  if command -v dpkg-query >/dev/null; then
+    for package in g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-dev time python3; do
+      dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+        skip "bench.sh needs the Debian package $package, which is not installed"
+    done
+  fi
+}
+
+# ipc_ids: "shm ID" and "sem ID" lines for this user's System V objects.
+ipc_ids() {
+  awk -v uid="$(id -u)" 'NR > 1 && $8 == uid { print "shm", $2 }' /proc/sysvipc/shm
+  awk -v uid="$(id -u)" 'NR > 1 && $5 == uid { print "sem", $2 }' /proc/sysvipc/sem
+}
+
+# start_bench SIGINT OPTION...: starts bench.sh OPTION... from a script, in the background, as
+# `scripts/bench.sh ... &`: SIGINT=ignored as a non-interactive shell starts it, SIGINT=kept as
+# with job control (a terminal's Ctrl-C reaches it); its own process group either way. Sets RUNNER
+# (the PID of that script) and BP (bench.sh's PID, its process group).
+start_bench() {
+  local sigint=$1 ns=()
+  shift
+  BENCH_TMP=$(mktemp -d /tmp/shm-adv-bench.XXXXXX)
+  CLEANUPS+=("rm -rf $BENCH_TMP")
+  if unshare --ipc true 2>/dev/null; then ns=(unshare --ipc); else ipc_ids | sort >"$W/ipc.before"; fi
+  cat >"$W/runner.sh" <<'RUNNER'
+# runner.sh ignored|kept DIR COMMAND...: COMMAND in the background as a script starts it, then
+# the System V objects left in this IPC namespace.
+[ "$1" = kept ] && set -m
+dir=$2
+shift 2
+"$@" >"$dir/bench.out" 2>"$dir/bench.err" &
+echo $! >"$dir/bench.pid"
+wait $!
+echo $? >"$dir/bench.rc"
+awk 'NR > 1 { print "shm", $2 }' /proc/sysvipc/shm >"$dir/ipc.left"
+awk 'NR > 1 { print "sem", $2 }' /proc/sysvipc/sem >>"$dir/ipc.left"
+RUNNER
+  "${ns[@]}" bash "$W/runner.sh" "$sigint" "$W" env TMPDIR="$BENCH_TMP" "$BENCH" "$@" &
+  RUNNER=$!
+  PIDS+=("$RUNNER")
+  wait_until 60 "bench.sh has started" test -s "$W/bench.pid"
+  BP=$(cat "$W/bench.pid")
+  PIDS+=("$BP")
+}
+
+# bench_log: the end of bench.sh's stderr, for messages.
+bench_log() { tail -n 5 "$W/bench.err" 2>/dev/null | tr '\n' ' '; }
+
+# bench_holder_running: a shm-create started by bench.sh is running (it is in the middle of it).
+bench_holder_running() {
+  local pid
+  for pid in $(marked_pids); do
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = shm-create ] && return 0
+  done
+  return 1
+}
+
+# finish_bench: waits for the runner; sets RC to bench.sh's exit status.
+finish_bench() {
+  wait_rc "$RUNNER"
+  [ "$RC" = 0 ] || fail "the runner script failed (status $RC): $(bench_log)"
+  RC=$(cat "$W/bench.rc")
+}
+
+# check_bench_left_nothing: no process, System V object, /dev/shm file or TMPDIR entry is left.
+check_bench_left_nothing() {
+  local pid left=() objects
+  all_ended() {
+    left=()
+    for pid in $(marked_pids); do gone "$pid" || left+=("$pid"); done
+    [ ${#left[@]} -eq 0 ]
+  }
+  poll_until 5 all_ended ||
+    fail "processes left: $(for pid in "${left[@]}"; do tr '\0' ' ' <"/proc/$pid/cmdline"; echo -n '; '; done)"
+  if [ -e "$W/ipc.before" ]; then
+    objects=$(ipc_ids | sort | comm -13 "$W/ipc.before" - | tr '\n' ' ')
+  else
+    objects=$(tr '\n' ' ' <"$W/ipc.left")
+  fi
+  [ -z "$objects" ] || fail "System V objects left: $objects"
+  objects=$(find /dev/shm -maxdepth 1 -name "shm-bench-*-$BP" | tr '\n' ' ')
+  [ -z "$objects" ] || fail "/dev/shm files left: $objects"
+  objects=$(find "$BENCH_TMP" -mindepth 1 | tr '\n' ' ')
+  [ -z "$objects" ] || fail "left in its TMPDIR: $objects"
+}
