@@ -6,10 +6,9 @@
 # bench.sh runs inside an IPC namespace of its own where this test may make one (root), so that
 # whatever System V object is left after it is its own; elsewhere the segments and semaphores of
 # this user that appeared during the run are counted (another user of the machine could add to
-# them). Its TMPDIR is a directory of its own under /tmp, not under this test's scratch
-# directory: bench.sh puts a Unix socket into it (fd.sock, for its descriptor experiment), and a
-# socket path longer than 107 bytes fails there (the build directory's scratch path is that long).
-# It must be empty again after bench.sh, and the cleanup removes it.
+# them). Its TMPDIR is a directory of its own in this test's scratch directory, whose path is
+# long (bench.sh once put its Unix socket there and broke on paths over 107 bytes; it keeps it in
+# /tmp now). It must be empty again after bench.sh, and so must /tmp of bench.sh's socket directory.
 : "${SHM_SOURCE_DIR:?set SHM_SOURCE_DIR to the source tree (ctest does)}"
 BENCH=$SHM_SOURCE_DIR/scripts/bench.sh
 
@@ -39,8 +38,9 @@ ipc_ids() {
 start_bench() {
   local sigint=$1 ns=()
   shift
-  BENCH_TMP=$(mktemp -d /tmp/shm-adv-bench.XXXXXX)
-  CLEANUPS+=("rm -rf $BENCH_TMP")
+  BENCH_TMP=$W/bench-tmp
+  mkdir "$BENCH_TMP"
+  find /tmp -maxdepth 1 -name 'shm-bench-fd.*' | sort >"$W/sockets.before"
   if unshare --ipc true 2>/dev/null; then ns=(unshare --ipc); else ipc_ids | sort >"$W/ipc.before"; fi
   cat >"$W/runner.sh" <<'RUNNER'
 # runner.sh ignored|kept DIR COMMAND...: COMMAND in the background as a script starts it, then
@@ -102,4 +102,6 @@ check_bench_left_nothing() {
   [ -z "$objects" ] || fail "/dev/shm files left: $objects"
   objects=$(find "$BENCH_TMP" -mindepth 1 | tr '\n' ' ')
   [ -z "$objects" ] || fail "left in its TMPDIR: $objects"
+  objects=$(find /tmp -maxdepth 1 -name 'shm-bench-fd.*' | sort | comm -13 "$W/sockets.before" - | tr '\n' ' ')
+  [ -z "$objects" ] || fail "socket directories left in /tmp: $objects"
 }
