@@ -642,8 +642,8 @@ def cmd_report(args):
     before = [r for r in records if r["kind"] == "meta" and r["phase"] == "before-build"]
     before = before or [r for r in records if r["kind"] == "meta" and r["phase"] == "start"]
     if before and float(before[0]["loadavg"].split()[0]) > 1.0:
-        out.append(f'Note: load average {before[0]["loadavg"]} before the build: other work was running, '
-                   "so these numbers are noisier than on a quiet machine.")
+        out.append(f'Note: load average {before[0]["loadavg"]} before the build: the machine was not idle '
+                   "(other work, or work just finished), so these numbers may be noisier than on a quiet one.")
     out.append(host_line(records))
     report_floor(records, md, out, heading)
     report_targets(records, md, out, heading)
