@@ -11,11 +11,6 @@ ignores_signal "$BP" 2 && fail "bench.sh was started with SIGINT ignored: the ca
 # In the middle of the measurements, while a holder of its own is running.
 wait_until 800 "bench.sh measures ($(bench_log))" has_line "$W/bench.err" '^bench: pages:'
 wait_until 120 "bench.sh runs a holder ($(bench_log))" bench_holder_running
-kill -INT -- "-$BP"
-start=$(now_ms)
-poll_until 2 gone "$BP" || fail "bench.sh still running 2 s after Ctrl-C: $(bench_log)"
-took=$(ms "$start")
-finish_bench
-[ "$RC" = 130 ] || fail "bench.sh after Ctrl-C: status $RC, want 130: $(bench_log)"
+ctrl_c_bench
 check_bench_left_nothing
-pass "ended $took ms after Ctrl-C with status 130, nothing left"
+pass "ended $TOOK ms after Ctrl-C with status 130, nothing left"

@@ -15,13 +15,8 @@ wait_until 800 "bench.sh measures with huge pages ($(bench_log))" has_line "$W/b
 wait_until 120 "bench.sh runs a holder ($(bench_log))" bench_holder_running
 during=$(thp_now)
 [ "$during" = advise ] || fail "shmem_enabled is $during during the huge-page phase, not advise"
-kill -INT -- "-$BP"
-start=$(now_ms)
-poll_until 2 gone "$BP" || fail "bench.sh still running 2 s after Ctrl-C: $(bench_log)"
-took=$(ms "$start")
-finish_bench
-[ "$RC" = 130 ] || fail "bench.sh after Ctrl-C: status $RC, want 130: $(bench_log)"
+ctrl_c_bench
 after=$(thp_now)
 [ "$after" = never ] || fail "shmem_enabled is $after after Ctrl-C, was never"
 check_bench_left_nothing
-pass "ended $took ms after Ctrl-C with status 130, shmem_enabled back to never, nothing left"
+pass "ended $TOOK ms after Ctrl-C with status 130, shmem_enabled back to never, nothing left"

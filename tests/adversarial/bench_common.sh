@@ -105,3 +105,15 @@ check_bench_left_nothing() {
   objects=$(find /tmp -maxdepth 1 -name 'shm-bench-fd.*' | sort | comm -13 "$W/sockets.before" - | tr '\n' ' ')
   [ -z "$objects" ] || fail "socket directories left in /tmp: $objects"
 }
+
+# ctrl_c_bench: Ctrl-C to bench.sh's process group; it must end within 2 s with status 130.
+# Sets TOOK (ms from the signal to its end).
+ctrl_c_bench() {
+  local start
+  kill -INT -- "-$BP"
+  start=$(now_ms)
+  poll_until 2 gone "$BP" || fail "bench.sh still running 2 s after Ctrl-C: $(bench_log)"
+  TOOK=$(ms "$start")
+  finish_bench
+  [ "$RC" = 130 ] || fail "bench.sh after Ctrl-C: status $RC, want 130: $(bench_log)"
+}
