@@ -85,6 +85,7 @@ finish_bench() {
 # check_bench_left_nothing: no process, System V object, /dev/shm file or TMPDIR entry is left.
 check_bench_left_nothing() {
   local pid left=() objects
+  # shellcheck disable=SC2317  # called through poll_until
   all_ended() {
     left=()
     for pid in $(marked_pids); do gone "$pid" || left+=("$pid"); done
@@ -113,6 +114,7 @@ ctrl_c_bench() {
   kill -INT -- "-$BP"
   start=$(now_ms)
   poll_until 2 gone "$BP" || fail "bench.sh still running 2 s after Ctrl-C: $(bench_log)"
+  # shellcheck disable=SC2034  # read by the case that calls this
   TOOK=$(ms "$start")
   finish_bench
   [ "$RC" = 130 ] || fail "bench.sh after Ctrl-C: status $RC, want 130: $(bench_log)"
