@@ -59,11 +59,16 @@ results=$work/results.jsonl
 fd_socket_dir=$(mktemp -d /tmp/shm-bench-fd.XXXXXX)
 fd_socket=$fd_socket_dir/fd.sock
 fresh_pidfile=$work/fresh-holder.pid
-holder='' py_holder='' fd_server='' original_thp=''
+holder='' py_holder='' fd_server='' original_thp='' measuring=''
 
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
+  if [ -n "$measuring" ]; then
+    # bench.py takes SIGTERM as Ctrl-C: it stops what it started, then dies.
+    kill -TERM "$measuring" 2>/dev/null || true
+    wait "$measuring" 2>/dev/null || true
+  fi
   stop_holder
   stop_fd_server
   if [ -e "$fresh_pidfile" ]; then "$helpers/fresh_holder.sh" "$fresh_pidfile" || true; fi
@@ -151,7 +156,14 @@ done
 # Written back now, not by the flusher in the middle of the first timings.
 sync
 
-bench() { "$py" "$helpers/bench.py" "$@"; }
+# In the background and waited for, so that a signal to this script alone (`kill PID`, `timeout`)
+# runs its trap at once rather than after the measurement in progress; the cleanup stops it.
+bench() {
+  "$py" "$helpers/bench.py" "$@" &
+  measuring=$!
+  wait "$measuring"
+  measuring=''
+}
 bench meta --results "$results" --phase start
 load_cmd="$bin/shm-load -q -k $key"
 read_cmd="$bin/shm-read -q -k $key"

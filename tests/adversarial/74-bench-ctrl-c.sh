@@ -11,6 +11,6 @@ ignores_signal "$BP" 2 && fail "bench.sh was started with SIGINT ignored: the ca
 # In the middle of the measurements, while a holder of its own is running.
 wait_until 800 "bench.sh measures ($(bench_log))" has_line "$W/bench.err" '^bench: pages:'
 wait_until 120 "bench.sh runs a holder ($(bench_log))" bench_holder_running
-ctrl_c_bench
+interrupt_bench INT "-$BP"
 check_bench_left_nothing
 pass "ended $TOOK ms after Ctrl-C with status 130, nothing left"

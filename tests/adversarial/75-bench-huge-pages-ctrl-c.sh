@@ -15,7 +15,7 @@ wait_until 800 "bench.sh measures with huge pages ($(bench_log))" has_line "$W/b
 wait_until 120 "bench.sh runs a holder ($(bench_log))" bench_holder_running
 during=$(thp_now)
 [ "$during" = advise ] || fail "shmem_enabled is $during during the huge-page phase, not advise"
-ctrl_c_bench
+interrupt_bench INT "-$BP"
 after=$(thp_now)
 [ "$after" = never ] || fail "shmem_enabled is $after after Ctrl-C, was never"
 check_bench_left_nothing

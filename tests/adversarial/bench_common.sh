@@ -75,6 +75,17 @@ bench_holder_running() {
   return 1
 }
 
+# bench_follower_running: bench.sh's `shm-read --follow` is running (its latency phase, one long
+# measurement).
+bench_follower_running() {
+  local pid
+  for pid in $(marked_pids); do
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = shm-read ] &&
+      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- '--follow' && return 0
+  done
+  return 1
+}
+
 # finish_bench: waits for the runner; sets RC to bench.sh's exit status.
 finish_bench() {
   wait_rc "$RUNNER"
@@ -107,15 +118,16 @@ check_bench_left_nothing() {
   [ -z "$objects" ] || fail "socket directories left in /tmp: $objects"
 }
 
-# ctrl_c_bench: Ctrl-C to bench.sh's process group; it must end within 2 s with status 130.
-# Sets TOOK (ms from the signal to its end).
-ctrl_c_bench() {
-  local start
-  kill -INT -- "-$BP"
+# interrupt_bench SIGNAL TARGET [SECONDS]: sends SIGNAL to TARGET ("-$BP", its process group, as
+# Ctrl-C does; "$BP", bench.sh alone, as `kill PID` and timeout(1) do); bench.sh must end within
+# SECONDS (default 2) with status 130. Sets TOOK (ms from the signal to its end).
+interrupt_bench() {
+  local start bound=${3:-2}
+  kill "-$1" -- "$2"
   start=$(now_ms)
-  poll_until 2 gone "$BP" || fail "bench.sh still running 2 s after Ctrl-C: $(bench_log)"
+  poll_until "$bound" gone "$BP" || fail "bench.sh still running $bound s after SIG$1: $(bench_log)"
   # shellcheck disable=SC2034  # read by the case that calls this
   TOOK=$(ms "$start")
   finish_bench
-  [ "$RC" = 130 ] || fail "bench.sh after Ctrl-C: status $RC, want 130: $(bench_log)"
+  [ "$RC" = 130 ] || fail "bench.sh after SIG$1: status $RC, want 130: $(bench_log)"
 }
