@@ -15,5 +15,9 @@ finish_bench
 for table in "Host floor" "Against the targets"; do
   grep -q "$table" "$W/bench.out" || fail "no '$table' table in its output: $(head -c 300 "$W/bench.out")"
 done
+# A quick run checks its page-size targets at its largest size, 64 MiB (with 4 KiB pages here):
+# each with a verdict, none "not measured".
+measured=$(grep -c '(64 MiB, 4 KiB pages).*met' "$W/bench.out" || true)
+[ "$measured" = 3 ] || fail "$measured of the 3 targets with 4 KiB pages have a verdict at 64 MiB: $(grep '4 KiB pages)' "$W/bench.out")"
 check_bench_left_nothing
 pass "exit 0, $(line_count "$W/bench.out") lines of tables, nothing left"
