@@ -15,6 +15,7 @@
 //   inline   per 256 KiB chunk, Checksum::update() right after the chunk was copied into the
 //            segment (memcpy from a private buffer standing in for read(2)), as shm-load does;
 //            only the update() calls are timed
+#include "timing.h"
 #include "format/checksum.h"
 
 #include <sys/ipc.h>
@@ -31,19 +32,6 @@
 namespace {
 
 constexpr std::size_t kChunk = 256 << 10; // shm-load's read size (src/lib/segment.cpp)
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-std::int64_t median(std::vector<std::int64_t> values)
-{
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 void fill(unsigned char *data, std::size_t length, std::uint64_t seed)
 {

@@ -23,6 +23,7 @@
 // The segment (shmget IPC_PRIVATE, removed at once, gone when the process exits) is written
 // through one mapping first, so every page is allocated before anything is timed; the timed
 // mappings are new ones, as every shm-read's is.
+#include "timing.h"
 #include "format/checksum.h"
 #include "sys/huge_pages.h"
 
@@ -45,19 +46,6 @@
 #include <vector>
 
 namespace {
-
-std::int64_t nowNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-std::int64_t median(std::vector<std::int64_t> values)
-{
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 unsigned char *attach(int shmid, std::uint64_t bytes, MappingAccess access = MappingAccess::ReadWrite)
 {

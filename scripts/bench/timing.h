@@ -1,0 +1,21 @@
+#pragma once
+// What the in-process measurements of scripts/bench.sh (floor.cpp, checksum_cost.cpp) share:
+// a monotonic clock in nanoseconds and the median of samples.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+inline std::int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+inline std::int64_t median(std::vector<std::int64_t> values)
+{
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
