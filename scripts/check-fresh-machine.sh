@@ -2,7 +2,9 @@
 # Tries the README's two commands as a new user would: in a minimal Debian system
 # (debootstrap --variant=minbase) with a fresh clone of this repository's committed HEAD, run
 # `./scripts/demo.sh` then `./scripts/test.sh` as root, and print a table: release, command,
-# exit code, wall time, first error line. For developers and releases, not for .ci/run.
+# exit code, wall time, first error line. The same table, for every target whose last run is
+# kept, is written to docs/fresh-machines.md (commit it: nobody keeps that table by hand).
+# For developers and releases, not for .ci/run.
 # Usage: scripts/check-fresh-machine.sh [bookworm|trixie|all|aarch64]     (default: all)
 #        scripts/check-fresh-machine.sh --report [TARGET...]   the table of the last runs again
 #   aarch64: in a fresh trixie, scripts/cross-build-aarch64.sh instead of the two commands.
@@ -97,6 +99,30 @@ report() {
   return "$ok"
 }
 
+# write_results FILE: the report of every target whose last run is kept under $fresh, with the
+# host it ran on, as a Markdown page: the published fresh-machine results are this, never a copy.
+write_results() {
+  local file=$1 target kept=()
+  for target in bookworm trixie aarch64; do
+    [ -f "$fresh/$target.logs/results" ] && kept+=("$target")
+  done
+  [ "${#kept[@]}" -gt 0 ] || return 0
+  mkdir -p "$(dirname "$file")"
+  {
+    echo "# Fresh-machine results"
+    echo
+    echo "Written by \`scripts/check-fresh-machine.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); do not edit"
+    echo "by hand, run the script again. Each row: a minimal Debian system (\`debootstrap"
+    echo "--variant=minbase\`), a fresh clone of the commit named, the command run as root in its own"
+    echo "mount, IPC and PID namespaces (aarch64: a cross-build in a fresh trixie, not run)."
+    echo "Host: $(uname -srm), $(nproc) CPUs, $(. /etc/os-release && echo "$PRETTY_NAME")."
+    report "${kept[@]}" || true
+    echo
+    echo "The logs of these runs stay on the host that ran them, under \`$(basename "$fresh")/TARGET.logs/\`."
+  } >"$file"
+  echo "$script_name: wrote $file" >&2
+}
+
 # check TARGET: a fresh system of TARGET's release, a fresh clone, its commands run inside.
 check() {
   local target=$1 release=$1 base run logs archives
@@ -144,7 +170,7 @@ main() {
   case ${1:-all} in
     bookworm | trixie | aarch64) targets=("$@") ;;
     all) targets=(bookworm trixie) ;;
-    -h | --help) sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; return 0 ;;
+    -h | --help) sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; return 0 ;;
     *) echo "$script_name: unknown target '$1': bookworm, trixie, all or aarch64" >&2; return 2 ;;
   esac
   fresh=${SHM_FRESH_DIR:-$(dirname "$repo_root")/.cache-fresh}
@@ -171,6 +197,7 @@ main() {
   fi
   local target
   for target in "${targets[@]}"; do check "$target" || true; done
+  write_results "$repo_root/docs/fresh-machines.md"
   report "${targets[@]}"
 }
 
