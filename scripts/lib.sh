@@ -3,7 +3,7 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 script_name=$(basename "$0")
 
-# Debian packages, the same names on Debian 12 (bookworm) and 13 (trixie); see README
+# Debian packages, the same names on Debian 12 (bookworm) and 13 (trixie); see docs/guide.md
 # "Dependencies" for why each is here. "a|b" means either: when neither is installed, the
 # first one apt knows is installed.
 build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-dev)
@@ -38,7 +38,7 @@ ensure_packages() {
   shift
   if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then
     echo "$script_name: no dpkg/apt-get here, so nothing is installed; $why it needs these Debian" \
-      "packages or your system's equivalents (README 'Dependencies'): ${*//|/ or }" >&2
+      "packages or your system's equivalents (docs/guide.md, 'Building from source and testing'): ${*//|/ or }" >&2
     return 0
   fi
   local missing=() entry alternatives alternative found
