@@ -3,9 +3,9 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 script_name=$(basename "$0")
 
-# Debian packages, the same names on Debian 12 (bookworm) and 13 (trixie); see docs/guide.md
-# "Building from source and testing" for why each is here. "a|b" means either: when neither is installed, the
-# first one apt knows is installed.
+# Debian packages, the same names on Debian 12 (bookworm) and 13 (trixie); see docs/guide.md,
+# "Building from source and testing", for why each is here. "a|b" means either: when neither is
+# installed, the first one apt knows is installed.
 build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-dev)
 # Catch2: libcatch2-dev is v3 (trixie on); bookworm has only catch2, which is v2 there (and a
 # transitional package for libcatch2-dev on trixie). `file` is what CPack's DEB generator runs.
