@@ -115,7 +115,7 @@ write_results() {
     echo "by hand, run the script again. Each row: a minimal Debian system (\`debootstrap"
     echo "--variant=minbase\`), a fresh clone of the commit named, the command run as root in its own"
     echo "mount, IPC and PID namespaces (aarch64: a cross-build in a fresh trixie, not run)."
-    echo "Host: $(uname -srm), $(nproc) CPUs, $(. /etc/os-release && echo "$PRETTY_NAME")."
+    echo "Host: $(uname -srm), $(nproc) CPUs, $(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release)."
     report "${kept[@]}" || true
     echo
     echo "The logs of these runs stay on the host that ran them, under \`$(basename "$fresh")/TARGET.logs/\`."
