@@ -112,9 +112,9 @@ write_results() {
     echo "# Fresh-machine results"
     echo
     echo "Written by \`scripts/check-fresh-machine.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); do not edit"
-    echo "by hand, run the script again. Each row: a minimal Debian system (\`debootstrap"
-    echo "--variant=minbase\`), a fresh clone of the commit named, the command run as root in its own"
-    echo "mount, IPC and PID namespaces (aarch64: a cross-build in a fresh trixie, not run)."
+    echo "by hand, run the script again. Each row: a minimal Debian system"
+    echo "(\`debootstrap --variant=minbase\`), a fresh clone of the commit named, the command run as"
+    echo "root in its own mount, IPC and PID namespaces (aarch64: a cross-build in a fresh trixie, not run)."
     echo "Host: $(uname -srm), $(nproc) CPUs, $(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release)."
     report "${kept[@]}" || true
     echo
