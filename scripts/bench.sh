@@ -41,7 +41,7 @@ if [ "$huge" -eq 1 ] && { [ "$(id -u)" -ne 0 ] || [ ! -w "$thp" ]; }; then
 fi
 
 # hyperfine times the whole processes; python3 (Debian's, /usr/bin/python3) writes the report.
-ensure_packages "to build the tools and run the benchmark" "${build_packages[@]}" hyperfine python3
+ensure_packages "to build the tools and run the benchmark" "${build_packages[@]}" "${bench_packages[@]}"
 
 key=bench-$$ fresh_key=bench-fresh-$$
 cp_target=/dev/shm/shm-bench-cp-$$ read_copy=/dev/shm/shm-bench-read-$$
@@ -103,11 +103,13 @@ note_load() { cut -d' ' -f1-3 /proc/loadavg >"$results/load-$1"; }
 # ---------------------------------------------------------------- build
 note_load before-build # before our own build raises it
 log "building Release into $build_dir"
-cmake -S "$repo_root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DSHM_BUILD_TESTS=OFF -DBUILD_TESTING=OFF \
-  -DSHM_BUILD_BENCH=ON -DSHM_WERROR=ON >"$work/build.log" 2>&1 &&
-  cmake --build "$build_dir" -j "$(nproc)" --target shm-create shm-load shm-read bench_empty_qt bench_floor \
-    bench_follow bench_publish_stamp bench_peak_rss >>"$work/build.log" 2>&1 ||
-  { cat "$work/build.log" >&2; exit 1; }
+if ! { cmake -S "$repo_root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DSHM_BUILD_TESTS=OFF \
+         -DBUILD_TESTING=OFF -DSHM_BUILD_BENCH=ON -DSHM_WERROR=ON &&
+       cmake --build "$build_dir" -j "$(nproc)" --target shm-create shm-load shm-read bench_empty_qt \
+         bench_floor bench_follow bench_publish_stamp bench_peak_rss; } >"$work/build.log" 2>&1; then
+  cat "$work/build.log" >&2
+  exit 1
+fi
 bin=$build_dir/src tools=$build_dir/scripts/bench helpers=$repo_root/scripts/bench
 compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build_dir/CMakeCache.txt")
 "$compiler" --version | head -n 1 >"$work/results/compiler"
@@ -123,7 +125,7 @@ else
 fi
 IFS=: read -r target_label target_bytes target_runs <<<"${plan[-1]}"
 echo "$target_label" >"$results/target-size"
-echo "$([ "$quick" -eq 1 ] && echo quick || echo full)" >"$results/mode"
+if [ "$quick" -eq 1 ]; then echo quick; else echo full; fi >"$results/mode"
 
 log "writing the input files (random bytes) and reading them into the page cache"
 for entry in "${plan[@]}"; do
@@ -133,7 +135,7 @@ for entry in "${plan[@]}"; do
 done
 sync # written back now, not by the flusher in the middle of a timing
 note_load start
-load_cmd="$bin/shm-load -q -k $key" read_cmd="$bin/shm-read -q -k $key"
+load=("$bin/shm-load" -q -k "$key") reader=("$bin/shm-read" -q -k "$key")
 
 # Everything that depends on the page size, for one setting of shmem_enabled (TAG: small, huge).
 measure_pages() {
@@ -150,22 +152,22 @@ measure_pages() {
   for entry in "${plan[@]}"; do
     IFS=: read -r label bytes runs <<<"$entry"
     file=$work/in-$bytes
-    $load_cmd "$file"
+    "${load[@]}" "$file"
     cp "$file" "$read_copy"
     log "$tag: $label"
     hf "scale-$tag-$bytes" -N --runs "$runs" \
-      --prepare true -n shm-load "$load_cmd $file" \
+      --prepare true -n shm-load "${load[*]} $file" \
       --prepare "rm -f $cp_target" -n cp "cp $file $cp_target" \
-      --prepare true -n "shm-read >/dev/null" "$read_cmd" \
+      --prepare true -n "shm-read >/dev/null" "${reader[*]}" \
       --prepare true -n "cat >/dev/null" "cat $read_copy"
     hf "pipe-$tag-$bytes" --runs "$runs" \
-      -n "shm-read | cat" "$read_cmd | cat" \
+      -n "shm-read | cat" "${reader[*]} | cat" \
       -n "cat | cat" "cat $read_copy | cat"
   done
 
   # 16 readers at once of the version loaded last (the largest size), against 16 cats.
   local readers='' cats=''
-  for _ in $(seq 16); do readers+="$read_cmd & " cats+="cat $read_copy & "; done
+  for _ in $(seq 16); do readers+="${reader[*]} & " cats+="cat $read_copy & "; done
   hf "concurrency-$tag" --runs "$target_runs" -n "16 × shm-read" "${readers}wait" -n "16 × cat" "${cats}wait"
 
   # A first load: every timed shm-load goes into a segment whose holder was started just before
@@ -197,19 +199,19 @@ fi
 
 # ---------------------------------------------------------------- what does not depend on pages
 holder=$("$bin/shm-create" -q -d -s "$capacity" -k "$key")
-$load_cmd "$work/in-4096"
+"${load[@]}" "$work/in-4096"
 log "start-up"
 hf startup -N --runs "$startup_runs" \
-  -n shm-load "$load_cmd $work/in-4096" -n shm-read "$read_cmd" -n "empty Qt" "$tools/bench_empty_qt" -n /bin/true /bin/true
+  -n shm-load "${load[*]} $work/in-4096" -n shm-read "${reader[*]}" -n "empty Qt" "$tools/bench_empty_qt" -n /bin/true /bin/true
 
 log "peak RSS at $target_label"
 file=$work/in-$target_bytes
-$load_cmd "$file"
+"${load[@]}" "$file"
 rss() { printf '"%s": ' "$1"; shift; measure "$tools/bench_peak_rss" "$rss_runs" "$@"; }
 {
   echo '{'
-  rss shm-load $load_cmd "$file"; echo ,
-  rss "shm-read >/dev/null" $read_cmd; echo ,
+  rss shm-load "${load[@]}" "$file"; echo ,
+  rss "shm-read >/dev/null" "${reader[@]}"; echo ,
   rss "cp FILE /dev/shm/x" cp "$file" "$cp_target"; echo ,
   rss "cat /dev/shm/x" cat "$read_copy"; echo ,
   rss "empty Qt" "$tools/bench_empty_qt"
