@@ -15,6 +15,10 @@
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# The rest is one compound command, which bash reads whole before running any of it: a file
+# edited or updated (git pull) during a run cannot make bash run other lines, such as the ones
+# that switch shmem_enabled.
+{
 quick=0 huge=0 output='' build_dir=$repo_root/build-bench
 while [ $# -gt 0 ]; do
   case $1 in
@@ -55,12 +59,15 @@ mkdir "$results"
 fresh_pidfile=$work/fresh-holder.pid
 holder='' original_thp='' measuring=''
 
+# shellcheck disable=SC2317  # run by the trap
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
   if [ -n "$measuring" ]; then
-    # hyperfine or a helper in progress; bench_follow stops its follower on SIGTERM.
-    kill -TERM "$measuring" 2>/dev/null || true
+    # hyperfine or a helper in progress, and the command hyperfine runs (a cp must not write its
+    # file after the rm below); bench_follow stops its follower and loader itself.
+    # shellcheck disable=SC2046  # the children's PIDs, one word each
+    kill -TERM "$measuring" $(cat "/proc/$measuring/task/"*/children 2>/dev/null) 2>/dev/null || true
     wait "$measuring" 2>/dev/null || true
   fi
   stop_holder
@@ -231,3 +238,5 @@ mkdir -p "$(dirname "$output")"
 /usr/bin/python3 "$helpers/report.py" "$results" >"$output"
 log "raw results: $build_dir/bench-results; report: $output"
 cat "$output"
+exit
+}

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -98,8 +99,9 @@ pid_t spawn(const std::vector<std::string> &argv, int out, const std::vector<std
 int exitStatus(pid_t pid)
 {
     int status = 0;
-    while (::waitpid(pid, &status, 0) == -1) {
-    }
+    while (::waitpid(pid, &status, 0) == -1)
+        if (errno != EINTR)
+            die("waitpid failed");
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

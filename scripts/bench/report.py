@@ -240,6 +240,7 @@ def main():
            "", "## Scale (cost per MiB should stay flat)", "",
            table(["size", "pages", "A", "A median", "A per MiB", "B", "B median", "B per MiB", "A/B", "runs"],
                  scale_rows()),
+           "", "Per MiB: the median divided by the size, from 64 MiB up (below, start-up is most of it).",
            "", "## Other pairs", "",
            table(["case", "A", "A median", "B", "B median", "A/B", "runs"], pair_rows()),
            "",
