@@ -154,8 +154,9 @@ measure_pages() {
   file=$work/in-$target_bytes
   measure "$tools/bench_floor" "$target_bytes" "$floor_runs" "$file" >"$results/floor-$tag.json"
 
-  # Load and read at every size against cp and cat (stdout is /dev/null unless piped); -N: no
-  # shell, the pipes need one (hyperfine subtracts its start-up).
+  # Load and read at every size against cp and cat (stdout is /dev/null unless piped). -N: no
+  # shell; a pipe runs in `sh -c` on both sides (hyperfine's own correction for a shell's
+  # start-up is noise at 4 KiB, where it can make `cat | cat` take 0 ms).
   for entry in "${plan[@]}"; do
     IFS=: read -r label bytes runs <<<"$entry"
     file=$work/in-$bytes
@@ -167,15 +168,16 @@ measure_pages() {
       --prepare "rm -f $cp_target" -n cp "cp $file $cp_target" \
       --prepare true -n "shm-read >/dev/null" "${reader[*]}" \
       --prepare true -n "cat >/dev/null" "cat $read_copy"
-    hf "pipe-$tag-$bytes" --runs "$runs" \
-      -n "shm-read | cat" "${reader[*]} | cat" \
-      -n "cat | cat" "cat $read_copy | cat"
+    hf "pipe-$tag-$bytes" -N --runs "$runs" \
+      -n "shm-read | cat" "sh -c '${reader[*]} | cat'" \
+      -n "cat | cat" "sh -c 'cat $read_copy | cat'"
   done
 
   # 16 readers at once of the version loaded last (the largest size), against 16 cats.
   local readers='' cats=''
   for _ in $(seq 16); do readers+="${reader[*]} & " cats+="cat $read_copy & "; done
-  hf "concurrency-$tag" --runs "$target_runs" -n "16 × shm-read" "${readers}wait" -n "16 × cat" "${cats}wait"
+  hf "concurrency-$tag" -N --runs "$target_runs" \
+    -n "16 × shm-read" "sh -c '${readers}wait'" -n "16 × cat" "sh -c '${cats}wait'"
 
   # A first load: every timed shm-load goes into a segment whose holder was started just before
   # (untimed), so it allocates its pages during the load, as cp does; the rows above are the

@@ -141,7 +141,7 @@ def scale_rows():
             for a, b in [("shm-load", "cp"), ("shm-read >/dev/null", "cat >/dev/null"), ("shm-read | cat", "cat | cat")]:
                 per_mib = lambda ns: us(ns / (nbytes / MIB)) if nbytes >= 64 * MIB else "–"
                 rows.append([size_label(nbytes), PAGES[tag], a, ms(m[a]), per_mib(m[a]), b, ms(m[b]), per_mib(m[b]),
-                             f"{m[a] / m[b]:.2f}", runs_of(f"scale-{tag}-{nbytes}")])
+                             f"{m[a] / m[b]:.2f}" if m[b] else "–", runs_of(f"scale-{tag}-{nbytes}")])
     return rows
 
 
@@ -228,9 +228,9 @@ def main():
            + "Compare ratios, not milliseconds, and rerun on your machine before quoting either: page-table "
            "work costs far more on some hosts than on others (the floor below).",
            "",
-           "Whole processes are timed by [hyperfine](https://github.com/sharkdp/hyperfine) (`-N`, no shell, "
-           "except for pipes, where it subtracts the shell's start-up), every command of a table in one "
-           "run, two warm-up runs first; every figure is a median. Input files are page-cache hot, `cp` "
+           "Whole processes are timed by [hyperfine](https://github.com/sharkdp/hyperfine) (`-N`, no shell; "
+           "a pipe runs in `sh -c` on both sides), every command of a table in one run, two warm-up runs "
+           "first; every figure is a median. Input files are page-cache hot, `cp` "
            "and `cat` work on a tmpfs file in /dev/shm, the tools run with `-q` and their stdout is "
            "/dev/null unless piped. The loads and reads are the steady state of a holder whose two slots "
            "were loaded before.",
