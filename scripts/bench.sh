@@ -48,7 +48,7 @@ fi
 ensure_packages "to build the tools and run the benchmark" "${build_packages[@]}" "${bench_packages[@]}"
 
 key=bench-$$ fresh_key=bench-fresh-$$
-cp_target=/dev/shm/shm-bench-cp-$$ read_copy=/dev/shm/shm-bench-read-$$
+cp_target=/dev/shm/shm-bench-cp-$$ read_copy=/dev/shm/shm-bench-read-$$ py_block=shm-bench-py-$$
 work=$(mktemp -d "${TMPDIR:-/tmp}/shm-bench.XXXXXX")
 case "$repo_root$work$build_dir" in
   *[[:space:]]*) echo "bench.sh: paths with blanks are not supported ($repo_root, $work, $build_dir)" >&2
@@ -57,7 +57,7 @@ esac
 results=$work/results
 mkdir "$results"
 fresh_pidfile=$work/fresh-holder.pid
-holder='' original_thp='' measuring=''
+holder='' py_holder='' original_thp='' measuring=''
 
 # shellcheck disable=SC2317  # run by the trap
 cleanup() {
@@ -71,8 +71,9 @@ cleanup() {
     wait "$measuring" 2>/dev/null || true
   fi
   stop_holder
+  stop_py_holder
   if [ -e "$fresh_pidfile" ]; then "$repo_root/scripts/bench/fresh_holder.sh" "$fresh_pidfile" || true; fi
-  rm -f "$cp_target" "$read_copy"
+  rm -f "$cp_target" "$read_copy" "/dev/shm/$py_block"
   rm -rf "$work"
   if [ -n "$original_thp" ]; then echo "$original_thp" >"$thp"; fi
   exit "$rc"
@@ -87,6 +88,13 @@ stop_holder() {
     sleep 0.05
   done
   holder=''
+}
+# SIGTERM makes py_shm.py unlink its block.
+stop_py_holder() {
+  [ -n "$py_holder" ] || return 0
+  kill "$py_holder" 2>/dev/null || true
+  wait "$py_holder" 2>/dev/null || true
+  py_holder=''
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -131,7 +139,7 @@ else
   events=300 idle_seconds=5 rss_runs=3 floor_runs=7 startup_runs=21 capacity=256M
 fi
 IFS=: read -r target_label target_bytes target_runs <<<"${plan[-1]}"
-echo "$target_label" >"$results/target-size"
+echo "$target_bytes" >"$results/target-bytes"
 if [ "$quick" -eq 1 ]; then echo quick; else echo full; fi >"$results/mode"
 
 log "writing the input files (random bytes) and reading them into the page cache"
@@ -212,6 +220,16 @@ holder=$("$bin/shm-create" -q -d -s "$capacity" -k "$key")
 log "start-up"
 hf startup -N --runs "$startup_runs" \
   -n shm-load "${load[*]} $work/in-4096" -n shm-read "${reader[*]}" -n "empty Qt" "$tools/bench_empty_qt" -n /bin/true /bin/true
+
+# What a Python script would use instead: multiprocessing.shared_memory, a block created once.
+log "Python's shared_memory at $target_label"
+/usr/bin/python3 "$helpers/py_shm.py" hold "$py_block" "$target_bytes" &
+py_holder=$!
+for _ in $(seq 100); do [ -e "/dev/shm/$py_block" ] && break; sleep 0.05; done
+file=$work/in-$target_bytes
+hf python -N --runs "$target_runs" -n shm-load "${load[*]} $file" \
+  -n "python3 shared_memory" "/usr/bin/python3 $helpers/py_shm.py load $py_block $file"
+stop_py_holder
 
 log "peak RSS at $target_label"
 file=$work/in-$target_bytes

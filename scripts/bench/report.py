@@ -60,7 +60,7 @@ def table(header, rows):
 
 
 TAGS = [tag for tag in PAGES if (RESULTS / f"floor-{tag}.json").exists()]
-TARGET_BYTES = {"4 KiB": 4096, "64 MiB": 64 * MIB, "256 MiB": 256 * MIB}.get(text("target-size"), 256 * MIB)
+TARGET_BYTES = int(text("target-bytes", str(256 * MIB)))
 SIZES = sorted({int(p.stem.rsplit("-", 1)[1]) for p in RESULTS.glob("scale-*.json")})
 
 
@@ -106,6 +106,10 @@ def target_rows():
             why = "" if ratio <= limit else loader_floor(tag, m[b]) if a == "shm-load" else reader_floor(tag, a, m[b])
             rows.append([f"`{a}` ≤ {limit}× `{b}` ({size}, {PAGES[tag]})",
                          f"{ms(m[a])} vs {ms(m[b])}: **{ratio:.2f}×**", verdict(ratio <= limit), why])
+    p = medians("python")
+    load, python = p["shm-load"], p["python3 shared_memory"]
+    rows.append([f"`shm-load` ≤ 1.0× Python's `shared_memory` + `readinto` ({size})",
+                 f"{ms(load)} vs {ms(python)}: **{load / python:.2f}×**", verdict(load <= python), ""])
     s = medians("startup")
     both, qt = s["shm-load"] + s["shm-read"], 2 * s["empty Qt"]
     rows.append(["4 KiB load + read ≤ 1.2× two empty Qt programs", f"{ms(both)} vs {ms(qt)}: **{both / qt:.2f}×**",
@@ -153,6 +157,9 @@ def pair_rows():
             m = medians(f"{group}-{tag}")
             (a, a_ns), (b, b_ns) = m.items()
             rows.append([f"{label} ({PAGES[tag]})", a, ms(a_ns), b, ms(b_ns), f"{a_ns / b_ns:.2f}", runs_of(f"{group}-{tag}")])
+    p = medians("python")
+    rows.append([f"a load of {size_label(TARGET_BYTES)} (whole processes)", "shm-load", ms(p["shm-load"]), "python3 shared_memory",
+                 ms(p["python3 shared_memory"]), f"{p['shm-load'] / p['python3 shared_memory']:.2f}", runs_of("python")])
     s = medians("startup")
     for a, b in [("shm-load", "empty Qt"), ("shm-read", "empty Qt"), ("empty Qt", "/bin/true")]:
         rows.append(["start-up, 4 KiB", a, ms(s[a]), b, ms(s[b]), f"{s[a] / s[b]:.2f}", runs_of("startup")])
@@ -246,7 +253,9 @@ def main():
            "",
            "\"16 readers\": started at once by a shell, timed until the last exits. \"first load\": every timed "
            "shm-load goes into a segment whose holder was started just before (untimed), so it allocates its "
-           "pages during the load, as `cp` does. \"empty Qt\": a program that links Qt6Core and does nothing.",
+           "pages during the load, as `cp` does. \"python3 shared_memory\": `scripts/bench/py_shm.py`, which "
+           "attaches to a block created once and `readinto()`s the file, as a script would. \"empty Qt\": a "
+           "program that links Qt6Core and does nothing.",
            "", f"## The host's floor (per 4 KiB page, in-process medians over {size})", "",
            table(["pages", "populate a mapping", "fault by touch", "shmdt", "populate, read-only", "shmdt, read-only",
                   "kernel copy (cat)", "copy into a mapping", "XXH3"], floor_rows()),
