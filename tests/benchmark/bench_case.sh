@@ -72,7 +72,7 @@ running() {
   local pid
   for pid in $(marked_pids); do
     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ] || continue
-    [ -z "${2:-}" ] || tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2" || continue
+    [ -z "${2:-}" ] || tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "$2" || continue
     return 0
   done
   return 1
@@ -85,7 +85,7 @@ idle_follower_running() {
   for pid in $(marked_pids); do
     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = shm-read ] &&
       [ "$(readlink "/proc/$pid/fd/1" 2>/dev/null)" = /dev/null ] &&
-      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- '--follow' && return 0
+      tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- '--follow' && return 0
   done
   return 1
 }
