@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     --huge-pages) huge=1 ;;
     --output) output=${2:?--output needs a FILE}; shift ;;
     --build-dir) build_dir=${2:?--build-dir needs a DIR}; shift ;;
-    -h|--help) sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "bench.sh: unknown option '$1'; see --help" >&2; exit 2 ;;
   esac
   shift
