@@ -9,7 +9,10 @@ script_name=$(basename "$0")
 build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-dev)
 # Catch2: libcatch2-dev is v3 (trixie on); bookworm has only catch2, which is v2 there (and a
 # transitional package for libcatch2-dev on trixie). `file` is what CPack's DEB generator runs.
-test_packages=("libcatch2-dev|catch2" util-linux procps man-db dpkg-dev file)
+# What scripts/bench.sh needs besides the build: hyperfine times the whole processes, python3
+# writes the report. In test_packages too, since tests/benchmark runs bench.sh.
+bench_packages=(hyperfine python3)
+test_packages=("libcatch2-dev|catch2" util-linux procps man-db dpkg-dev file "${bench_packages[@]}")
 
 # apt_get ARGS...: apt-get that waits up to 5 minutes for another apt or dpkg to finish instead
 # of failing on its lock. Its output goes to a log, shown whole if it fails.

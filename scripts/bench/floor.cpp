@@ -1,5 +1,5 @@
 // The host's floor for scripts/bench.sh: what page-table work costs here, per 4 KiB page, in the
-// way the tools do it. Linked with the core library, so it maps segments exactly as they do
+// way the tools do it, measured inside one process (hyperfine sees only whole processes). Linked with the core library, so it maps segments exactly as they do
 // (attachSegmentMemory: 2 MiB aligned with MADV_HUGEPAGE where shmem huge pages are available).
 //
 //   floor BYTES RUNS [FILE]
@@ -18,6 +18,8 @@
 //         copy_in   with FILE: read(2) of FILE, 256 KiB per call as shm-load reads, into a
 //                   populated mapping of the segment: the loader's copy, into memory that
 //                   (unlike dd's one reused buffer) is new to the cache at every page
+//         xxh3_inline  with FILE: XXH3 of each chunk right after its read(2), as shm-load
+//                   hashes (the chunk is still in the cache); not included in copy_in
 //         pages     BYTES / 4096, to divide by; huge: whether the mapping held huge pages
 //
 // The segment (shmget IPC_PRIVATE, removed at once, gone when the process exits) is written
@@ -176,21 +178,38 @@ std::uint64_t checksumReadingAhead(const unsigned char *data, std::uint64_t leng
 
 } // namespace
 
-// read(2) of `path` into `data` (at most `bytes`), in shm-load's chunks; -1 if it cannot be read.
-std::int64_t copyIn(const char *path, unsigned char *data, std::uint64_t bytes)
+struct CopyCost {
+    std::int64_t copy = 0; // the read(2) calls
+    std::int64_t hash = 0; // XXH3 of each chunk after its read
+};
+
+// read(2) of `path` into `data` (at most `bytes`) in shm-load's chunks, hashing each chunk after
+// its read as shm-load does; copy -1 if the file cannot be read.
+CopyCost copyIn(const char *path, unsigned char *data, std::uint64_t bytes)
 {
     constexpr std::uint64_t kChunk = 256 << 10;
     const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
     if (fd == -1)
-        return -1;
-    const std::int64_t start = nowNs();
+        return {-1, 0};
+    CopyCost cost;
+    Checksum checksum;
     std::uint64_t total = 0;
     ssize_t n = 0;
-    while (total < bytes && (n = ::read(fd, data + total, std::min(kChunk, bytes - total))) > 0)
+    for (;;) {
+        const std::int64_t t0 = nowNs();
+        n = total < bytes ? ::read(fd, data + total, std::min(kChunk, bytes - total)) : 0;
+        const std::int64_t t1 = nowNs();
+        if (n <= 0)
+            break;
+        checksum.update(data + total, static_cast<std::size_t>(n));
+        cost.copy += t1 - t0;
+        cost.hash += nowNs() - t1;
         total += static_cast<std::uint64_t>(n);
-    const std::int64_t elapsed = nowNs() - start;
+    }
     ::close(fd);
-    return n < 0 ? -1 : elapsed;
+    volatile std::uint64_t sink = checksum.digest();
+    (void)sink;
+    return n < 0 ? CopyCost{-1, 0} : cost;
 }
 
 int main(int argc, char **argv)
@@ -213,7 +232,7 @@ int main(int argc, char **argv)
     const bool huge = hugePageAt(shmid, bytes, 0);
 
     std::vector<std::int64_t> populate, fault, detach, populateRo, detachRo, serial, ahead, release2, exitShmdt,
-        exitOnly, copies;
+        exitOnly, copies, hashes;
     volatile std::uint64_t sink = 0;
     for (int run = -1; run < runs; ++run) {
         unsigned char *data = attach(shmid, bytes);
@@ -252,8 +271,8 @@ int main(int argc, char **argv)
         const std::int64_t t11 = nowNs();
         ::shmdt(data);
         const std::int64_t t12 = nowNs();
-        const std::int64_t copied = input ? copyIn(input, writer, bytes) : 0;
-        if (copied < 0) {
+        const CopyCost copied = input ? copyIn(input, writer, bytes) : CopyCost{};
+        if (copied.copy < 0) {
             std::perror("floor: reading the input");
             return 1;
         }
@@ -270,7 +289,8 @@ int main(int argc, char **argv)
             release2.push_back(t9 - t8);
             exitShmdt.push_back(withShmdt);
             exitOnly.push_back(withoutShmdt);
-            copies.push_back(copied);
+            copies.push_back(copied.copy);
+            hashes.push_back(copied.hash);
         }
     }
     const auto field = [](const char *name, const std::vector<std::int64_t> &values) {
@@ -288,8 +308,10 @@ int main(int argc, char **argv)
     field("release2", release2);
     field("exit_shmdt", exitShmdt);
     field("exit_only", exitOnly);
-    if (input)
+    if (input) {
         field("copy_in", copies);
+        field("xxh3_inline", hashes);
+    }
     std::printf("}\n");
     return 0;
 }

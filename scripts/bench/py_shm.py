@@ -1,13 +1,12 @@
-"""Python baseline for scripts/bench.sh: multiprocessing.shared_memory used the way a script would.
+"""What a Python script would use instead of shm-load, for scripts/bench.sh (issue 4's target:
+a 256 MiB load at most 1.0x Python's multiprocessing.shared_memory + readinto).
 
-  py_shm.py hold NAME BYTES      create the block, keep it until SIGTERM/SIGHUP, unlink it
-  py_shm.py load NAME FILE LOG   attach, f.readinto(shm.buf), append the in-process time (ns) of
-                                 open + readinto to LOG
+  py_shm.py hold NAME BYTES   create the block, keep it until SIGTERM/SIGHUP, then unlink it
+  py_shm.py load NAME FILE    attach to the block and readinto() FILE, as a script would
 """
 import os
 import signal
 import sys
-import time
 from multiprocessing import resource_tracker, shared_memory
 
 
@@ -15,8 +14,6 @@ def hold(name, size):
     def stop(*_):
         raise SystemExit(0)
 
-    # SIGINT keeps its inherited disposition: ignored in bench.sh's background, else
-    # KeyboardInterrupt; both paths still unlink the block.
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, stop)
     shm = shared_memory.SharedMemory(name=name, create=True, size=size)
@@ -28,12 +25,11 @@ def hold(name, size):
         shm.unlink()
 
 
-def load(name, path, log):
+def load(name, path):
     # Before 3.13 an attaching process registers the block with the resource tracker, which
     # starts a tracker process and unlinks the block when this process exits; opt out.
     resource_tracker.register = lambda *args, **kwargs: None
     shm = shared_memory.SharedMemory(name=name)
-    start = time.perf_counter_ns()
     with open(path, "rb", buffering=0) as f:
         size = os.fstat(f.fileno()).st_size
         if size > shm.size:
@@ -45,17 +41,14 @@ def load(name, path, log):
             if not n:
                 break
             done += n
-    elapsed = time.perf_counter_ns() - start
     view.release()
     shm.close()
-    with open(log, "a") as out:
-        out.write(f"{elapsed}\n")
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "hold":
         hold(sys.argv[2], int(sys.argv[3]))
-    elif len(sys.argv) == 5 and sys.argv[1] == "load":
-        load(*sys.argv[2:5])
+    elif len(sys.argv) == 4 and sys.argv[1] == "load":
+        load(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)

@@ -1,5 +1,5 @@
 #pragma once
-// What the in-process measurements of scripts/bench.sh (floor.cpp, checksum_cost.cpp) share:
+// What the helper programs of scripts/bench.sh share:
 // a monotonic clock in nanoseconds and the median of samples.
 
 #include <algorithm>

@@ -1,28 +1,29 @@
 # shellcheck shell=bash
-# Shared by the cases that run scripts/bench.sh (sourced after common.sh). bench.sh builds a
-# Release tree into $SHM_SOURCE_DIR/build-bench and runs for a minute or two: ctest runs these
-# cases alone (RUN_SERIAL) with a long TIMEOUT.
+# Prelude of the tests of scripts/bench.sh (tests/benchmark/*.sh), sourced first: the shared shell
+# test prelude (strict mode, a scratch TMPDIR, a marker every started process inherits, a cleanup
+# that stops them), then what starting and watching bench.sh takes.
 #
-# bench.sh runs inside an IPC namespace of its own where this test may make one (root), so that
-# whatever System V object is left after it is its own; elsewhere the segments and semaphores of
-# this user that appeared during the run are counted (another user of the machine could add to
-# them). Its TMPDIR is a directory of its own in this test's scratch directory, whose path is
-# long (bench.sh once put its Unix socket there and broke on paths over 107 bytes; it keeps it in
-# /tmp now). It must be empty again after bench.sh, and so must /tmp of bench.sh's socket directory.
+# bench.sh builds its Release tree into $SHM_BENCH_BUILD_DIR (in the build tree, never the source
+# tree; shared by the cases, which ctest runs one at a time) and writes its report into the
+# scratch directory. It runs inside an IPC namespace of its own where this test may make one
+# (root), so that whatever System V object is left after it is its own; elsewhere the segments and
+# semaphores of this user that appeared during the run are counted. Its TMPDIR is a directory of
+# its own, which must be empty again afterwards.
+# Environment (tests/benchmark/CMakeLists.txt): SHM_TEST_COMMON (the shared prelude),
+# SHM_SOURCE_DIR, SHM_BENCH_BUILD_DIR, and what the shared prelude reads.
+: "${SHM_TEST_COMMON:?set SHM_TEST_COMMON to the shared shell-test prelude (ctest does)}"
+# shellcheck source=../adversarial/common.sh
+. "$SHM_TEST_COMMON"
 : "${SHM_SOURCE_DIR:?set SHM_SOURCE_DIR to the source tree (ctest does)}"
+: "${SHM_BENCH_BUILD_DIR:?set SHM_BENCH_BUILD_DIR to the build directory of bench.sh (ctest does)}"
 BENCH=$SHM_SOURCE_DIR/scripts/bench.sh
 
-# require_bench: skips (77) where bench.sh cannot run without installing packages.
+# require_bench: skips (77) where bench.sh would stop to ask for packages: not root (as root it
+# installs them itself, as scripts/test.sh does) and hyperfine or python3 missing.
 require_bench() {
-  local package
-  [ -x /usr/bin/time ] || skip "bench.sh needs /usr/bin/time (Debian: time)"
-  { [ -x /usr/bin/python3 ] || command -v python3 >/dev/null; } || skip "bench.sh needs python3"
-  if command -v dpkg-query >/dev/null; then
-    for package in g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-dev time python3; do
-      dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
-        skip "bench.sh needs the Debian package $package, which is not installed"
-    done
-  fi
+  [ "$(id -u)" -eq 0 ] && return 0
+  command -v hyperfine >/dev/null || skip "bench.sh needs hyperfine (Debian: hyperfine); run as root to install it"
+  [ -x /usr/bin/python3 ] || skip "bench.sh needs /usr/bin/python3 (Debian: python3); run as root to install it"
 }
 
 # ipc_ids: "shm ID" and "sem ID" lines for this user's System V objects.
@@ -31,16 +32,15 @@ ipc_ids() {
   awk -v uid="$(id -u)" 'NR > 1 && $5 == uid { print "sem", $2 }' /proc/sysvipc/sem
 }
 
-# start_bench SIGINT OPTION...: starts bench.sh OPTION... from a script, in the background, as
-# `scripts/bench.sh ... &`: SIGINT=ignored as a non-interactive shell starts it, SIGINT=kept as
-# with job control (a terminal's Ctrl-C reaches it); its own process group either way. Sets RUNNER
-# (the PID of that script) and BP (bench.sh's PID, its process group).
+# start_bench SIGINT OPTION...: starts `bench.sh --quick OPTION...` from a script, in the
+# background: SIGINT=ignored as a non-interactive shell starts it, SIGINT=kept as with job
+# control (a terminal's Ctrl-C reaches it); its own process group either way. Sets RUNNER (the
+# PID of that script) and BP (bench.sh's PID, its process group).
 start_bench() {
   local sigint=$1 ns=()
   shift
   BENCH_TMP=$W/bench-tmp
   mkdir "$BENCH_TMP"
-  find /tmp -maxdepth 1 -name 'shm-bench-fd.*' | sort >"$W/sockets.before"
   if unshare --ipc true 2>/dev/null; then ns=(unshare --ipc); else ipc_ids | sort >"$W/ipc.before"; fi
   cat >"$W/runner.sh" <<'RUNNER'
 # runner.sh ignored|kept DIR COMMAND...: COMMAND in the background as a script starts it, then
@@ -55,7 +55,8 @@ echo $? >"$dir/bench.rc"
 awk 'NR > 1 { print "shm", $2 }' /proc/sysvipc/shm >"$dir/ipc.left"
 awk 'NR > 1 { print "sem", $2 }' /proc/sysvipc/sem >>"$dir/ipc.left"
 RUNNER
-  "${ns[@]}" bash "$W/runner.sh" "$sigint" "$W" env TMPDIR="$BENCH_TMP" "$BENCH" "$@" &
+  "${ns[@]}" bash "$W/runner.sh" "$sigint" "$W" env TMPDIR="$BENCH_TMP" "$BENCH" --quick \
+    --build-dir "$SHM_BENCH_BUILD_DIR" --output "$W/benchmarks.md" "$@" &
   RUNNER=$!
   PIDS+=("$RUNNER")
   wait_until 60 "bench.sh has started" test -s "$W/bench.pid"
@@ -66,22 +67,25 @@ RUNNER
 # bench_log: the end of bench.sh's stderr, for messages.
 bench_log() { tail -n 5 "$W/bench.err" 2>/dev/null | tr '\n' ' '; }
 
-# bench_holder_running: a shm-create started by bench.sh is running (it is in the middle of it).
-bench_holder_running() {
+# running COMM [ARG]: a process of this test named COMM (with ARG in its command line) runs.
+running() {
   local pid
   for pid in $(marked_pids); do
-    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = shm-create ] && return 0
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$1" ] || continue
+    [ -z "${2:-}" ] || tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "$2" || continue
+    return 0
   done
   return 1
 }
 
-# bench_follower_running: bench.sh's `shm-read --follow` is running (its latency phase, one long
-# measurement).
-bench_follower_running() {
+# idle_follower_running: bench.sh's idle follower runs (a `shm-read --follow` whose output is
+# /dev/null; those of the latency phase write into a pipe): a step of seconds.
+idle_follower_running() {
   local pid
   for pid in $(marked_pids); do
     [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = shm-read ] &&
-      tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- '--follow' && return 0
+      [ "$(readlink "/proc/$pid/fd/1" 2>/dev/null)" = /dev/null ] &&
+      tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- '--follow' && return 0
   done
   return 1
 }
@@ -114,8 +118,6 @@ check_bench_left_nothing() {
   [ -z "$objects" ] || fail "/dev/shm files left: $objects"
   objects=$(find "$BENCH_TMP" -mindepth 1 | tr '\n' ' ')
   [ -z "$objects" ] || fail "left in its TMPDIR: $objects"
-  objects=$(find /tmp -maxdepth 1 -name 'shm-bench-fd.*' | sort | comm -13 "$W/sockets.before" - | tr '\n' ' ')
-  [ -z "$objects" ] || fail "socket directories left in /tmp: $objects"
 }
 
 # interrupt_bench SIGNAL TARGET [SECONDS]: sends SIGNAL to TARGET ("-$BP", its process group, as
