@@ -131,8 +131,9 @@ int run(int argc, char **argv)
     auto ready = startUp();
     if (!ready)
         return reportError(kTool, ready.error());
+    // From here on a stderr nobody reads must not stop the holder's work, from the ready line on.
+    reportsNeverWait(kTool);
     reportStatus(kTool, common.quiet, *ready + " (holder PID " + std::to_string(::getpid()) + "); Ctrl-C to remove it");
-    reportsNeverWait(kTool); // from here on a stderr nobody reads must not stop the holder's work
     stop(holder->serve(watch ? printVersion : std::function<void(const VersionInfo &)>(), printNotice));
     return 0;
 }
