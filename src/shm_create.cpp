@@ -2,8 +2,10 @@
 #include "common_options.h"
 #include "detach.h"
 #include "info_format.h"
+#include "last_resort.h"
 #include "printable.h"
 #include "report.h"
+#include "report_channel.h"
 #include "size_option.h"
 #include "standard_streams.h"
 
@@ -38,14 +40,14 @@ std::string readyMessage(const Holder &holder, bool raw)
 
 void printVersion(const VersionInfo &version)
 {
-    std::fprintf(stderr, "%s generation %llu: %s from %s by PID %d\n", isoTime(version.loadedAtMs).c_str(),
-                 static_cast<unsigned long long>(version.generation), sizeText(version.length).c_str(),
-                 printable(version.source).c_str(), static_cast<int>(version.loaderPid));
+    writeReport(isoTime(version.loadedAtMs) + " generation " + std::to_string(version.generation) + ": " +
+                sizeText(version.length) + " from " + printable(version.source) + " by PID " +
+                std::to_string(version.loaderPid) + "\n");
 }
 
 void printNotice(const std::string &line)
 {
-    std::fprintf(stderr, "%s: %s\n", kTool, printable(line).c_str());
+    writeReport(std::string(kTool) + ": " + printable(line) + "\n");
 }
 
 int run(int argc, char **argv)
@@ -94,20 +96,27 @@ int run(int argc, char **argv)
     };
 
     if (detach) {
-        auto background = runInBackground(startUp, [&] {
-            stop(holder->serve({}, printNotice));
-            return 0;
-        });
+        auto background = runInBackground(
+            startUp,
+            [&] {
+                stop(holder->serve({}, printNotice));
+                return 0;
+            },
+            [&] { holder.reset(); });
         if (!background)
             return reportError(kTool, background.error());
-        const std::string pid = std::to_string(background->pid);
+        const std::string pid = std::to_string(background->pid());
         // A reader of our stdout that has gone must not end us with SIGPIPE before we stop the
         // holder nobody learnt the PID of: the write fails with EPIPE instead.
         std::signal(SIGPIPE, SIG_IGN);
-        std::printf("%s\n", pid.c_str());
+        // The holder stays only once its PID is out; killed before that, we leave none behind
+        // (the child removes everything when the hand-over pipe closes without a word).
+        auto printed = writeStdout(pid + "\n");
+        if (printed && !interruptSignal())
+            printed = background->handOver();
         // A holder whose PID nobody got, or that was meant to stop, must not run on.
-        if (auto printed = flushStdout(); !printed || interruptSignal()) {
-            stopBackground(background->pid);
+        if (!printed || interruptSignal()) {
+            stopBackground(background->pid());
             if (!printed)
                 return reportError(kTool, Error{printed.error().code,
                                                 printed.error().message + "; stopped the holder (PID " + pid + ")"});
@@ -115,13 +124,15 @@ int run(int argc, char **argv)
                                             common.key + ": interrupted; stopped the holder (PID " + pid + ")"});
         }
         reportStatus(kTool, common.quiet,
-                     background->readyMessage + " (holder PID " + pid + ", in the background); stop it with 'kill " +
+                     background->readyMessage() + " (holder PID " + pid + ", in the background); stop it with 'kill " +
                          pid + "'");
         return 0;
     }
     auto ready = startUp();
     if (!ready)
         return reportError(kTool, ready.error());
+    // From here on a stderr nobody reads must not stop the holder's work, from the ready line on.
+    reportsNeverWait(kTool);
     reportStatus(kTool, common.quiet, *ready + " (holder PID " + std::to_string(::getpid()) + "); Ctrl-C to remove it");
     stop(holder->serve(watch ? printVersion : std::function<void(const VersionInfo &)>(), printNotice));
     return 0;
@@ -132,5 +143,5 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
-    return closeStdout(kTool, run(argc, argv));
+    return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

@@ -1,5 +1,6 @@
 // shm-load: copy a file (or stdin) into the segment.
 #include "common_options.h"
+#include "last_resort.h"
 #include "progress_bar.h"
 #include "report.h"
 #include "standard_streams.h"
@@ -72,5 +73,5 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
-    return closeStdout(kTool, run(argc, argv));
+    return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

@@ -3,6 +3,7 @@
 #include "common_options.h"
 #include "follow.h"
 #include "info_format.h"
+#include "last_resort.h"
 #include "list_format.h"
 #include "progress_bar.h"
 #include "report.h"
@@ -39,7 +40,8 @@ int listHere(bool json, bool quiet)
         }
     }
     const std::string text = json ? listAsJson(here) : listAsText(here);
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (auto written = writeStdout(text); !written)
+        return reportError(kTool, written.error());
     if (elsewhere > 0) {
         std::string dirs;
         for (const std::string &dir : otherTempDirs)
@@ -139,8 +141,8 @@ int run(int argc, char **argv)
         if (!metadata)
             return reportError(kTool, metadata.error());
         const std::string text = json ? infoAsJson(*metadata) : infoAsText(*metadata);
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        return 0;
+        auto written = writeStdout(text);
+        return written ? 0 : reportError(kTool, written.error());
     }
 
     ProgressBar::Mode mode = progress     ? ProgressBar::Mode::Always
@@ -195,5 +197,5 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
-    return closeStdout(kTool, run(argc, argv));
+    return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

@@ -34,7 +34,8 @@ SHMTOOLS_EXPORT void restoreInheritedSignals();
 SHMTOOLS_EXPORT long interruptibleCall(const std::function<long()> &call);
 
 /// Writes all `length` bytes of `data` to `fd` under that rule: short writes are continued,
-/// EINTR is retried unless an interrupt arrived, which ends even a write blocked on a full pipe.
+/// EINTR is retried unless an interrupt arrived, which ends even a write blocked on a full pipe;
+/// on a non-blocking descriptor EAGAIN is waited out with poll(), as long as the reader takes.
 /// Returns 0 once everything is written, else the errno that stopped it (EINTR: interrupted).
 SHMTOOLS_EXPORT int writeAll(int fd, const void *data, std::size_t length);
 

@@ -1,6 +1,7 @@
 #include "command_sink.h"
 
 #include "child_process.h"
+#include "task_limit.h"
 
 #include <shmtools/interrupt.h>
 
@@ -31,9 +32,12 @@ shmtools::Result<CommandSink> CommandSink::start(const std::string &command, std
     const std::string generationText = std::to_string(generation);
     const pid_t child = ::fork();
     if (child < 0) {
+        const int error = errno;
         ::close(pipeFds[0]);
         ::close(pipeFds[1]);
-        return Error{ErrorCode::Failure, std::string("--exec: fork: ") + std::strerror(errno)};
+        if (error == EAGAIN)
+            return Error{ErrorCode::Failure, taskLimitMessage("--exec: cannot start '" + command + "'")};
+        return Error{ErrorCode::Failure, std::string("--exec: fork: ") + std::strerror(error)};
     }
     if (child == 0) {
         ::setpgid(0, 0);

@@ -1,16 +1,19 @@
 #include "detach.h"
 
 #include "child_process.h"
+#include "last_resort.h"
+#include "start_report.h"
+#include "task_limit.h"
 
 #include <shmtools/interrupt.h>
 
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
 #include <unistd.h>
+#include <utility>
 
 using shmtools::Error;
 using shmtools::ErrorCode;
@@ -33,34 +36,105 @@ void redirectStdioToNull()
         ::close(null);
 }
 
-// The child's report to the parent; if the parent is gone there is nobody left to tell.
-void report(int fd, const std::string &text)
+// The parent's word that the PID is out: true once it came, false if the parent closed the
+// pipe without it (gone, or gave up) or an interrupt arrived first.
+bool waitForHandOver(int fd)
 {
-    [[maybe_unused]] const int error = shmtools::writeAll(fd, text.data(), text.size());
+    char byte = 0;
+    for (;;) {
+        const ssize_t n = interruptibleCall([&] { return ::read(fd, &byte, 1); });
+        if (n >= 0)
+            return n == 1;
+        if (errno != EINTR || interruptSignal())
+            return false;
+    }
 }
 
-// A start-up failure as the child reports it: "CODE REMEDY PID KEYLENGTH KEY MESSAGE" (the key
-// counted, since it may hold spaces), so that the parent words the remedy as the child would have.
-std::string encodeFailure(const Error &error)
+// Everything until EOF: the child closes its end after its one report, or dies.
+// Interrupted if an interrupt signal arrives first.
+shmtools::Result<std::string> readAll(int fd)
 {
-    return std::to_string(static_cast<int>(error.code)) + " " + std::to_string(static_cast<int>(error.remedy)) + " " +
-           std::to_string(error.pid) + " " + std::to_string(error.key.size()) + " " + error.key + " " + error.message;
+    std::string bytes;
+    char buffer[4096];
+    for (;;) {
+        const ssize_t n = interruptibleCall([&] { return ::read(fd, buffer, sizeof buffer); });
+        if (n < 0 && errno == EINTR && interruptSignal())
+            return Error{ErrorCode::Interrupted, "interrupted"};
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return bytes;
+        bytes.append(buffer, static_cast<std::size_t>(n));
+    }
 }
 
-Error decodeFailure(const std::string &text)
+[[noreturn]] void runChild(int reportFd, int handOverFd, const std::function<shmtools::Result<std::string>()> &startUp,
+                           const std::function<int()> &serve, const std::function<void()> &abandon)
 {
-    int code = 0, remedy = 0, pid = 0, consumed = 0;
-    std::size_t keyLength = 0;
-    // %n before the key's separating space: the key itself may start with spaces.
-    if (std::sscanf(text.c_str(), "%d %d %d %zu%n", &code, &remedy, &pid, &keyLength, &consumed) != 4 ||
-        static_cast<std::size_t>(consumed) + 1 + keyLength >= text.size())
-        return Error{ErrorCode::Failure, "the background holder reported an unreadable failure: " + text};
-    const std::size_t key = static_cast<std::size_t>(consumed) + 1;
-    return Error{static_cast<ErrorCode>(code), text.substr(key + keyLength + 1), text.substr(key, keyLength),
-                 static_cast<pid_t>(pid), static_cast<shmtools::Remedy>(remedy)};
+    ::setsid(); // a Ctrl-C meant for the calling shell must not stop the holder
+    // A parent that is gone is learnt from EPIPE, not by dying with the segment made.
+    std::signal(SIGPIPE, SIG_IGN);
+    shmtools::installInterruptHandlers(); // again: its timer is the parent's and was not inherited
+    [[maybe_unused]] const int rc = ::chdir("/");
+    StartReport report;
+    try {
+        const shmtools::Result<std::string> started = startUp();
+        report.ready = started.ok();
+        if (report.ready)
+            report.readyMessage = *started;
+        else
+            report.error = started.error();
+    } catch (...) {
+        report.error = currentExceptionError(); // unwinding removed what startUp had made
+    }
+    const std::string bytes = encodeStartReport(report);
+    const bool told = shmtools::writeAll(reportFd, bytes.data(), bytes.size()) == 0;
+    ::close(reportFd);
+    if (!report.ready)
+        ::_exit(static_cast<int>(report.error.code));
+    // Serve only once the parent has the PID out; otherwise nobody could ever stop this holder.
+    if (!told || !waitForHandOver(handOverFd)) {
+        abandon();
+        ::_exit(static_cast<int>(ErrorCode::Interrupted));
+    }
+    ::close(handOverFd);
+    redirectStdioToNull();
+    int code = static_cast<int>(ErrorCode::Failure);
+    try {
+        code = serve();
+    } catch (...) {
+        abandon(); // stdio is /dev/null by now: nobody to tell, but nothing is left behind
+    }
+    ::_exit(code);
 }
 
 } // namespace
+
+BackgroundProcess::BackgroundProcess(BackgroundProcess &&other) noexcept
+    : m_pid(other.m_pid), m_readyMessage(std::move(other.m_readyMessage)),
+      m_handOverFd(std::exchange(other.m_handOverFd, -1))
+{
+}
+
+BackgroundProcess::~BackgroundProcess()
+{
+    if (m_handOverFd >= 0)
+        ::close(m_handOverFd); // not handed over: the child cleans up and exits
+}
+
+shmtools::Status BackgroundProcess::handOver()
+{
+    std::signal(SIGPIPE, SIG_IGN); // a child that has ended is an EPIPE here, not our death
+    const char byte = 1;
+    const int error = shmtools::writeAll(m_handOverFd, &byte, 1);
+    ::close(std::exchange(m_handOverFd, -1));
+    if (error == EINTR)
+        return Error{ErrorCode::Interrupted, "interrupted while handing the holder over"};
+    if (error != 0)
+        return Error{ErrorCode::Failure, "the background holder (PID " + std::to_string(m_pid) +
+                                             ") ended before it was handed over: " + std::strerror(error)};
+    return {};
+}
 
 void stopBackground(pid_t pid)
 {
@@ -68,55 +142,57 @@ void stopBackground(pid_t pid)
 }
 
 shmtools::Result<BackgroundProcess> runInBackground(const std::function<shmtools::Result<std::string>()> &startUp,
-                                                    const std::function<int()> &serve)
+                                                    const std::function<int()> &serve,
+                                                    const std::function<void()> &abandon)
 {
-    int pipeFds[2];
-    if (::pipe2(pipeFds, O_CLOEXEC) != 0)
+    int reportPipe[2];
+    if (::pipe2(reportPipe, O_CLOEXEC) != 0)
         return Error{ErrorCode::Failure, std::string("pipe: ") + std::strerror(errno)};
+    int handOverPipe[2];
+    if (::pipe2(handOverPipe, O_CLOEXEC) != 0) {
+        const int error = errno;
+        ::close(reportPipe[0]);
+        ::close(reportPipe[1]);
+        return Error{ErrorCode::Failure, std::string("pipe: ") + std::strerror(error)};
+    }
     const pid_t child = ::fork();
-    if (child < 0)
-        return Error{ErrorCode::Failure, std::string("fork: ") + std::strerror(errno)};
+    if (child < 0) {
+        const int error = errno;
+        for (int fd : {reportPipe[0], reportPipe[1], handOverPipe[0], handOverPipe[1]})
+            ::close(fd);
+        if (error == EAGAIN)
+            return Error{ErrorCode::Failure, taskLimitMessage("cannot start the background holder")};
+        return Error{ErrorCode::Failure, std::string("fork: ") + std::strerror(error)};
+    }
     if (child == 0) {
-        ::close(pipeFds[0]);
-        ::setsid();                           // a Ctrl-C meant for the calling shell must not stop the holder
-        shmtools::installInterruptHandlers(); // again: its timer is the parent's and was not inherited
-        [[maybe_unused]] const int rc = ::chdir("/");
-        const shmtools::Result<std::string> started = startUp();
-        if (!started) {
-            report(pipeFds[1], encodeFailure(started.error()));
-            ::_exit(static_cast<int>(started.error().code));
-        }
-        report(pipeFds[1], "0 " + started.value());
-        ::close(pipeFds[1]);
-        redirectStdioToNull();
-        ::_exit(serve());
+        // Only the parent may hold the hand-over pipe's write end: its closing is the signal.
+        ::close(reportPipe[0]);
+        ::close(handOverPipe[1]);
+        runChild(reportPipe[1], handOverPipe[0], startUp, serve, abandon);
     }
-    ::close(pipeFds[1]);
-    std::string message;
-    char buffer[4096];
-    for (;;) {
-        const ssize_t n = interruptibleCall([&] { return ::read(pipeFds[0], buffer, sizeof buffer); });
-        if (n < 0 && errno == EINTR && interruptSignal()) {
-            // The child is in a session of its own, so the signal did not reach it: stop it, and
-            // with it whatever it has created so far.
-            ::close(pipeFds[0]);
-            stopBackground(child);
-            return Error{ErrorCode::Interrupted,
-                         "interrupted while the holder was starting; stopped it (PID " + std::to_string(child) + ")",
-                         {},
-                         child};
-        }
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        message.append(buffer, static_cast<std::size_t>(n));
+    ::close(reportPipe[1]);
+    ::close(handOverPipe[0]);
+    const auto bytes = readAll(reportPipe[0]);
+    ::close(reportPipe[0]);
+    if (!bytes) {
+        // The child is in a session of its own, so the signal did not reach it: stop it, and
+        // with it whatever it has created so far.
+        ::close(handOverPipe[1]);
+        stopBackground(child);
+        return Error{ErrorCode::Interrupted,
+                     "interrupted while the holder was starting; stopped it (PID " + std::to_string(child) + ")",
+                     {},
+                     child};
     }
-    ::close(pipeFds[0]);
-    if (message.rfind("0 ", 0) == 0)
-        return BackgroundProcess{child, message.substr(2)};
+    const auto report = decodeStartReport(*bytes);
+    if (report && report->ready)
+        return BackgroundProcess(child, report->readyMessage, handOverPipe[1]);
+    ::close(handOverPipe[1]);
     waitForChild(child, -1);
-    if (message.empty())
+    if (bytes->empty())
         return Error{ErrorCode::Failure, "the background holder died while starting"};
-    return decodeFailure(message);
+    if (!report)
+        return Error{ErrorCode::Failure, "the background holder's report of its start-up is unreadable (" +
+                                             std::to_string(bytes->size()) + " bytes)"};
+    return report->error;
 }

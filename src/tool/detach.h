@@ -6,18 +6,43 @@
 #include <string>
 #include <sys/types.h>
 
-struct BackgroundProcess {
-    pid_t pid;
-    std::string readyMessage; ///< what `startUp` returned
+/// A background child started by runInBackground that is ready and waits to learn that its PID
+/// reached whoever started it. Until handOver() it serves nobody: if this object goes away
+/// first (the PID could not be printed; the process was killed), the child removes what it
+/// made and exits, so that no holder runs whose PID nobody has.
+class BackgroundProcess {
+public:
+    BackgroundProcess(pid_t pid, std::string readyMessage, int handOverFd)
+        : m_pid(pid), m_readyMessage(std::move(readyMessage)), m_handOverFd(handOverFd)
+    {
+    }
+    BackgroundProcess(BackgroundProcess &&other) noexcept;
+    BackgroundProcess &operator=(BackgroundProcess &&) = delete;
+    ~BackgroundProcess();
+
+    pid_t pid() const { return m_pid; }
+    /// What `startUp` returned.
+    const std::string &readyMessage() const { return m_readyMessage; }
+    /// Tells the child that its PID has been handed over: it serves from now on. Call only once
+    /// the PID is out (printed and flushed). Failure if the child has ended meanwhile.
+    shmtools::Status handOver();
+
+private:
+    pid_t m_pid;
+    std::string m_readyMessage;
+    int m_handOverFd;
 };
 
 /// Runs `startUp` in a background child (its own session, stdio on /dev/null) and waits until it
-/// reports readiness. In the child, after a successful start-up, `serve` runs and the child
-/// exits with its result. Returns the child's PID and ready message, or the error it reported.
-/// Interrupted if an interrupt signal (<shmtools/interrupt.h>) arrives first: the child is then stopped
-/// (and removes what it created) before this returns.
+/// reports how it went. In the child, after a successful start-up and once the parent has called
+/// handOver(), `serve` runs and the child exits with its result; if the parent ends or gives up
+/// before that, `abandon` runs instead (it removes what startUp made) and the child exits.
+/// Returns the ready child, or the error it reported. Interrupted if an interrupt signal
+/// (<shmtools/interrupt.h>) arrives first: the child is then stopped (and removes what it
+/// created) before this returns.
 shmtools::Result<BackgroundProcess> runInBackground(const std::function<shmtools::Result<std::string>()> &startUp,
-                                                    const std::function<int()> &serve);
+                                                    const std::function<int()> &serve,
+                                                    const std::function<void()> &abandon);
 
 /// Stops a child started by runInBackground: SIGTERM, so that it cleans up; SIGKILL if it is
 /// still there after a few seconds. Reaps it either way.

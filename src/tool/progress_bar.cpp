@@ -1,5 +1,7 @@
 #include "progress_bar.h"
 
+#include "report_channel.h"
+
 #include <shmtools/segment.h>
 
 #include <cstdio>
@@ -51,7 +53,7 @@ void ProgressBar::finish()
     if (m_shown || (m_mode == Mode::Always && m_terminal))
         draw(true);
     if (m_shown)
-        std::fputc('\n', stderr);
+        writeReport("\n");
 }
 
 void ProgressBar::draw(bool final)
@@ -81,6 +83,5 @@ void ProgressBar::draw(bool final)
     else if (m_total > 0 && rate > 0)
         line += ", ETA " + clock(static_cast<double>(m_total - m_done) / rate);
     line += "\033[K"; // clear what a longer previous line left
-    std::fputs(line.c_str(), stderr);
-    std::fflush(stderr);
+    writeReport(line);
 }

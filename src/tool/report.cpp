@@ -2,8 +2,8 @@
 
 #include "printable.h"
 #include "remedy_text.h"
+#include "report_channel.h"
 
-#include <cstdio>
 #include <cstdlib>
 
 int reportError(const std::string &tool, const shmtools::Error &error)
@@ -12,17 +12,17 @@ int reportError(const std::string &tool, const shmtools::Error &error)
     const char *tempDir = std::getenv("TMPDIR");
     const std::string remedy = remedyText(tool, error, tempDir && *tempDir ? tempDir : "/tmp");
     const std::string line = remedy.empty() ? error.message : error.message + "; " + remedy;
-    std::fprintf(stderr, "%s: %s\n", tool.c_str(), printable(line).c_str());
+    writeReport(tool + ": " + printable(line) + "\n");
     return static_cast<int>(error.code);
 }
 
 void reportUsage(const std::string &tool, const std::string &problem)
 {
-    std::fprintf(stderr, "%s: %s; see '%s --help'\n", tool.c_str(), printable(problem).c_str(), tool.c_str());
+    writeReport(tool + ": " + printable(problem) + "; see '" + tool + " --help'\n");
 }
 
 void reportStatus(const std::string &tool, bool quiet, const std::string &message)
 {
     if (!quiet)
-        std::fprintf(stderr, "%s: %s\n", tool.c_str(), printable(message).c_str());
+        writeReport(tool + ": " + printable(message) + "\n");
 }

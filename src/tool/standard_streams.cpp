@@ -1,6 +1,9 @@
 #include "standard_streams.h"
 
 #include "report.h"
+#include "report_channel.h"
+
+#include <shmtools/interrupt.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -41,8 +44,21 @@ shmtools::Status flushStdout()
     return {};
 }
 
+shmtools::Status writeStdout(std::string_view text)
+{
+    if (auto flushed = flushStdout(); !flushed)
+        return flushed;
+    const int error = shmtools::writeAll(STDOUT_FILENO, text.data(), text.size());
+    if (error == EINTR)
+        return shmtools::Error{shmtools::ErrorCode::Interrupted, "stdout: interrupted while writing"};
+    if (error != 0)
+        return writeError(error);
+    return {};
+}
+
 int closeStdout(const char *tool, int code)
 {
+    drainReports(); // a holder's last lines, if stderr takes them within half a second
     errno = 0;
     const bool failedBefore = std::ferror(stdout) != 0;
     const bool closeFailed = std::fclose(stdout) != 0;

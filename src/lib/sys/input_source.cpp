@@ -14,9 +14,15 @@ Result<InputSource> InputSource::open(const std::string &path)
 {
     const bool isStdin = path == "-";
     const std::string name = isStdin ? "stdin" : path;
-    const int fd = isStdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return makeError(ExitCode::InputUnreadable, name + ": " + std::strerror(errno));
+    int fd = STDIN_FILENO;
+    // Opening a FIFO waits for its writer, as long as it takes: the wait is a blocking call
+    // that an interrupt ends (and answers as one), like every other.
+    while (!isStdin && (fd = interruptibleCall([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); })) < 0) {
+        if (errno != EINTR)
+            return makeError(ExitCode::InputUnreadable, name + ": " + std::strerror(errno));
+        if (interruptSignal())
+            return makeError(ExitCode::Interrupted, name + ": interrupted while opening it (waiting for a writer?)");
+    }
     InputSource source(fd, !isStdin, name, std::nullopt);
     if (auto inspected = source.inspect(); !inspected)
         return inspected.error();

@@ -14,8 +14,8 @@
 /// there is never a private copy of the whole input.
 class InputSource {
 public:
-    /// Opens `path`. InputUnreadable (with the system's reason) if it is missing, a directory,
-    /// or not readable.
+    /// Opens `path` (a FIFO: waits for its writer). InputUnreadable (with the system's reason) if
+    /// it is missing, a directory, or not readable; Interrupted on SIGINT/SIGTERM/SIGHUP meanwhile.
     static Result<InputSource> open(const std::string &path);
     /// What can be read from `fd`, which stays open and is not moved: a regular file whole, from
     /// its start whatever the descriptor's offset, anything else to its end. `name` is for

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <linux/futex.h>
 #include <sys/syscall.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace {
@@ -142,7 +143,23 @@ std::thread startHelperThread(std::function<void()> body)
         sigaddset(&interrupts, signal);
     sigaddset(&interrupts, SIGALRM);
     pthread_sigmask(SIG_BLOCK, &interrupts, &previous); // inherited by the new thread
-    std::thread thread(std::move(body));
+    std::thread thread;
+    try {
+        thread = std::thread(std::move(body));
+    } catch (...) {
+        // Left blocked, no interrupt would ever reach this thread again.
+        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+        throw;
+    }
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return thread;
+}
+
+std::thread startOptionalHelperThread(std::function<void()> body)
+{
+    try {
+        return startHelperThread(std::move(body));
+    } catch (const std::system_error &) {
+        return {};
+    }
 }

@@ -47,5 +47,10 @@ auto interruptibleCall(Call &&call) -> decltype(call())
 }
 
 /// Starts a helper thread with the interrupt signals blocked, so that they always reach (and
-/// interrupt) the thread doing the work.
+/// interrupt) the thread doing the work. Throws std::system_error (EAGAIN) when the system has
+/// no thread to give (a pids cgroup at pids.max, a systemd unit at TasksMax, RLIMIT_NPROC); the
+/// caller's signal mask is restored either way.
 std::thread startHelperThread(std::function<void()> body);
+/// As startHelperThread, for a helper the work can do without: when no thread can be had, an
+/// empty (not joinable) std::thread instead of the exception, and `body` never runs.
+std::thread startOptionalHelperThread(std::function<void()> body);

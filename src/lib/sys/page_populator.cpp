@@ -12,7 +12,8 @@ constexpr std::uint64_t kStep = 2 << 20;
 
 PagePopulator::PagePopulator(unsigned char *start, std::uint64_t length)
 {
-    m_thread = startHelperThread([this, start, length] {
+    // Without a thread to spare (a pids limit reached) the copy simply faults every page itself.
+    m_thread = startOptionalHelperThread([this, start, length] {
         for (std::uint64_t offset = 0; offset < length && !m_stop.load(std::memory_order_relaxed); offset += kStep)
             ::madvise(start + offset, std::min(kStep, length - offset), MADV_POPULATE_WRITE);
     });
@@ -21,5 +22,6 @@ PagePopulator::PagePopulator(unsigned char *start, std::uint64_t length)
 PagePopulator::~PagePopulator()
 {
     m_stop = true;
-    m_thread.join();
+    if (m_thread.joinable())
+        m_thread.join();
 }

@@ -7,7 +7,8 @@
 /// Faults in the pages of a range of the segment from a second thread, ahead of the copy into
 /// it: on a first load, allocating and zeroing pages then overlaps with copying instead of
 /// following it. Nothing depends on it finishing: a page the copy reaches first is simply
-/// faulted by the copy. Stops early when destroyed.
+/// faulted by the copy, and when no thread can be had (a pids limit) none is started. Stops
+/// early when destroyed.
 class PagePopulator {
 public:
     PagePopulator(unsigned char *start, std::uint64_t length);

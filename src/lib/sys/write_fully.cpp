@@ -4,7 +4,27 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <poll.h>
 #include <unistd.h>
+
+namespace {
+
+// A descriptor whose open file description is non-blocking (O_NONBLOCK set by whoever shares
+// it: the consumer, the shell) refuses a write with EAGAIN while its pipe is full. That is no
+// error: sleep until it has room, as a blocking write would have, for as long as the consumer
+// takes. 0, or the errno that ended the wait (EINTR: interrupted).
+int waitUntilWritable(int fd)
+{
+    pollfd writable{fd, POLLOUT, 0};
+    for (;;) {
+        if (interruptibleCall([&] { return ::poll(&writable, 1, -1); }) >= 0)
+            return 0; // POLLERR/POLLHUP included: the next write says what went wrong
+        if (errno != EINTR || interruptSignal())
+            return errno;
+    }
+}
+
+} // namespace
 
 int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &written, std::size_t chunk)
 {
@@ -16,6 +36,11 @@ int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &wr
         if (n < 0) {
             if (errno == EINTR && !interruptSignal())
                 continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                if (const int error = waitUntilWritable(fd))
+                    return error;
+                continue;
+            }
             return errno;
         }
         if (n == 0)

@@ -9,7 +9,8 @@ using WrittenFn = std::function<void(std::size_t written)>;
 /// Writes all `length` bytes of `data` to `fd`, in chunks of at most `chunk` bytes. The one rule
 /// for every descriptor the tools write to: short writes are continued; EINTR is retried unless
 /// an interrupt signal (interrupt.h) has arrived, and such a signal ends even a write that is
-/// blocked on a full pipe. Returns 0 once everything is written, else the errno that stopped it
-/// (EINTR: interrupted).
+/// blocked on a full pipe; on a non-blocking descriptor EAGAIN is no error: it waits with poll()
+/// until the descriptor takes more, however long that is (the same interrupt rule applies). Returns 0 once everything
+/// is written, else the errno that stopped it (EINTR: interrupted).
 int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &written = {},
                std::size_t chunk = static_cast<std::size_t>(-1));
