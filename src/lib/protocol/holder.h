@@ -59,6 +59,7 @@ private:
     Holder(IpcNames names, const HolderOptions &options);
     Status create(std::uint64_t segmentSize);
     Status adoptExisting();
+    static Error heldBy(const IpcNames &names, const std::string &who, pid_t pid);
     void keepAlive(const NoticeFn &onNotice, bool touch);
 
     IpcNames m_names;
