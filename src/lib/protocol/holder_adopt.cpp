@@ -54,3 +54,35 @@ Status Holder::adoptExisting()
     m_capacity = m_protocol->capacity();
     return Done{};
 }
+
+// A creator killed between shmget and writing the header leaves a segment nobody is attached
+// to whose header is all zero: "not made by shm-tools" to every later tool, for ever. Called
+// under the lock, which every creator holds from shmget until its header is written, so an
+// unfinished segment seen here is one whose creator died. Its pages were never written beyond
+// the header (at most the first page, or huge page, is in memory), so nothing of value is lost.
+Result<bool> Holder::removeHalfMadeSegment()
+{
+    auto shmid = findSegment(m_names);
+    if (!shmid)
+        return shmid.error().code == ExitCode::NoSegment ? Result<bool>(false) : Result<bool>(shmid.error());
+    auto status = statSegment(*shmid, m_names);
+    if (!status)
+        return status.error().code == ExitCode::NoSegment ? Result<bool>(false) : Result<bool>(status.error());
+    if (auto owned = requireOwnedSegment(*status, m_names); !owned)
+        return owned.error();
+    if (status->attachments != 0 || status->markedForRemoval)
+        return false;
+    constexpr std::uint64_t kHugePage = 2u << 20;
+    const auto inUse = segmentBytesInUse(status->shmid);
+    if (!inUse || *inUse > kHugePage)
+        return false;
+    if (*inUse != 0) {
+        unsigned char start[kHeaderSize];
+        const std::size_t bytes = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof start, status->size));
+        if (!copySegmentStart(status->shmid, start, bytes) ||
+            std::any_of(start, start + bytes, [](unsigned char byte) { return byte != 0; }))
+            return false;
+    }
+    removeSegment(status->shmid);
+    return true;
+}

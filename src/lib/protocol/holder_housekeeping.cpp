@@ -4,24 +4,46 @@
 
 #include "sys/futex.h"
 #include "sys/interrupt.h"
+#include "sys/key_file.h"
 
-#include <fcntl.h>
-#include <sys/ipc.h>
-#include <sys/shm.h>
-#include <sys/stat.h>
+#include <utility>
 
 using namespace layout;
 
-namespace {
-
-bool sameFile(const std::string &path, const FileId &id)
+// A removed key file comes back from its anchor under the same inode, so the same SysV key:
+// Qt programs and tools meet this segment again. A file of ours put in its place (a Qt peer's
+// create() during the gap makes a new one) is swapped back while nothing lives under its key.
+void Holder::restoreKeyFiles(const NoticeFn &notice)
 {
-    struct stat info {};
-    return ::lstat(path.c_str(), &info) == 0 && static_cast<std::uint64_t>(info.st_dev) == id.device &&
-           static_cast<std::uint64_t>(info.st_ino) == id.inode;
+    const auto nothingUnder = [](key_t key) { return !segmentExistsUnder(key) && !semaphoreExistsUnder(key); };
+    bool lost = false;
+    std::string problems;
+    for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
+                                   std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}}) {
+        std::string problem;
+        switch (restoreFromAnchor(path, id, anchorPathFor(path), nothingUnder, problem)) {
+        case KeyFileRepair::Present: break;
+        case KeyFileRepair::Restored:
+            notice("the key file " + path + " was removed (by a Qt program's failed create(), a cleaner of old "
+                   "files, or by hand); restored it");
+            break;
+        case KeyFileRepair::Replaced:
+            notice("the key file " + path + " was replaced by another file; put the original back");
+            break;
+        case KeyFileRepair::Failed:
+            lost = true;
+            problems += (problems.empty() ? "" : "; ") + path + ": " + problem;
+            break;
+        }
+    }
+    if (lost && !m_keyFilesLost)
+        notice("the key files in " + m_names.tempDir + " were removed or replaced and cannot be restored (" +
+               problems + "); no new loader or reader can reach this segment until they are; retrying every " +
+               "second");
+    else if (!lost && m_keyFilesLost)
+        notice("the key files in " + m_names.tempDir + " are back; loaders and readers reach the segment again");
+    m_keyFilesLost = lost;
 }
-
-} // namespace
 
 void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
 {
@@ -29,31 +51,31 @@ void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
         if (onNotice)
             onNotice(m_names.key + ": " + text);
     };
-    const bool keyFilesThere = sameFile(m_names.segmentKeyFile, m_identity.segmentKeyFile) &&
-                               sameFile(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile);
-    if (!keyFilesThere && !m_keyFilesLost) {
-        m_keyFilesLost = true;
-        notice("the key files in " + m_names.tempDir +
-               " were removed or replaced (by a cleaner of old files?); no new loader or reader can reach this "
-               "segment; stop this holder and start a new one");
+    if (!m_anchorProblem.empty()) {
+        notice("removed key files cannot be restored while this holder runs (" + m_anchorProblem + ")");
+        m_anchorProblem.clear();
     }
+    restoreKeyFiles(notice);
+    const bool keyFilesThere = !m_keyFilesLost;
     if (keyFilesThere && touch) {
-        // Age-based cleaners (systemd-tmpfiles: 10 days in /tmp) go by these times.
+        // Age-based cleaners (systemd-tmpfiles: 10 days in /tmp) go by these times (the
+        // anchors share the key files' inodes, so their times too).
         for (const std::string &file : {m_names.segmentKeyFile, m_names.semaphoreKeyFile})
-            ::utimensat(AT_FDCWD, file.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
+            touchFile(file);
     }
     if (m_os->semaphore().isGone()) {
         if (!keyFilesThere) {
-            notice("its semaphore was removed as well; it cannot be restored without the key files");
+            notice("its semaphore was removed as well; it is restored once the key files are");
             return;
         }
         auto restored = Semaphore::openOrCreate(m_names);
         if (!restored) {
-            notice("its semaphore was removed and cannot be restored: " + restored.error().message);
+            notice("its semaphore was removed and cannot be restored yet: " + restored.error().message);
             return;
         }
         m_os->setSemaphore(std::move(*restored));
-        notice("its semaphore was removed (by systemd-logind's RemoveIPC at logout, or by hand); restored it");
+        notice("its semaphore was removed (by a Qt program's failed create(), systemd-logind's RemoveIPC at "
+               "logout, or by hand); restored it");
         return;
     }
     // A lock taken without SEM_UNDO by a process that then exited stays taken for ever. Seen
@@ -110,12 +132,15 @@ Holder::~Holder()
         return; // never became the holder: what exists under the key belongs to someone else
     // Mark the segment for removal first (attached processes keep their mapping, nobody new
     // finds it), then wake every waiter so it sees that, then remove the semaphore and files.
-    ::shmctl(m_shmid, IPC_RMID, nullptr);
+    removeSegment(m_shmid);
     if (m_protocol)
         bumpAndWake(m_protocol->changeCounter());
     m_os->semaphore().remove();
     // Only our own key files: after a cleaner removed them, the files there are someone else's.
-    if (sameFile(m_names.segmentKeyFile, m_identity.segmentKeyFile) &&
-        sameFile(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile))
+    if (isSameFile(m_names.segmentKeyFile, m_identity.segmentKeyFile) &&
+        isSameFile(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile))
         removeKeyFiles(m_names);
+    for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
+                                   std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}})
+        removeKeyFileIf(anchorPathFor(path), id);
 }
