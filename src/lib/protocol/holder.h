@@ -84,5 +84,6 @@ private:
     bool m_madeSemaphore = false;
     std::string m_anchorProblem; ///< why the key files could not be anchored, told once
     pid_t m_abandonedBy = 0; ///< the lock seen left taken by this dead PID at the last check
+    Semaphore::Taker m_lastTaker; ///< who had the lock taken at the last check
     VersionInfo m_kept;
 };

@@ -7,6 +7,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <string>
 #include <sys/ipc.h>
 #include <sys/sem.h>
 #include <unistd.h>
@@ -16,6 +20,26 @@ namespace {
 std::string describeErrno(int error)
 {
     return std::strerror(error);
+}
+
+// When a process whose start time is `ticks` (clock ticks since boot, /proc/PID/stat) started,
+// in seconds since the epoch: /proc/stat's btime plus the ticks. nullopt if unknown.
+std::optional<std::int64_t> startedAtUnixSeconds(std::uint64_t ticks)
+{
+    std::ifstream stat("/proc/stat");
+    std::string name;
+    std::int64_t bootTime = -1;
+    while (stat >> name) {
+        if (name == "btime") {
+            stat >> bootTime;
+            break;
+        }
+        stat.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    }
+    const long ticksPerSecond = ::sysconf(_SC_CLK_TCK);
+    if (bootTime < 0 || ticksPerSecond <= 0 || ticks == 0)
+        return std::nullopt;
+    return bootTime + static_cast<std::int64_t>(ticks / static_cast<std::uint64_t>(ticksPerSecond));
 }
 
 } // namespace
@@ -93,7 +117,27 @@ pid_t Semaphore::abandonedBy() const
     const pid_t pid = lastPid();
     if (pid == 0 || ::semctl(m_semid, 0, GETVAL) != 0)
         return 0;
-    return ProcessIdentity::of(pid).pid == 0 ? pid : 0;
+    const ProcessIdentity now = ProcessIdentity::of(pid);
+    if (now.pid == 0)
+        return pid;
+    // The PID may have been reused since the taker exited: a process that started after the lock
+    // was taken (sem_otime) cannot be its taker. Seconds apart by a margin (sem_otime has whole
+    // seconds, the boot time btime too), so that a live taker is never taken for a reused PID.
+    semid_ds ds{};
+    if (::semctl(m_semid, 0, IPC_STAT, &ds) != 0 || ds.sem_otime == 0)
+        return 0;
+    const auto started = startedAtUnixSeconds(now.startTime);
+    constexpr std::int64_t kMarginSeconds = 2;
+    return started && *started > static_cast<std::int64_t>(ds.sem_otime) + kMarginSeconds ? pid : 0;
+}
+
+Semaphore::Taker Semaphore::taker() const
+{
+    const pid_t pid = lastPid();
+    semid_ds ds{};
+    if (pid == 0 || ::semctl(m_semid, 0, GETVAL) != 0 || ::semctl(m_semid, 0, IPC_STAT, &ds) != 0)
+        return {};
+    return {pid, ProcessIdentity::of(pid).startTime, static_cast<std::int64_t>(ds.sem_otime)};
 }
 
 void Semaphore::releaseAbandoned() const

@@ -31,7 +31,18 @@ public:
     void remove() const;
     /// The PID that left the lock taken and exited without giving it back (it took it without
     /// SEM_UNDO, which Qt and we always use), or 0 if the lock is free or its taker still runs.
+    /// A PID reused since is seen through: the process now there started after the lock was
+    /// taken (sem_otime), by more than the clocks' whole-second margin.
     pid_t abandonedBy() const;
+    /// Who has the lock taken now, as a holder compares it from one look to the next: the PID
+    /// that last changed it, that process's start time (0 if no process has that PID) and the
+    /// time of the last operation (sem_otime). pid 0 if the lock is free.
+    struct Taker {
+        pid_t pid = 0;
+        std::uint64_t startTime = 0;
+        std::int64_t lastOperation = 0;
+    };
+    Taker taker() const;
     /// Gives back a lock abandonedBy() names (sets the value to 1). Best effort.
     void releaseAbandoned() const;
 
