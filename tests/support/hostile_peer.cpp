@@ -3,7 +3,8 @@
 // mode, plants objects under a key file's key. The adversarial shell tests run it as a real process.
 //
 //   hostile_peer hold SEMID SECONDS      take the lock (with SEM_UNDO), print "held", keep it SECONDS
-//   hostile_peer take SEMID              take the lock without SEM_UNDO and exit: the lock stays at 0
+//   hostile_peer take SEMID [SECONDS]    take the lock without SEM_UNDO (print "taken", stay SECONDS)
+//                                        and exit: the lock stays at 0
 //   hostile_peer poke SHMID OFFSET BYTE  write one byte into the segment
 //   hostile_peer peek SHMID OFFSET LEN   print LEN bytes of the segment in hex
 //   hostile_peer mode SHMID OCTAL        set the segment's permission bits
@@ -61,8 +62,15 @@ int main(int argc, char **argv)
         sleep(static_cast<unsigned>(number(argv[3])));
         return 0;
     }
-    if (!std::strcmp(command, "take") && argc == 3)
-        return lock(argv[2], 0);
+    if (!std::strcmp(command, "take") && (argc == 3 || argc == 4)) {
+        if (lock(argv[2], 0) != 0)
+            return 1;
+        std::puts("taken");
+        std::fflush(stdout);
+        if (argc == 4)
+            sleep(static_cast<unsigned>(number(argv[3])));
+        return 0;
+    }
     if (!std::strcmp(command, "poke") && argc == 5) {
         auto *segment = attach<unsigned char>(argv[2], 0);
         if (!segment)
