@@ -3,7 +3,8 @@
 #include "sys/futex.h"
 #include "sys/interrupt.h"
 #include "sys/kernel_limits.h"
-#include "protocol/process_stamp.h"
+#include "sys/participant_lock.h"
+#include "sys/process_identity.h"
 #include "protocol/segment_attach.h"
 #include "protocol/segment_list.h"
 #include "base/size_text.h"
@@ -79,7 +80,11 @@ Status Holder::create(std::uint64_t segmentSize)
                       "a running holder (PID " + std::to_string(other->holderPid) + ", segment " +
                           std::to_string(other->shmid) + "), whose key files in " + m_names.tempDir + " were removed",
                       other->holderPid);
-    m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore));
+    // The holder is a participant too: its record in the header names this lock.
+    auto participant = ParticipantLock::take(m_names.segmentKeyFile, segmentKeyFile->id, m_names.key);
+    if (!participant)
+        return participant.error();
+    m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore), std::move(*participant));
 
     int shmid;
     {
@@ -145,13 +150,20 @@ Status Holder::adoptExisting()
     if (!kept) {
         if (kept.error().code != ExitCode::InvalidContent)
             return kept.error();
-        // Every format version keeps the holder's stamp where version 1 had it.
-        if (isAlive(copy.holder))
+        // Every format version keeps the holder's record where version 1 had it: versions 1
+        // and 2 as a PID and its start time (where version 3 has the token), so an older
+        // holder is recognised the way it recognised itself.
+        const bool older = copy.formatVersion != 0 && copy.formatVersion < kFormatVersion;
+        const bool holderRuns = older ? ProcessIdentity{copy.holder.pid, copy.holder.token}.isAlive()
+                                      : m_os->isAlive(copy.holder.token);
+        const pid_t pid = older ? copy.holder.pid : pidInOurNamespace(copy.holder, pidNamespaceId());
+        const std::string who =
+            older ? "PID " + std::to_string(pid) : describeParticipant(copy.holder, pidNamespaceId());
+        if (holderRuns)
             return heldBy(m_names,
-                          "a running holder (PID " + std::to_string(copy.holder.pid) +
-                              ") whose header this version cannot use (another shm-tools version, or "
-                              "corrupt)",
-                          copy.holder.pid);
+                          "a running holder (" + who +
+                              ") whose header this version cannot use (another shm-tools version, or corrupt)",
+                          pid);
         return makeError(ExitCode::InvalidContent,
                          kept.error().message + " (the orphan of a holder that died); " + ipcrm);
     }
@@ -249,6 +261,8 @@ Holder::~Holder()
 {
     if (m_shmid == -1)
         return; // never became the holder: what exists under the key belongs to someone else
+    if (m_os && m_os->forked())
+        return; // a child of fork(): the segment, semaphore and key files are the parent's
     // Mark the segment for removal first (attached processes keep their mapping, nobody new
     // finds it), then wake every waiter so it sees that, then remove the semaphore and files.
     ::shmctl(m_shmid, IPC_RMID, nullptr);
