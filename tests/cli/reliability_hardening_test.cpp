@@ -7,6 +7,7 @@
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
+#include "sys/key_file.h"
 #include "protocol/segment_list.h"
 
 #include "support/catch_compat.h"
@@ -311,6 +312,10 @@ TEST_CASE("hardening: key files removed under a live holder are reported, and na
     // stay taken, so that no other test's new key file can reuse one and meet this holder's
     // segment under the same ftok key while it runs (it would be refused, with exit 9).
     const std::string moved = ".moved-away";
+    // The holder's anchors first (second hard links it restores removed key files from): this
+    // case is the one it cannot repair.
+    for (const std::string &file : {shmKeyFile(key), semKeyFile(key)})
+        REQUIRE(::rename(anchorPathFor(file).c_str(), (file + ".anchor" + moved).c_str()) == 0);
     for (const std::string &file : {shmKeyFile(key), semKeyFile(key)})
         REQUIRE(::rename(file.c_str(), (file + moved).c_str()) == 0);
 
@@ -329,8 +334,10 @@ TEST_CASE("hardening: key files removed under a live holder are reported, and na
 
     holder.signal(SIGTERM);
     CHECK_EXIT(holder.wait(20), 0);
-    for (const std::string &file : {shmKeyFile(key), semKeyFile(key)})
+    for (const std::string &file : {shmKeyFile(key), semKeyFile(key)}) {
         ::unlink((file + moved).c_str());
+        ::unlink((file + ".anchor" + moved).c_str());
+    }
 }
 
 TEST_CASE("hardening: a semaphore removed under a live holder (RemoveIPC) is restored",

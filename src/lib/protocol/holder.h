@@ -58,7 +58,15 @@ public:
 private:
     Holder(IpcNames names, const HolderOptions &options);
     Status create(std::uint64_t segmentSize);
+    Status createUnderLock(std::uint64_t segmentSize);
+    /// Removes a segment under the key that its creator never finished (nattch 0, header all
+    /// zero, no page touched beyond it); true if there was one. Called under the lock.
+    Result<bool> removeHalfMadeSegment();
+    void discardWhatWasMade();
+    void anchorKeyFiles();
+    void restoreKeyFiles(const NoticeFn &notice);
     Status adoptExisting();
+    static Error heldBy(const IpcNames &names, const std::string &who, pid_t pid);
     void keepAlive(const NoticeFn &onNotice, bool touch);
 
     IpcNames m_names;
@@ -71,6 +79,10 @@ private:
     std::uint64_t m_capacity = 0;
     bool m_adopted = false;
     bool m_keyFilesLost = false;
+    bool m_madeSegmentKeyFile = false; ///< by this start: removed again if it fails
+    bool m_madeSemaphoreKeyFile = false;
+    bool m_madeSemaphore = false;
+    std::string m_anchorProblem; ///< why the key files could not be anchored, told once
     pid_t m_abandonedBy = 0; ///< the lock seen left taken by this dead PID at the last check
     VersionInfo m_kept;
 };

@@ -8,7 +8,6 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <sys/shm.h>
 
 using namespace layout;
 
@@ -53,12 +52,9 @@ std::optional<ListedSegment> describe(int shmid)
     auto status = statSegment(shmid, anonymous);
     if (!status || !requireOwnedSegment(*status, anonymous) || status->size < kHeaderSize)
         return std::nullopt;
-    void *address = ::shmat(shmid, nullptr, SHM_RDONLY);
-    if (address == reinterpret_cast<void *>(-1))
-        return std::nullopt;
     SegmentHeader copy;
-    std::memcpy(&copy, address, sizeof copy); // rule 2: into a copy, validated below
-    ::shmdt(address);
+    if (!copySegmentStart(shmid, &copy, sizeof copy)) // rule 2: into a copy, validated below
+        return std::nullopt;
     if (checkHeader(copy, status->size).check != HeaderCheck::Valid)
         return std::nullopt;
     ListedSegment listed;

@@ -2,6 +2,8 @@
 
 #include "base/size_text.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <unistd.h>
 
@@ -60,4 +62,45 @@ Status checkKernelLimits(const std::string &key, std::uint64_t capacity, std::op
                              Remedy::SmallerCapacity);
     }
     return Done{};
+}
+
+namespace {
+
+// How many segments exist in this IPC namespace (the lines of /proc/sysvipc/shm but its title).
+std::optional<std::uint64_t> segmentCount()
+{
+    std::ifstream table("/proc/sysvipc/shm");
+    if (!table)
+        return std::nullopt;
+    std::string line;
+    std::uint64_t lines = 0;
+    while (std::getline(table, line))
+        ++lines;
+    return lines > 0 ? lines - 1 : 0;
+}
+
+} // namespace
+
+Error segmentCreationError(const std::string &key, int error, std::uint64_t segmentSize)
+{
+    if (error == ENOSPC) {
+        const auto shmmni = readSysctl("/proc/sys/kernel/shmmni");
+        const auto count = segmentCount();
+        if (shmmni && count && *count >= *shmmni)
+            return makeError(ExitCode::Failure,
+                             key + ": cannot create a segment (ENOSPC: all " + std::to_string(*shmmni) +
+                                 " segment ids are taken, kernel.shmmni); remove unused segments (ipcs -m, "
+                                 "ipcrm) or raise kernel.shmmni");
+        return makeError(ExitCode::Failure,
+                         key + ": cannot create a segment of " + formatSize(segmentSize) +
+                             " (ENOSPC: the segments together would exceed kernel.shmall" +
+                             (readSysctl("/proc/sys/kernel/shmall")
+                                  ? " = " + std::to_string(*readSysctl("/proc/sys/kernel/shmall")) + " pages"
+                                  : std::string()) +
+                             "); remove unused segments (ipcs -m, ipcrm), raise kernel.shmall, or ask for less");
+    }
+    return makeError(ExitCode::Usage,
+                     key + ": cannot create a segment of " + formatSize(segmentSize) + " (" + std::strerror(error) +
+                         (error == EINVAL ? ": outside kernel.shmmin..kernel.shmmax)" : ": not enough memory)"),
+                     Remedy::SmallerCapacity);
 }

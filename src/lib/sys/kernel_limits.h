@@ -10,3 +10,9 @@
 /// the kernel does not overcommit) that a segment of `segmentSize` bytes would exceed; a
 /// nullopt size means the capacity overflows 64 bits.
 Status checkKernelLimits(const std::string &key, std::uint64_t capacity, std::optional<std::uint64_t> segmentSize);
+
+/// What shmget(IPC_CREAT) failing with `error` for a segment of `segmentSize` bytes means: a
+/// line naming the limit (ENOSPC: kernel.shmmni when every segment id is taken, else
+/// kernel.shmall; ENOMEM/EINVAL: the memory or size) and the remedy. Usage for a size the user
+/// can change, Failure for a system-wide limit that a smaller size would not help.
+Error segmentCreationError(const std::string &key, int error, std::uint64_t segmentSize);

@@ -1,0 +1,96 @@
+// Holder::adoptExisting: take over the segment a killed holder left, keeping its content, or
+// refuse (held by another program, foreign, or corrupt).
+#include "protocol/holder.h"
+
+#include "sys/participant_lock.h"
+#include "sys/process_identity.h"
+#include "protocol/segment_attach.h"
+
+#include <algorithm>
+#include <cstring>
+
+using namespace layout;
+
+Status Holder::adoptExisting()
+{
+    auto mapped = mapSegment(m_names);
+    if (!mapped)
+        return mapped.error();
+    const SegmentStatus &status = mapped->status;
+    const std::string ipcrm = "remove it with 'ipcrm -m " + std::to_string(status.shmid) + "'";
+    SegmentHeader copy{};
+    std::memcpy(&copy, mapped->mapping.data(), std::min<std::uint64_t>(sizeof copy, status.size));
+    const HeaderCheck check = status.size >= kHeaderSize ? checkHeader(copy, status.size).check : HeaderCheck::Foreign;
+    if (check == HeaderCheck::Foreign || m_options.raw) {
+        if (status.attachments > 0)
+            return heldBy(m_names,
+                          "another program (segment " + std::to_string(status.shmid) + ", created by PID " +
+                              std::to_string(status.creatorPid) + ")",
+                          status.creatorPid);
+        return makeError(ExitCode::InvalidContent,
+                         m_names.key + ": an orphaned segment " +
+                             (check == HeaderCheck::Foreign ? "not made by shm-tools" : "of shm-tools format") +
+                             " exists under this key; " + ipcrm);
+    }
+    auto protocol = std::make_unique<SlotProtocol>(mapped->mapping.data(), status.size, *m_os, m_names.key, m_identity);
+    auto kept = protocol->adopt(Deadline::after(m_options.lockTimeout));
+    if (!kept) {
+        if (kept.error().code != ExitCode::InvalidContent)
+            return kept.error();
+        // Every format version keeps the holder's record where version 1 had it: versions 1
+        // and 2 as a PID and its start time (where version 3 has the token), so an older
+        // holder is recognised the way it recognised itself.
+        const bool older = copy.formatVersion != 0 && copy.formatVersion < kFormatVersion;
+        const bool holderRuns = older ? ProcessIdentity{copy.holder.pid, copy.holder.token}.isAlive()
+                                      : m_os->isAlive(copy.holder.token);
+        const pid_t pid = older ? copy.holder.pid : pidInOurNamespace(copy.holder, pidNamespaceId());
+        const std::string who =
+            older ? "PID " + std::to_string(pid) : describeParticipant(copy.holder, pidNamespaceId());
+        if (holderRuns)
+            return heldBy(m_names,
+                          "a running holder (" + who +
+                              ") whose header this version cannot use (another shm-tools version, or corrupt)",
+                          pid);
+        return makeError(ExitCode::InvalidContent,
+                         kept.error().message + " (the orphan of a holder that died); " + ipcrm);
+    }
+    m_shmid = status.shmid;
+    m_mapping = std::move(mapped->mapping);
+    m_protocol = std::move(protocol);
+    m_adopted = true;
+    m_kept = *kept;
+    m_capacity = m_protocol->capacity();
+    return Done{};
+}
+
+// A creator killed between shmget and writing the header leaves a segment nobody is attached
+// to whose header is all zero: "not made by shm-tools" to every later tool, for ever. Called
+// under the lock, which every creator holds from shmget until its header is written, so an
+// unfinished segment seen here is one whose creator died. Its pages were never written beyond
+// the header (at most the first page, or huge page, is in memory), so nothing of value is lost.
+Result<bool> Holder::removeHalfMadeSegment()
+{
+    auto shmid = findSegment(m_names);
+    if (!shmid)
+        return shmid.error().code == ExitCode::NoSegment ? Result<bool>(false) : Result<bool>(shmid.error());
+    auto status = statSegment(*shmid, m_names);
+    if (!status)
+        return status.error().code == ExitCode::NoSegment ? Result<bool>(false) : Result<bool>(status.error());
+    if (auto owned = requireOwnedSegment(*status, m_names); !owned)
+        return owned.error();
+    if (status->attachments != 0 || status->markedForRemoval)
+        return false;
+    constexpr std::uint64_t kHugePage = 2u << 20;
+    const auto inUse = segmentBytesInUse(status->shmid);
+    if (!inUse || *inUse > kHugePage)
+        return false;
+    if (*inUse != 0) {
+        unsigned char start[kHeaderSize];
+        const std::size_t bytes = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof start, status->size));
+        if (!copySegmentStart(status->shmid, start, bytes) ||
+            std::any_of(start, start + bytes, [](unsigned char byte) { return byte != 0; }))
+            return false;
+    }
+    removeSegment(status->shmid);
+    return true;
+}

@@ -1,0 +1,164 @@
+// Holder::start and Holder::create: check the size against the kernel's limits, make the key
+// files and semaphore, and decide under the lock whether this holder creates the segment or
+// adopts the orphan under the key.
+#include "protocol/holder.h"
+
+#include "sys/kernel_limits.h"
+#include "sys/participant_lock.h"
+#include "sys/key_file.h"
+#include "protocol/segment_attach.h"
+#include "protocol/segment_list.h"
+#include "base/size_text.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+using namespace layout;
+
+Error Holder::heldBy(const IpcNames &names, const std::string &who, pid_t pid)
+{
+    return makeError(ExitCode::KeyHeld, names.key + ": held by " + who, Remedy::StopHolderOrChooseAnotherKey, pid);
+}
+
+Holder::Holder(IpcNames names, const HolderOptions &options) : m_names(std::move(names)), m_options(options) {}
+
+Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const HolderOptions &options)
+{
+    const auto segmentSize =
+        options.raw ? std::optional<std::uint64_t>(options.capacity) : segmentSizeFor(options.capacity);
+    if (auto fits = checkKernelLimits(names.key, options.capacity, segmentSize); !fits)
+        return fits.error();
+
+    std::unique_ptr<Holder> holder(new Holder(names, options));
+    if (auto created = holder->create(*segmentSize); !created)
+        return created.error();
+    holder->anchorKeyFiles();
+    return holder;
+}
+
+// Second hard links of both key files, so that housekeeping can bring back a removed key file
+// under its inode (its SysV key). Without them the holder still runs, and says so once.
+void Holder::anchorKeyFiles()
+{
+    for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
+                                   std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}})
+        if (auto anchored = makeAnchor(path, id, anchorPathFor(path), m_names); !anchored && m_anchorProblem.empty())
+            m_anchorProblem = anchored.error().message;
+}
+
+Status Holder::create(std::uint64_t segmentSize)
+{
+    auto made = createUnderLock(segmentSize);
+    if (!made && m_shmid == -1)
+        discardWhatWasMade();
+    return made;
+}
+
+// What this start made for a segment it then did not get (a refused start, a kernel limit)
+// goes again, unless a segment now exists under the key: then it is that segment's.
+void Holder::discardWhatWasMade()
+{
+    if (findSegment(m_names))
+        return;
+    if (m_madeSemaphore && m_os) {
+        // Under the lock, so that a racing start that is about to make the segment keeps it.
+        if (auto lock = m_os->semaphore().lock(Deadline::after(0.1)); lock && !findSegment(m_names)) {
+            lock->unlock();
+            m_os->semaphore().remove();
+        }
+    }
+    if (m_madeSegmentKeyFile)
+        removeKeyFileIf(m_names.segmentKeyFile, m_identity.segmentKeyFile);
+    if (m_madeSemaphoreKeyFile)
+        removeKeyFileIf(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile);
+}
+
+Status Holder::createUnderLock(std::uint64_t segmentSize)
+{
+    auto segmentKeyFile = ensureKeyFile(m_names.segmentKeyFile, m_names, "segment", &m_madeSegmentKeyFile);
+    if (!segmentKeyFile)
+        return segmentKeyFile.error();
+    m_identity.segmentKeyFile = segmentKeyFile->id;
+    // Someone else's segment under the key is refused before anything is made or opened.
+    if (auto existing = findSegment(m_names)) {
+        auto status = statSegment(*existing, m_names);
+        if (!status)
+            return status.error();
+        if (auto owned = requireOwnedSegment(*status, m_names); !owned)
+            return owned.error();
+    } else if (existing.error().code == ExitCode::Unsafe) {
+        return existing.error();
+    }
+    auto semaphoreKeyFile =
+        ensureKeyFile(m_names.semaphoreKeyFile, m_names, "semaphore", &m_madeSemaphoreKeyFile);
+    if (!semaphoreKeyFile)
+        return semaphoreKeyFile.error();
+    m_identity.semaphoreKeyFile = semaphoreKeyFile->id;
+    auto semaphore = Semaphore::openOrCreate(m_names, &m_madeSemaphore);
+    if (!semaphore)
+        return semaphore.error();
+    m_identity = keyIdentityOf(m_names, segmentKeyFile->id, semaphoreKeyFile->id);
+    // A holder whose key files were removed (and are now new files, with another SysV key)
+    // still holds the key: a second one would split loaders and readers between two segments.
+    if (const auto other = findLiveHolder(m_names);
+        other && (other->identity.segmentKeyFile.inode != m_identity.segmentKeyFile.inode ||
+                  other->identity.segmentKeyFile.device != m_identity.segmentKeyFile.device)) {
+        if (m_madeSemaphore)
+            semaphore->remove(); // made by this start, for a segment it will not make
+        return heldBy(m_names,
+                      "a running holder (PID " + std::to_string(other->holderPid) + ", segment " +
+                          std::to_string(other->shmid) + "), whose key files in " + m_names.tempDir + " were removed",
+                      other->holderPid);
+    }
+    // The holder is a participant too: its record in the header names this lock.
+    auto participant = ParticipantLock::take(m_names.segmentKeyFile, segmentKeyFile->id, m_names.key);
+    if (!participant) {
+        if (m_madeSemaphore)
+            semaphore->remove(); // made by this start, for a segment it will not make
+        return participant.error();
+    }
+    m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore), std::move(*participant));
+
+    NewSegment made;
+    {
+        // The lock orders creators and adopters; shmget(IPC_EXCL) picks the one creator.
+        auto lock = m_os->semaphore().lock(Deadline::after(m_options.lockTimeout));
+        if (!lock)
+            return lock.error();
+        made = createSegmentExclusive(segmentKeyFile->key, segmentSize);
+        if (made.shmid == -1 && made.error == EEXIST) {
+            // A segment under the key that its creator never finished (killed between shmget
+            // and writing the header): nothing of value is in it, so it goes, under the lock.
+            if (auto recovered = removeHalfMadeSegment(); !recovered)
+                return recovered.error();
+            else if (*recovered)
+                made = createSegmentExclusive(segmentKeyFile->key, segmentSize);
+        }
+        if (made.shmid != -1) {
+            m_shmid = made.shmid; // ours from here on: the destructor removes what we made
+            auto mapping = SegmentMapping::attach(made.shmid, segmentSize, m_names);
+            if (!mapping)
+                return mapping.error();
+            m_mapping = std::move(*mapping);
+            m_capacity = m_options.raw ? segmentSize : m_options.capacity;
+            if (!m_options.raw) {
+                m_protocol =
+                    std::make_unique<SlotProtocol>(m_mapping.data(), segmentSize, *m_os, m_names.key, m_identity);
+                m_protocol->initialise(m_options.capacity, m_identity);
+            }
+            return Done{};
+        }
+    }
+    // made.error was read right after shmget, before the lock's release ran semop.
+    switch (made.error) {
+    case EEXIST: return adoptExisting();
+    case EINVAL:
+    case ENOMEM:
+    case ENOSPC: return segmentCreationError(m_names.key, made.error, segmentSize);
+    case EACCES:
+        return makeError(ExitCode::Unsafe,
+                         m_names.key + ": refusing: a segment of another user exists under the key; use another key");
+    default: return makeError(ExitCode::Failure, m_names.key + ": shmget: " + std::strerror(made.error));
+    }
+}

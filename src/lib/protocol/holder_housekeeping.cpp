@@ -1,0 +1,148 @@
+// What a holder does while it runs and when it stops: every second repair what others removed
+// (key files, semaphore, an abandoned lock), report new versions, and remove everything at exit.
+#include "protocol/holder.h"
+
+#include "sys/futex.h"
+#include "sys/interrupt.h"
+#include "sys/key_file.h"
+
+#include <utility>
+
+using namespace layout;
+
+// A removed key file comes back from its anchor under the same inode, so the same SysV key:
+// Qt programs and tools meet this segment again. A file of ours put in its place (a Qt peer's
+// create() during the gap makes a new one) is swapped back while nothing lives under its key.
+void Holder::restoreKeyFiles(const NoticeFn &notice)
+{
+    const auto nothingUnder = [](key_t key) { return !segmentExistsUnder(key) && !semaphoreExistsUnder(key); };
+    bool lost = false;
+    std::string problems;
+    for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
+                                   std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}}) {
+        std::string problem;
+        switch (restoreFromAnchor(path, id, anchorPathFor(path), nothingUnder, problem)) {
+        case KeyFileRepair::Present: break;
+        case KeyFileRepair::Restored:
+            notice("the key file " + path + " was removed (by a Qt program's failed create(), a cleaner of old "
+                   "files, or by hand); restored it");
+            break;
+        case KeyFileRepair::Replaced:
+            notice("the key file " + path + " was replaced by another file; put the original back");
+            break;
+        case KeyFileRepair::Failed:
+            lost = true;
+            problems += (problems.empty() ? "" : "; ") + path + ": " + problem;
+            break;
+        }
+    }
+    if (lost && !m_keyFilesLost)
+        notice("the key files in " + m_names.tempDir + " were removed or replaced and cannot be restored (" +
+               problems + "); no new loader or reader can reach this segment until they are; retrying every " +
+               "second");
+    else if (!lost && m_keyFilesLost)
+        notice("the key files in " + m_names.tempDir + " are back; loaders and readers reach the segment again");
+    m_keyFilesLost = lost;
+}
+
+void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
+{
+    const auto notice = [&](const std::string &text) {
+        if (onNotice)
+            onNotice(m_names.key + ": " + text);
+    };
+    if (!m_anchorProblem.empty()) {
+        notice("removed key files cannot be restored while this holder runs (" + m_anchorProblem + ")");
+        m_anchorProblem.clear();
+    }
+    restoreKeyFiles(notice);
+    const bool keyFilesThere = !m_keyFilesLost;
+    if (keyFilesThere && touch) {
+        // Age-based cleaners (systemd-tmpfiles: 10 days in /tmp) go by these times (the
+        // anchors share the key files' inodes, so their times too).
+        for (const std::string &file : {m_names.segmentKeyFile, m_names.semaphoreKeyFile})
+            touchFile(file);
+    }
+    if (m_os->semaphore().isGone()) {
+        if (!keyFilesThere) {
+            notice("its semaphore was removed as well; it is restored once the key files are");
+            return;
+        }
+        auto restored = Semaphore::openOrCreate(m_names);
+        if (!restored) {
+            notice("its semaphore was removed and cannot be restored yet: " + restored.error().message);
+            return;
+        }
+        m_os->setSemaphore(std::move(*restored));
+        notice("its semaphore was removed (by a Qt program's failed create(), systemd-logind's RemoveIPC at "
+               "logout, or by hand); restored it");
+        return;
+    }
+    // A lock taken without SEM_UNDO by a process that then exited stays taken for ever. Seen
+    // twice in a row (a second apart, the same dead PID), it is released.
+    const pid_t abandonedBy = m_os->semaphore().abandonedBy();
+    if (abandonedBy != 0 && abandonedBy == m_abandonedBy) {
+        m_os->semaphore().releaseAbandoned();
+        notice("the segment lock was left taken by PID " + std::to_string(abandonedBy) +
+               ", which exited without giving it back; released it");
+        m_abandonedBy = 0;
+        return;
+    }
+    m_abandonedBy = abandonedBy;
+}
+
+int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice)
+{
+    // A raw segment has no counter to sleep on; a private word serves the signal handler.
+    std::uint32_t privateWord = 0;
+    std::uint32_t *word = m_protocol ? m_protocol->changeCounter() : &privateWord;
+    std::uint64_t reported = m_kept.generation;
+    std::string lastProblem;
+    auto lastTouch = std::chrono::steady_clock::now();
+    while (!interruptSignal()) {
+        const std::uint32_t counter = loadWord(word);
+        if (onVersion && m_protocol) {
+            // A validated copy, never the live header: a scribbled header is reported, not followed.
+            auto copy = m_protocol->snapshot(Deadline::after(m_options.lockTimeout));
+            if (copy) {
+                const VersionInfo latest = latestVersion(*copy);
+                if (latest.generation > reported) {
+                    reported = latest.generation;
+                    onVersion(latest);
+                }
+            } else if (copy.error().message != lastProblem && copy.error().code != ExitCode::TimedOut) {
+                lastProblem = copy.error().message;
+                if (onNotice)
+                    onNotice(lastProblem);
+            }
+        }
+        waitWhileEqual(word, counter, Deadline::after(std::chrono::duration<double>(kHousekeepingPeriod).count()));
+        const auto now = std::chrono::steady_clock::now();
+        const bool touch = now - lastTouch >= kTouchPeriod;
+        if (touch)
+            lastTouch = now;
+        keepAlive(onNotice, touch);
+    }
+    return interruptSignal();
+}
+
+Holder::~Holder()
+{
+    if (m_shmid == -1)
+        return; // never became the holder: what exists under the key belongs to someone else
+    if (m_os && m_os->forked())
+        return; // a child of fork(): the segment, semaphore and key files are the parent's
+    // Mark the segment for removal first (attached processes keep their mapping, nobody new
+    // finds it), then wake every waiter so it sees that, then remove the semaphore and files.
+    removeSegment(m_shmid);
+    if (m_protocol)
+        bumpAndWake(m_protocol->changeCounter());
+    m_os->semaphore().remove();
+    // Only our own key files: after a cleaner removed them, the files there are someone else's.
+    if (isSameFile(m_names.segmentKeyFile, m_identity.segmentKeyFile) &&
+        isSameFile(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile))
+        removeKeyFiles(m_names);
+    for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
+                                   std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}})
+        removeKeyFileIf(anchorPathFor(path), id);
+}

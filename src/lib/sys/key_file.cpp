@@ -1,0 +1,208 @@
+#include "sys/key_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+
+layout::FileId idOf(const struct stat &info)
+{
+    return {static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
+}
+
+Error notOurs(const IpcNames &names, const std::string &file, const struct stat &info)
+{
+    const char *kind = S_ISREG(info.st_mode)    ? "a regular file"
+                       : S_ISFIFO(info.st_mode) ? "a FIFO"
+                       : S_ISLNK(info.st_mode)  ? "a symlink"
+                       : S_ISDIR(info.st_mode)  ? "a directory"
+                       : S_ISSOCK(info.st_mode) ? "a socket"
+                                                : "a device";
+    return makeError(ExitCode::Unsafe, names.key + ": refusing: key file " + file +
+                                           " is not a regular file owned by you (" + kind + " of uid " +
+                                           std::to_string(info.st_uid) + "); remove it or use another key");
+}
+
+// What a failed creat() or open() in TMPDIR means to the user.
+std::string tempDirCause(int error, const IpcNames &names)
+{
+    switch (error) {
+    case ENOSPC: return "ENOSPC: the file system of TMPDIR (" + names.tempDir + ") is full; free space there";
+    case EDQUOT: return "EDQUOT: your disk quota on TMPDIR (" + names.tempDir + ") is used up; free space there";
+    case EROFS: return "EROFS: TMPDIR (" + names.tempDir + ") is on a read-only file system; set TMPDIR to a writable directory";
+    case EACCES:
+    case EPERM: return "EACCES: TMPDIR (" + names.tempDir + ") is not writable for you; set TMPDIR to a writable directory";
+    case ENOENT:
+    case ENOTDIR: return "ENOENT: TMPDIR (" + names.tempDir + ") does not exist; create it or set TMPDIR";
+    default: return std::string(std::strerror(error)) + "; check that TMPDIR (" + names.tempDir + ") is writable";
+    }
+}
+
+} // namespace
+
+key_t qtKeyOf(std::uint64_t device, std::uint64_t inode)
+{
+    return static_cast<key_t>((inode & 0xffff) | ((device & 0xff) << 16) | (std::uint64_t('Q') << 24));
+}
+
+bool isSameFile(const std::string &path, const layout::FileId &id)
+{
+    struct stat info {};
+    return ::lstat(path.c_str(), &info) == 0 && idOf(info).device == id.device && idOf(info).inode == id.inode;
+}
+
+// Judged by lstat first, so that nothing but a regular file of ours is ever opened; then opened
+// without blocking or following, and the file opened must be the one judged (a swap between the
+// two is refused like the planted file it is).
+Result<KeyFile> keyFileAt(const std::string &file, const IpcNames &names, const char *what)
+{
+    struct stat info {};
+    if (::lstat(file.c_str(), &info) != 0) {
+        if (errno == ENOENT)
+            return makeError(ExitCode::NoSegment,
+                             names.key + ": no such segment (no " + what + " key file " + file + ")",
+                             Remedy::StartHolder);
+        return makeError(ExitCode::Failure, names.key + ": " + file + ": " + std::strerror(errno));
+    }
+    if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid())
+        return notOurs(names, file, info);
+    const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        const int error = errno;
+        if (error == ENOENT)
+            return makeError(ExitCode::NoSegment,
+                             names.key + ": no such segment (no " + what + " key file " + file + ")",
+                             Remedy::StartHolder);
+        if (error == ELOOP || error == ENXIO || error == EACCES || error == EPERM)
+            return notOurs(names, file, info);
+        return makeError(ExitCode::Failure, names.key + ": " + file + ": " + std::strerror(error));
+    }
+    struct stat opened {};
+    const bool statted = ::fstat(fd, &opened) == 0;
+    ::close(fd);
+    if (!statted)
+        return makeError(ExitCode::Failure, names.key + ": fstat " + file + ": " + std::strerror(errno));
+    if (!S_ISREG(opened.st_mode) || opened.st_uid != ::geteuid() || opened.st_ino != info.st_ino ||
+        opened.st_dev != info.st_dev)
+        return notOurs(names, file, opened);
+    return KeyFile{qtKeyOf(idOf(opened).device, idOf(opened).inode), idOf(opened)};
+}
+
+Result<KeyFile> ensureKeyFile(const std::string &file, const IpcNames &names, const char *what, bool *created)
+{
+    if (created)
+        *created = false;
+    // O_EXCL: never opens what is there (a FIFO would block a plain O_CREAT open for writing);
+    // what exists is judged by keyFileAt.
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0640);
+    if (fd >= 0) {
+        ::close(fd);
+        if (created)
+            *created = true;
+    } else if (errno != EEXIST) {
+        const int error = errno;
+        struct stat existing {};
+        // Something there that we may not open (another user's file in a sticky TMPDIR under
+        // fs.protected_regular) is judged by keyFileAt; only a missing file is a failure to make one.
+        if (::lstat(file.c_str(), &existing) != 0)
+            return makeError(ExitCode::Failure,
+                             names.key + ": cannot create the key file " + file + " (" + tempDirCause(error, names) + ")");
+    }
+    auto keyFile = keyFileAt(file, names, what);
+    if (!keyFile && created && *created) {
+        ::unlink(file.c_str());
+        *created = false;
+    }
+    return keyFile;
+}
+
+void removeKeyFileIf(const std::string &path, const layout::FileId &id)
+{
+    if (isSameFile(path, id))
+        ::unlink(path.c_str());
+}
+
+void removeKeyFiles(const IpcNames &names)
+{
+    for (const std::string &file : {names.segmentKeyFile, names.semaphoreKeyFile}) {
+        struct stat info {};
+        if (::lstat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_uid == ::geteuid())
+            ::unlink(file.c_str());
+    }
+}
+
+std::string anchorPathFor(const std::string &path)
+{
+    const auto slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    return dir + "/." + base + ".shm-tools-anchor";
+}
+
+Status makeAnchor(const std::string &path, const layout::FileId &id, const std::string &anchor, const IpcNames &names)
+{
+    if (isSameFile(anchor, id))
+        return Done{};
+    struct stat info {};
+    // A stale anchor (a killed holder's, for a key file since replaced) is ours to replace;
+    // anything else under that name is not ours and stays.
+    if (::lstat(anchor.c_str(), &info) == 0) {
+        if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid())
+            return makeError(ExitCode::Unsafe, names.key + ": refusing: " + anchor +
+                                                   " is not a regular file owned by you; remove it");
+        ::unlink(anchor.c_str());
+    }
+    if (::link(path.c_str(), anchor.c_str()) != 0)
+        return makeError(ExitCode::Failure, names.key + ": cannot link " + path + " to " + anchor + " (" +
+                                                std::strerror(errno) + ")");
+    if (!isSameFile(anchor, id)) { // the key file was swapped between the check and link()
+        ::unlink(anchor.c_str());
+        return makeError(ExitCode::Failure, names.key + ": the key file " + path + " changed while linking it");
+    }
+    return Done{};
+}
+
+KeyFileRepair restoreFromAnchor(const std::string &path, const layout::FileId &id, const std::string &anchor,
+                                const std::function<bool(key_t)> &replaceable, std::string &problem)
+{
+    struct stat info {};
+    const bool present = ::lstat(path.c_str(), &info) == 0;
+    if (present && idOf(info).device == id.device && idOf(info).inode == id.inode)
+        return KeyFileRepair::Present;
+    if (!isSameFile(anchor, id)) {
+        problem = "its anchor " + anchor + " is gone as well";
+        return KeyFileRepair::Failed;
+    }
+    if (!present) {
+        if (::link(anchor.c_str(), path.c_str()) == 0)
+            return KeyFileRepair::Restored;
+        problem = std::string("link: ") + std::strerror(errno);
+        return KeyFileRepair::Failed;
+    }
+    if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid()) {
+        problem = "something that is not a regular file of yours is in its place";
+        return KeyFileRepair::Failed;
+    }
+    if (!replaceable(qtKeyOf(idOf(info).device, idOf(info).inode))) {
+        problem = "another key file is in its place, and objects live under its key";
+        return KeyFileRepair::Failed;
+    }
+    // A second link under a temporary name, renamed over the stray file: the key file is never
+    // missing for a racing reader.
+    const std::string temporary = anchor + ".restoring";
+    ::unlink(temporary.c_str());
+    if (::link(anchor.c_str(), temporary.c_str()) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
+        problem = std::string("link/rename: ") + std::strerror(errno);
+        ::unlink(temporary.c_str());
+        return KeyFileRepair::Failed;
+    }
+    return KeyFileRepair::Replaced;
+}
+
+void touchFile(const std::string &path)
+{
+    ::utimensat(AT_FDCWD, path.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
+}

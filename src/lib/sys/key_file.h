@@ -1,0 +1,64 @@
+#pragma once
+
+// Qt's key files: the files whose identity (ftok(file, 'Q')) is a key's System V key. A key file
+// decides which objects we reach, so anything planted there (a symlink, a FIFO, another user's
+// file) is refused before it is opened in a way that could block or redirect us.
+
+#include "sys/ipc_names.h"
+#include "base/result.h"
+#include "format/segment_layout.h"
+
+#include <functional>
+#include <string>
+#include <sys/types.h>
+
+/// A key file's SysV key and what identifies the file itself.
+struct KeyFile {
+    key_t key = -1;
+    layout::FileId id{};
+};
+/// The key file `path` (`what`: "segment" or "semaphore"), opened without blocking and without
+/// following a symlink (O_NONBLOCK|O_NOFOLLOW), its key computed from the file opened (as ftok
+/// computes it). NoSegment if it does not exist; Unsafe, naming it, unless it is a regular file
+/// owned by us (a FIFO is refused at once, never opened for reading); Failure otherwise.
+Result<KeyFile> keyFileAt(const std::string &path, const IpcNames &names, const char *what);
+/// Creates the key file `path` (mode 0640, as Qt does) unless it exists, then checks it as
+/// keyFileAt does. Failure naming the cause (ENOSPC: TMPDIR full, EROFS: read-only, EACCES: not
+/// writable) if it cannot be created; `created` (if given) says whether this call made it.
+Result<KeyFile> ensureKeyFile(const std::string &path, const IpcNames &names, const char *what,
+                              bool *created = nullptr);
+/// ftok(file, 'Q') from a file's device and inode: what glibc computes (8 bits of the device,
+/// 16 of the inode), here without a second lookup of the path.
+key_t qtKeyOf(std::uint64_t device, std::uint64_t inode);
+
+/// Removes the key file `path` if it is still the file `id` (a file someone else put there
+/// meanwhile is theirs). Best effort.
+void removeKeyFileIf(const std::string &path, const layout::FileId &id);
+/// Removes both key files if they are ours. Best effort.
+void removeKeyFiles(const IpcNames &names);
+/// True if `path` is (lstat) the file `id`.
+bool isSameFile(const std::string &path, const layout::FileId &id);
+
+/// Where a holder keeps its second hard link to the key file `path`: a hidden name beside it
+/// (same directory, so the same file system), never a name Qt derives.
+std::string anchorPathFor(const std::string &path);
+/// Makes `anchor` a second hard link of the key file `path`, which must be the file `id` (an
+/// anchor left by a killed holder for another file is replaced). While the anchor exists, the
+/// key file can be brought back under the same inode, and so the same SysV key, after anyone
+/// removed it. Failure naming the cause if the link cannot be made (then nothing can be restored).
+Status makeAnchor(const std::string &path, const layout::FileId &id, const std::string &anchor,
+                  const IpcNames &names);
+/// What restoreFromAnchor found and did.
+enum class KeyFileRepair {
+    Present,  ///< the key file is there and is the file `id`: nothing to do
+    Restored, ///< it was missing: linked back from the anchor
+    Replaced, ///< another file of ours had taken its place and `replaceable` allowed: swapped back
+    Failed,   ///< it could not be restored (`problem` says why)
+};
+/// Restores the key file `path` as the file `id` from `anchor` (a hard link of it). A regular
+/// file of ours found there instead is replaced (atomically, by rename) only if
+/// `replaceable(its SysV key)` says nothing lives under that key.
+KeyFileRepair restoreFromAnchor(const std::string &path, const layout::FileId &id, const std::string &anchor,
+                                const std::function<bool(key_t)> &replaceable, std::string &problem);
+/// Sets the times of the file `path` (not following a symlink) to now. Best effort.
+void touchFile(const std::string &path);

@@ -1,0 +1,160 @@
+#include "sys/semaphore.h"
+
+#include "sys/interrupt.h"
+#include "sys/key_file.h"
+#include "sys/process_identity.h"
+#include "base/size_text.h"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+#include <unistd.h>
+
+namespace {
+
+std::string describeErrno(int error)
+{
+    return std::strerror(error);
+}
+
+} // namespace
+
+Result<Semaphore> Semaphore::openOrCreate(const IpcNames &names, bool *created)
+{
+    if (created)
+        *created = false;
+    auto keyFile = ensureKeyFile(names.semaphoreKeyFile, names, "semaphore");
+    if (!keyFile)
+        return keyFile.error();
+    const int semid = ::semget(keyFile->key, 1, 0600 | IPC_CREAT | IPC_EXCL);
+    if (semid == -1) {
+        const int error = errno;
+        if (error == EEXIST)
+            return open(names);
+        if (error == ENOSPC)
+            return makeError(ExitCode::Failure,
+                             names.key + ": cannot create the segment's semaphore (ENOSPC: the system's semaphore "
+                                         "sets are used up, kernel.sem SEMMNI, the 4th field); remove unused ones "
+                                         "(ipcs -s) or raise kernel.sem");
+        return makeError(ExitCode::Failure, names.key + ": semget: " + describeErrno(error));
+    }
+    // Until this, the new semaphore reads 0 (taken): a racing locker waits a moment, no longer.
+    if (::semctl(semid, 0, SETVAL, 1) != 0) {
+        const int error = errno;
+        ::semctl(semid, 0, IPC_RMID);
+        return makeError(ExitCode::Failure, names.key + ": semctl SETVAL: " + describeErrno(error));
+    }
+    if (created)
+        *created = true;
+    return Semaphore(semid, names);
+}
+
+bool Semaphore::isGone() const
+{
+    semid_ds ds{};
+    return ::semctl(m_semid, 0, IPC_STAT, &ds) != 0 && (errno == EINVAL || errno == EIDRM);
+}
+
+Result<Semaphore> Semaphore::open(const IpcNames &names)
+{
+    auto keyFile = keyFileAt(names.semaphoreKeyFile, names, "semaphore");
+    if (!keyFile)
+        return keyFile.error();
+    const int semid = ::semget(keyFile->key, 1, 0);
+    if (semid == -1) {
+        if (errno == ENOENT)
+            return makeError(ExitCode::NoSegment, names.key + ": no semaphore for the segment (its holder stopped)",
+                             Remedy::StartHolder);
+        if (errno == EACCES)
+            return makeError(ExitCode::Unsafe,
+                             names.key + ": refusing: the semaphore belongs to another user; use another key");
+        return makeError(ExitCode::Failure, names.key + ": semget: " + describeErrno(errno));
+    }
+    semid_ds ds{};
+    if (::semctl(semid, 0, IPC_STAT, &ds) != 0)
+        return makeError(ExitCode::Failure, names.key + ": semctl IPC_STAT: " + describeErrno(errno));
+    const uid_t me = ::geteuid();
+    if (ds.sem_perm.uid != me || ds.sem_perm.cuid != me || (ds.sem_perm.mode & 077))
+        return makeError(ExitCode::Unsafe, names.key + ": refusing: semaphore " + std::to_string(semid) +
+                                               " is not yours alone (uid " + std::to_string(ds.sem_perm.uid) +
+                                               "); use another key");
+    return Semaphore(semid, names);
+}
+
+pid_t Semaphore::lastPid() const
+{
+    const int pid = ::semctl(m_semid, 0, GETPID);
+    return pid > 0 ? pid : 0;
+}
+
+pid_t Semaphore::abandonedBy() const
+{
+    const pid_t pid = lastPid();
+    if (pid == 0 || ::semctl(m_semid, 0, GETVAL) != 0)
+        return 0;
+    return ProcessIdentity::of(pid).pid == 0 ? pid : 0;
+}
+
+void Semaphore::releaseAbandoned() const
+{
+    ::semctl(m_semid, 0, SETVAL, 1);
+}
+
+void Semaphore::remove() const
+{
+    ::semctl(m_semid, 0, IPC_RMID);
+}
+
+Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
+{
+    sembuf take{0, -1, SEM_UNDO};
+    for (;;) {
+        // Through interruptibleCall: a signal that lands just before the call still ends it.
+        const int rc = interruptibleCall([&] {
+            if (deadline.isNever())
+                return ::semop(m_semid, &take, 1);
+            timespec left = deadline.remaining();
+            return ::semtimedop(m_semid, &take, 1, &left);
+        });
+        if (rc == 0)
+            return Lock(m_semid);
+        if (errno == EINTR) {
+            if (interruptSignal())
+                return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for the lock");
+            continue;
+        }
+        if (errno == EAGAIN) {
+            const pid_t holder = lastPid();
+            const bool abandoned = abandonedBy() != 0;
+            return makeError(ExitCode::TimedOut,
+                             m_names.key + ": timed out after " + formatSeconds(deadline.seconds()) +
+                                 " s waiting for the segment lock" +
+                                 (!holder      ? std::string()
+                                  : abandoned ? " (left taken by PID " + std::to_string(holder) +
+                                                    ", which exited without giving it back; a running holder "
+                                                    "releases such a lock within seconds)"
+                                              : " (held by PID " + std::to_string(holder) + ")"),
+                             abandoned ? Remedy::RaiseTimeout : Remedy::RaiseTimeoutOrStopLockHolder, holder);
+        }
+        if (errno == EIDRM || errno == EINVAL)
+            return makeError(ExitCode::NoSegment,
+                             m_names.key + ": the segment's semaphore was removed (its holder stopped)",
+                             Remedy::StartHolder);
+        return makeError(ExitCode::Failure, m_names.key + ": semop: " + describeErrno(errno));
+    }
+}
+
+void Semaphore::Lock::unlock()
+{
+    if (m_semid == -1)
+        return;
+    sembuf give{0, 1, SEM_UNDO};
+    ::semop(m_semid, &give, 1);
+    m_semid = -1;
+}
+
+bool semaphoreExistsUnder(key_t key)
+{
+    return ::semget(key, 0, 0) != -1 || errno != ENOENT;
+}

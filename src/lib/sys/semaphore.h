@@ -1,0 +1,63 @@
+#pragma once
+
+// Qt's one-count System V semaphore for a key: the lock Qt peers see. Every semget/semop/
+// semtimedop/semctl of the library is here.
+
+#include "base/deadline.h"
+#include "sys/ipc_names.h"
+#include "base/result.h"
+
+#include <cstdint>
+#include <sys/types.h>
+
+/// Qt's one-count semaphore for a key, taken with a deadline.
+class Semaphore {
+public:
+    /// The semaphore under `names`. NoSegment if it does not exist; Unsafe if not ours alone.
+    static Result<Semaphore> open(const IpcNames &names);
+    /// The semaphore under `names`, made (value 1, mode 0600, as Qt makes it) if there is none:
+    /// IPC_CREAT|IPC_EXCL decides who makes it, so racing callers share one and nobody removes
+    /// another's. Unsafe if the one found is not ours alone; Failure naming kernel.sem (SEMMNI)
+    /// when the system's semaphore sets are used up. `created` (if given) says whether this call
+    /// made it (and so whose it is to remove when what it was made for fails).
+    static Result<Semaphore> openOrCreate(const IpcNames &names, bool *created = nullptr);
+    /// True if this semaphore no longer exists (removed, e.g. by systemd-logind's RemoveIPC).
+    bool isGone() const;
+
+    int id() const { return m_semid; }
+    /// PID of the last process that changed it: the lock holder while it is taken.
+    pid_t lastPid() const;
+    /// Removes the semaphore (waiters get EIDRM). Best effort.
+    void remove() const;
+    /// The PID that left the lock taken and exited without giving it back (it took it without
+    /// SEM_UNDO, which Qt and we always use), or 0 if the lock is free or its taker still runs.
+    pid_t abandonedBy() const;
+    /// Gives back a lock abandonedBy() names (sets the value to 1). Best effort.
+    void releaseAbandoned() const;
+
+    class Lock;
+    /// Takes the lock (SEM_UNDO: released if we die). TimedOut at the deadline, Interrupted on
+    /// SIGINT/SIGTERM/SIGHUP, NoSegment if the semaphore is removed meanwhile.
+    Result<Lock> lock(const Deadline &deadline) const;
+
+private:
+    explicit Semaphore(int semid, IpcNames names) : m_semid(semid), m_names(std::move(names)) {}
+    int m_semid = -1;
+    IpcNames m_names;
+};
+
+class Semaphore::Lock {
+public:
+    Lock(Lock &&other) noexcept : m_semid(other.m_semid) { other.m_semid = -1; }
+    Lock &operator=(Lock &&) = delete;
+    ~Lock() { unlock(); }
+    void unlock();
+
+private:
+    friend class Semaphore;
+    explicit Lock(int semid) : m_semid(semid) {}
+    int m_semid;
+};
+
+/// True if a semaphore set exists under the SysV key `key` (of anyone).
+bool semaphoreExistsUnder(key_t key);

@@ -1,0 +1,76 @@
+#pragma once
+
+// System V shared memory segments, reached the way Qt reaches them, with what Qt does not offer:
+// ownership checks, and attaching without Qt's destroy-on-last-detach (which would wipe an
+// orphaned segment's data). Every shmget/shmat/shmdt/shmctl of the library is here.
+
+#include "sys/huge_pages.h"
+#include "sys/ipc_names.h"
+#include "base/result.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <sys/types.h>
+
+struct SegmentStatus {
+    int shmid = -1;
+    std::uint64_t size = 0;
+    uid_t uid = 0;
+    uid_t cuid = 0;
+    mode_t mode = 0;
+    pid_t creatorPid = 0;
+    pid_t lastPid = 0;        ///< shm_lpid: the last process to attach or detach
+    std::int64_t changed = 0; ///< shm_ctime (seconds): when it was made or last IPC_SET
+    std::uint64_t attachments = 0;
+    bool markedForRemoval = false;
+};
+
+/// The segment under `names`. NoSegment if its key file or segment does not exist; Unsafe if
+/// the key file is not a regular file owned by us.
+Result<int> findSegment(const IpcNames &names);
+/// IPC_STAT of a segment. NoSegment if it has gone.
+Result<SegmentStatus> statSegment(int shmid, const IpcNames &names);
+/// Unsafe unless the segment is ours alone: uid == cuid == our euid, no group/other bits.
+Status requireOwnedSegment(const SegmentStatus &status, const IpcNames &names);
+
+/// What shmget(key, size, 0600|IPC_CREAT|IPC_EXCL) gave: the new segment's id, or -1 and the
+/// errno it failed with, read at once (EEXIST: a segment exists under the key).
+struct NewSegment {
+    int shmid = -1;
+    int error = 0;
+};
+NewSegment createSegmentExclusive(key_t key, std::uint64_t size);
+/// Marks a segment for removal (IPC_RMID): attached processes keep their mapping, nobody new
+/// finds it. Best effort.
+void removeSegment(int shmid);
+/// Copies the first `bytes` of a segment (attached read-only for the copy, then detached) into
+/// `out`. False if it cannot be attached.
+bool copySegmentStart(int shmid, void *out, std::size_t bytes);
+
+/// A mapping of a segment, detached (never removed) on destruction.
+class SegmentMapping {
+public:
+    SegmentMapping() = default;
+    SegmentMapping(SegmentMapping &&other) noexcept;
+    SegmentMapping &operator=(SegmentMapping &&other) noexcept;
+    ~SegmentMapping();
+
+    /// Maps the segment, read-write unless asked otherwise (2 MiB aligned, advised huge pages,
+    /// where the kernel offers them for shared memory: see huge_pages.h). Failure if shmat fails.
+    static Result<SegmentMapping> attach(int shmid, std::uint64_t size, const IpcNames &names,
+                                         MappingAccess access = MappingAccess::ReadWrite);
+
+    unsigned char *data() const { return m_data; }
+    std::uint64_t size() const { return m_size; }
+
+private:
+    unsigned char *m_data = nullptr;
+    std::uint64_t m_size = 0;
+};
+
+/// Bytes of a segment in memory or swap (/proc/sysvipc/shm's rss + swap): 0 means no page was
+/// ever touched, so every byte is zero. nullopt if the table cannot be read or lacks it.
+std::optional<std::uint64_t> segmentBytesInUse(int shmid);
+/// True if a segment exists under the SysV key `key` (of anyone).
+bool segmentExistsUnder(key_t key);
