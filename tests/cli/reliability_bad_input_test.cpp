@@ -343,7 +343,7 @@ TEST_CASE("reliability: a damaged header is refused with exit 8, never a crash, 
         {"unknown slot state", [](layout::SegmentHeader &h) { h.slots[0].state = 3; }, "slot state"},
         {"reader pin on a slot that does not exist",
          [](layout::SegmentHeader &h) {
-             h.pins[7].reader.pid = ::getpid();
+             h.pins[7].reader.token = std::uint64_t{1} << 40; // format 3: the token makes a pin
              h.pins[7].slot = 1000;
          },
          "pin"},
