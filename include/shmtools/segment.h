@@ -5,10 +5,25 @@
 // a half-loaded version; a loader that dies loses nothing published), checksummed, and copied
 // without holding the lock, so a slow neighbour never stalls anyone.
 //
-// A Segment is used by one thread at a time; several Segments (in one process or many) may use
-// the same key at once. Every blocking step is bounded (the lock by OpenOptions::lockTimeout,
-// waits by their own timeout) and returns ErrorCode::Interrupted on a signal once
-// installInterruptHandlers() was called.
+// Participants. Each Segment object is one participant of the key, whatever process or thread
+// it lives in: its claims (a load in progress) and pins (a read in progress) name the object,
+// not the process. So:
+// - Threads: a Segment is used by one thread at a time. Give each thread that loads or reads
+//   its own Segment: several Segments in one process are distinct participants and exclude
+//   each other exactly as separate processes do (a load never overwrites a version another
+//   Segment of the same process is reading). A program whose main thread calls pthread_exit()
+//   while other threads run is alive: its Segments' claims and pins stand.
+// - Liveness: a participant lives as long as its process (the whole thread group) does,
+//   decided by the kernel, in any PID namespace that shares the IPC namespace and TMPDIR, and
+//   never confused by a reused PID. It costs one descriptor per Segment (on the key file).
+// - fork(): a Segment belongs to the process that opened it. In the child every call on it
+//   returns ErrorCode::Usage ("... opened before fork() ...; open a new Segment in the child") and its
+//   destructor touches nothing shared; open a new Segment in the child instead. A child never
+//   keeps the parent's participant alive (its descriptor is closed in the child at fork()).
+// Every blocking step is bounded (the lock by OpenOptions::lockTimeout, waits by their own
+// timeout) and returns ErrorCode::Interrupted on a signal once installInterruptHandlers() was
+// called. A wait for another participant notices its death within about 0.1 s, without a thread
+// or an extra descriptor.
 
 #include <shmtools/error.h>
 #include <shmtools/export.h>
@@ -60,7 +75,7 @@ struct SegmentInfo {
     std::uint64_t capacity = 0; ///< the largest version it takes
     std::uint32_t formatVersion = 0;
     std::int64_t createdAtMs = 0;
-    pid_t holderPid = 0;
+    pid_t holderPid = 0; ///< 0 if the holder runs in another PID namespace (a container)
     int readers = 0; ///< live readers copying a version out now
     bool hugePages = false; ///< the latest version (or, before a load, the header) is mapped by 2 MiB pages
     VersionInfo latest;
@@ -96,7 +111,8 @@ struct Sink {
 
 class SHMTOOLS_EXPORT Segment {
 public:
-    /// Attaches to the shm-tools segment under `key`. Usage for an empty or too long key;
+    /// Attaches to the shm-tools segment under `key` as a new participant. Usage for an empty or
+    /// too long key; Failure naming RLIMIT_NOFILE if no file descriptor is left;
     /// NoSegment if there is none or its holder is not running (nothing is touched then); Unsafe
     /// if it or its key files are not this user's alone; InvalidContent for a foreign (plain Qt,
     /// see raw.h) or corrupt segment; TimedOut if the lock stays taken.

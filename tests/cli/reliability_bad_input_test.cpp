@@ -315,9 +315,11 @@ TEST_CASE("reliability: a damaged header is refused with exit 8, never a crash, 
         {"wrong magic", [](layout::SegmentHeader &h) { h.magic[7] = 'X'; }, "not made by shm-tools"},
         {"zeroed magic", [](layout::SegmentHeader &h) { std::memset(h.magic, 0, sizeof h.magic); },
          "not made by shm-tools"},
-        {"format version 3", [](layout::SegmentHeader &h) { h.formatVersion = 3; }, "version"},
+        {"format version 4 (none exists yet)", [](layout::SegmentHeader &h) { h.formatVersion = 4; }, "version"},
         {"format version 1 (an older shm-tools)", [](layout::SegmentHeader &h) { h.formatVersion = 1; },
          "another version of shm-tools"},
+        {"format version 2 (shm-tools before participants had tokens)",
+         [](layout::SegmentHeader &h) { h.formatVersion = 2; }, "another version of shm-tools"},
         {"format version 0", [](layout::SegmentHeader &h) { h.formatVersion = 0; }, "version"},
         {"header size", [](layout::SegmentHeader &h) { h.headerSize = 8192; }, "header size"},
         {"capacity beyond the segment",
@@ -341,7 +343,7 @@ TEST_CASE("reliability: a damaged header is refused with exit 8, never a crash, 
         {"unknown slot state", [](layout::SegmentHeader &h) { h.slots[0].state = 3; }, "slot state"},
         {"reader pin on a slot that does not exist",
          [](layout::SegmentHeader &h) {
-             h.pins[7].reader.pid = ::getpid();
+             h.pins[7].reader.token = std::uint64_t{1} << 40; // format 3: the token makes a pin
              h.pins[7].slot = 1000;
          },
          "pin"},

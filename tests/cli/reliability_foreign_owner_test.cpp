@@ -9,7 +9,7 @@
 #include "support/segment_support.h"
 
 #include "format/checksum.h"
-#include "sys/process_identity.h"
+#include "sys/participant_lock.h"
 
 #include "protocol/segment_attach.h"
 #include "support/catch_compat.h"
@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include <csignal>
+#include <fcntl.h>
 #include <cstring>
 #include <fstream>
 #include <sys/ipc.h>
@@ -28,6 +29,24 @@ namespace {
 
 constexpr std::uint64_t kCapacity = 4096;
 
+/// The holder token of the planted header, a participant kept alive by holdToken().
+constexpr std::uint64_t kPlantedToken = std::uint64_t{1} << 40;
+
+/// Keeps kPlantedToken alive for the planter (a Qt program takes no participant lock): an OFD
+/// lock on that byte of the key file, held while the returned descriptor is open.
+int holdToken(const std::string &keyFile)
+{
+    const int fd = ::open(keyFile.c_str(), O_RDWR | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = static_cast<off_t>(kPlantedToken);
+    lock.l_len = 1;
+    REQUIRE(::fcntl(fd, F_OFD_SETLK, &lock) == 0);
+    return fd;
+}
+
 /// What the planted segment holds: a shm-tools header whose holder is the planting process
 /// (alive), with a published version in slot 0, then that version's bytes.
 std::string plantedImage(std::uint64_t segmentSize, pid_t planter, const std::string &content,
@@ -35,8 +54,7 @@ std::string plantedImage(std::uint64_t segmentSize, pid_t planter, const std::st
 {
     layout::SegmentHeader header = layout::initialHeader(kCapacity);
     header.identity = madeFor;
-    const ProcessIdentity identity = ProcessIdentity::of(planter);
-    header.holder = {identity.pid, 0, identity.startTime};
+    header.holder = {planter, 0, kPlantedToken, pidNamespaceId()};
     header.activeSlot = 0;
     header.slots[0].state = layout::SlotReady;
     header.slots[0].generation = 1;
@@ -162,6 +180,7 @@ TEST_CASE("reliability: a segment under our key owned by another user, or open t
     layout::SegmentHeader header;
     std::memcpy(&header, image.data(), sizeof header);
     REQUIRE(layout::checkHeader(header, size).check == layout::HeaderCheck::Valid);
+    const int tokenFd = holdToken(keyFile);
     writeImage(keyFile, image);
 
     const auto dump = [&] {
@@ -192,6 +211,7 @@ TEST_CASE("reliability: a segment under our key owned by another user, or open t
         CHECK(owner.out == content);
     }
 
+    ::close(tokenFd);
     REQUIRE(planter.signal(SIGTERM));
     CHECK_EXIT(planter.wait(20), 0);
     INFO(planted.describe());

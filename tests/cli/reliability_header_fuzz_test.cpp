@@ -149,13 +149,16 @@ TEST_CASE("reliability: shm-read and shm-load meet hundreds of damaged headers w
         Expectation expected{8, "corrupt"};
         const std::uint64_t kind = pick(random, 10);
         if (kind == 0) {
-            // Sound, but the holder it names is gone.
+            // Sound, but the holder it names is gone: records name participants by token, so
+            // the token decides (format version 3), whatever PID sits beside it.
             switch (pick(random, 4)) {
-            case 0: bad.holder.pid = 0; break;
-            case 1: bad.holder.pid = deadPid(); break;
-            case 2: bad.holder.startTime += 1 + pick(random, 1000); break; // its PID, reused
-            default: bad.holder.pid = -static_cast<std::int32_t>(1 + pick(random, 1000)); break;
+            case 0: bad.holder.token = 0; break;
+            case 1: bad.holder.token += 1 + pick(random, 1000); break; // a token nobody holds
+            case 2: bad.holder.token = (std::uint64_t{1} << 32) + random() % (std::uint64_t{1} << 61); break;
+            default: bad.holder.token = pick(random, std::uint64_t{1} << 32); break; // no token at all
             }
+            if (pick(random, 2) == 0)
+                bad.holder.pid = pick(random, 2) ? deadPid() : ::getpid(); // the PID decides nothing
             expected = {3, "not running"};
             ++deadHolder;
         } else if (kind == 1) {

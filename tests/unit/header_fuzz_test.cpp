@@ -81,7 +81,7 @@ bool safeToUse(const SegmentHeader &h, std::uint64_t segmentSize)
     if (h.activeSlot != kNoSlot && (h.activeSlot >= kSlotCount || h.slots[h.activeSlot].state != SlotReady))
         return false;
     for (const ReaderPin &pin : h.pins)
-        if (pin.reader.pid != 0 && pin.slot >= kSlotCount)
+        if (pin.reader.token != 0 && pin.slot >= kSlotCount)
             return false;
     return true;
 }
@@ -92,7 +92,7 @@ SegmentHeader validHeader(Engine &random, std::uint64_t &segmentSize)
     const std::uint64_t capacity = 1 + pick(random, pick(random, 2) ? 1u << 20 : 10000);
     SegmentHeader h = initialHeader(capacity);
     segmentSize = *segmentSizeFor(capacity);
-    h.holder = {static_cast<std::int32_t>(1 + pick(random, 1 << 22)), 0, pick(random, 1u << 31)};
+    h.holder = {static_cast<std::int32_t>(1 + pick(random, 1 << 22)), 0, pick(random, 1u << 31), random()};
     if (pick(random, 4) != 0) {
         h.activeSlot = static_cast<std::uint32_t>(pick(random, kSlotCount));
         for (std::uint32_t s = 0; s < kSlotCount; ++s) {
@@ -101,13 +101,13 @@ SegmentHeader validHeader(Engine &random, std::uint64_t &segmentSize)
             slot.length = pick(random, capacity + 1);
             slot.generation = pick(random, 1000);
             slot.checksum = random();
-            slot.writer = {static_cast<std::int32_t>(pick(random, 1 << 22)), 0, random()};
+            slot.writer = {static_cast<std::int32_t>(pick(random, 1 << 22)), 0, random(), random()};
             setSourceName(slot, std::string(pick(random, 400), 'a' + static_cast<char>(pick(random, 26))));
         }
     }
     for (ReaderPin &pin : h.pins)
         if (pick(random, 8) == 0)
-            pin = {{static_cast<std::int32_t>(1 + pick(random, 1 << 22)), 0, random()},
+            pin = {{static_cast<std::int32_t>(1 + pick(random, 1 << 22)), 0, 1 + pick(random, ~0ull - 1), random()},
                    static_cast<std::uint32_t>(pick(random, kSlotCount)),
                    0};
     return h;
@@ -133,7 +133,7 @@ void mutate(SegmentHeader &h, Engine &random)
     case 6: h.activeSlot = pick(random, 2) ? u32() : static_cast<std::uint32_t>(pick(random, 4)); break;
     case 7: slot.state = pick(random, 2) ? u32() : static_cast<std::uint32_t>(pick(random, 4)); break;
     case 8: slot.length = pick(random, 2) ? interesting(random) : h.capacity + pick(random, 3) - 1; break;
-    case 9: pin.reader.pid = static_cast<std::int32_t>(u32()); break;
+    case 9: pin.reader.token = interesting(random); break;
     case 10: pin.slot = u32(); break;
     case 11: std::memset(slot.source, static_cast<int>(random()), sizeof slot.source); break;
     case 12: bytes[pick(random, sizeof h)] ^= static_cast<unsigned char>(1u << pick(random, 8)); break;
@@ -255,7 +255,7 @@ TEST_CASE("fuzz: checkHeader gives a sound verdict on any header, never reading 
                 case 4: h.activeSlot = static_cast<std::uint32_t>(value); break;
                 case 5: h.slots[0].state = static_cast<std::uint32_t>(value); break;
                 case 6: h.slots[1].length = value; break;
-                case 7: h.pins[kMaxReaders - 1] = {{1, 0, 0}, static_cast<std::uint32_t>(value), 0}; break;
+                case 7: h.pins[kMaxReaders - 1] = {{1, 0, 1, 0}, static_cast<std::uint32_t>(value), 0}; break;
                 case 8: h.slotStride = value; break;
                 }
                 for (const std::uint64_t size : kInteresting)

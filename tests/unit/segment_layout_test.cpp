@@ -90,7 +90,7 @@ TEST_CASE("checkHeader classifies damaged headers", "[layout]")
     }
     SECTION("reader pin on a slot that does not exist")
     {
-        header.pins[3].reader.pid = 1;
+        header.pins[3].reader.token = std::uint64_t{1} << 33;
         header.pins[3].slot = 5;
         CHECK(checkHeader(header, size).check == HeaderCheck::Corrupt);
     }

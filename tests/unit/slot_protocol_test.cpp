@@ -8,6 +8,8 @@
 #include "support/catch_compat.h"
 #include "support/message_checks.h"
 
+#include <cstring>
+#include <chrono>
 #include <functional>
 #include <set>
 #include <vector>
@@ -18,42 +20,59 @@ namespace {
 
 constexpr std::uint64_t kCapacity = 4096;
 
-/// The shared world of the fake: processes alive, the lock, and a hook run while a waiter sleeps.
+/// A participant's token in the fake: process PID's Nth Segment (tokens are what the protocol
+/// compares; PIDs are only printed).
+std::uint64_t tokenFor(pid_t pid, int nth = 0)
+{
+    return (std::uint64_t{1} << 32) + static_cast<std::uint64_t>(pid) * 16 + static_cast<std::uint64_t>(nth);
+}
+
+/// The shared world of the fake: participants alive, the lock, and a hook run while a waiter sleeps.
 struct World {
-    std::set<pid_t> alive;
+    std::set<std::uint64_t> alive; ///< tokens
     bool locked = false;
+    bool grantsTwice = false; ///< the semaphore is handed out even while taken (reset by a Qt peer)
     int waits = 0;
-    std::vector<ProcessIdentity> lastWatched;
-    /// Runs inside each wait; may kill processes, give back pins, scribble the header.
+    int surplusDrops = 0;
+    bool lastWokenByDeath = false; ///< the last wait ended because `gone` said so, the word unchanged
+    std::chrono::milliseconds lastSlice{0};
+    /// Runs inside each wait; may kill participants, give back pins, scribble the header.
     std::function<void()> duringWait;
+    void kill(pid_t pid, int nth = 0) { alive.erase(tokenFor(pid, nth)); }
 };
 
 class FakeOs final : public ProtocolOs {
 public:
-    FakeOs(World &world, pid_t pid) : m_world(world), m_pid(pid) { world.alive.insert(pid); }
-    ProcessIdentity self() const override { return {m_pid, 1000u + static_cast<std::uint64_t>(m_pid)}; }
-    bool isAlive(const ProcessStamp &stamp) const override { return stamp.pid != 0 && m_world.alive.count(stamp.pid); }
+    FakeOs(World &world, pid_t pid, int nth = 0) : m_world(world), m_pid(pid), m_token(tokenFor(pid, nth))
+    {
+        world.alive.insert(m_token);
+    }
+    Participant self() const override { return {m_pid, 0, m_token, 4026531836u}; }
+    bool isAlive(std::uint64_t token) const override { return token != 0 && m_world.alive.count(token); }
     std::int64_t unixTimeMs() const override { return 1'700'000'000'000; }
     Status lock(const Deadline &) override
     {
-        if (m_world.locked) // in one thread a busy lock can only time out
+        if (m_world.locked && !m_world.grantsTwice) // in one thread a busy lock can only time out
             return makeError(ExitCode::TimedOut, "fake: the lock is busy");
         m_world.locked = true;
         return Done{};
     }
     void unlock() override { m_world.locked = false; }
-    WaitOutcome waitForChange(std::uint32_t *word, std::uint32_t seen, const std::vector<ProcessIdentity> &watched,
-                              const Deadline &) override
+    void dropSurplusUnit() override { ++m_world.surplusDrops; }
+    WaitOutcome waitForChange(std::uint32_t *word, std::uint32_t seen, const Deadline &,
+                              std::chrono::milliseconds slice, const std::function<bool()> &gone) override
     {
         ++m_world.waits;
-        m_world.lastWatched = watched;
+        m_world.lastSlice = slice;
+        m_world.lastWokenByDeath = false;
         if (m_world.duringWait)
             m_world.duringWait();
         if (load(*word) != seen)
             return WaitOutcome::Changed;
-        for (const ProcessIdentity &process : watched) // what the pidfd watch does
-            if (!m_world.alive.count(process.pid))
-                return WaitOutcome::Changed;
+        if (gone && gone()) { // what the real one asks between slices
+            m_world.lastWokenByDeath = true;
+            return WaitOutcome::Changed;
+        }
         return WaitOutcome::TimedOut; // nothing happened: the deadline passes
     }
     void bumpAndWake(std::uint32_t *word) override { shared(*word).fetch_add(1); }
@@ -61,6 +80,7 @@ public:
 private:
     World &m_world;
     pid_t m_pid;
+    std::uint64_t m_token;
 };
 
 KeyIdentity identityFor(const std::string &key)
@@ -84,13 +104,15 @@ struct Fixture {
     SegmentHeader &header() { return *reinterpret_cast<SegmentHeader *>(buffer.data()); }
     /// A protocol endpoint for process PID.
     struct Peer {
-        Peer(Fixture &f, pid_t pid) : os(f.world, pid), protocol(f.buffer.data(), f.buffer.size(), os, "k", f.identity)
+        Peer(Fixture &f, pid_t pid, int nth = 0)
+            : os(f.world, pid, nth), protocol(f.buffer.data(), f.buffer.size(), os, "k", f.identity)
         {
         }
         FakeOs os;
         SlotProtocol protocol;
     };
-    std::unique_ptr<Peer> peer(pid_t pid) { return std::make_unique<Peer>(*this, pid); }
+    /// A protocol endpoint: process PID's Nth participant (Segment).
+    std::unique_ptr<Peer> peer(pid_t pid, int nth = 0) { return std::make_unique<Peer>(*this, pid, nth); }
     /// Publishes CONTENT's metadata as process PID would.
     void publish(pid_t pid, std::uint64_t length)
     {
@@ -100,14 +122,6 @@ struct Fixture {
         REQUIRE(loader->protocol.publish(*claim, {length, 42, "src"}, Deadline::after(1)).ok());
     }
 };
-
-bool watches(const World &world, pid_t pid)
-{
-    for (const ProcessIdentity &process : world.lastWatched)
-        if (process.pid == pid)
-            return true;
-    return false;
-}
 
 } // namespace
 
@@ -120,9 +134,9 @@ TEST_CASE("protocol: a published version is pinned, read and given back", "[prot
     REQUIRE(pinned.ok());
     CHECK(pinned->version.generation == 1);
     CHECK(pinned->version.length == 10);
-    CHECK(load(f.header().pins[0].reader.pid) == 300);
+    CHECK(load(f.header().pins[0].reader.token) == tokenFor(300));
     pinned->lease.giveBack();
-    CHECK(load(f.header().pins[0].reader.pid) == 0);
+    CHECK(load(f.header().pins[0].reader.token) == 0);
     CHECK_FALSE(f.world.locked);
 }
 
@@ -137,15 +151,16 @@ TEST_CASE("protocol: a loader waiting on a pinned reader goes on when that reade
     REQUIRE(pinned.ok());
     f.publish(200, 30);      // ...goes to slot 0; the next load needs slot 1, pinned
     pinned->lease.dismiss(); // the reader is killed: its pin stays behind
-    f.world.duringWait = [&] { f.world.alive.erase(300); };
+    f.world.duringWait = [&] { f.world.kill(300); };
 
     auto loader = f.peer(400);
     auto claim = loader->protocol.claim(Deadline::after(20));
     REQUIRE(claim.ok());
     CHECK(claim->slot == 1);
     CHECK(f.world.waits == 1);
-    CHECK(watches(f.world, 300));
-    CHECK(load(f.header().pins[0].reader.pid) == 0); // the dead reader's pin was cleared
+    CHECK(f.world.lastWokenByDeath); // by a probe between slices: a death wakes nobody
+    CHECK(f.world.lastSlice <= SlotProtocol::kProbeSlice);
+    CHECK(load(f.header().pins[0].reader.token) == 0); // the dead reader's pin was cleared
 }
 
 TEST_CASE("protocol: a loader waiting on another loader's claim goes on when that loader dies", "[protocol]")
@@ -155,14 +170,14 @@ TEST_CASE("protocol: a loader waiting on another loader's claim goes on when tha
     auto claimed = first->protocol.claim(Deadline::after(1));
     REQUIRE(claimed.ok());
     claimed->lease.dismiss(); // SIGKILLed mid-copy
-    f.world.duringWait = [&] { f.world.alive.erase(200); };
+    f.world.duringWait = [&] { f.world.kill(200); };
 
     auto second = f.peer(300);
     auto claim = second->protocol.claim(Deadline::after(20));
     REQUIRE(claim.ok());
     CHECK(claim->slot == claimed->slot);
-    CHECK(watches(f.world, 200));
-    CHECK(load(f.header().slots[claim->slot].writer.pid) == 300);
+    CHECK(f.world.lastWokenByDeath);
+    CHECK(load(f.header().slots[claim->slot].writer.token) == tokenFor(300));
 }
 
 TEST_CASE("protocol: a live loader's claim makes the next loader wait, bounded by its deadline", "[protocol]")
@@ -201,16 +216,16 @@ TEST_CASE("protocol: with the pin table full, a reader waits for a free pin", "[
         f.world.duringWait = [&] { pins[17].lease.giveBack(); };
         auto pinned = late->protocol.pin(Deadline::after(20));
         REQUIRE(pinned.ok());
-        CHECK(load(f.header().pins[17].reader.pid) == 5000);
-        CHECK(f.world.lastWatched.size() == kMaxReaders + 1); // every reader, and the holder
+        CHECK(load(f.header().pins[17].reader.token) == tokenFor(5000));
     }
     SECTION("woken when a reader dies")
     {
-        f.world.duringWait = [&] { f.world.alive.erase(1030); };
+        f.world.duringWait = [&] { f.world.kill(1030); };
         pins[30].lease.dismiss();
         auto pinned = late->protocol.pin(Deadline::after(20));
         REQUIRE(pinned.ok());
-        CHECK(load(f.header().pins[30].reader.pid) == 5000);
+        CHECK(load(f.header().pins[30].reader.token) == tokenFor(5000));
+        CHECK(f.world.lastWokenByDeath);
     }
     SECTION("timed out if none frees up")
     {
@@ -234,7 +249,7 @@ TEST_CASE("protocol: pins and claims are given back even while the lock is busy"
     const std::uint32_t before = load(f.header().changeCounter);
     pinned->lease.giveBack();
     claim->lease.giveBack();
-    CHECK(load(f.header().pins[0].reader.pid) == 0);
+    CHECK(load(f.header().pins[0].reader.token) == 0);
     CHECK(load(f.header().slots[claim->slot].state) == SlotFree);
     CHECK(load(f.header().changeCounter) == before + 2); // each give-back wakes the waiters
 }
@@ -243,7 +258,7 @@ TEST_CASE("protocol: two adopters at once, one wins", "[protocol]")
 {
     Fixture f;
     f.publish(200, 10);
-    f.world.alive.erase(100); // the holder was killed
+    f.world.kill(100); // the holder was killed
     auto first = f.peer(600);
     auto second = f.peer(700);
     SECTION("in turn: the second sees the first")
@@ -261,7 +276,7 @@ TEST_CASE("protocol: two adopters at once, one wins", "[protocol]")
         REQUIRE(f.holderOs.lock(Deadline::after(1)).ok()); // the first, mid-adoption
         auto blocked = second->protocol.adopt(Deadline::after(1));
         CHECK_FALSE(blocked.ok());
-        CHECK(load(f.header().holder.pid) == 100);
+        CHECK(load(f.header().holder.token) == tokenFor(100));
     }
 }
 
@@ -308,7 +323,7 @@ TEST_CASE("protocol: the header changes under us", "[protocol]")
         auto loader = f.peer(400);
         auto claim = loader->protocol.claim(Deadline::after(1));
         REQUIRE(claim.ok());
-        store(f.header().slots[claim->slot].writer.pid, 999);
+        store(f.header().slots[claim->slot].writer.token, tokenFor(999));
         auto published = loader->protocol.publish(*claim, {5, 1, "x"}, Deadline::after(1));
         REQUIRE_FALSE(published.ok());
         CHECK(f.header().activeSlot != claim->slot);
@@ -319,11 +334,11 @@ TEST_CASE("protocol: a waiter for a new version wakes when the holder dies", "[p
 {
     Fixture f;
     auto reader = f.peer(300);
-    f.world.duringWait = [&] { f.world.alive.erase(100); };
+    f.world.duringWait = [&] { f.world.kill(100); };
     auto waited = reader->protocol.waitForGenerationAbove(0, Deadline::after(20), nullptr);
     REQUIRE_FALSE(waited.ok());
     CHECK(waited.error().code == ExitCode::NoSegment);
-    CHECK(watches(f.world, 100));
+    CHECK(f.world.lastWokenByDeath);
     CHECK(f.world.waits == 1);
 }
 
@@ -355,7 +370,7 @@ TEST_CASE("protocol: failures state facts and a remedy, never a flag or a tool",
          Remedy::RestartHolder},
         {"a holder that died",
          [](Fixture &f) {
-             f.world.alive.erase(100);
+             f.world.kill(100);
              return f.peer(300)->protocol.pin(Deadline::after(1)).error();
          },
          Remedy::AdoptOrphan},
@@ -379,4 +394,128 @@ TEST_CASE("protocol: failures state facts and a remedy, never a flag or a tool",
         CHECK(toolWordIn(error.message).empty());
         CHECK(error.remedy == row.remedy);
     }
+}
+
+TEST_CASE("protocol: two Segments of one process are rival participants", "[protocol][participant]")
+{
+    // Issue 15, item 1: a claim counted as a rival only when its PID differed, so two threads
+    // of one program overwrote each other's slot. Process 200 has two Segments here.
+    Fixture f;
+    auto first = f.peer(200, 0);
+    auto second = f.peer(200, 1);
+    SECTION("a claim of the other Segment makes the next load wait")
+    {
+        auto claimed = first->protocol.claim(Deadline::after(1));
+        REQUIRE(claimed.ok());
+        auto rival = second->protocol.claim(Deadline::after(1));
+        REQUIRE_FALSE(rival.ok());
+        CHECK(rival.error().code == ExitCode::TimedOut);
+        CHECK_THAT(rival.error().message, Catch::Matchers::ContainsSubstring("another load (PID 200)"));
+        CHECK(load(f.header().slots[claimed->slot].writer.token) == tokenFor(200, 0));
+        // ...and the owner still publishes what it wrote.
+        REQUIRE(first->protocol.publish(*claimed, {3, 7, "first"}, Deadline::after(1)).ok());
+    }
+    SECTION("a claim stolen by the other Segment is not published as ours")
+    {
+        auto claimed = first->protocol.claim(Deadline::after(1));
+        REQUIRE(claimed.ok());
+        store(f.header().slots[claimed->slot].writer.token, tokenFor(200, 1));
+        auto published = first->protocol.publish(*claimed, {3, 7, "first"}, Deadline::after(1));
+        REQUIRE_FALSE(published.ok());
+        CHECK_THAT(published.error().message, Catch::Matchers::ContainsSubstring("taken over"));
+    }
+    SECTION("a pin of the other Segment protects the previous version")
+    {
+        f.publish(300, 10);
+        f.publish(300, 20);
+        auto pinned = first->protocol.pin(Deadline::after(1)); // generation 2
+        REQUIRE(pinned.ok());
+        f.publish(300, 30);
+        auto blocked = second->protocol.claim(Deadline::after(1));
+        REQUIRE_FALSE(blocked.ok());
+        CHECK_THAT(blocked.error().message, Catch::Matchers::ContainsSubstring("a reader (PID 200)"));
+        pinned->lease.giveBack();
+        CHECK(second->protocol.claim(Deadline::after(1)).ok());
+    }
+}
+
+TEST_CASE("protocol: a semaphore granted twice is noticed and nobody enters twice", "[protocol][participant]")
+{
+    // Issue 15, item 3: a Qt peer's create() sets the semaphore to 1 while it is held. The
+    // lock-owner word then still names the participant inside.
+    Fixture f;
+    f.publish(200, 10);
+    auto inside = f.peer(300);
+    auto late = f.peer(400);
+    store(f.header().lockOwner, tokenFor(300)); // participant 300 is inside the lock
+    f.world.locked = true;
+    f.world.grantsTwice = true; // ...and the semaphore hands out a second unit
+    SECTION("the late one waits until the owner leaves, then enters and drops the surplus unit")
+    {
+        f.world.duringWait = [&] { store(f.header().lockOwner, std::uint64_t{0}); };
+        const int dropsBefore = f.world.surplusDrops;
+        auto copy = late->protocol.snapshot(Deadline::after(5));
+        REQUIRE(copy.ok());
+        CHECK(late->protocol.doubleGrantsSeen() == 1);
+        CHECK(f.world.waits == 1);
+        CHECK(f.world.lastSlice <= SlotProtocol::kProbeSlice);
+        CHECK(f.world.surplusDrops == dropsBefore + 1);
+        CHECK(load(f.header().lockOwner) == 0); // given back after the snapshot
+    }
+    SECTION("the late one enters at once when the owner has died inside")
+    {
+        f.world.kill(300);
+        REQUIRE(late->protocol.snapshot(Deadline::after(5)).ok());
+        CHECK(late->protocol.doubleGrantsSeen() == 0);
+        CHECK(f.world.waits == 0);
+    }
+    SECTION("the late one never enters while the owner stays, and times out saying why")
+    {
+        auto pinned = late->protocol.pin(Deadline::after(1));
+        REQUIRE_FALSE(pinned.ok());
+        CHECK(pinned.error().code == ExitCode::TimedOut);
+        CHECK_THAT(pinned.error().message, Catch::Matchers::ContainsSubstring("granted twice"));
+        CHECK(load(f.header().lockOwner) == tokenFor(300)); // untouched: the owner is still inside
+        for (const ReaderPin &pin : f.header().pins)
+            CHECK(load(pin.reader.token) == 0); // and nothing was pinned behind its back
+        CHECK_FALSE(f.world.locked);            // our unit was given back
+    }
+    (void)inside;
+}
+
+TEST_CASE("protocol: the lock-owner word of a foreign segment is never written", "[protocol][participant]")
+{
+    Fixture f;
+    f.header().magic[0] = 'X'; // a plain Qt segment's bytes are someone's data
+    std::uint64_t before = 0;
+    std::memcpy(&before, &f.header().lockOwner, sizeof before);
+    auto reader = f.peer(300);
+    REQUIRE_FALSE(reader->protocol.snapshot(Deadline::after(1)).ok());
+    std::uint64_t after = 0;
+    std::memcpy(&after, &f.header().lockOwner, sizeof after);
+    CHECK(after == before);
+}
+
+TEST_CASE("protocol: a header of format version 2 (PIDs, not tokens) is named as another version", "[protocol]")
+{
+    Fixture f;
+    f.header().formatVersion = 2;
+    auto copy = f.peer(300)->protocol.snapshot(Deadline::after(1));
+    REQUIRE_FALSE(copy.ok());
+    CHECK(copy.error().code == ExitCode::InvalidContent);
+    CHECK_THAT(copy.error().message, Catch::Matchers::ContainsSubstring("format version 2"));
+}
+
+TEST_CASE("protocol: a record made in another PID namespace is named so", "[protocol][participant]")
+{
+    Fixture f;
+    auto loader = f.peer(1);
+    auto claimed = loader->protocol.claim(Deadline::after(1));
+    REQUIRE(claimed.ok());
+    f.header().slots[claimed->slot].writer.pidNamespace = 4026532000u; // a container's
+    auto second = f.peer(300);
+    auto blocked = second->protocol.claim(Deadline::after(1));
+    REQUIRE_FALSE(blocked.ok());
+    CHECK_THAT(blocked.error().message, Catch::Matchers::ContainsSubstring("PID 1 in another PID namespace"));
+    CHECK(blocked.error().pid == 0); // a PID of another namespace is nobody to signal here
 }

@@ -60,7 +60,7 @@ HeaderVerdict checkHeader(const SegmentHeader &header, std::uint64_t segmentSize
     if (header.activeSlot != kNoSlot && header.slots[header.activeSlot].state != SlotReady)
         return corrupt("the active slot is not complete");
     for (const ReaderPin &pin : header.pins)
-        if (pin.reader.pid != 0 && pin.slot >= kSlotCount)
+        if (pin.reader.token != 0 && pin.slot >= kSlotCount)
             return corrupt("reader pin on slot " + std::to_string(pin.slot));
     return {HeaderCheck::Valid, {}};
 }

@@ -7,8 +7,11 @@
 // 1. A field that another process may write while we read it, or read while we write it, is
 //    accessed only through std::atomic_ref (shared()/load()/store() below), wherever it is
 //    touched, under the lock or not. These are: `changeCounter` (the futex word, bumped without
-//    the lock), `SlotMeta::state` and `SlotMeta::writer.pid` (a claim is given back without the
-//    lock), `ReaderPin::reader.pid` (a pin is given back without the lock) and `holder.pid`.
+//    the lock), `lockOwner` (compare-exchanged right after the semaphore is taken, to notice a
+//    semaphore granted twice), `SlotMeta::state` and `SlotMeta::writer.token` (a claim is given
+//    back without the lock), `ReaderPin::reader.token` (a pin is given back without the lock)
+//    and `holder.token`. A record's token is stored last (release) and its pid and namespace
+//    before it, so a reader that sees the token sees who made it.
 // 2. Every other field is written only under the segment lock, and read either under the lock
 //    or from a copy of the whole header that is then validated (checkHeader) before any size,
 //    offset or index is taken from it. Copying (memcpy) into such a copy is the only plain
@@ -16,6 +19,10 @@
 //    scribble anywhere, so nothing read from the live header is trusted unvalidated.
 // 3. Nothing else: no plain loads or stores of rule-1 fields, no memcpy out of the live header
 //    except into a copy that is validated before use.
+//
+// Who a record names: a participant (a Segment or a Holder object, never a process), by its
+// token, the byte it keeps OFD-locked in the segment's key file (sys/participant_lock.h). The
+// PID and PID namespace beside the token are for messages only and decide nothing.
 
 #include <atomic>
 #include <cstddef>
@@ -27,8 +34,9 @@
 namespace layout {
 
 inline constexpr char kMagic[8] = {'S', 'H', 'M', 'T', 'O', 'O', 'L', 'S'};
-/// Version 2 records the key identity (see KeyIdentity); version 1 did not.
-inline constexpr std::uint32_t kFormatVersion = 2;
+/// Version 3 names participants by token (Participant) and has the lock-owner word; version 2
+/// named processes by PID and start time; version 1 had no key identity either.
+inline constexpr std::uint32_t kFormatVersion = 3;
 inline constexpr std::size_t kHeaderSize = 4096;
 inline constexpr std::size_t kPageSize = 4096;
 inline constexpr std::size_t kSlotCount = 2;
@@ -38,10 +46,13 @@ inline constexpr std::size_t kKeyTextSize = 256;
 inline constexpr std::size_t kTempDirTextSize = 512;
 inline constexpr std::uint32_t kNoSlot = 0xffffffffu;
 
-struct ProcessStamp {
-    std::int32_t pid; ///< 0: empty (rule 1: atomic)
+/// Who made a record. The pid sits where version 2 had its PID, and the token where version 2
+/// had the start time, so an older holder record is still read as (pid, start time).
+struct Participant {
+    std::int32_t pid;           ///< for messages only (as seen in `pidNamespace`)
     std::uint32_t reserved;
-    std::uint64_t startTime;
+    std::uint64_t token;        ///< 0: empty (rule 1: atomic)
+    std::uint64_t pidNamespace; ///< inode of the maker's /proc/self/ns/pid, for messages only
 };
 
 enum SlotState : std::uint32_t {
@@ -57,13 +68,13 @@ struct SlotMeta {
     std::uint64_t length;
     std::uint64_t checksum;
     std::int64_t loadedAtMs; ///< Unix time in milliseconds
-    ProcessStamp writer;
+    Participant writer;
     char source[kSourceNameSize]; ///< NUL-terminated, shortened if needed: metadata only
 };
 
 /// A reader's claim on a slot: a pinned slot is never overwritten.
 struct ReaderPin {
-    ProcessStamp reader;
+    Participant reader;
     std::uint32_t slot;
     std::uint32_t reserved;
 };
@@ -93,11 +104,15 @@ struct SegmentHeader {
     std::uint64_t capacity;
     std::uint64_t slotStride;
     std::int64_t createdAtMs;
-    ProcessStamp holder;
+    Participant holder;
     /// The published version; changing it is the single store that commits a load.
     std::uint32_t activeSlot;
     /// Futex word, bumped on every change others may wait for (publish, unpin, release, stop).
     std::uint32_t changeCounter;
+    /// Token of the participant inside the lock, 0 if none: set right after the semaphore is
+    /// taken, cleared right before it is given back. A live token found here by someone who
+    /// has just taken the semaphore means it was granted twice (rule 1: atomic).
+    std::uint64_t lockOwner;
     SlotMeta slots[kSlotCount];
     ReaderPin pins[kMaxReaders];
     KeyIdentity identity;
@@ -109,6 +124,10 @@ static_assert(sizeof(SegmentHeader) <= kHeaderSize);
 static_assert(offsetof(SegmentHeader, changeCounter) % 4 == 0);
 static_assert(offsetof(SegmentHeader, formatVersion) == 8, "kept where version 1 had it, to name old headers");
 static_assert(offsetof(SegmentHeader, holder) == 40, "kept where version 1 had it, to name an old holder");
+static_assert(offsetof(SegmentHeader, holder) + offsetof(Participant, token) == 48,
+              "where versions 1 and 2 kept the holder's start time");
+static_assert(offsetof(SegmentHeader, lockOwner) % 8 == 0);
+static_assert(offsetof(Participant, token) % 8 == 0);
 
 /// Rule 1 accessors: `field` lives in shared memory and others touch it concurrently.
 template <typename T>

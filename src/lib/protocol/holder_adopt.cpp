@@ -2,7 +2,8 @@
 // refuse (held by another program, foreign, or corrupt).
 #include "protocol/holder.h"
 
-#include "protocol/process_stamp.h"
+#include "sys/participant_lock.h"
+#include "sys/process_identity.h"
 #include "protocol/segment_attach.h"
 
 #include <algorithm>
@@ -36,13 +37,20 @@ Status Holder::adoptExisting()
     if (!kept) {
         if (kept.error().code != ExitCode::InvalidContent)
             return kept.error();
-        // Every format version keeps the holder's stamp where version 1 had it.
-        if (isAlive(copy.holder))
+        // Every format version keeps the holder's record where version 1 had it: versions 1
+        // and 2 as a PID and its start time (where version 3 has the token), so an older
+        // holder is recognised the way it recognised itself.
+        const bool older = copy.formatVersion != 0 && copy.formatVersion < kFormatVersion;
+        const bool holderRuns = older ? ProcessIdentity{copy.holder.pid, copy.holder.token}.isAlive()
+                                      : m_os->isAlive(copy.holder.token);
+        const pid_t pid = older ? copy.holder.pid : pidInOurNamespace(copy.holder, pidNamespaceId());
+        const std::string who =
+            older ? "PID " + std::to_string(pid) : describeParticipant(copy.holder, pidNamespaceId());
+        if (holderRuns)
             return heldBy(m_names,
-                          "a running holder (PID " + std::to_string(copy.holder.pid) +
-                              ") whose header this version cannot use (another shm-tools version, or "
-                              "corrupt)",
-                          copy.holder.pid);
+                          "a running holder (" + who +
+                              ") whose header this version cannot use (another shm-tools version, or corrupt)",
+                          pid);
         return makeError(ExitCode::InvalidContent,
                          kept.error().message + " (the orphan of a holder that died); " + ipcrm);
     }

@@ -4,6 +4,7 @@
 #include "protocol/holder.h"
 
 #include "sys/kernel_limits.h"
+#include "sys/participant_lock.h"
 #include "sys/key_file.h"
 #include "protocol/segment_attach.h"
 #include "protocol/segment_list.h"
@@ -110,7 +111,14 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
                           std::to_string(other->shmid) + "), whose key files in " + m_names.tempDir + " were removed",
                       other->holderPid);
     }
-    m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore));
+    // The holder is a participant too: its record in the header names this lock.
+    auto participant = ParticipantLock::take(m_names.segmentKeyFile, segmentKeyFile->id, m_names.key);
+    if (!participant) {
+        if (m_madeSemaphore)
+            semaphore->remove(); // made by this start, for a segment it will not make
+        return participant.error();
+    }
+    m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore), std::move(*participant));
 
     NewSegment made;
     {

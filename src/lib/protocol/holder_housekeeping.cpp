@@ -139,6 +139,8 @@ Holder::~Holder()
 {
     if (m_shmid == -1)
         return; // never became the holder: what exists under the key belongs to someone else
+    if (m_os && m_os->forked())
+        return; // a child of fork(): the segment, semaphore and key files are the parent's
     // Mark the segment for removal first (attached processes keep their mapping, nobody new
     // finds it), then wake every waiter so it sees that, then remove the semaphore and files.
     removeSegment(m_shmid);

@@ -4,7 +4,6 @@
 #include "sys/huge_pages.h"
 #include "sys/interrupt.h"
 #include "sys/page_populator.h"
-#include "protocol/process_stamp.h"
 #include "base/size_text.h"
 #include "sys/write_fully.h"
 
@@ -86,7 +85,7 @@ Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint6
 Segment::Segment(IpcNames names, AttachedSegment attached, double lockTimeout)
     : m_names(std::move(names)), m_status(attached.status), m_mapping(std::move(attached.mapping)),
       m_semid(attached.semaphore.id()), m_lockTimeout(lockTimeout),
-      m_os(std::make_unique<SysvProtocolOs>(std::move(attached.semaphore))),
+      m_os(std::make_unique<SysvProtocolOs>(std::move(attached.semaphore), std::move(attached.participant))),
       m_protocol(std::make_unique<SlotProtocol>(m_mapping.data(), m_status.size, *m_os, m_names.key, attached.identity))
 {
 }
@@ -111,8 +110,19 @@ Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
     return segment;
 }
 
+Status Segment::usable() const
+{
+    if (m_os->forked())
+        return makeError(ExitCode::Usage,
+                         m_names.key + ": this Segment was opened before fork() and belongs to the parent "
+                                       "process; open a new Segment in the child");
+    return Done{};
+}
+
 Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceName, const ProgressFn &progress)
 {
+    if (auto ok = usable(); !ok)
+        return ok.error();
     const std::uint64_t capacity = m_protocol->capacity();
     const auto tooLarge = [&](const std::string &size, const std::string &capacityShown) {
         return makeError(ExitCode::TooLarge,
@@ -191,6 +201,8 @@ Result<VersionInfo> Segment::read(const ConsumeFn &consume)
 Result<VersionInfo>
 Segment::readVerified(const std::function<Status(const VersionInfo &, std::span<const std::byte>)> &use)
 {
+    if (auto ok = usable(); !ok)
+        return ok.error();
     auto pinned = m_protocol->pin(Deadline::after(m_lockTimeout));
     if (!pinned)
         return pinned.error();
@@ -221,6 +233,8 @@ Segment::readVerified(const std::function<Status(const VersionInfo &, std::span<
 
 Result<std::uint64_t> Segment::currentGeneration()
 {
+    if (auto ok = usable(); !ok)
+        return ok.error();
     auto valid = m_protocol->snapshot(Deadline::after(m_lockTimeout));
     if (!valid)
         return valid.error();
@@ -229,6 +243,8 @@ Result<std::uint64_t> Segment::currentGeneration()
 
 Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const Deadline &deadline)
 {
+    if (auto ok = usable(); !ok)
+        return ok.error();
     // A holder that stops marks the segment for removal and then wakes every waiter.
     const auto stillThere = [this]() -> Status {
         auto status = statSegment(m_status.shmid, m_names);
@@ -249,6 +265,8 @@ std::uint64_t Segment::capacity() const
 
 Result<SegmentInfo> Segment::info()
 {
+    if (auto ok = usable(); !ok)
+        return ok.error();
     auto valid = m_protocol->snapshot(Deadline::after(m_lockTimeout));
     if (!valid)
         return valid.error();
@@ -266,9 +284,8 @@ Result<SegmentInfo> Segment::info()
     info.capacity = copy.capacity;
     info.formatVersion = copy.formatVersion;
     info.createdAtMs = copy.createdAtMs;
-    info.holderPid = copy.holder.pid;
-    info.readers = static_cast<int>(std::count_if(std::begin(copy.pins), std::end(copy.pins),
-                                                  [](const layout::ReaderPin &pin) { return isAlive(pin.reader); }));
+    info.holderPid = pidInOurNamespace(copy.holder, pidNamespaceId());
+    info.readers = m_protocol->liveReaders(copy);
     info.latest = latestVersion(copy);
     const bool atHeader = copy.activeSlot == kNoSlot || info.latest.length == 0;
     info.hugePages = hugePageAt(m_status.shmid, m_status.size,

@@ -8,7 +8,6 @@
 #include "base/deadline.h"
 #include "sys/input_source.h"
 #include "sys/ipc_names.h"
-#include "sys/process_identity.h"
 #include "base/result.h"
 #include "protocol/segment_attach.h"
 #include "format/segment_layout.h"
@@ -42,8 +41,9 @@ struct SegmentInfo {
 
 class Segment {
 public:
-    /// Attaches to the shm-tools segment under `names`. NoSegment if there is none or its
-    /// holder is not running (nothing is touched then); Unsafe if it or its key files are not
+    /// Attaches to the shm-tools segment under `names` as a new participant (its own OFD lock on
+    /// the key file: another Segment of this process is a rival like another process).
+    /// NoSegment if there is none or its holder is not running (nothing is touched then); Unsafe if it or its key files are not
     /// ours alone, or it was made for another key or TMPDIR (an ftok collision);
     /// InvalidContent for a foreign, corrupt or other-version header; TimedOut if the lock is
     /// not free before `lockTimeout` seconds.
@@ -88,6 +88,10 @@ public:
 
     /// The generation published now (0 if none).
     Result<std::uint64_t> currentGeneration();
+
+    /// Usage if this Segment was opened before a fork() and this is the child: it belongs to the
+    /// parent (whose claims and pins name it); every call checks this first.
+    Status usable() const;
 
 private:
     Segment(IpcNames names, AttachedSegment attached, double lockTimeout);

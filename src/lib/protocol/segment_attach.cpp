@@ -1,7 +1,7 @@
 #include "protocol/segment_attach.h"
 
 #include "format/checksum.h"
-#include "protocol/process_stamp.h"
+#include "protocol/slot_protocol.h"
 #include "protocol/segment_list.h"
 
 #include <cstring>
@@ -67,6 +67,9 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
     auto semaphoreKeyFile = keyFileAt(names.semaphoreKeyFile, names, "semaphore");
     if (!semaphoreKeyFile)
         return withLiveHolder(names, semaphoreKeyFile.error());
+    auto participant = ParticipantLock::take(names.segmentKeyFile, segmentKeyFile->id, names.key);
+    if (!participant)
+        return participant.error();
     auto semaphore = Semaphore::open(names);
     if (!semaphore) {
         if (semaphore.error().code != ExitCode::NoSegment || mapped->status.size < kHeaderSize)
@@ -74,15 +77,17 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
         // Name the holder if the header (a validated copy, read without the lock) has one alive.
         SegmentHeader copy;
         std::memcpy(&copy, mapped->mapping.data(), sizeof copy);
-        if (checkHeader(copy, mapped->status.size).check != HeaderCheck::Valid || !isAlive(copy.holder))
+        if (checkHeader(copy, mapped->status.size).check != HeaderCheck::Valid ||
+            !participant->isAlive(copy.holder.token))
             return semaphore.error();
         return makeError(ExitCode::NoSegment,
-                         names.key + ": the segment's semaphore is missing while its holder (PID " +
-                             std::to_string(copy.holder.pid) +
+                         names.key + ": the segment's semaphore is missing while its holder (" +
+                             describeParticipant(copy.holder, pidNamespaceId()) +
                              ") runs (removed by hand, or by systemd-logind's RemoveIPC at logout); the holder "
                              "restores it within seconds: retry; see the README, \"Logout and RemoveIPC\"",
-                         copy.holder.pid);
+                         pidInOurNamespace(copy.holder, pidNamespaceId()));
     }
     const KeyIdentity identity = keyIdentityOf(names, segmentKeyFile->id, semaphoreKeyFile->id);
-    return AttachedSegment{mapped->status, std::move(mapped->mapping), std::move(*semaphore), identity};
+    return AttachedSegment{mapped->status, std::move(mapped->mapping), std::move(*semaphore), identity,
+                           std::move(*participant)};
 }

@@ -6,6 +6,7 @@
 // follows under the lock, in SlotProtocol, for segments that carry a header.
 
 #include "sys/ipc_names.h"
+#include "sys/participant_lock.h"
 #include "base/result.h"
 #include "format/segment_layout.h"
 #include "sys/sysv.h"
@@ -29,7 +30,9 @@ struct AttachedSegment {
     SegmentMapping mapping;
     Semaphore semaphore;
     layout::KeyIdentity identity; ///< ours, to compare with the header's
+    ParticipantLock participant;  ///< who we are from now on (sys/participant_lock.h)
 };
-/// mapSegment, then the semaphore. A missing semaphore under a live holder (removed by
-/// systemd-logind's RemoveIPC, or by hand) is NoSegment naming that holder.
+/// mapSegment, then this participant's lock on the segment's key file, then the semaphore. A
+/// missing semaphore under a live holder (removed by systemd-logind's RemoveIPC, or by hand) is
+/// NoSegment naming that holder. Failure naming RLIMIT_NOFILE if no descriptor is left.
 Result<AttachedSegment> attachSegment(const IpcNames &names);

@@ -1,8 +1,8 @@
 #include "protocol/segment_list.h"
 
 #include "format/checksum.h"
-#include "protocol/process_stamp.h"
 #include "protocol/slot_protocol.h"
+#include "sys/participant_lock.h"
 #include "sys/sysv.h"
 
 #include <cstring>
@@ -30,6 +30,22 @@ std::vector<int> shmidsInProc(bool &readable)
     return ids;
 }
 
+// A holder's liveness is its OFD lock on the key file, which a listing reaches from the recorded
+// key and TMPDIR. Where that file cannot be probed (removed, replaced, or a key too long to be
+// recorded whole), what remains is that a live holder is always attached.
+bool holderAlive(const SegmentHeader &copy, const SegmentStatus &status)
+{
+    const std::string key = text(copy.identity.key, sizeof copy.identity.key);
+    const std::string tempDir = text(copy.identity.tempDir, sizeof copy.identity.tempDir);
+    if (auto names = ipcNamesFor(key)) {
+        const std::string &file = names->segmentKeyFile;
+        const std::string path = tempDir + file.substr(file.find_last_of('/'));
+        if (auto alive = probeToken(path, copy.identity.segmentKeyFile, copy.holder.token))
+            return *alive;
+    }
+    return status.attachments > 0;
+}
+
 std::optional<ListedSegment> describe(int shmid)
 {
     const IpcNames anonymous{"(listing)", {}, {}, {}};
@@ -51,8 +67,8 @@ std::optional<ListedSegment> describe(int shmid)
     const VersionInfo latest = latestVersion(copy);
     listed.generation = latest.generation;
     listed.length = latest.length;
-    listed.holderPid = copy.holder.pid;
-    listed.holderAlive = isAlive(copy.holder);
+    listed.holderPid = pidInOurNamespace(copy.holder, pidNamespaceId());
+    listed.holderAlive = holderAlive(copy, *status);
     listed.identity = copy.identity;
     return listed;
 }

@@ -2,15 +2,17 @@
 
 #include "base/size_text.h"
 
+#include <cstddef>
 #include <cstring>
 
 using namespace layout;
 
 namespace {
 
-std::string pidText(std::int32_t pid)
+// A PID means nothing outside its namespace (a container's holder is often PID 1 there).
+bool inAnotherNamespace(const Participant &record, std::uint64_t ourNamespace)
 {
-    return "PID " + std::to_string(pid);
+    return record.pidNamespace != 0 && ourNamespace != 0 && record.pidNamespace != ourNamespace;
 }
 
 } // namespace
@@ -69,9 +71,116 @@ unsigned char *SlotProtocol::slotData(std::uint32_t slot) const
     return m_base + kHeaderSize + std::uint64_t{slot} * m_slotStride;
 }
 
+bool SlotProtocol::ownsHeaderWords() const
+{
+    char magic[sizeof kMagic];
+    std::uint32_t version = 0;
+    std::memcpy(magic, m_base, sizeof magic); // rule 2: copies, judged before any use
+    std::memcpy(&version, m_base + offsetof(SegmentHeader, formatVersion), sizeof version);
+    if (std::memcmp(magic, kMagic, sizeof magic) != 0 || version != kFormatVersion)
+        return false;
+    if (!m_expected)
+        return true;
+    // Another key's segment reached through an ftok collision is refused untouched.
+    KeyIdentity recorded;
+    std::memcpy(&recorded, m_base + offsetof(SegmentHeader, identity), sizeof recorded);
+    return identityMismatch(recorded, *m_expected).empty();
+}
+
 Status SlotProtocol::lockFor(const Deadline &deadline)
 {
-    return m_os.lock(deadline);
+    const std::uint64_t me = m_os.self().token;
+    if (auto locked = m_os.lock(deadline); !locked)
+        return locked.error();
+    if (!ownsHeaderWords()) {
+        m_ownerWordSet = false; // checkedCopy names what the segment is
+        return Done{};
+    }
+    std::atomic_ref<std::uint64_t> owner = shared(live().lockOwner);
+    const auto ownerLeft = [&] {
+        const std::uint64_t now = owner.load(std::memory_order_acquire);
+        return now == 0 || now == me || !m_os.isAlive(now);
+    };
+    bool counted = false;
+    for (;;) {
+        std::uint64_t seen = owner.load(std::memory_order_acquire);
+        // Free, ours (a record we failed to clear), or left by a participant that died inside.
+        if (seen == 0 || seen == me || !m_os.isAlive(seen)) {
+            if (!owner.compare_exchange_strong(seen, me, std::memory_order_acq_rel))
+                continue;
+            m_ownerWordSet = true;
+            // Whoever waited out a double grant holds the surplus unit; one more may be left
+            // in the semaphore: take it out, so that it counts one again.
+            m_os.dropSurplusUnit();
+            return Done{};
+        }
+        // A live participant is inside: the semaphore was granted twice (a Qt peer's create()
+        // reset it while it was held). Stay out, keeping the unit we got (giving it back would
+        // only hand the surplus on to the next one), and look again in short slices.
+        if (!std::exchange(counted, true))
+            ++m_doubleGrants;
+        const WaitOutcome outcome =
+            m_os.waitForChange(changeCounter(), load(live().changeCounter), deadline, kOwnerProbeSlice, ownerLeft);
+        if (outcome == WaitOutcome::Changed)
+            continue;
+        m_os.unlock();
+        if (outcome == WaitOutcome::Interrupted)
+            return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for the segment lock");
+        return makeError(ExitCode::TimedOut,
+                         m_key + ": timed out after " + formatSeconds(deadline.seconds()) +
+                             " s waiting for the segment lock: its semaphore was granted twice (reset while held, "
+                             "e.g. by a Qt program's create() on this key) and the other participant is still inside",
+                         Remedy::RaiseTimeoutOrStopLockHolder);
+    }
+}
+
+void SlotProtocol::unlockOwned()
+{
+    if (std::exchange(m_ownerWordSet, false)) {
+        std::uint64_t me = m_os.self().token;
+        shared(live().lockOwner).compare_exchange_strong(me, 0, std::memory_order_acq_rel);
+    }
+    m_os.unlock();
+}
+
+std::string describeParticipant(const Participant &record, std::uint64_t ourNamespace)
+{
+    std::string text = "PID " + std::to_string(record.pid);
+    if (inAnotherNamespace(record, ourNamespace))
+        text += " in another PID namespace";
+    return text;
+}
+
+pid_t pidInOurNamespace(const Participant &record, std::uint64_t ourNamespace)
+{
+    return inAnotherNamespace(record, ourNamespace) ? 0 : record.pid;
+}
+
+std::string SlotProtocol::who(const Participant &record) const
+{
+    return describeParticipant(record, m_os.self().pidNamespace);
+}
+
+pid_t SlotProtocol::pidOf(const Participant &record) const
+{
+    return pidInOurNamespace(record, m_os.self().pidNamespace);
+}
+
+void SlotProtocol::sign(Participant &record) const
+{
+    const Participant me = m_os.self();
+    record.pid = me.pid;
+    record.pidNamespace = me.pidNamespace;
+    store(record.token, me.token);
+}
+
+int SlotProtocol::liveReaders(const SegmentHeader &copy) const
+{
+    int live = 0;
+    for (const ReaderPin &pin : copy.pins)
+        if (pin.reader.token != 0 && m_os.isAlive(pin.reader.token))
+            ++live;
+    return live;
 }
 
 Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
@@ -103,10 +212,10 @@ Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
                                  "collision): " +
                                  mismatch + "; nothing was touched; use another key or TMPDIR");
     }
-    if (liveHolder && !m_os.isAlive(copy.holder))
+    if (liveHolder && !m_os.isAlive(copy.holder.token))
         return makeError(ExitCode::NoSegment,
-                         m_key + ": the holder (" + pidText(copy.holder.pid) + ") is not running; its segment remains",
-                         Remedy::AdoptOrphan, copy.holder.pid);
+                         m_key + ": the holder (" + who(copy.holder) + ") is not running; its segment remains",
+                         Remedy::AdoptOrphan, pidOf(copy.holder));
     m_capacity = copy.capacity;
     m_slotStride = copy.slotStride;
     return copy;
@@ -116,26 +225,26 @@ Result<SegmentHeader> SlotProtocol::snapshot(const Deadline &deadline)
 {
     if (auto locked = lockFor(deadline); !locked)
         return locked.error();
-    OsLock lock(m_os);
+    Held lock(*this);
     return checkedCopy();
 }
 
-Lease SlotProtocol::claimLease(std::uint32_t slot, pid_t pid)
+Lease SlotProtocol::claimLease(std::uint32_t slot, std::uint64_t token)
 {
-    return Lease([this, slot, pid] {
+    return Lease([this, slot, token] {
         SlotMeta &meta = live().slots[slot];
         std::uint32_t writing = SlotWriting;
-        if (load(meta.writer.pid) == pid)
+        if (load(meta.writer.token) == token)
             shared(meta.state).compare_exchange_strong(writing, SlotFree);
         m_os.bumpAndWake(changeCounter());
     });
 }
 
-Lease SlotProtocol::pinLease(std::size_t index, pid_t pid)
+Lease SlotProtocol::pinLease(std::size_t index, std::uint64_t token)
 {
-    return Lease([this, index, pid] {
-        std::int32_t mine = pid;
-        shared(live().pins[index].reader.pid).compare_exchange_strong(mine, 0);
+    return Lease([this, index, token] {
+        std::uint64_t mine = token;
+        shared(live().pins[index].reader.token).compare_exchange_strong(mine, 0);
         m_os.bumpAndWake(changeCounter());
     });
 }
@@ -150,7 +259,7 @@ Result<T> SlotProtocol::retryUntil(const Deadline &deadline,
         {
             if (auto locked = lockFor(deadline); !locked)
                 return locked.error();
-            OsLock lock(m_os);
+            Held lock(*this);
             auto copy = checkedCopy();
             if (!copy)
                 return copy.error();
@@ -160,10 +269,16 @@ Result<T> SlotProtocol::retryUntil(const Deadline &deadline,
             if (auto *error = std::get_if<Error>(&outcome))
                 return std::move(*error);
             blocked = std::move(std::get<Blocked>(outcome));
-            blocked.watched.push_back({copy->holder.pid, copy->holder.startTime});
+            blocked.watched.push_back(copy->holder.token);
             seen = load(live().changeCounter);
         }
-        switch (m_os.waitForChange(changeCounter(), seen, blocked.watched, deadline)) {
+        const auto someoneGone = [&] {
+            for (const std::uint64_t token : blocked.watched)
+                if (!m_os.isAlive(token))
+                    return true;
+            return false;
+        };
+        switch (m_os.waitForChange(changeCounter(), seen, deadline, kProbeSlice, someoneGone)) {
         case WaitOutcome::Changed: break;
         case WaitOutcome::Interrupted:
             return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for " + blocked.what,
@@ -179,38 +294,37 @@ Result<T> SlotProtocol::retryUntil(const Deadline &deadline,
 
 Result<Claim> SlotProtocol::claim(const Deadline &deadline)
 {
-    const ProcessIdentity me = m_os.self();
+    const std::uint64_t me = m_os.self().token;
     return retryUntil<Claim>(deadline, [&](const SegmentHeader &copy) -> Attempt<Claim> {
         SegmentHeader &h = live();
         const std::uint32_t target = copy.activeSlot == 0 ? 1 : 0;
         SlotMeta &slot = h.slots[target];
         Blocked blocked;
-        const ProcessStamp writer{load(slot.writer.pid), 0, slot.writer.startTime};
-        if (load(slot.state) == SlotWriting && writer.pid != me.pid && m_os.isAlive(writer)) {
-            blocked.what = "another load (" + pidText(writer.pid) + ") to finish";
-            blocked.pid = writer.pid;
-            blocked.watched.push_back({writer.pid, writer.startTime});
+        // Tokens, not PIDs: another Segment of this very process is a rival loader.
+        const std::uint64_t writer = load(slot.writer.token);
+        if (load(slot.state) == SlotWriting && writer != me && m_os.isAlive(writer)) {
+            blocked.what = "another load (" + who(slot.writer) + ") to finish";
+            blocked.pid = pidOf(slot.writer);
+            blocked.watched.push_back(writer);
         }
         for (ReaderPin &pin : h.pins) {
-            const ProcessStamp reader{load(pin.reader.pid), 0, pin.reader.startTime};
-            if (reader.pid == 0 || pin.slot != target)
+            std::uint64_t reader = load(pin.reader.token);
+            if (reader == 0 || pin.slot != target)
                 continue;
             if (m_os.isAlive(reader)) {
-                blocked.what = "a reader (" + pidText(reader.pid) + ") of the previous version";
-                blocked.pid = reader.pid;
-                blocked.watched.push_back({reader.pid, reader.startTime});
+                blocked.what = "a reader (" + who(pin.reader) + ") of the previous version";
+                blocked.pid = pidOf(pin.reader);
+                blocked.watched.push_back(reader);
             } else {
-                std::int32_t dead = reader.pid;
-                shared(pin.reader.pid).compare_exchange_strong(dead, 0);
+                shared(pin.reader.token).compare_exchange_strong(reader, 0);
             }
         }
         if (!blocked.what.empty())
             return blocked;
-        slot.writer.startTime = me.startTime;
-        store(slot.writer.pid, me.pid);
+        sign(slot.writer);
         slot.length = 0;
         store(slot.state, static_cast<std::uint32_t>(SlotWriting));
-        return Claim{target, claimLease(target, me.pid)};
+        return Claim{target, claimLease(target, me)};
     });
 }
 
@@ -218,13 +332,13 @@ Result<VersionInfo> SlotProtocol::publish(Claim &claim, const LoadedContent &con
 {
     if (auto locked = lockFor(deadline); !locked)
         return locked.error();
-    OsLock lock(m_os);
+    Held lock(*this);
     auto copy = checkedCopy();
     if (!copy)
         return copy.error();
     SegmentHeader &h = live();
     SlotMeta &slot = h.slots[claim.slot];
-    if (load(slot.writer.pid) != m_os.self().pid || load(slot.state) != SlotWriting)
+    if (load(slot.writer.token) != m_os.self().token || load(slot.state) != SlotWriting)
         return makeError(ExitCode::Failure, m_key + ": the slot being loaded was taken over meanwhile");
     const std::uint64_t generation = latestVersion(*copy).generation + 1;
     slot.length = content.length;
@@ -247,7 +361,7 @@ Result<VersionInfo> SlotProtocol::publish(Claim &claim, const LoadedContent &con
 
 Result<Pinned> SlotProtocol::pin(const Deadline &deadline)
 {
-    const ProcessIdentity me = m_os.self();
+    const std::uint64_t me = m_os.self().token;
     return retryUntil<Pinned>(deadline, [&](const SegmentHeader &copy) -> Attempt<Pinned> {
         Pinned pinned;
         pinned.version = latestVersion(copy);
@@ -258,16 +372,15 @@ Result<Pinned> SlotProtocol::pin(const Deadline &deadline)
         Blocked blocked{"one of " + std::to_string(kMaxReaders) + " concurrent readers to finish", 0,
                         Remedy::RaiseTimeout, {}};
         for (std::size_t i = 0; i < kMaxReaders; ++i) {
-            const ProcessStamp reader{load(h.pins[i].reader.pid), 0, h.pins[i].reader.startTime};
-            if (reader.pid != 0 && m_os.isAlive(reader)) {
-                blocked.watched.push_back({reader.pid, reader.startTime});
+            const std::uint64_t reader = load(h.pins[i].reader.token);
+            if (reader != 0 && m_os.isAlive(reader)) {
+                blocked.watched.push_back(reader);
                 continue;
             }
             ReaderPin &pin = h.pins[i];
             pin.slot = pinned.slot;
-            pin.reader.startTime = me.startTime;
-            store(pin.reader.pid, static_cast<std::int32_t>(me.pid));
-            pinned.lease = pinLease(i, me.pid);
+            sign(pin.reader);
+            pinned.lease = pinLease(i, me);
             return pinned;
         }
         return blocked;
@@ -291,8 +404,7 @@ Result<std::uint64_t> SlotProtocol::waitForGenerationAbove(std::uint64_t after, 
 void SlotProtocol::initialise(std::uint64_t capacity, const KeyIdentity &identity)
 {
     SegmentHeader header = initialHeader(capacity);
-    const ProcessIdentity me = m_os.self();
-    header.holder = {me.pid, 0, me.startTime};
+    header.holder = m_os.self();
     header.createdAtMs = m_os.unixTimeMs();
     header.identity = identity;
     // Magic last: until the header is complete the segment does not look like ours. Nobody else
@@ -307,27 +419,24 @@ Result<VersionInfo> SlotProtocol::adopt(const Deadline &deadline)
 {
     if (auto locked = lockFor(deadline); !locked)
         return locked.error();
-    OsLock lock(m_os);
+    Held lock(*this);
     auto copy = checkedCopy(false);
     if (!copy)
         return copy.error();
-    if (m_os.isAlive(copy->holder))
-        return makeError(ExitCode::KeyHeld, m_key + ": held by a running holder (" + pidText(copy->holder.pid) + ")",
-                         Remedy::StopHolderOrChooseAnotherKey, copy->holder.pid);
     SegmentHeader &h = live();
-    const ProcessIdentity me = m_os.self();
-    h.holder.startTime = me.startTime;
-    store(h.holder.pid, static_cast<std::int32_t>(me.pid));
+    if (m_os.isAlive(load(h.holder.token)))
+        return makeError(ExitCode::KeyHeld, m_key + ": held by a running holder (" + who(copy->holder) + ")",
+                         Remedy::StopHolderOrChooseAnotherKey, pidOf(copy->holder));
+    sign(h.holder);
     for (SlotMeta &slot : h.slots) {
-        const ProcessStamp writer{load(slot.writer.pid), 0, slot.writer.startTime};
         std::uint32_t writing = SlotWriting;
-        if (!m_os.isAlive(writer))
+        if (!m_os.isAlive(load(slot.writer.token)))
             shared(slot.state).compare_exchange_strong(writing, SlotFree);
     }
     for (ReaderPin &pin : h.pins) {
-        std::int32_t reader = load(pin.reader.pid);
-        if (reader != 0 && !m_os.isAlive({reader, 0, pin.reader.startTime}))
-            shared(pin.reader.pid).compare_exchange_strong(reader, 0);
+        std::uint64_t reader = load(pin.reader.token);
+        if (reader != 0 && !m_os.isAlive(reader))
+            shared(pin.reader.token).compare_exchange_strong(reader, 0);
     }
     return latestVersion(*copy);
 }

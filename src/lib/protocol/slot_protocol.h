@@ -9,6 +9,7 @@
 #include "base/result.h"
 #include "format/segment_layout.h"
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -26,12 +27,18 @@ struct VersionInfo {
     pid_t loaderPid = 0;
 };
 
+/// Who a record names, for messages: "PID 7", or "PID 7 in another PID namespace" when it was
+/// made in a namespace other than `ourNamespace` (see pidNamespaceId()).
+std::string describeParticipant(const layout::Participant &record, std::uint64_t ourNamespace);
+/// The record's PID if it means something here (made in `ourNamespace`), else 0.
+pid_t pidInOurNamespace(const layout::Participant &record, std::uint64_t ourNamespace);
+
 /// Metadata of the latest version in `header` (generation 0 if none); `header` must be valid.
 VersionInfo latestVersion(const layout::SegmentHeader &header);
 
-/// A claim or a pin of this process. Given back on destruction with one atomic store and no
-/// lock, so a live process never leaves one behind because the lock was busy; dismiss() keeps
-/// it (a published claim has become the version).
+/// A claim or a pin of this participant. Given back on destruction with one atomic store and no
+/// lock, so a live participant never leaves one behind because the lock was busy; dismiss()
+/// keeps it (a published claim has become the version).
 class Lease {
 public:
     Lease() = default;
@@ -82,9 +89,10 @@ public:
     /// Takes the lock for a validated copy.
     Result<layout::SegmentHeader> snapshot(const Deadline &deadline);
 
-    /// Claims the slot that is not published, waiting (woken by every release and by the death
-    /// of anyone it waits on) while another live loader writes it or live readers pin it.
-    /// TimedOut at the deadline, Interrupted on a signal.
+    /// Claims the slot that is not published, waiting (woken by every release, and within a
+    /// probe slice by the death of anyone it waits on) while another live participant writes it
+    /// or live participants pin it: another Segment of this very process is a rival like any
+    /// other. TimedOut at the deadline, Interrupted on a signal.
     Result<Claim> claim(const Deadline &deadline);
     /// Publishes a claimed slot as the next generation. Failure if the claim was lost.
     Result<VersionInfo> publish(Claim &claim, const LoadedContent &content, const Deadline &deadline);
@@ -98,9 +106,25 @@ public:
 
     /// The caller holds the lock and made the segment: writes a fresh header, magic last.
     void initialise(std::uint64_t capacity, const layout::KeyIdentity &identity);
-    /// Takes the lock and adopts an orphan: stamps this process as holder and frees the dead's
-    /// claims and pins. KeyHeld if the holder is alive (another adopter won); the kept version.
+    /// Takes the lock and adopts an orphan: records this participant as holder and frees the
+    /// dead's claims and pins. KeyHeld if the holder is alive (another adopter won); the kept
+    /// version.
     Result<VersionInfo> adopt(const Deadline &deadline);
+
+    /// Live reader pins in a validated copy (pins of participants that still exist).
+    int liveReaders(const layout::SegmentHeader &copy) const;
+    /// "PID 7", or "PID 7 in another PID namespace": who a record names, for messages.
+    std::string who(const layout::Participant &record) const;
+    /// How often this protocol found the semaphore granted twice (a live owner in the
+    /// lock-owner word) and stayed out; for tests and diagnostics.
+    std::uint64_t doubleGrantsSeen() const { return m_doubleGrants; }
+
+    /// How long a blocked wait sleeps at most before it probes again whether the participants
+    /// it waits on still exist (their death wakes nobody).
+    static constexpr std::chrono::milliseconds kProbeSlice{100};
+    /// The same while the lock-owner word names a live participant: it holds the lock for a
+    /// header update only, microseconds.
+    static constexpr std::chrono::milliseconds kOwnerProbeSlice{2};
 
     /// First byte of a slot; valid once a copy was validated.
     unsigned char *slotData(std::uint32_t slot) const;
@@ -112,9 +136,9 @@ private:
     /// What a step that cannot go on yet waits for.
     struct Blocked {
         std::string what; ///< for messages: "another load (PID 7) to finish"
-        pid_t pid = 0;    ///< the process it names, if one
+        pid_t pid = 0;    ///< the process it names, if one in our PID namespace
         Remedy remedy = Remedy::RaiseTimeout;
-        std::vector<ProcessIdentity> watched; ///< a death among these wakes the wait (the holder's always does)
+        std::vector<std::uint64_t> watched; ///< tokens; a death among these ends the wait (the holder's always does)
     };
     template <typename T>
     using Attempt = std::variant<T, Blocked, Error>;
@@ -125,9 +149,36 @@ private:
     template <typename T>
     Result<T> retryUntil(const Deadline &deadline,
                          const std::function<Attempt<T>(const layout::SegmentHeader &copy)> &attempt);
+    /// The lock: the semaphore, then the lock-owner word (0 or a dead token -> ours). A live
+    /// token there means the semaphore was granted twice: we keep our unit (the surplus one),
+    /// stay out, and retry until that owner leaves or dies, or the deadline.
     Status lockFor(const Deadline &deadline);
-    Lease pinLease(std::size_t index, pid_t pid);
-    Lease claimLease(std::uint32_t slot, pid_t pid);
+    void unlockOwned();
+    /// Holds the lock taken by lockFor for a scope; unlock() gives it back early.
+    class Held {
+    public:
+        explicit Held(SlotProtocol &protocol) : m_protocol(&protocol) {}
+        Held(const Held &) = delete;
+        Held &operator=(const Held &) = delete;
+        ~Held() { unlock(); }
+        void unlock()
+        {
+            if (m_protocol)
+                std::exchange(m_protocol, nullptr)->unlockOwned();
+        }
+
+    private:
+        SlotProtocol *m_protocol;
+    };
+    /// True if the live header is ours (magic and format version): only then is the lock-owner
+    /// word ours to write (a foreign segment's bytes are someone's data).
+    bool ownsHeaderWords() const;
+    /// Writes this participant into `record` (token last, rule 1).
+    void sign(layout::Participant &record) const;
+    /// The PID a message may hand on (0 if it lives in another PID namespace).
+    pid_t pidOf(const layout::Participant &record) const;
+    Lease pinLease(std::size_t index, std::uint64_t token);
+    Lease claimLease(std::uint32_t slot, std::uint64_t token);
 
     unsigned char *m_base;
     std::uint64_t m_segmentSize;
@@ -136,6 +187,8 @@ private:
     std::optional<layout::KeyIdentity> m_expected;
     std::uint64_t m_capacity = 0;
     std::uint64_t m_slotStride = 0;
+    bool m_ownerWordSet = false; ///< lockFor wrote our token into the lock-owner word
+    std::uint64_t m_doubleGrants = 0;
 };
 
 /// Empty if `recorded` names the same key files, key and TMPDIR as `expected`; otherwise what

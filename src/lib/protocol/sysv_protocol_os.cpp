@@ -1,17 +1,15 @@
 #include "protocol/sysv_protocol_os.h"
 
-#include "protocol/process_stamp.h"
-#include "sys/process_watch.h"
+#include "sys/semaphore_surplus.h"
 
+#include <algorithm>
 #include <chrono>
+#include <unistd.h>
 
-SysvProtocolOs::SysvProtocolOs(Semaphore semaphore) : m_semaphore(std::move(semaphore)), m_self(ProcessIdentity::self())
+SysvProtocolOs::SysvProtocolOs(Semaphore semaphore, ParticipantLock participant)
+    : m_semaphore(std::move(semaphore)), m_participant(std::move(participant)),
+      m_self{static_cast<std::int32_t>(::getpid()), 0, m_participant.token(), pidNamespaceId()}
 {
-}
-
-bool SysvProtocolOs::isAlive(const layout::ProcessStamp &stamp) const
-{
-    return ::isAlive(stamp);
 }
 
 std::int64_t SysvProtocolOs::unixTimeMs() const
@@ -29,11 +27,32 @@ Status SysvProtocolOs::lock(const Deadline &deadline)
     return Done{};
 }
 
-WaitOutcome SysvProtocolOs::waitForChange(std::uint32_t *word, std::uint32_t seen,
-                                          const std::vector<ProcessIdentity> &watched, const Deadline &deadline)
+void SysvProtocolOs::dropSurplusUnit()
 {
-    const ProcessWatch watch(watched, word);
-    return waitWhileEqual(word, seen, deadline);
+    ::dropSurplusUnit(m_semaphore.id());
+}
+
+WaitOutcome SysvProtocolOs::waitForChange(std::uint32_t *word, std::uint32_t seen, const Deadline &deadline,
+                                          std::chrono::milliseconds slice, const std::function<bool()> &gone)
+{
+    // A death wakes nobody (no watcher thread, no pidfd: both fail in a full pids cgroup or at
+    // RLIMIT_NOFILE), so the futex sleep is cut into slices and `gone` asked between them; a
+    // publish or a release still wakes the word at once.
+    const double sliceSeconds = std::chrono::duration<double>(slice).count();
+    for (;;) {
+        double seconds = sliceSeconds;
+        if (!deadline.isNever()) {
+            const timespec left = deadline.remaining();
+            seconds = std::min(seconds, static_cast<double>(left.tv_sec) + static_cast<double>(left.tv_nsec) / 1e9);
+            if (seconds <= 0)
+                return WaitOutcome::TimedOut;
+        }
+        const WaitOutcome outcome = waitWhileEqual(word, seen, Deadline::after(seconds));
+        if (outcome != WaitOutcome::TimedOut)
+            return outcome;
+        if (gone && gone())
+            return WaitOutcome::Changed;
+    }
 }
 
 void SysvProtocolOs::bumpAndWake(std::uint32_t *word)

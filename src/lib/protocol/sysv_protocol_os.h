@@ -1,23 +1,25 @@
 #pragma once
 
 #include "protocol/protocol_os.h"
+#include "sys/participant_lock.h"
 #include "sys/sysv.h"
 
 #include <optional>
 
-/// The real ProtocolOs: Qt's SysV semaphore as the lock, shared futexes, pidfd watches and
-/// /proc for liveness.
+/// The real ProtocolOs: Qt's SysV semaphore as the lock, shared futexes slept on in slices, and
+/// this participant's OFD lock on the key file for liveness (no thread, no pidfd).
 class SysvProtocolOs final : public ProtocolOs {
 public:
-    explicit SysvProtocolOs(Semaphore semaphore);
+    SysvProtocolOs(Semaphore semaphore, ParticipantLock participant);
 
-    ProcessIdentity self() const override { return m_self; }
-    bool isAlive(const layout::ProcessStamp &stamp) const override;
+    layout::Participant self() const override { return m_self; }
+    bool isAlive(std::uint64_t token) const override { return m_participant.isAlive(token); }
     std::int64_t unixTimeMs() const override;
     Status lock(const Deadline &deadline) override;
     void unlock() override { m_lock.reset(); }
-    WaitOutcome waitForChange(std::uint32_t *word, std::uint32_t seen, const std::vector<ProcessIdentity> &watched,
-                              const Deadline &deadline) override;
+    void dropSurplusUnit() override;
+    WaitOutcome waitForChange(std::uint32_t *word, std::uint32_t seen, const Deadline &deadline,
+                              std::chrono::milliseconds slice, const std::function<bool()> &gone) override;
     void bumpAndWake(std::uint32_t *word) override;
 
     const Semaphore &semaphore() const { return m_semaphore; }
@@ -27,9 +29,12 @@ public:
         m_lock.reset();
         m_semaphore = std::move(semaphore);
     }
+    /// True in a child of fork(): this participant belongs to the parent.
+    bool forked() const { return m_participant.forked(); }
 
 private:
     Semaphore m_semaphore;
-    ProcessIdentity m_self;
+    ParticipantLock m_participant;
+    layout::Participant m_self;
     std::optional<Semaphore::Lock> m_lock;
 };

@@ -1,0 +1,248 @@
+#include "sys/participant_lock.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <pthread.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+// Tokens stay clear of the low offsets anybody else might lock in a file (2^32) and of the top of
+// off_t, so that a one-byte lock never wraps.
+constexpr std::uint64_t kTokenFloor = std::uint64_t{1} << 32;
+constexpr std::uint64_t kTokenSpan = (std::uint64_t{1} << 62) - kTokenFloor;
+
+std::atomic<std::uint64_t> g_forkGeneration{0};
+
+} // namespace
+
+struct ParticipantLock::State {
+    int fd = -1;
+    std::uint64_t token = 0;
+    std::uint64_t generation = 0;
+};
+
+namespace {
+
+// Every live ParticipantLock, so that the child of a fork() can close their descriptors. The
+// handlers run around fork() in the forking thread: `prepare` takes the mutex so that no other
+// thread is halfway through adding or removing one, `parent` gives it back, `child` (the only
+// thread there) closes the descriptors without allocating, then gives it back.
+pthread_mutex_t g_registryMutex = PTHREAD_MUTEX_INITIALIZER;
+std::vector<ParticipantLock::State *> *g_registry = nullptr;
+
+void prepareFork()
+{
+    ::pthread_mutex_lock(&g_registryMutex);
+}
+
+void afterForkInParent()
+{
+    ::pthread_mutex_unlock(&g_registryMutex);
+}
+
+void afterForkInChild()
+{
+    g_forkGeneration.fetch_add(1, std::memory_order_relaxed);
+    if (g_registry)
+        for (ParticipantLock::State *state : *g_registry)
+            if (state->fd >= 0)
+                ::close(std::exchange(state->fd, -1)); // the parent's description keeps its lock
+    ::pthread_mutex_unlock(&g_registryMutex);
+}
+
+void registerState(ParticipantLock::State *state)
+{
+    static std::once_flag installed;
+    std::call_once(installed, [] { ::pthread_atfork(prepareFork, afterForkInParent, afterForkInChild); });
+    ::pthread_mutex_lock(&g_registryMutex);
+    if (!g_registry)
+        g_registry = new std::vector<ParticipantLock::State *>(); // never freed: handlers may run at exit
+    g_registry->push_back(state);
+    ::pthread_mutex_unlock(&g_registryMutex);
+}
+
+void unregisterState(ParticipantLock::State *state)
+{
+    ::pthread_mutex_lock(&g_registryMutex);
+    g_registry->erase(std::remove(g_registry->begin(), g_registry->end(), state), g_registry->end());
+    ::pthread_mutex_unlock(&g_registryMutex);
+}
+
+std::uint64_t randomToken()
+{
+    std::uint64_t value = 0;
+    // getrandom() of 8 bytes never blocks once the pool is initialised and is never short.
+    while (::getrandom(&value, sizeof value, 0) != static_cast<ssize_t>(sizeof value) && errno == EINTR) {
+    }
+    return kTokenFloor + value % kTokenSpan;
+}
+
+// F_OFD_GETLK: is byte `token` write-locked by another open file description? A lock of the
+// asking description itself never conflicts, so it reads as free. nullopt if the kernel says
+// nothing (a bad descriptor).
+std::optional<bool> lockedByOther(int fd, std::uint64_t token)
+{
+    struct flock probe {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    probe.l_start = static_cast<off_t>(token);
+    probe.l_len = 1;
+    probe.l_pid = 0;
+    if (::fcntl(fd, F_OFD_GETLK, &probe) != 0)
+        return std::nullopt;
+    return probe.l_type != F_UNLCK;
+}
+
+bool validToken(std::uint64_t token)
+{
+    return token >= kTokenFloor && token - kTokenFloor < kTokenSpan;
+}
+
+Error openError(const std::string &key, const std::string &path, int error)
+{
+    if (error == EMFILE || error == ENFILE)
+        return makeError(ExitCode::Failure, key + ": cannot open the key file " + path + ": no file descriptor left (" +
+                                                std::strerror(error) +
+                                                (error == EMFILE ? ", RLIMIT_NOFILE reached" : ", system-wide limit") +
+                                                "); raise the limit (ulimit -n) or close descriptors");
+    if (error == ENOENT)
+        return makeError(ExitCode::NoSegment, key + ": its key file " + path + " was removed meanwhile",
+                         Remedy::StartHolder);
+    if (error == ELOOP || error == ENXIO || error == EACCES)
+        return makeError(ExitCode::Unsafe, key + ": refusing: key file " + path +
+                                               " cannot be opened as a regular file of yours (" + std::strerror(error) +
+                                               "); remove it or use another key");
+    return makeError(ExitCode::Failure, key + ": cannot open the key file " + path + ": " + std::strerror(error));
+}
+
+} // namespace
+
+Result<ParticipantLock> ParticipantLock::take(const std::string &keyFile, const layout::FileId &expected,
+                                              const std::string &key)
+{
+    const int fd = ::open(keyFile.c_str(), O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return openError(key, keyFile, errno);
+    auto state = std::make_unique<State>();
+    state->fd = fd;
+    struct stat info {};
+    if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_uid != ::geteuid()) {
+        ::close(fd);
+        return makeError(ExitCode::Unsafe,
+                         key + ": refusing: key file " + keyFile + " is not a regular file owned by you");
+    }
+    if (static_cast<std::uint64_t>(info.st_dev) != expected.device ||
+        static_cast<std::uint64_t>(info.st_ino) != expected.inode) {
+        ::close(fd);
+        return makeError(ExitCode::Failure, key + ": the key file " + keyFile + " was replaced meanwhile; retry",
+                         Remedy::None);
+    }
+    // A taken byte belongs to another participant: draw again (2^62 bytes make that rare).
+    for (int attempt = 0; attempt < 64; ++attempt) {
+        const std::uint64_t token = randomToken();
+        struct flock lock {};
+        lock.l_type = F_WRLCK;
+        lock.l_whence = SEEK_SET;
+        lock.l_start = static_cast<off_t>(token);
+        lock.l_len = 1;
+        if (::fcntl(fd, F_OFD_SETLK, &lock) == 0) {
+            state->token = token;
+            state->generation = forkGeneration();
+            registerState(state.get());
+            return ParticipantLock(std::move(state));
+        }
+        if (errno != EAGAIN && errno != EACCES) {
+            const int error = errno;
+            ::close(fd);
+            return makeError(ExitCode::Failure, key + ": cannot lock a byte of the key file " + keyFile + " (" +
+                                                    std::strerror(error) +
+                                                    "); the file system must support OFD locks (tmpfs, ext4, xfs)");
+        }
+    }
+    ::close(fd);
+    return makeError(ExitCode::Failure, key + ": no free byte to lock in the key file " + keyFile);
+}
+
+ParticipantLock::ParticipantLock(std::unique_ptr<State> state) : m_state(std::move(state)) {}
+
+ParticipantLock::ParticipantLock(ParticipantLock &&other) noexcept = default;
+
+ParticipantLock &ParticipantLock::operator=(ParticipantLock &&other) noexcept
+{
+    if (this != &other) {
+        ParticipantLock dropped(std::move(*this));
+        m_state = std::move(other.m_state);
+    }
+    return *this;
+}
+
+ParticipantLock::~ParticipantLock()
+{
+    if (!m_state)
+        return;
+    unregisterState(m_state.get());
+    // In a child the descriptor was closed by the fork handler; its number may be reused now.
+    if (m_state->fd >= 0 && !forked())
+        ::close(m_state->fd);
+}
+
+std::uint64_t ParticipantLock::token() const
+{
+    return m_state ? m_state->token : 0;
+}
+
+bool ParticipantLock::forked() const
+{
+    return m_state && m_state->generation != forkGeneration();
+}
+
+bool ParticipantLock::isAlive(std::uint64_t token) const
+{
+    if (token == 0)
+        return false;
+    if (m_state && token == m_state->token)
+        return true;
+    // Not a token any participant could have taken: a scribble, and nobody's.
+    if (!validToken(token))
+        return false;
+    if (!m_state || forked())
+        return true;
+    return lockedByOther(m_state->fd, token).value_or(true);
+}
+
+std::optional<bool> probeToken(const std::string &path, const layout::FileId &expected, std::uint64_t token)
+{
+    if (token == 0 || !validToken(token))
+        return false;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    struct stat info {};
+    std::optional<bool> alive;
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+        static_cast<std::uint64_t>(info.st_dev) == expected.device &&
+        static_cast<std::uint64_t>(info.st_ino) == expected.inode)
+        alive = lockedByOther(fd, token);
+    ::close(fd);
+    return alive;
+}
+
+std::uint64_t forkGeneration()
+{
+    return g_forkGeneration.load(std::memory_order_relaxed);
+}
+
+std::uint64_t pidNamespaceId()
+{
+    // Not cached: a child of fork() may live in another namespace (clone with CLONE_NEWPID).
+    struct stat info {};
+    return ::stat("/proc/self/ns/pid", &info) == 0 ? static_cast<std::uint64_t>(info.st_ino) : 0;
+}

@@ -1,0 +1,66 @@
+#pragma once
+
+// A participant's identity, decided by the kernel: an open file description of the segment's
+// key file holding an OFD write lock on one byte at a random offset, the participant's *token*.
+// The kernel drops the lock when the last descriptor of that description closes, which happens
+// when the whole thread group exits (a process lives while any of its threads does), in any PID
+// namespace, and never because a PID was reused. Two ParticipantLocks in one process are two
+// descriptions, so two tokens: rivals like two processes. A lock found on byte T through any
+// descriptor of the same key file (F_OFD_GETLK) means the participant with token T is alive.
+//
+// fork(): a child inherits descriptors, and with them the parent's locks, so that a parent that
+// exits would look alive for as long as the child runs. A pthread_atfork handler closes every
+// participant's descriptor in the child (the parent's locks stay: they are its descriptions)
+// and bumps a fork generation, so a ParticipantLock knows it was inherited (forked()).
+
+#include "base/result.h"
+#include "format/segment_layout.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+class ParticipantLock {
+public:
+    /// Opens `keyFile` (O_RDWR|O_NONBLOCK|O_NOFOLLOW|O_CLOEXEC: a FIFO or symlink planted there
+    /// never blocks or redirects us), checks that it is a regular file of ours with the identity
+    /// `expected` (the file ftok read: a file swapped in meanwhile has other locks), and takes an
+    /// OFD write lock on a random byte in [2^32, 2^62). `key` names the key in messages.
+    /// Failure naming RLIMIT_NOFILE and `ulimit -n` when no descriptor is left (EMFILE, ENFILE);
+    /// Unsafe for something that is not our regular file; NoSegment if the file has gone.
+    static Result<ParticipantLock> take(const std::string &keyFile, const layout::FileId &expected,
+                                        const std::string &key);
+    ParticipantLock(ParticipantLock &&other) noexcept;
+    ParticipantLock &operator=(ParticipantLock &&other) noexcept;
+    ~ParticipantLock();
+
+    /// The byte this participant locks: its name in every record it makes.
+    std::uint64_t token() const;
+    /// True in a child of fork() (the descriptor was closed there; nothing here may be used).
+    bool forked() const;
+    /// True while a participant with `token` exists: our own token, or a lock held on that byte
+    /// by another description of the key file. 0 names nobody. If the kernel cannot be asked
+    /// (after fork(), or an unexpected error) the answer is true: a record is never taken from
+    /// a participant that might live.
+    bool isAlive(std::uint64_t token) const;
+
+    struct State;
+
+private:
+    explicit ParticipantLock(std::unique_ptr<State> state);
+    std::unique_ptr<State> m_state;
+};
+
+/// Liveness of `token` probed through the key file at `path` without taking a lock (for
+/// listings): nullopt if the file cannot be opened or is not the file `expected` names (the
+/// locks of a removed or replaced key file cannot be seen from a path).
+std::optional<bool> probeToken(const std::string &path, const layout::FileId &expected, std::uint64_t token);
+
+/// How many fork()s this process descends from since the library was loaded (0 in the
+/// original process); a ParticipantLock records it when taken.
+std::uint64_t forkGeneration();
+
+/// The inode of this process's PID namespace (/proc/self/ns/pid), 0 if unknown: recorded next
+/// to a PID so that a message can say when that PID belongs to another namespace.
+std::uint64_t pidNamespaceId();

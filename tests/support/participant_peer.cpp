@@ -1,0 +1,220 @@
+// A program built on the public API that plays the participant cases of issue 15 as real
+// processes and threads: several Segments in one process, a main thread that calls
+// pthread_exit() while a worker reads, and Segments across fork(). It prints what happened,
+// one fact per line, and exits 0 only if the library behaved as segment.h promises.
+//
+//   participant_peer threads KEY ROUNDS       two threads, each with its own Segment, load and
+//                                             read 4 MiB versions at once
+//   participant_peer pthread-exit KEY         a worker pins a version inside read(consume) and
+//                                             prints "pinned"; the main thread pthread_exit()s;
+//                                             a line on stdin ends the read, which checks that
+//                                             its bytes are intact
+//   participant_peer fork-use KEY             a child uses its parent's Segment: refused
+//   participant_peer fork-kill KEY            a child tries the parent's Segment, then loads with
+//                                             its own and is killed mid-load; prints "killed"
+//                                             and waits for a line on stdin (others load
+//                                             meanwhile), then loads itself
+
+#include <shmtools/segment.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <pthread.h>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using shmtools::ErrorCode;
+using shmtools::Segment;
+
+constexpr std::size_t kVersionBytes = 4 << 20;
+
+// Content that says who wrote it everywhere: every 8-byte word is the same stamp, so a version
+// with bytes of two loads in it is seen at once.
+std::vector<std::byte> versionOf(std::uint64_t stamp)
+{
+    std::vector<std::byte> content(kVersionBytes);
+    for (std::size_t i = 0; i < content.size(); i += sizeof stamp)
+        std::memcpy(content.data() + i, &stamp, sizeof stamp);
+    return content;
+}
+
+bool uniform(std::span<const std::byte> bytes)
+{
+    if (bytes.size() < 8)
+        return true;
+    for (std::size_t i = 8; i + 8 <= bytes.size(); i += 8)
+        if (std::memcmp(bytes.data(), bytes.data() + i, 8) != 0)
+            return false;
+    return true;
+}
+
+Segment openOrDie(const std::string &key)
+{
+    auto segment = Segment::open(key, {std::chrono::seconds(20)});
+    if (!segment) {
+        std::printf("open failed: %s\n", segment.error().message.c_str());
+        std::fflush(stdout);
+        std::_Exit(3);
+    }
+    return std::move(*segment);
+}
+
+int threads(const std::string &key, int rounds)
+{
+    std::atomic<int> failures{0};
+    const auto work = [&](int thread) {
+        Segment segment = openOrDie(key); // one participant per thread
+        for (int round = 0; round < rounds; ++round) {
+            const auto content = versionOf((std::uint64_t(thread) << 32) | std::uint64_t(round));
+            if (auto loaded = segment.load(shmtools::Input::bytes(content)); !loaded) {
+                std::printf("thread %d load %d failed: %s\n", thread, round, loaded.error().message.c_str());
+                ++failures;
+            }
+            bool torn = false;
+            auto read = segment.read(
+                [&](const shmtools::VersionInfo &, std::span<const std::byte> bytes) { torn = !uniform(bytes); });
+            if (!read) {
+                std::printf("thread %d read %d failed: %s\n", thread, round, read.error().message.c_str());
+                ++failures;
+            } else if (torn) {
+                std::printf("thread %d read %d: bytes of two versions\n", thread, round);
+                ++failures;
+            }
+        }
+    };
+    std::thread first(work, 1);
+    std::thread second(work, 2);
+    first.join();
+    second.join();
+    std::printf("failures %d\n", failures.load());
+    return failures == 0 ? 0 : 1;
+}
+
+struct PthreadExitCase {
+    std::string key;
+};
+
+void *pinningReader(void *argument)
+{
+    const auto *config = static_cast<PthreadExitCase *>(argument);
+    Segment segment = openOrDie(config->key);
+    bool intact = false;
+    auto read = segment.read([&](const shmtools::VersionInfo &version, std::span<const std::byte> bytes) {
+        const std::vector<std::byte> before(bytes.begin(), bytes.end());
+        std::printf("pinned %llu\n", static_cast<unsigned long long>(version.generation));
+        std::fflush(stdout);
+        char line[16];
+        [[maybe_unused]] const ssize_t n = ::read(STDIN_FILENO, line, sizeof line); // the test says when
+        intact = std::memcmp(before.data(), bytes.data(), bytes.size()) == 0;
+    });
+    if (!read) {
+        std::printf("read failed: %s\n", read.error().message.c_str());
+        std::fflush(stdout);
+        std::exit(1);
+    }
+    std::printf(intact ? "intact\n" : "overwritten\n");
+    std::fflush(stdout);
+    std::exit(intact ? 0 : 1); // ends the whole process: the main thread is long gone
+}
+
+int pthreadExit(const std::string &key)
+{
+    static PthreadExitCase config{key};
+    pthread_t worker;
+    if (::pthread_create(&worker, nullptr, pinningReader, &config) != 0)
+        return 1;
+    ::pthread_exit(nullptr); // /proc/PID/stat of this main thread now says Z; the process lives
+}
+
+int forkUse(const std::string &key)
+{
+    Segment segment = openOrDie(key);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        std::string content;
+        auto read = segment.read(content);
+        auto loaded = segment.load(shmtools::Input::bytes(std::string_view("from the child")));
+        const bool refused =
+            !read && read.error().code == ErrorCode::Usage && !loaded && loaded.error().code == ErrorCode::Usage;
+        std::printf("child: %s\n", read ? "read worked" : read.error().message.c_str());
+        std::fflush(stdout);
+        std::_Exit(refused ? 0 : 1); // Segment's destructor runs in the parent only
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    auto loaded = segment.load(shmtools::Input::bytes(std::string_view("from the parent")));
+    std::printf("parent load: %s\n", loaded ? "ok" : loaded.error().message.c_str());
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 && loaded ? 0 : 1;
+}
+
+int forkKill(const std::string &key)
+{
+    Segment segment = openOrDie(key);
+    int input[2];
+    int started[2];
+    if (::pipe(input) != 0 || ::pipe(started) != 0)
+        return 1;
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::close(input[1]);
+        ::close(started[0]);
+        shmtools::LoadOptions options;
+        options.progress = [&](std::uint64_t, std::uint64_t) {
+            [[maybe_unused]] const ssize_t n = ::write(started[1], "x", 1);
+        };
+        // The parent's Segment first, as issue 15's item 12 did: before, this load claimed a
+        // slot in the parent's name, and the kill below left a claim naming the live parent.
+        auto borrowed = segment.load(shmtools::Input::descriptor(input[0], "pipe"), options);
+        std::printf("child: the parent's Segment: %s\n", borrowed ? "loaded" : borrowed.error().message.c_str());
+        std::fflush(stdout);
+        Segment own = openOrDie(key); // a participant of its own
+        [[maybe_unused]] auto loaded = own.load(shmtools::Input::descriptor(input[0], "pipe"), options);
+        std::_Exit(0);
+    }
+    ::close(input[0]);
+    ::close(started[1]);
+    [[maybe_unused]] const ssize_t w = ::write(input[1], "partial content", 15); // and never more
+    char byte;
+    if (::read(started[0], &byte, 1) != 1)
+        return 1;
+    ::kill(child, SIGKILL); // mid-load: its claim stays behind
+    ::waitpid(child, nullptr, 0);
+    std::printf("killed %d\n", static_cast<int>(child));
+    std::fflush(stdout);
+    char line[16];
+    [[maybe_unused]] const ssize_t n = ::read(STDIN_FILENO, line, sizeof line); // others load meanwhile
+    auto loaded = segment.load(shmtools::Input::bytes(std::string_view("after the kill")));
+    std::printf("parent load: %s\n", loaded ? "ok" : loaded.error().message.c_str());
+    ::close(input[1]);
+    return loaded ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: participant_peer threads|pthread-exit|fork-use|fork-kill KEY [ROUNDS]\n");
+        return 2;
+    }
+    const std::string mode = argv[1];
+    const std::string key = argv[2];
+    if (mode == "threads")
+        return threads(key, argc > 3 ? std::atoi(argv[3]) : 20);
+    if (mode == "pthread-exit")
+        return pthreadExit(key);
+    if (mode == "fork-use")
+        return forkUse(key);
+    if (mode == "fork-kill")
+        return forkKill(key);
+    std::fprintf(stderr, "participant_peer: unknown mode %s\n", mode.c_str());
+    return 2;
+}
