@@ -1,9 +1,28 @@
 #!/usr/bin/env bash
-# Builds and runs the whole test suite twice: a normal build, then ASan+UBSan. A failing stage
-# does not stop the other; the script ends with one line per stage and exits non-zero if any
-# stage failed (build or tests).
+# Builds and runs the test suite twice: a normal build, then ASan+UBSan. A failing stage does not
+# stop the other; the script ends with one line per stage and exits non-zero if any stage failed
+# (build or tests).
+#
+# Usage: scripts/test.sh [--system]
+# By default the cases labelled `system` are left out (`ctest -LE system`): they change a setting
+# for the whole machine (/sys/kernel/mm/transparent_hugepage/shmem_enabled), restored afterwards,
+# and would disturb whatever else runs meanwhile. `--system`, or SHM_TEST_SYSTEM=1 in the
+# environment, runs them too (as root, on a machine of your own). `ctest -L system` runs only them.
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+system=${SHM_TEST_SYSTEM:-0}
+for argument in "$@"; do
+  case $argument in
+  --system) system=1 ;;
+  *)
+    echo "$script_name: unknown argument '$argument'; usage: $script_name [--system]" >&2
+    exit 2
+    ;;
+  esac
+done
+ctest_selection=(-LE system)
+system_note="; the system cases left out (--system runs them)"
+[ "$system" = 1 ] && ctest_selection=() && system_note=""
 ensure_packages "to build the tools" "${build_packages[@]}"
 ensure_packages "to build and run the tests" "${test_packages[@]}"
 cd "$repo_root"
@@ -23,10 +42,11 @@ stage() {
   fi
   echo "$script_name: $name: running ctest" >&2
   local rc=0
-  (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout "$timeout") 2>&1 | tee "$dir/ctest.log" || rc=$?
+  (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout "$timeout" "${ctest_selection[@]}") 2>&1 |
+    tee "$dir/ctest.log" || rc=$?
   summary=$(grep -E '^[0-9]+% tests passed' "$dir/ctest.log" | tail -n 1 || true)
   [ "$rc" -eq 0 ] || failed=1
-  summaries+=("$name: ${summary:-ctest exited $rc without its summary line} (ctest exit code $rc)")
+  summaries+=("$name: ${summary:-ctest exited $rc without its summary line} (ctest exit code $rc)${system_note}")
 }
 
 stage "plain build" build 300

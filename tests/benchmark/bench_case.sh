@@ -12,7 +12,7 @@
 # Environment (tests/benchmark/CMakeLists.txt): SHM_TEST_COMMON (the shared prelude),
 # SHM_SOURCE_DIR, SHM_BENCH_BUILD_DIR, and what the shared prelude reads.
 : "${SHM_TEST_COMMON:?set SHM_TEST_COMMON to the shared shell-test prelude (ctest does)}"
-# shellcheck source=../adversarial/common.sh
+# shellcheck source=../support/common.sh
 . "$SHM_TEST_COMMON"
 : "${SHM_SOURCE_DIR:?set SHM_SOURCE_DIR to the source tree (ctest does)}"
 : "${SHM_BENCH_BUILD_DIR:?set SHM_BENCH_BUILD_DIR to the build directory of bench.sh (ctest does)}"

@@ -17,14 +17,21 @@ std::string wchanOf(pid_t pid)
     return name == "0" ? std::string() : name;
 }
 
+bool sleepsIn(pid_t pid, const std::vector<std::string> &needles)
+{
+    const std::string wchan = wchanOf(pid);
+    for (const std::string &needle : needles)
+        if (!wchan.empty() && wchan.find(needle) != std::string::npos)
+            return true;
+    return false;
+}
+
 bool waitUntilSleepingIn(pid_t pid, const std::vector<std::string> &needles, double timeoutSeconds)
 {
     const double deadline = now() + timeoutSeconds;
     while (now() < deadline) {
-        const std::string wchan = wchanOf(pid);
-        for (const std::string &needle : needles)
-            if (!wchan.empty() && wchan.find(needle) != std::string::npos)
-                return true;
+        if (sleepsIn(pid, needles))
+            return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return false;

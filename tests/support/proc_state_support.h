@@ -13,6 +13,10 @@ namespace shmtest {
 /// or "" if it runs or is gone.
 std::string wchanOf(pid_t pid);
 
+/// True if PID (its main thread) sleeps now in a kernel function whose name contains one of
+/// NEEDLES: the one place the tests read /proc/PID/wchan (the shell cases: sleeping_in).
+bool sleepsIn(pid_t pid, const std::vector<std::string> &needles);
+
 /// Waits up to TIMEOUT until PID sleeps in a kernel function whose name contains one of
 /// NEEDLES. True if it did.
 bool waitUntilSleepingIn(pid_t pid, const std::vector<std::string> &needles, double timeoutSeconds = 30);

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -121,10 +122,70 @@ static std::string setprivPath()
     return ::access("/usr/bin/setpriv", X_OK) == 0 ? "/usr/bin/setpriv" : "/bin/setpriv";
 }
 
+namespace {
+
+/// A copy of the programs under test and of libshmtools in a directory under /tmp that every user
+/// can search: the build tree may sit where another user cannot reach it (/root is 0700), and a
+/// test acting as nobody must run the very same binaries. Laid out as bin/ and lib/, so that the
+/// tools' RUNPATH ($ORIGIN/../lib) finds the copied library. Made on first use, removed at exit.
+class CopyForOthers {
+public:
+    CopyForOthers()
+    {
+        namespace fs = std::filesystem;
+        char pattern[] = "/tmp/shm-tools-others-XXXXXX";
+        if (::mkdtemp(pattern) == nullptr)
+            throw std::runtime_error(std::string("mkdtemp /tmp/shm-tools-others-XXXXXX: ") + std::strerror(errno));
+        m_root = pattern;
+        const auto searchable = fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec;
+        fs::permissions(m_root, searchable);
+        fs::create_directory(m_root / "bin");
+        fs::create_directory(m_root / "lib");
+        fs::permissions(m_root / "bin", searchable);
+        fs::permissions(m_root / "lib", searchable);
+        for (Tool tool : {Tool::Create, Tool::Load, Tool::Read, Tool::QtPeer})
+            fs::copy_file(binary(tool), copyOf(binary(tool)));
+        const fs::path libraries = fs::path(binary(Tool::Create)).parent_path() / ".." / "lib";
+        for (const fs::directory_entry &entry : fs::directory_iterator(libraries))
+            if (entry.path().filename().string().rfind("libshmtools.so", 0) == 0)
+                fs::copy_file(entry.path(), m_root / "lib" / entry.path().filename()); // follows links
+    }
+    ~CopyForOthers()
+    {
+        std::error_code ignored;
+        std::filesystem::remove_all(m_root, ignored);
+    }
+    CopyForOthers(const CopyForOthers &) = delete;
+    CopyForOthers &operator=(const CopyForOthers &) = delete;
+
+    /// Where the copy of the program at PATH (one of binary(...)) lies.
+    std::filesystem::path copyOf(const std::string &path) const
+    {
+        return m_root / "bin" / std::filesystem::path(path).filename();
+    }
+
+private:
+    std::filesystem::path m_root;
+};
+
+} // namespace
+
+std::string reachableByOthers(const std::string &path)
+{
+    for (Tool tool : {Tool::Create, Tool::Load, Tool::Read, Tool::QtPeer})
+        if (path == binary(tool)) {
+            static const CopyForOthers copy;
+            return copy.copyOf(path).string();
+        }
+    return path;
+}
+
 std::vector<std::string> asNobody(const std::vector<std::string> &argv)
 {
     std::vector<std::string> full{setprivPath(), "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"};
-    full.insert(full.end(), argv.begin(), argv.end());
+    for (const std::string &word : argv)
+        full.push_back(reachableByOthers(word));
     return full;
 }
 
@@ -140,7 +201,7 @@ std::string whyNobodyCannotRun()
         const ProcessResult probe = run(asNobody({binary(tool), "--help"}), options);
         // qt_peer answers --help with its usage (exit 2); the tools with exit 0.
         if (probe.exitCode != (tool == Tool::QtPeer ? 2 : 0))
-            return "nobody cannot run " + binary(tool) + " (is the build tree readable and searchable by others?):\n" +
+            return "nobody cannot run " + reachableByOthers(binary(tool)) + ", the copy made for other users:\n" +
                    describe(probe);
     }
     return {};
@@ -221,7 +282,9 @@ pid_t startDetachedHolder(const std::vector<std::string> &argvPrefix, const std:
                           const RunOptions &options)
 {
     std::vector<std::string> argv = argvPrefix;
-    argv.insert(argv.end(), {binary(Tool::Create), "-d", "-q", "-k", key, "-s", size});
+    // A prefix (asNobody) runs it as another user, who needs the copy it can reach.
+    const std::string create = argvPrefix.empty() ? binary(Tool::Create) : reachableByOthers(binary(Tool::Create));
+    argv.insert(argv.end(), {create, "-d", "-q", "-k", key, "-s", size});
     const ProcessResult started = run(argv, options);
     const std::string &out = started.out;
     int pid = 0;

@@ -60,10 +60,14 @@ bool hasPin(const layout::SegmentHeader &header, pid_t pid);
 /// Polls CONDITION every few milliseconds until it holds or TIMEOUT passes; its last answer.
 bool waitUntil(const std::function<bool()> &condition, double timeoutSeconds);
 
-/// ARGV run as nobody:nogroup without supplementary groups (through setpriv).
+/// PATH, or for a program under test (binary(...)) its copy in a directory under /tmp that every
+/// user can reach, made once per test process with libshmtools beside it and removed at exit.
+std::string reachableByOthers(const std::string &path);
+/// ARGV run as nobody:nogroup without supplementary groups (through setpriv); programs under
+/// test in ARGV run from reachableByOthers(), since nobody may not reach the build tree.
 std::vector<std::string> asNobody(const std::vector<std::string> &argv);
-/// Empty if this process is root and nobody can run the binaries under test (the build tree is
-/// reachable for it); otherwise why not, for a WARN.
+/// Empty if this process is root and nobody can run the binaries under test (their copies made
+/// by reachableByOthers); otherwise why not, for a SKIP.
 std::string whyNobodyCannotRun();
 
 /// A scratch directory with mode 1777 (like /tmp), so that root and nobody can share it as

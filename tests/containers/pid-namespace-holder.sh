@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Issue 15, item 8: a holder in a PID namespace of its own that shares the IPC namespace and
+# TMPDIR (as `docker --ipc=host -v /tmp:/tmp` does) is alive to host tools: shm-read works,
+# shm-create on the key exits 4 (held) and names it as a PID of another namespace; once it is
+# killed, the host's shm-create adopts its segment and keeps the version. (Before: its PID, 1 in
+# its namespace, meant nothing on the host; the live segment was adopted.)
+. "$(dirname "$0")/../support/common.sh"
+command -v unshare >/dev/null || skip "no unshare"
+unshare --pid --fork --kill-child true 2>/dev/null || skip "cannot make a PID namespace here (needs root)"
+unshare --pid --fork --kill-child shm-create -q -s 64K >"$W/holder.out" 2>&1 & up=$!
+PIDS+=("$up")
+wait_until 30 "the namespaced holder answers" holder_ready
+hp=$(pgrep -P "$up") || fail "no holder under unshare"
+grep -q '^NSpid:.*[[:space:]]1$' "/proc/$hp/status" || fail "the holder is not PID 1 of a namespace: $(grep NSpid "/proc/$hp/status")"
+shm-load -q "$W/small"
+run shm-read
+[ "$RC" = 0 ] || fail "host shm-read: rc=$RC $ERR"
+cmp -s "$OUT" "$W/small" || fail "host shm-read returned other bytes"
+run shm-create -s 64K
+[ "$RC" = 4 ] || fail "host shm-create on the held key: rc=$RC (want 4) $ERR"
+[[ $ERR == *"in another PID namespace"* ]] || fail "the refusal does not say where the holder runs: $ERR"
+kill -KILL "$hp"
+wait_gone "$hp"
+wait_rc "$up"
+run shm-read
+[ "$RC" = 3 ] || fail "after the kill, shm-read: rc=$RC (want 3, holder not running) $ERR"
+hp2=$(timeout 60 shm-create -d -s 64K 2>"$W/adopt.err") || fail "host adoption: $(cat "$W/adopt.err")"
+PIDS+=("$hp2")
+run shm-read
+[ "$RC" = 0 ] && cmp -s "$OUT" "$W/small" || fail "after adoption: rc=$RC $ERR"
+pass "a holder in another PID namespace was alive to the host, then adopted once killed"

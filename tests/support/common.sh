@@ -1,0 +1,255 @@
+# shellcheck shell=bash
+# Shared prelude of the shell cases (tests/<behaviour>/<what>.sh, sourced as
+# `. "$(dirname "$0")/../support/common.sh"`), each a hostile reproduction of one README promise,
+# run as its own ctest case "<behaviour>.<what>". In the manner of mold's
+# test/common.inc: strict mode, a scratch TMPDIR of its own under the build directory, a key of
+# its own, and a cleanup trap that stops every process the test started and removes every
+# segment, semaphore and key file it created, whatever way the test ends.
+#
+# Environment (set by shm_shell_test in tests/CMakeLists.txt): SHM_BIN_DIR (shm-create, shm-load,
+# shm-read), SHM_TEST_SCRATCH (where the scratch directories go), HOSTILE_PEER_BIN, QT_PEER_BIN,
+# QT_ATTACH_PEER_BIN, JSON_FIELD_BIN, THP_PROBE_BIN.
+#
+# Exit codes: 0 pass, 1 fail, 77 skipped (ctest SKIP_RETURN_CODE; the reason is printed).
+set -euo pipefail
+# Job control: without it bash starts background commands with SIGINT and SIGQUIT ignored, and
+# a tool keeps a signal ignored at start (README "Signals"), so signal tests would test nothing.
+set -m
+
+CASE=$(basename "$0" .sh)
+: "${SHM_BIN_DIR:?set SHM_BIN_DIR to the directory of shm-create, shm-load and shm-read}"
+: "${SHM_TEST_SCRATCH:?set SHM_TEST_SCRATCH to a scratch directory (ctest does)}"
+export PATH="$SHM_BIN_DIR:$PATH"
+H=${HOSTILE_PEER_BIN:-}
+Q=${QT_PEER_BIN:-}
+QA=${QT_ATTACH_PEER_BIN:-}
+JSON_FIELD=${JSON_FIELD_BIN:-}
+
+# The scratch root stays searchable by others: the tests that act as `nobody` reach into it.
+mkdir -p "$SHM_TEST_SCRATCH"
+chmod 755 "$SHM_TEST_SCRATCH"
+TMPDIR=$(mktemp -d "$SHM_TEST_SCRATCH/$CASE.XXXXXX")
+export TMPDIR
+W=$TMPDIR
+# Every process this test starts inherits this marker, also the holders that `shm-create -d`
+# detaches and the children of --exec: the cleanup finds them by it, and by nothing global.
+SHM_ADVERSARIAL_RUN="$CASE-$$-$RANDOM"
+export SHM_ADVERSARIAL_RUN
+K="adv-$SHM_ADVERSARIAL_RUN"
+export SHM_KEY=$K
+# A small input file for loads whose content does not matter (not /etc/hostname: containers may
+# lack it).
+echo "small input of $CASE" >"$W/small"
+PIDS=()       # processes to stop, also those that do not carry the marker
+KEY_FILES=()  # key files outside TMPDIR (e.g. in /tmp) whose objects the cleanup removes
+CLEANUPS=()   # commands the cleanup runs first (e.g. restoring a kernel setting)
+
+# marked_pids: the processes that carry this test's marker, except this shell.
+marked_pids() {
+  local file pid
+  for file in $(grep -lzx "SHM_ADVERSARIAL_RUN=$SHM_ADVERSARIAL_RUN" /proc/[0-9]*/environ 2>/dev/null); do
+    pid=${file#/proc/}
+    pid=${pid%/environ}
+    [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] || echo "$pid"
+  done
+}
+
+# gone PID: PID has ended (a zombie counts as ended: a detached holder is not our child).
+gone() {
+  local state
+  state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null) || return 0
+  [ -z "$state" ] || [ "$state" = Z ]
+}
+
+# ftok_key FILE: the System V key Qt and shm-tools derive from FILE (ftok(FILE, 'Q')).
+ftok_key() {
+  local ids dev ino
+  ids=$(stat -L -c '%d %i' "$1") || return 1
+  read -r dev ino <<<"$ids"
+  printf '0x%08x\n' $(((0x51 << 24) | ((dev & 0xff) << 16) | (ino & 0xffff)))
+}
+
+cleanup() {
+  local rc=$? cmd pid file victims=() key
+  trap - EXIT INT TERM HUP
+  set +e
+  for cmd in "${CLEANUPS[@]}"; do eval "$cmd"; done
+  victims=("${PIDS[@]}" $(marked_pids))
+  for pid in "${victims[@]}"; do kill -TERM "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null; done
+  all_gone() { local pid; for pid in "${victims[@]}"; do gone "$pid" || return 1; done; }
+  poll_until 3 all_gone # a clean stop removes the holder's own objects
+  for pid in "${victims[@]}"; do gone "$pid" || kill -KILL "$pid" 2>/dev/null; done
+  for file in $(find "$TMPDIR" -name 'qipc_*' 2>/dev/null) "${KEY_FILES[@]}"; do
+    [ -e "$file" ] || continue
+    key=$(ftok_key "$file") || continue
+    ipcrm -M "$key" 2>/dev/null
+    ipcrm -S "$key" 2>/dev/null
+    [[ $file == "$TMPDIR"/* ]] || rm -f "$file"
+  done
+  chmod -R u+rwx "$TMPDIR" 2>/dev/null
+  rm -rf "$TMPDIR"
+  [ -z "${OTHERS_DIR:-}" ] || rm -rf "$OTHERS_DIR"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+pass() { echo "PASS $CASE: $*"; exit 0; }
+fail() { echo "FAIL $CASE: $*"; exit 1; }
+skip() { echo "SKIP $CASE: $*"; exit 77; }
+
+# poll_until SECONDS COMMAND...: polls COMMAND every 20 ms until it succeeds (status 0) or
+# SECONDS have passed (status 1). The bounds are generous: ASan on a loaded 2-core machine.
+poll_until() {
+  local deadline=$(($(now_ms) + $1 * 1000))
+  shift
+  until "$@"; do
+    [ "$(now_ms)" -lt "$deadline" ] || return 1
+    sleep 0.02
+  done
+}
+# wait_until SECONDS WHAT COMMAND...: poll_until, failing the test naming WHAT on a timeout.
+wait_until() {
+  local seconds=$1 what=$2
+  shift 2
+  poll_until "$seconds" "$@" || fail "timed out after ${seconds}s waiting until $what"
+}
+
+# sleeping_in PID NEEDLE...: PID sleeps in a kernel function whose name has one of NEEDLEs
+# (/proc/PID/wchan): futex (a tool waiting for a version or a wake-up), sem (the segment lock),
+# pipe_read/pipe_write/pipe_wait (blocked on a pipe).
+sleeping_in() {
+  local pid=$1 wchan needle
+  shift
+  wchan=$(cat "/proc/$pid/wchan" 2>/dev/null) || return 1
+  for needle in "$@"; do [[ $wchan != 0 && $wchan == *"$needle"* ]] && return 0; done
+  return 1
+}
+wait_sleeping_in() { local pid=$1; shift; wait_until 30 "PID $pid sleeps in $*" sleeping_in "$pid" "$@"; }
+wait_gone() { wait_until "${2:-10}" "PID $1 has ended" gone "$1"; }
+# has_line FILE REGEX / line_count FILE
+has_line() { grep -q -- "$2" "$1" 2>/dev/null; }
+line_count() { if [ -e "$1" ]; then wc -l <"$1"; else echo 0; fi; }
+lines_at_least() { [ "$(line_count "$1")" -ge "$2" ]; }
+# read_at_least PID BYTES: PID has read BYTES (a loader is that far into its input).
+read_at_least() {
+  local rchar
+  rchar=$(sed -n 's/^rchar: //p' "/proc/$1/io" 2>/dev/null) || return 1
+  [ "${rchar:-0}" -ge "$2" ]
+}
+stopped() { grep -q '^State:[[:space:]]*T' "/proc/$1/status" 2>/dev/null; }
+# ignores_signal PID NUMBER: NUMBER is in PID's SigIgn mask.
+ignores_signal() {
+  local mask
+  mask=$(sed -n 's/^SigIgn:[[:space:]]*//p' "/proc/$1/status")
+  (((0x$mask >> ($2 - 1)) & 1))
+}
+
+# catches_signals PID NUMBER...: PID has handlers for all NUMBERs (SigCgt): a signal sent now is
+# answered by the tool, not by the default action of a process still starting.
+catches_signals() {
+  local mask number
+  mask=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+  [ -n "$mask" ] || return 1
+  shift
+  for number in "$@"; do (((0x$mask >> (number - 1)) & 1)) || return 1; done
+}
+wait_catching() { local pid=$1; shift; wait_until 30 "PID $pid handles signals $*" catches_signals "$pid" "$@"; }
+
+# now_ms / ms START: a clock in milliseconds, and the milliseconds since START.
+now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+ms() { echo $(($(now_ms) - $1)); }
+
+# run COMMAND...: runs COMMAND (at most 60 s); sets RC, ERR (its stderr) and OUT (a file holding
+# its stdout).
+run() {
+  OUT=$W/out.$RANDOM$RANDOM
+  RC=0
+  timeout 60 "$@" >"$OUT" 2>"$W/err" || RC=$?
+  ERR=$(cat "$W/err")
+}
+
+# wait_rc PID: waits for a background job; sets RC to its exit status.
+wait_rc() { RC=0; wait "$1" || RC=$?; }
+
+# start_holder [OPTIONS...]: a detached holder for $SHM_KEY; sets HP to its PID.
+start_holder() {
+  HP=$(timeout 60 shm-create -d -q "$@") || return 1
+  PIDS+=("$HP")
+}
+
+# holder_ready: the segment of $SHM_KEY answers (for a holder started in the foreground).
+holder_ready() { shm-read --json >/dev/null 2>&1; }
+
+# jget FIELD: a field of `shm-read --json` ("null" when it has none).
+jget() { shm-read --json 2>/dev/null | "$JSON_FIELD" "$1"; }
+
+# learn_key_file_names: sets NAMES to the names of the key files of $SHM_KEY, learnt from a
+# throwaway holder in a directory of its own (stopped again before this returns).
+learn_key_file_names() {
+  local probe=$TMPDIR/probe pid
+  mkdir "$probe"
+  pid=$(TMPDIR=$probe timeout 60 shm-create -d -q -s 4096) || fail "the probe holder did not start"
+  PIDS+=("$pid")
+  mapfile -t NAMES < <(ls "$probe")
+  [ "${#NAMES[@]}" -eq 2 ] || fail "expected 2 key files, the probe holder made: ${NAMES[*]}"
+  kill "$pid"
+  wait_gone "$pid"
+  rmdir "$probe"
+}
+
+# require_nobody: the test acts as user nobody through runuser; skips (77) where that cannot
+# work: not root, or no runuser. The build tree may be out of nobody's reach (/root is 0700), so
+# the tools, libshmtools and hostile_peer are copied into a directory under /tmp that every user
+# can search (bin/ and lib/, as the tools' RUNPATH $ORIGIN/../lib expects), PATH, SHM_BIN_DIR and
+# H point at the copies, and the scratch directory (TMPDIR, W) moves there too. The cleanup
+# removes it all.
+OTHERS_DIR=""
+require_nobody() {
+  [ "$(id -u)" -eq 0 ] || skip "needs root to act as user nobody (runuser)"
+  command -v runuser >/dev/null || skip "needs runuser (Debian: util-linux)"
+  local old=$TMPDIR tool
+  OTHERS_DIR=$(mktemp -d /tmp/shm-tools-others.XXXXXX)
+  chmod 755 "$OTHERS_DIR"
+  mkdir -m 755 "$OTHERS_DIR/bin" "$OTHERS_DIR/lib"
+  cp "$SHM_BIN_DIR/shm-create" "$SHM_BIN_DIR/shm-load" "$SHM_BIN_DIR/shm-read" "$OTHERS_DIR/bin/"
+  cp -L "$SHM_BIN_DIR"/../lib/libshmtools.so* "$OTHERS_DIR/lib/"
+  if [ -n "$H" ]; then cp "$H" "$OTHERS_DIR/bin/" && H=$OTHERS_DIR/bin/$(basename "$H"); fi
+  SHM_BIN_DIR=$OTHERS_DIR/bin
+  export PATH="$SHM_BIN_DIR:$PATH"
+  TMPDIR=$(mktemp -d "$OTHERS_DIR/$CASE.XXXXXX")
+  export TMPDIR
+  W=$TMPDIR
+  mv "$old/small" "$W/small"
+  rm -rf "$old"
+  for tool in "$SHM_BIN_DIR/shm-read" "$SHM_BIN_DIR/shm-create" "$SHM_BIN_DIR/shm-load" ${H:+"$H"}; do
+    runuser -u nobody -- test -x "$tool" || skip "user nobody cannot run $tool, copied for it to $OTHERS_DIR"
+  done
+}
+
+# The shmem huge-page setting (README "Huge pages"), for the cases that switch it; ctest runs them
+# alone (RUN_SERIAL), as it changes the setting for the whole machine.
+THP_SETTING=/sys/kernel/mm/transparent_hugepage/shmem_enabled
+THP_PROBE=${THP_PROBE_BIN:-}
+thp_now() { sed 's/.*\[\(.*\)\].*/\1/' "$THP_SETTING"; }
+thp_set() { echo "$1" >"$THP_SETTING" || fail "cannot write $1 to $THP_SETTING"; }
+# thp_switchable: this test may switch shmem_enabled (root, the file there and writable); the
+# cleanup then puts back the value found here, whatever way the test ends. Sets THP_WHY otherwise.
+thp_switchable() {
+  local original
+  THP_WHY=""
+  [ "$(id -u)" -eq 0 ] || { THP_WHY="needs root to switch $THP_SETTING"; return 1; }
+  [ -e "$THP_SETTING" ] || { THP_WHY="$THP_SETTING missing (no huge pages for shared memory)"; return 1; }
+  original=$(thp_now) || { THP_WHY="cannot read $THP_SETTING"; return 1; }
+  { echo "$original" >"$THP_SETTING"; } 2>/dev/null || { THP_WHY="$THP_SETTING is not writable here"; return 1; }
+  CLEANUPS+=("echo $original >$THP_SETTING")
+}
+# require_thp_switch: thp_switchable, or skip (77) saying why.
+require_thp_switch() { thp_switchable || skip "$THP_WHY"; }
+# require_thp_probe: thp_probe can read the kernel's page flags (root, /proc/kpageflags).
+require_thp_probe() {
+  [ -x "$THP_PROBE" ] || skip "THP_PROBE_BIN (tests/support/thp_probe) not set"
+  head -c 8 /proc/kpageflags >/dev/null 2>&1 || skip "/proc/kpageflags is not readable here"
+}
+# probe_field LINE NAME: a NAME=VALUE word of a thp_probe line.
+probe_field() { sed -n "s/.*\\b$2=\\([-0-9]*\\).*/\\1/p" <<<"$1"; }

@@ -1,0 +1,140 @@
+#include "temp_dir.h"
+
+#include "support/catch_compat.h"
+
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <utility>
+#include <unistd.h>
+
+namespace {
+
+/// Sets or unsets $TMPDIR for one test, and puts back what was there before.
+class TmpdirEnv {
+public:
+    explicit TmpdirEnv(const std::optional<std::string> &value)
+    {
+        if (const char *old = std::getenv("TMPDIR"))
+            m_old = old;
+        if (value)
+            ::setenv("TMPDIR", value->c_str(), 1);
+        else
+            ::unsetenv("TMPDIR");
+    }
+    ~TmpdirEnv()
+    {
+        if (m_old)
+            ::setenv("TMPDIR", m_old->c_str(), 1);
+        else
+            ::unsetenv("TMPDIR");
+    }
+    TmpdirEnv(const TmpdirEnv &) = delete;
+    TmpdirEnv &operator=(const TmpdirEnv &) = delete;
+
+private:
+    std::optional<std::string> m_old;
+};
+
+std::string tmpdirNow()
+{
+    const char *value = std::getenv("TMPDIR");
+    return value ? value : "(unset)";
+}
+
+/// A directory under /tmp for one test, removed with its content.
+class ScratchDir {
+public:
+    ScratchDir()
+    {
+        char pattern[] = "/tmp/shm-temp-dir-test-XXXXXX";
+        REQUIRE(::mkdtemp(pattern) != nullptr);
+        m_path = std::filesystem::canonical(pattern);
+    }
+    ~ScratchDir() { std::filesystem::remove_all(m_path); }
+    ScratchDir(const ScratchDir &) = delete;
+    ScratchDir &operator=(const ScratchDir &) = delete;
+    const std::filesystem::path &path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+} // namespace
+
+TEST_CASE("resolveTempDir: an unset or empty TMPDIR means /tmp, written back resolved", "[temp_dir]")
+{
+    const std::optional<std::string> given = GENERATE(std::optional<std::string>(), std::optional<std::string>(""));
+    CAPTURE(given.has_value());
+    const TmpdirEnv env(given);
+    REQUIRE(resolveTempDir().ok());
+    CHECK(tmpdirNow() == std::filesystem::canonical("/tmp").string());
+}
+
+TEST_CASE("resolveTempDir: a relative or linked TMPDIR becomes the absolute directory it names", "[temp_dir]")
+{
+    const ScratchDir scratch;
+    std::filesystem::create_directory(scratch.path() / "real");
+    std::filesystem::create_directory_symlink(scratch.path() / "real", scratch.path() / "link");
+    const std::string expected = (scratch.path() / "real").string();
+
+    SECTION("through a symbolic link")
+    {
+        const TmpdirEnv env((scratch.path() / "link").string());
+        REQUIRE(resolveTempDir().ok());
+        CHECK(tmpdirNow() == expected);
+    }
+    SECTION("relative to the working directory, which may change afterwards (shm-create -d)")
+    {
+        const std::filesystem::path before = std::filesystem::current_path();
+        std::filesystem::current_path(scratch.path());
+        const TmpdirEnv env("link/../real");
+        const shmtools::Status status = resolveTempDir();
+        std::filesystem::current_path(before);
+        REQUIRE(status.ok());
+        CHECK(tmpdirNow() == expected);
+    }
+}
+
+TEST_CASE("resolveTempDir: a TMPDIR that cannot hold key files is a usage error naming it", "[temp_dir]")
+{
+    const ScratchDir scratch;
+    const std::string missing = (scratch.path() / "missing").string();
+    const std::string file = (scratch.path() / "file").string();
+    std::ofstream(file) << "not a directory";
+    // (A loop, not GENERATE: each generated run would make a scratch directory of another name.)
+    const std::pair<std::string, std::string> cases[] = {
+        {missing, "cannot be used: No such file or directory"},
+        {file, "is not a directory"},
+        {file + "/below", "cannot be used: Not a directory"},
+    };
+    for (const auto &[dir, why] : cases) {
+        CAPTURE(dir);
+        const TmpdirEnv env(dir);
+        const shmtools::Status status = resolveTempDir();
+        REQUIRE_FALSE(status.ok());
+        CHECK(status.error().code == shmtools::ErrorCode::Usage);
+        CHECK_THAT(status.error().message, Catch::Matchers::ContainsSubstring("TMPDIR '" + dir + "' " + why));
+        CHECK_THAT(status.error().message, Catch::Matchers::ContainsSubstring("unset it for /tmp"));
+        CHECK(tmpdirNow() == dir); // left as it was: nothing else is told a wrong directory
+    }
+}
+
+TEST_CASE("resolveTempDir: a TMPDIR this user cannot search is a usage error", "[temp_dir]")
+{
+    if (::geteuid() == 0)
+        SKIP("root may search every directory, so none is unsearchable for this test");
+    const ScratchDir scratch;
+    const std::filesystem::path locked = scratch.path() / "locked";
+    std::filesystem::create_directory(locked);
+    std::filesystem::permissions(locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    const TmpdirEnv env(locked.string());
+    const shmtools::Status status = resolveTempDir();
+    std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.error().code == shmtools::ErrorCode::Usage);
+    CHECK_THAT(status.error().message, Catch::Matchers::ContainsSubstring("Permission denied"));
+}
