@@ -51,7 +51,10 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
     const ProcessIdentity holder{found.holder.pid, found.holder.startTime};
     if (auto stopped = stopProcess(holder, deadline); !stopped) {
         Error error = stopped.error();
-        error.message = names.key + ": its holder (" + error.message + ")";
+        error.message = error.code == ExitCode::Interrupted
+                            ? names.key + ": interrupted while waiting for its holder (PID " +
+                                  std::to_string(holder.pid) + ") to stop"
+                            : names.key + ": the holder, " + error.message;
         return error;
     }
     return Removal{true, holder.pid, found.shmid};

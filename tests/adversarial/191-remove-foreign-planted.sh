@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# shm-create --remove refuses a segment that another user planted under our System V key
+# (exit 9, naming it) and leaves it untouched, as creating and reading do (case 18).
+. "$(dirname "$0")/common.sh"
+require_nobody
+learn_key_file_names
+for n in "${NAMES[@]}"; do touch "$W/$n"; chmod 640 "$W/$n"; done
+chmod 711 "$W"; shmf=$W/$(printf '%s\n' "${NAMES[@]}" | grep sharedmemory)
+id=$(runuser -u nobody -- "$H" plant "$shmf" 100000 666) || fail "plant failed"
+run shm-create --remove
+still=no; if ipcs -m | awk '{print $2}' | grep -qx "$id"; then still=yes; fi
+if [ "$RC" = 9 ] && [ $still = yes ] && [[ $ERR == "shm-create: $K:"* ]] && [ "$(wc -l <"$W/err")" = 1 ]; then
+  pass "rc=9 ($ERR); planted segment $id left"
+fi
+fail "rc=$RC '$ERR' left=$still"
