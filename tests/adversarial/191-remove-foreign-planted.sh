@@ -3,10 +3,7 @@
 # (exit 9, naming it) and leaves it untouched, as creating and reading do (case 18).
 . "$(dirname "$0")/common.sh"
 require_nobody
-learn_key_file_names
-for n in "${NAMES[@]}"; do touch "$W/$n"; chmod 640 "$W/$n"; done
-chmod 711 "$W"; shmf=$W/$(printf '%s\n' "${NAMES[@]}" | grep sharedmemory)
-id=$(runuser -u nobody -- "$H" plant "$shmf" 100000 666) || fail "plant failed"
+plant_foreign_segment; id=$PLANTED
 run shm-create --remove
 still=no; if ipcs -m | awk '{print $2}' | grep -qx "$id"; then still=yes; fi
 if [ "$RC" = 9 ] && [ $still = yes ] && [[ $ERR == "shm-create: $K:"* ]] && [ "$(wc -l <"$W/err")" = 1 ]; then

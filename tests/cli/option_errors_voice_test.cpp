@@ -9,17 +9,6 @@ using namespace shmtest;
 
 namespace {
 
-RunOptions stdinText(const std::string &text)
-{
-    RunOptions options;
-    options.stdinData = text;
-    return options;
-}
-
-} // namespace
-
-namespace {
-
 void checkUsageLine(const ProcessResult &result, Tool tool, const std::string &says)
 {
     CHECK_EXIT(result, 2);
@@ -109,7 +98,9 @@ TEST_CASE("a missing key names a near key that exists and points at shm-read --l
     CHECK(isOneLine(missed.err));
     CHECK_THAT(missed.err, Catch::Matchers::ContainsSubstring("did you mean -k " + key + "?") &&
                                Catch::Matchers::ContainsSubstring("shm-read --list"));
-    const ProcessResult far = run(Tool::Load, {"-k", key + "-entirely-different-name", "-"}, stdinText("x"));
+    RunOptions input;
+    input.stdinData = "x";
+    const ProcessResult far = run(Tool::Load, {"-k", key + "-entirely-different-name", "-"}, input);
     CHECK_EXIT(far, 3);
     CHECK_THAT(far.err, Catch::Matchers::ContainsSubstring("shm-read --list") &&
                             !Catch::Matchers::ContainsSubstring("did you mean"));

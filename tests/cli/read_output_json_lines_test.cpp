@@ -20,17 +20,6 @@ using namespace shmtest;
 
 namespace {
 
-RunOptions stdinText(const std::string &text)
-{
-    RunOptions options;
-    options.stdinData = text;
-    return options;
-}
-
-} // namespace
-
-namespace {
-
 std::vector<QJsonObject> jsonLines(const std::string &text)
 {
     std::vector<QJsonObject> objects;
@@ -140,7 +129,9 @@ TEST_CASE("raw: --raw refuses a shm-tools segment in both directions with exit 8
     CHECK(read.out.empty());
     CHECK_THAT(read.err, Catch::Matchers::ContainsSubstring("shm-tools segment") &&
                              Catch::Matchers::ContainsSubstring("read it without --raw"));
-    const ProcessResult load = run(Tool::Load, {"-k", key, "--raw", "-"}, stdinText("x"));
+    RunOptions input;
+    input.stdinData = "x";
+    const ProcessResult load = run(Tool::Load, {"-k", key, "--raw", "-"}, input);
     CHECK_EXIT(load, 8);
     CHECK_THAT(load.err, Catch::Matchers::ContainsSubstring("shm-tools segment") &&
                              Catch::Matchers::ContainsSubstring("load it without --raw"));
