@@ -217,15 +217,16 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         ->group(group::kContent);
     app.add_flag("-d,--detach", detach,
                  "Return once ready, print the holder's PID on stdout, and hold in the background")
-        ->group(group::kShow);
-    app.add_flag("--watch", request.watch, "Print one line per published version on stderr")->group(group::kShow);
+        ->group(group::kHolding);
+    app.add_flag("--watch", request.watch, "Print one line per published version on stderr")
+        ->group(group::kHolding);
     app.add_flag("--json", request.json, "With --watch: one JSON object per event on stdout (JSON Lines)")
-        ->group(group::kShow);
+        ->group(group::kHolding);
     app.add_flag("--remove", remove,
                  "Remove the segment of -k KEY (or of each KEY given) whole: its holder is asked to stop "
                  "(SIGTERM) and waited for up to -t seconds; an orphan is removed with its semaphore and key files")
-        ->group(group::kShow);
-    app.add_option("KEY", request.removeKeys, "With --remove: keys whose segments to remove")->group(group::kArguments);
+        ->group(group::kRemoving);
+    app.add_option("KEY", request.removeKeys, "With --remove: keys whose segments to remove")->group(group::kRemoving);
     using K = OptionRule::Kind;
     const std::vector<OptionRule> rules{
         {K::Excludes, "--watch", "--detach", "a detached holder has no terminal to print on"},
@@ -236,7 +237,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         {K::Excludes, "--remove", "--raw", ""},
         {K::Needs, "KEY", "--remove", "to hold a key, give it with -k KEY"},
     };
-    setUpApp(app, request.common, {"the segment lock (and, with --remove, for the holder to stop)", false},
+    setUpApp(app, request.common, {"the segment lock, and with --remove for the holder to stop", false},
              "  shm-create -s 64M                 hold a 64 MiB segment until Ctrl-C\n"
              "  pid=$(shm-create -d -k demo)       start in the background; stop with: kill $pid\n"
              "  shm-create --remove -k demo        stop demo's holder, or remove its orphan\n"

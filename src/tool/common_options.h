@@ -20,6 +20,8 @@ namespace group {
 inline const char *const kShow = "What to show";
 inline const char *const kWaiting = "Waiting";
 inline const char *const kContent = "Content";
+inline const char *const kHolding = "Holding";
+inline const char *const kRemoving = "Removing";
 inline const char *const kArguments = "Arguments";
 inline const char *const kCommon = "Common options";
 } // namespace group
