@@ -24,11 +24,12 @@ std::size_t editDistance(const std::string &a, const std::string &b)
 
 std::string nearestName(const std::string &typed, const std::vector<std::string> &candidates)
 {
+    // A name that exists is no typo.
+    if (std::find(candidates.begin(), candidates.end(), typed) != candidates.end())
+        return {};
     std::string best;
     std::size_t bestDistance = 0;
     for (const std::string &candidate : candidates) {
-        if (candidate == typed)
-            continue;
         const std::size_t distance = editDistance(typed, candidate);
         const std::size_t allowed = std::min<std::size_t>(3, std::max(typed.size(), candidate.size()) / 3);
         if (distance <= allowed && (best.empty() || distance < bestDistance)) {

@@ -8,5 +8,6 @@
 std::size_t editDistance(const std::string &a, const std::string &b);
 
 /// The candidate nearest to `typed`, if it is near enough to be a likely typo (at most a third
-/// of the longer name's length, and at most 3 edits; ties go to the first); "" if none is.
+/// of the longer name's length, and at most 3 edits; ties go to the first); "" if none is, or if
+/// `typed` is itself a candidate.
 std::string nearestName(const std::string &typed, const std::vector<std::string> &candidates);
