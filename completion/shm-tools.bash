@@ -3,25 +3,62 @@
 # bash-completion's on-demand loader finds it under any of the three names. Needs nothing from
 # the bash-completion package: it can also be sourced on its own.
 
-# The key files in $TMPDIR name only the letters of a key plus a hash, so existing keys cannot
-# be listed; offer the keys that the tools would use by default instead.
+# The keys to offer: the live segments' keys under this TMPDIR (from `shm-read --list --json`,
+# found beside the command being completed, else on PATH), $SHM_KEY and the default key.
 _shm_tools_keys() {
-    if [[ -n ${SHM_KEY-} && $SHM_KEY != fileloader_shm_key ]]; then
+    local tool=${1:-shm-read} reader=shm-read line
+    if [[ $tool == */* && -x ${tool%/*}/shm-read ]]; then reader=${tool%/*}/shm-read; fi
+    # Compact JSON Lines; a key with an escape (a quote, a backslash, a control character) is
+    # left out rather than offered wrong.
+    while IFS= read -r line; do
+        if [[ $line =~ \"key\":\"([^\"\\]*)\" ]]; then printf '%s\n' "${BASH_REMATCH[1]}"; fi
+    done < <(timeout 2 "$reader" -q --list --json 2>/dev/null)
+    if [[ -n ${SHM_KEY-} ]]; then
         printf '%s\n' "$SHM_KEY"
     fi
     printf '%s\n' fileloader_shm_key
 }
 
-# _shm_tools_options TOOL: the options of TOOL, one per line.
+# _shm_tools_options TOOL: the options of TOOL, one per line (as its --help lists them; a test
+# checks that they agree).
 _shm_tools_options() {
-    printf '%s\n' -k --key -t --timeout -q --quiet -h --help --version
+    printf '%s\n' -k --key -t --timeout -q --quiet -h --help -V --version
     case $1 in
-    shm-create) printf '%s\n' -s --size -d --detach --watch --raw ;;
-    shm-load) printf '%s\n' --raw --progress --no-progress --source ;;
+    shm-create) printf '%s\n' -s --size --raw -d --detach --watch --json --remove ;;
+    shm-load) printf '%s\n' --source --raw --progress --no-progress ;;
     shm-read)
-        printf '%s\n' --info --json --list --wait --since --follow --exec --raw --all \
+        printf '%s\n' --info --json --list --all --raw --wait --since --follow --exec -o --output \
             --progress --no-progress
         ;;
+    esac
+}
+
+# _shm_tools_excludes TOOL OPTION: the options that cannot follow OPTION (the tool refuses the
+# pair), one per line, OPTION's other spelling included.
+_shm_tools_excludes() {
+    case $1:$2 in
+    *:-k | *:--key) printf '%s\n' -k --key ;;
+    *:-t | *:--timeout) printf '%s\n' -t --timeout ;;
+    *:-q | *:--quiet) printf '%s\n' -q --quiet ;;
+    *:--progress | *:--no-progress) printf '%s\n' --progress --no-progress ;;
+    shm-create:-s | shm-create:--size) printf '%s\n' -s --size --remove ;;
+    shm-create:-d | shm-create:--detach) printf '%s\n' -d --detach --watch --json --remove ;;
+    shm-create:--watch) printf '%s\n' --watch -d --detach --remove ;;
+    shm-create:--json) printf '%s\n' --json -d --detach --remove ;;
+    shm-create:--raw) printf '%s\n' --raw --remove ;;
+    shm-create:--remove) printf '%s\n' --remove -s --size -d --detach --watch --json --raw ;;
+    shm-load:--raw) printf '%s\n' --raw --source ;;
+    shm-load:--source) printf '%s\n' --source --raw ;;
+    shm-read:--info) printf '%s\n' --info --json --follow --raw --list -o --output ;;
+    shm-read:--json) printf '%s\n' --json --info --raw --exec -o --output ;;
+    shm-read:--list) printf '%s\n' --list --info --wait --since --follow --raw --exec -o --output ;;
+    shm-read:--all) printf '%s\n' --all --info --json --wait --since --follow --exec -o --output ;;
+    shm-read:--raw) printf '%s\n' --raw --info --json --wait --since --follow --exec --list -o --output ;;
+    shm-read:--wait) printf '%s\n' --wait --since --follow --raw --list ;;
+    shm-read:--since) printf '%s\n' --since --wait --raw --list ;;
+    shm-read:--follow) printf '%s\n' --follow --wait --info --raw --list -o --output ;;
+    shm-read:--exec) printf '%s\n' --exec --json --raw --list -o --output ;;
+    shm-read:-o | shm-read:--output) printf '%s\n' -o --output --follow --info --json --raw --list --exec ;;
     esac
 }
 
@@ -31,23 +68,34 @@ _shm_tools_takes_value() {
     -k | --key | -t | --timeout) return 0 ;;
     -s | --size) [[ $1 == shm-create ]] ;;
     --source) [[ $1 == shm-load ]] ;;
-    --since | --exec) [[ $1 == shm-read ]] ;;
+    --since | --exec | -o | --output) [[ $1 == shm-read ]] ;;
     *) return 1 ;;
     esac
 }
 
-# _shm_tools_values OPTION CUR: the values of OPTION that start with CUR, one per line.
+# _shm_tools_matching_keys TOOL CUR: the keys that start with CUR, quoted for the shell, once each.
+_shm_tools_matching_keys() {
+    # Not compgen -W, which would expand '$' and the like in $SHM_KEY.
+    local key
+    declare -A seen=()
+    while IFS= read -r key; do
+        if [[ $key == "$2"* && -z ${seen[$key]-} ]]; then
+            seen[$key]=1
+            printf '%q\n' "$key"
+        fi
+    done < <(_shm_tools_keys "$1")
+}
+
+# _shm_tools_values TOOL OPTION CUR: the values of OPTION that start with CUR, one per line.
 _shm_tools_values() {
-    case $1 in
-    -k | --key)
-        # Not compgen -W, which would expand '$' and the like in $SHM_KEY.
-        local key
-        while IFS= read -r key; do
-            if [[ $key == "$2"* ]]; then printf '%q\n' "$key"; fi
-        done < <(_shm_tools_keys)
+    case $2 in
+    -k | --key) _shm_tools_matching_keys "$1" "$3" ;;
+    -s | --size) compgen -W "$(printf '%s\n' 4K 64K 1M 16M 256M 1G)" -- "$3" ;;
+    --exec) compgen -c -- "$3" ;;
+    -o | --output)
+        compopt -o filenames 2>/dev/null || true
+        compgen -f -- "$3"
         ;;
-    -s | --size) compgen -W "$(printf '%s\n' 4K 64K 1M 16M 256M 1G)" -- "$2" ;;
-    --exec) compgen -c -- "$2" ;;
     esac
     # --timeout, --since and --source take free values: nothing to offer.
     return 0
@@ -74,7 +122,7 @@ _shm_tools() {
         opt=$prev
     fi
     if [[ -n $opt ]] && _shm_tools_takes_value "$tool" "$opt"; then
-        mapfile -t COMPREPLY < <(_shm_tools_values "$opt" "$cur")
+        mapfile -t COMPREPLY < <(_shm_tools_values "$1" "$opt" "$cur")
         if [[ -n $prefix ]]; then
             COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
         fi
@@ -82,7 +130,7 @@ _shm_tools() {
     fi
 
     # Count the positional arguments before the current word, skipping option values.
-    local i word skip=0 options_end=0 positionals=0
+    local i word skip=0 options_end=0 positionals=0 typed=
     for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
         if ((skip)); then
@@ -95,6 +143,7 @@ _shm_tools() {
             =) skip=1 ;; # the value of a split "--opt=value"
             -) positionals=$((positionals + 1)) ;;
             -*)
+                typed+=$'\n'${word%%=*}
                 if _shm_tools_takes_value "$tool" "$word" && [[ ${COMP_WORDS[i + 1]-} != = ]]; then
                     skip=1
                 fi
@@ -105,7 +154,19 @@ _shm_tools() {
     done
 
     if ((!options_end)) && [[ $cur == -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W "$(_shm_tools_options "$tool")" -- "$cur")
+        # Leave out what the options typed so far exclude (and those already given).
+        local excluded='' option offered=()
+        while IFS= read -r word; do
+            if [[ -n $word ]]; then excluded+=$'\n'$(_shm_tools_excludes "$tool" "$word"); fi
+        done <<<"$typed"
+        while IFS= read -r option; do
+            if [[ $'\n'$excluded$'\n' != *$'\n'$option$'\n'* ]]; then offered+=("$option"); fi
+        done < <(_shm_tools_options "$tool")
+        mapfile -t COMPREPLY < <(compgen -W "${offered[*]}" -- "$cur")
+    fi
+    # shm-create --remove takes the keys to remove.
+    if [[ $tool == shm-create && $'\n'$typed$'\n' == *$'\n'--remove$'\n'* && $cur != -* ]]; then
+        mapfile -t COMPREPLY < <(_shm_tools_matching_keys "$1" "$cur")
     fi
     # shm-load takes one FILE, or "-" for standard input.
     if [[ $tool == shm-load ]] && ((positionals == 0)); then

@@ -1,4 +1,5 @@
-// shm-create: create a named segment and hold it until SIGINT, SIGTERM or SIGHUP.
+// shm-create: create a named segment and hold it until SIGINT, SIGTERM or SIGHUP; or remove
+// segments (--remove). Parses into one mode, then dispatches.
 #include "common_options.h"
 #include "detach.h"
 #include "info_format.h"
@@ -24,6 +25,16 @@ namespace {
 
 const char *const kTool = "shm-create";
 
+enum class Mode { Hold, Detach, Remove };
+
+struct Request {
+    Mode mode = Mode::Hold;
+    CommonOptions common;
+    std::uint64_t capacity = 16 << 20;
+    bool sizeGiven = false, watch = false, json = false, raw = false;
+    std::vector<std::string> removeKeys;
+};
+
 std::string readyMessage(const Holder &holder, bool raw)
 {
     std::string text = holder.key() + ": ";
@@ -38,6 +49,16 @@ std::string readyMessage(const Holder &holder, bool raw)
     return text + "ready, capacity " + sizeText(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
 }
 
+// An adopted orphan keeps its capacity, whatever -s asked for: say so rather than hold silently.
+std::optional<std::string> capacityMismatch(const Holder &holder, const Request &request)
+{
+    if (!holder.adopted() || !request.sizeGiven || holder.capacity() == request.capacity)
+        return std::nullopt;
+    return holder.key() + ": the adopted segment keeps its capacity of " + sizeText(holder.capacity()) + ", not the " +
+           sizeText(request.capacity) + " asked for with -s; for " + sizeText(request.capacity) +
+           ", stop this holder (its content goes) and start again";
+}
+
 void printVersion(const VersionInfo &version)
 {
     writeReport(isoTime(version.loadedAtMs) + " generation " + std::to_string(version.generation) + ": " +
@@ -50,92 +71,209 @@ void printNotice(const std::string &line)
     writeReport(std::string(kTool) + ": " + printable(line) + "\n");
 }
 
-int run(int argc, char **argv)
+// --watch --json: JSON Lines on stdout, one object per event, written as it happens (waiting,
+// interruptibly, for a consumer that is slow to read: stdout is the data the user asked for).
+void printEvent(const std::string &line)
 {
-    CLI::App app{"Create a named shared-memory segment and hold it until stopped (SIGINT, SIGTERM, SIGHUP);\n"
-                 "the segment, its semaphore and its key files are removed when it stops.",
-                 kTool};
-    CommonOptions common;
-    std::string sizeText = "16M";
-    bool detach = false, watch = false, raw = false;
-    app.add_option("-s,--size", sizeText, "Content capacity: 4096, 64K, 16M, 1G (powers of 1024)")
-        ->capture_default_str();
-    auto *detachFlag = app.add_flag("-d,--detach", detach,
-                                    "Return once ready, print the holder's PID on stdout, hold in the background");
-    app.add_flag("--watch", watch, "Print one line per published version on stderr")->excludes(detachFlag);
-    app.add_flag("--raw", raw, "A plain Qt segment of exactly SIZE bytes, no header (as the seed example)");
-    setUpApp(app, common,
-             "  shm-create -s 64M                 hold a 64 MiB segment until Ctrl-C\n"
-             "  pid=$(shm-create -d -k demo)       start in the background; stop with: kill $pid\n"
-             "  shm-create --raw -s 10K            a segment a Qt QSharedMemory program can use\n");
-    if (auto code = parseArguments(app, common, argc, argv))
-        return *code;
+    [[maybe_unused]] auto written = writeStdout(line);
+}
 
-    auto capacity = parseSize(sizeText);
-    if (!capacity) {
-        reportUsage(kTool, "--size: " + capacity.error().message);
-        return static_cast<int>(ErrorCode::Usage);
-    }
-    if (auto key = checkKey(common.key); !key)
-        return reportError(kTool, key.error());
-    const HolderOptions options{*capacity, raw, Seconds(common.timeout)};
+int remove(const Request &request)
+{
     installInterruptHandlers();
+    int status = 0;
+    for (const std::string &key : request.removeKeys) {
+        auto removed = removeSegment(key, Seconds(request.common.timeout));
+        if (!removed) {
+            const int code = reportError(kTool, removed.error());
+            status = status ? status : code;
+            if (code == static_cast<int>(ErrorCode::Interrupted))
+                return code;
+            continue;
+        }
+        const std::string pid = std::to_string(removed->holderPid);
+        reportStatus(kTool, request.common.quiet,
+                     key + (removed->holderStopped
+                                ? ": stopped its holder (PID " + pid + "), which removed segment " +
+                                      std::to_string(removed->shmid) + ", its semaphore and key files"
+                                : ": removed the orphaned segment " + std::to_string(removed->shmid) +
+                                      " (its holder, PID " + pid + ", had died), its semaphore and key files"));
+    }
+    return status;
+}
+
+int detached(const Request &request, const std::function<Result<std::string>()> &startUp,
+             const std::function<int()> &serve, const std::function<void()> &abandon)
+{
+    auto background = runInBackground(startUp, serve, abandon);
+    if (!background)
+        return reportError(kTool, background.error());
+    const std::string pid = std::to_string(background->pid());
+    // A reader of our stdout that has gone must not end us with SIGPIPE before we stop the
+    // holder nobody learnt the PID of: the write fails with EPIPE instead.
+    std::signal(SIGPIPE, SIG_IGN);
+    // The holder stays only once its PID is out; killed before that, we leave none behind
+    // (the child removes everything when the hand-over pipe closes without a word).
+    auto printed = writeStdout(pid + "\n");
+    if (printed && !interruptSignal())
+        printed = background->handOver();
+    // A holder whose PID nobody got, or that was meant to stop, must not run on.
+    if (!printed || interruptSignal()) {
+        stopBackground(background->pid());
+        if (!printed)
+            return reportError(kTool, Error{printed.error().code,
+                                            printed.error().message + "; stopped the holder (PID " + pid + ")"});
+        return reportError(kTool, Error{ErrorCode::Interrupted, request.common.key +
+                                                                    ": interrupted while starting in the background; "
+                                                                    "stopped the holder (PID " +
+                                                                    pid + ")"});
+    }
+    reportStatus(kTool, request.common.quiet,
+                 background->readyMessage() + " (holder PID " + pid + ", in the background); stop it with 'kill " +
+                     pid + "' or 'shm-create --remove -k " + request.common.key + "'");
+    return 0;
+}
+
+int hold(const Request &request)
+{
+    if (auto key = checkKey(request.common.key); !key)
+        return reportError(kTool, key.error());
+    const HolderOptions options{request.capacity, request.raw, Seconds(request.common.timeout)};
+    installInterruptHandlers();
+    const std::string &key = request.common.key;
+    const bool json = request.watch && request.json;
 
     std::optional<Holder> holder;
     const auto startUp = [&]() -> Result<std::string> {
-        auto started = Holder::start(common.key, options);
+        auto started = Holder::start(key, options);
         if (!started)
             return started.error();
         holder.emplace(std::move(*started));
-        return readyMessage(*holder, raw);
+        if (auto mismatch = capacityMismatch(*holder, request))
+            printNotice(*mismatch);
+        return readyMessage(*holder, request.raw);
     };
     const auto stop = [&](int signal) {
         holder.reset();
-        reportStatus(kTool, common.quiet,
-                     common.key + ": stopped by " + std::string("SIG") + sigabbrev_np(signal) + "; segment removed");
+        const std::string name = std::string("SIG") + sigabbrev_np(signal);
+        if (json)
+            printEvent(eventAsJson(key, "stopped", nullptr, "stopped by " + name + "; segment removed"));
+        reportStatus(kTool, request.common.quiet, key + ": stopped by " + name + "; segment removed");
     };
-
-    if (detach) {
-        auto background = runInBackground(
-            startUp,
+    if (request.mode == Mode::Detach)
+        return detached(
+            request, startUp,
             [&] {
                 stop(holder->serve({}, printNotice));
                 return 0;
             },
             [&] { holder.reset(); });
-        if (!background)
-            return reportError(kTool, background.error());
-        const std::string pid = std::to_string(background->pid());
-        // A reader of our stdout that has gone must not end us with SIGPIPE before we stop the
-        // holder nobody learnt the PID of: the write fails with EPIPE instead.
-        std::signal(SIGPIPE, SIG_IGN);
-        // The holder stays only once its PID is out; killed before that, we leave none behind
-        // (the child removes everything when the hand-over pipe closes without a word).
-        auto printed = writeStdout(pid + "\n");
-        if (printed && !interruptSignal())
-            printed = background->handOver();
-        // A holder whose PID nobody got, or that was meant to stop, must not run on.
-        if (!printed || interruptSignal()) {
-            stopBackground(background->pid());
-            if (!printed)
-                return reportError(kTool, Error{printed.error().code,
-                                                printed.error().message + "; stopped the holder (PID " + pid + ")"});
-            return reportError(kTool, Error{ErrorCode::Interrupted,
-                                            common.key + ": interrupted; stopped the holder (PID " + pid + ")"});
-        }
-        reportStatus(kTool, common.quiet,
-                     background->readyMessage() + " (holder PID " + pid + ", in the background); stop it with 'kill " +
-                         pid + "'");
-        return 0;
-    }
     auto ready = startUp();
     if (!ready)
         return reportError(kTool, ready.error());
     // From here on a stderr nobody reads must not stop the holder's work, from the ready line on.
     reportsNeverWait(kTool);
-    reportStatus(kTool, common.quiet, *ready + " (holder PID " + std::to_string(::getpid()) + "); Ctrl-C to remove it");
-    stop(holder->serve(watch ? printVersion : std::function<void(const VersionInfo &)>(), printNotice));
+    reportStatus(kTool, request.common.quiet,
+                 *ready + " (holder PID " + std::to_string(::getpid()) + "); Ctrl-C to remove it");
+    if (json) {
+        printEvent(eventAsJson(key, "ready", nullptr, *ready));
+        stop(holder->serve([&](const VersionInfo &v) { printEvent(eventAsJson(key, "version", &v)); },
+                           [&](const std::string &notice) {
+                               printEvent(eventAsJson(key, "notice", nullptr, notice));
+                               printNotice(notice);
+                           }));
+    } else {
+        stop(holder->serve(request.watch ? printVersion : std::function<void(const VersionInfo &)>(), printNotice));
+    }
     return 0;
+}
+
+// Whether -k/--key was typed (not only taken from $SHM_KEY): with --remove and KEY arguments,
+// a typed key is removed too, the environment's is not.
+bool keyOptionTyped(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--")
+            return false;
+        if (arg.rfind("--key", 0) == 0)
+            return true;
+        if (arg.size() < 2 || arg[0] != '-' || arg[1] == '-')
+            continue;
+        for (std::size_t at = 1; at < arg.size(); ++at) {
+            if (arg[at] == 'k')
+                return true;
+            if (arg[at] == 's' || arg[at] == 't')
+                break; // the rest of the word is that option's value
+        }
+    }
+    return false;
+}
+
+std::optional<int> parse(int argc, char **argv, Request &request)
+{
+    CLI::App app{"Create a named shared-memory segment and hold it until stopped (SIGINT, SIGTERM, SIGHUP); the "
+                 "segment, its semaphore and its key files are removed when it stops. With --remove: remove "
+                 "segments whole.",
+                 kTool};
+    std::string size = "16M";
+    bool detach = false, remove = false;
+    app.add_option("-s,--size", size,
+                   "The largest content the segment takes (default 16M): bytes, or with a unit: K, M, G, T "
+                   "(powers of 1024), KB, MB, GB, TB (powers of 1000); 1.5M is accepted")
+        ->option_text("SIZE")
+        ->group(group::kContent);
+    app.add_flag("--raw", request.raw,
+                 "A plain Qt segment of exactly SIZE bytes with no header, for QSharedMemory programs")
+        ->group(group::kContent);
+    app.add_flag("-d,--detach", detach,
+                 "Return once ready, print the holder's PID on stdout, and hold in the background")
+        ->group(group::kHolding);
+    app.add_flag("--watch", request.watch, "Print one line per published version on stderr")
+        ->group(group::kHolding);
+    app.add_flag("--json", request.json, "With --watch: one JSON object per event on stdout (JSON Lines)")
+        ->group(group::kHolding);
+    app.add_flag("--remove", remove,
+                 "Remove the segment of -k KEY (or of each KEY given) whole: its holder is asked to stop "
+                 "(SIGTERM) and waited for up to -t seconds; an orphan is removed with its semaphore and key files")
+        ->group(group::kRemoving);
+    app.add_option("KEY", request.removeKeys, "With --remove: keys whose segments to remove")->group(group::kRemoving);
+    using K = OptionRule::Kind;
+    const std::vector<OptionRule> rules{
+        {K::Excludes, "--watch", "--detach", "a detached holder has no terminal to print on"},
+        {K::Needs, "--json", "--watch", ""},
+        {K::Excludes, "--remove", "--size", ""},
+        {K::Excludes, "--remove", "--detach", ""},
+        {K::Excludes, "--remove", "--watch", ""},
+        {K::Excludes, "--remove", "--raw", ""},
+        {K::Needs, "KEY", "--remove", "to hold a key, give it with -k KEY"},
+    };
+    setUpApp(app, request.common, {"the segment lock, and with --remove for the holder to stop", false},
+             "  shm-create -s 64M                 hold a 64 MiB segment until Ctrl-C\n"
+             "  pid=$(shm-create -d -k demo)       start in the background; stop with: kill $pid\n"
+             "  shm-create --remove -k demo        stop demo's holder, or remove its orphan\n"
+             "  shm-create --raw -s 10K            a segment a Qt QSharedMemory program can use\n");
+    if (auto code = parseArguments(app, request.common, argc, argv, rules))
+        return code;
+    auto capacity = parseSize(size);
+    if (!capacity) {
+        reportUsage(kTool, "--size: " + capacity.error().message);
+        return static_cast<int>(ErrorCode::Usage);
+    }
+    request.capacity = *capacity;
+    request.sizeGiven = app.count("--size") > 0;
+    if (remove && (request.removeKeys.empty() || keyOptionTyped(argc, argv)))
+        request.removeKeys.insert(request.removeKeys.begin(), request.common.key);
+    request.mode = remove ? Mode::Remove : detach ? Mode::Detach : Mode::Hold;
+    return std::nullopt;
+}
+
+int run(int argc, char **argv)
+{
+    Request request;
+    if (auto code = parse(argc, argv, request))
+        return *code;
+    return request.mode == Mode::Remove ? remove(request) : hold(request);
 }
 
 } // namespace

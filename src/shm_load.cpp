@@ -7,65 +7,134 @@
 
 #include <shmtools/shmtools.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace shmtools;
 
 namespace {
 const char *const kTool = "shm-load";
 
-int run(int argc, char **argv)
-{
-    CLI::App app{"Copy FILE (or stdin for '-') into the shared-memory segment, binary-safe; content larger than\n"
-                 "the capacity is refused and the previous content stays.",
-                 kTool};
+struct Request {
     CommonOptions common;
-    std::string file;
-    std::string source;
-    bool raw = false, progress = false, noProgress = false;
-    app.add_option("FILE", file, "File to load, or - for stdin")->required();
-    app.add_option("--source", source, "Name recorded as the source (default: the file's absolute path)");
-    app.add_flag("--raw", raw, "Write the bytes and a NUL into any Qt segment under the key (as the seed example)");
-    auto *on = app.add_flag("--progress", progress, "Show a progress bar on a terminal even for short loads");
-    app.add_flag("--no-progress", noProgress, "Never show a progress bar")->excludes(on);
-    setUpApp(app, common,
-             "  shm-load notes.txt                load a file\n"
-             "  tar -c src | shm-load -q -        load stdin, no status line\n"
-             "  shm-load -k demo -t 2 image.png   another key; give up after 2 s of waiting\n");
-    if (auto code = parseArguments(app, common, argc, argv))
-        return *code;
+    std::string file, source;
+    bool raw = false;
+    ProgressBar::Mode progress = ProgressBar::Mode::Auto;
+};
 
-    if (auto key = checkKey(common.key); !key)
-        return reportError(kTool, key.error());
-    const Input input = Input::file(file);
-    const OpenOptions openOptions{Seconds(common.timeout)};
+// The input is opened before the segment is looked for, so that a mistyped file name is
+// reported as such (exit 5) whatever the state of the key.
+class OpenedInput {
+public:
+    explicit OpenedInput(int fd) : m_fd(fd) {}
+    OpenedInput(const OpenedInput &) = delete;
+    OpenedInput &operator=(const OpenedInput &) = delete;
+    ~OpenedInput()
+    {
+        if (m_fd > STDERR_FILENO)
+            ::close(m_fd);
+    }
+    int fd() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+Result<Input> openInput(const std::string &file, std::optional<OpenedInput> &opened)
+{
+    if (file == "-")
+        return Input::file(file);
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return Error{ErrorCode::InputUnreadable, file + ": " + std::strerror(errno)};
+    opened.emplace(fd);
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode))
+        return Error{ErrorCode::InputUnreadable, file + ": " + std::strerror(EISDIR)};
+    return Input::descriptor(fd, file);
+}
+
+int load(const Request &request)
+{
+    const std::string &key = request.common.key;
+    if (auto checked = checkKey(key); !checked)
+        return reportError(kTool, checked.error());
+    std::optional<OpenedInput> opened;
+    auto input = openInput(request.file, opened);
+    if (!input)
+        return reportError(kTool, input.error());
+    const OpenOptions openOptions{Seconds(request.common.timeout)};
     installInterruptHandlers();
 
-    if (raw) {
-        auto written = rawLoad(common.key, input, openOptions);
+    if (request.raw) {
+        auto written = rawLoad(key, *input, openOptions);
         if (!written)
             return reportError(kTool, written.error());
-        reportStatus(kTool, common.quiet,
-                     common.key + ": loaded " + input.name() + ", " + sizeText(*written) + " plus a NUL (raw)");
+        reportStatus(kTool, request.common.quiet,
+                     key + ": loaded " + input->name() + ", " + sizeText(*written) + " plus a NUL (raw)");
         return 0;
     }
-    if (source.empty())
-        source = file == "-" ? "stdin" : std::filesystem::absolute(file).lexically_normal().string();
-    auto segment = Segment::open(common.key, openOptions);
+    const std::string source =
+        !request.source.empty() ? request.source
+        : request.file == "-"   ? "stdin"
+                                : std::filesystem::absolute(request.file).lexically_normal().string();
+    auto segment = Segment::open(key, openOptions);
     if (!segment)
         return reportError(kTool, segment.error());
-    ProgressBar bar(kTool, progress     ? ProgressBar::Mode::Always
-                           : noProgress ? ProgressBar::Mode::Never
-                                        : ProgressBar::Mode::Auto);
+    ProgressBar bar(kTool, request.progress);
     auto loaded = segment->load(
-        input, LoadOptions{source, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); }});
+        *input, LoadOptions{source, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); }});
     bar.finish();
     if (!loaded)
         return reportError(kTool, loaded.error());
-    reportStatus(kTool, common.quiet,
-                 common.key + ": loaded " + input.name() + ", " + sizeText(loaded->length) + ", generation " +
+    reportStatus(kTool, request.common.quiet,
+                 key + ": loaded " + input->name() + ", " + sizeText(loaded->length) + ", generation " +
                      std::to_string(loaded->generation));
     return 0;
+}
+
+std::optional<int> parse(int argc, char **argv, Request &request)
+{
+    CLI::App app{"Copy FILE (or stdin for '-') into the shared-memory segment, binary-safe; content larger than "
+                 "the capacity is refused and the previous content stays.",
+                 kTool};
+    bool progress = false, noProgress = false;
+    app.add_option("FILE", request.file, "The file to load, or - for stdin")->required()->group(group::kArguments);
+    app.add_option("--source", request.source,
+                   "The name recorded as the content's source (default: the file's absolute path, or stdin)")
+        ->option_text("NAME")
+        ->group(group::kContent);
+    app.add_flag("--raw", request.raw,
+                 "Write the bytes and a NUL into a plain Qt segment (not made by shm-tools), as QSharedMemory "
+                 "programs expect")
+        ->group(group::kContent);
+    addProgressOptions(app, progress, noProgress, "loads", group::kShow);
+    using K = OptionRule::Kind;
+    const std::vector<OptionRule> rules{
+        {K::Excludes, "--progress", "--no-progress", ""},
+        {K::Excludes, "--raw", "--source", "a plain Qt segment records no source"},
+    };
+    setUpApp(app, request.common, {"the segment lock or a free slot", false},
+             "  shm-load notes.txt                load a file\n"
+             "  tar -c src | shm-load -q -        load stdin, no status line\n"
+             "  shm-load -k demo -t 2 image.png   another key; give up after 2 s of waiting\n");
+    if (auto code = parseArguments(app, request.common, argc, argv, rules))
+        return code;
+    request.progress = progress ? ProgressBar::Mode::Always : noProgress ? ProgressBar::Mode::Never
+                                                                         : ProgressBar::Mode::Auto;
+    return std::nullopt;
+}
+
+int run(int argc, char **argv)
+{
+    Request request;
+    if (auto code = parse(argc, argv, request))
+        return *code;
+    return load(request);
 }
 
 } // namespace

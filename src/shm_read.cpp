@@ -1,10 +1,12 @@
-// shm-read: write the latest loaded content to stdout, or wait for / follow new versions.
+// shm-read: write the latest loaded content to stdout (or -o FILE), show its metadata, list
+// the segments, or wait for and follow new versions. Parses into one mode, then dispatches.
 #include "command_sink.h"
 #include "common_options.h"
 #include "follow.h"
 #include "info_format.h"
 #include "last_resort.h"
 #include "list_format.h"
+#include "output_file.h"
 #include "progress_bar.h"
 #include "report.h"
 #include "standard_streams.h"
@@ -21,175 +23,277 @@ using namespace shmtools;
 namespace {
 const char *const kTool = "shm-read";
 
-// --list: the segments under this TMPDIR on stdout; how many live under other TMPDIRs (which
-// this process cannot meet) in a status line, so that none goes unnoticed.
-int listHere(bool json, bool quiet)
+enum class Mode { Content, Metadata, Follow, List, Raw };
+
+struct Request {
+    Mode mode = Mode::Content;
+    CommonOptions common;
+    bool json = false, all = false, wait = false, sinceGiven = false;
+    std::uint64_t since = 0;
+    std::string command, output;
+    ProgressBar::Mode progress = ProgressBar::Mode::Auto;
+};
+
+// --list: the segments under this TMPDIR (with --all: under every TMPDIR) on stdout; without
+// --all, how many live under other TMPDIRs in a status line, so that none goes unnoticed.
+int list(const Request &request)
 {
     auto listed = listSegments();
     if (!listed)
         return reportError(kTool, listed.error());
-    std::vector<SegmentSummary> here;
+    std::vector<SegmentSummary> shown;
     std::set<std::string> otherTempDirs;
     std::size_t elsewhere = 0;
     for (SegmentSummary &segment : *listed) {
-        if (segment.underThisTempDir) {
-            here.push_back(std::move(segment));
+        if (segment.underThisTempDir || request.all) {
+            shown.push_back(std::move(segment));
         } else {
             ++elsewhere;
             otherTempDirs.insert(segment.tempDir);
         }
     }
-    const std::string text = json ? listAsJson(here) : listAsText(here);
+    const std::string text = request.json ? listAsJson(shown) : listAsText(shown, request.all);
     if (auto written = writeStdout(text); !written)
         return reportError(kTool, written.error());
     if (elsewhere > 0) {
         std::string dirs;
         for (const std::string &dir : otherTempDirs)
             dirs += (dirs.empty() ? "" : ", ") + dir;
-        reportStatus(kTool, quiet,
+        reportStatus(kTool, request.common.quiet,
                      std::to_string(elsewhere) + (elsewhere == 1 ? " more segment" : " more segments") +
-                         " of yours under other TMPDIRs (" + dirs + "); set TMPDIR to list them");
+                         " of yours under other TMPDIRs (" + dirs + "); 'shm-read --list --all' lists them");
     }
     return 0;
 }
 
-int run(int argc, char **argv)
+// The wait that --wait and --since ask for before the content or metadata is shown.
+Status waitFirst(Segment &segment, const Request &request, std::optional<Seconds> waitTimeout)
 {
-    CLI::App app{"Write the latest content loaded into the shared-memory segment to stdout, byte for byte,\n"
-                 "after verifying its checksum; or show its metadata, or wait for and follow new versions.",
-                 kTool};
-    CommonOptions common;
-    bool info = false, json = false, list = false, wait = false, follow = false, raw = false, all = false;
-    bool progress = false, noProgress = false;
-    std::uint64_t since = 0;
-    std::string command;
-    auto *infoFlag = app.add_flag("--info", info, "Show the metadata for people instead of the content");
-    auto *jsonFlag =
-        app.add_flag("--json", json, "Show the metadata as one JSON object (with --list: one per segment and line)")
-            ->excludes(infoFlag);
-    auto *waitFlag = app.add_flag("--wait", wait, "Wait for a version newer than the current one, then print it");
-    auto *sinceOption = app.add_option("--since", since, "Wait until the generation exceeds GEN, then print")
-                            ->check(wholeNumber())
-                            ->excludes(waitFlag);
-    auto *followFlag = app.add_flag("--follow", follow, "Print every new version as it is published")
-                           ->excludes(waitFlag)
-                           ->excludes(infoFlag)
-                           ->excludes(jsonFlag);
-    app.add_option("--exec", command,
-                   "With --follow: run CMD (sh -c) per version, content on its stdin, "
-                   "SHM_GENERATION set")
-        ->needs(followFlag);
-    auto *rawFlag = app.add_flag("--raw", raw, "Read a plain Qt segment: its bytes up to the first NUL")
-                        ->excludes(infoFlag)
-                        ->excludes(jsonFlag)
-                        ->excludes(waitFlag)
-                        ->excludes(sinceOption)
-                        ->excludes(followFlag);
-    app.add_flag("--all", all, "With --raw: every byte of the segment")->needs(rawFlag);
-    app.add_flag("--list", list,
-                 "List your segments under this TMPDIR, every key: state (alive or orphan), holder PID, "
-                 "generation, capacity")
-        ->excludes(infoFlag)
-        ->excludes(waitFlag)
-        ->excludes(sinceOption)
-        ->excludes(followFlag)
-        ->excludes(rawFlag);
-    auto *on = app.add_flag("--progress", progress, "Show a progress bar on a terminal even for short reads");
-    app.add_flag("--no-progress", noProgress, "Never show a progress bar")->excludes(on);
-    setUpApp(app, common,
-             "  shm-read | less                    page through the latest content\n"
-             "  shm-read --json | jq .generation   metadata for scripts\n"
-             "  shm-read --follow --exec 'wc -c'   run a command on every new version\n"
-             "  shm-read --since 41 -t 30 > out    the version after 41, waiting up to 30 s\n"
-             "  shm-read --list                    your segments: alive or orphaned, and their keys\n");
-    if (auto code = parseArguments(app, common, argc, argv))
-        return *code;
-    if (list)
-        return listHere(json, common.quiet);
-
-    if (auto key = checkKey(common.key); !key)
-        return reportError(kTool, key.error());
-    const OpenOptions openOptions{Seconds(common.timeout)};
-    installInterruptHandlers();
-
-    if (raw) {
-        auto read = rawRead(common.key, STDOUT_FILENO, all, openOptions);
-        return read ? 0 : reportError(kTool, read.error());
+    if (!request.wait && !request.sinceGiven)
+        return {};
+    std::uint64_t after = request.since;
+    if (request.wait) {
+        auto current = segment.currentGeneration();
+        if (!current)
+            return current.error();
+        after = *current;
     }
-    auto segment = Segment::open(common.key, openOptions);
-    if (!segment)
-        return reportError(kTool, segment.error());
+    auto reached = segment.waitForGenerationAbove(after, waitTimeout);
+    if (!reached)
+        return reached.error();
+    return {};
+}
 
-    // Waiting for a version is bounded only when --timeout is given; locks always are.
-    const std::optional<Seconds> waitTimeout =
-        common.timeoutGiven ? std::optional<Seconds>(common.timeout) : std::nullopt;
-    const bool sinceGiven = app.count("--since") > 0;
-    if (wait || sinceGiven) {
-        std::uint64_t after = since;
-        if (wait) {
-            auto current = segment->currentGeneration();
-            if (!current)
-                return reportError(kTool, current.error());
-            after = *current;
-        }
-        auto reached = segment->waitForGenerationAbove(after, waitTimeout);
-        if (!reached)
-            return reportError(kTool, reached.error());
-    }
-    if (info || json) {
-        auto metadata = segment->describe();
-        if (!metadata)
-            return reportError(kTool, metadata.error());
-        const std::string text = json ? infoAsJson(*metadata) : infoAsText(*metadata);
-        auto written = writeStdout(text);
-        return written ? 0 : reportError(kTool, written.error());
-    }
+using SinkFor = std::function<Result<Sink>(const VersionInfo &)>;
 
-    ProgressBar::Mode mode = progress     ? ProgressBar::Mode::Always
-                             : noProgress ? ProgressBar::Mode::Never
-                                          : ProgressBar::Mode::Auto;
-    using SinkFor = std::function<Result<Sink>(const VersionInfo &)>;
-    const auto readTo = [&](const SinkFor &sinkFor) -> Result<VersionInfo> {
-        ProgressBar bar(kTool, mode);
-        auto version =
-            segment->readTo(sinkFor, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
-        bar.finish();
+Result<VersionInfo> readWithProgress(Segment &segment, const Request &request, const SinkFor &sinkFor)
+{
+    ProgressBar bar(kTool, request.progress);
+    auto version = segment.readTo(sinkFor, [&](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+    bar.finish();
+    return version;
+}
+
+Result<VersionInfo> toStdout(Segment &segment, const Request &request)
+{
+    return readWithProgress(segment, request,
+                            [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; });
+}
+
+// -o FILE: replaced only once the checksum of what was written has held.
+Result<VersionInfo> toFile(Segment &segment, const Request &request)
+{
+    auto file = OutputFile::create(request.output);
+    if (!file)
+        return file.error();
+    auto version = readWithProgress(segment, request,
+                                    [&](const VersionInfo &) -> Result<Sink> { return Sink{file->fd(), false}; });
+    if (!version)
         return version;
-    };
-    const auto toStdout = [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; };
-    if (!follow) {
-        auto version = readTo(toStdout);
-        return version ? 0 : reportError(kTool, version.error());
-    }
+    if (auto committed = file->commit(); !committed)
+        return committed.error();
+    return version;
+}
 
-    const auto deliver = [&]() -> Result<VersionInfo> {
-        if (command.empty())
-            return readTo(toStdout);
-        std::optional<CommandSink> sink;
-        auto version = readTo([&](const VersionInfo &v) -> Result<Sink> {
-            auto started = CommandSink::start(command, v.generation);
-            if (!started)
-                return started.error();
-            sink.emplace(std::move(*started));
-            return Sink{sink->fd(), true};
-        });
-        if (sink) {
-            if (const int exitStatus = sink->finish(); exitStatus != 0 && version && !interruptSignal())
-                reportStatus(kTool, false,
-                             "--exec: '" + command + "' exited with status " + std::to_string(exitStatus) +
-                                 " for generation " + std::to_string(version->generation));
-        }
+// --exec: the content goes to CMD's stdin; an interrupt meanwhile is named as such.
+Result<VersionInfo> toCommand(Segment &segment, const Request &request)
+{
+    std::optional<CommandSink> sink;
+    auto version = readWithProgress(segment, request, [&](const VersionInfo &v) -> Result<Sink> {
+        auto started = CommandSink::start(request.command, v.generation);
+        if (!started)
+            return started.error();
+        sink.emplace(std::move(*started));
+        return Sink{sink->fd(), true};
+    });
+    if (!sink)
         return version;
-    };
-    std::uint64_t after = since;
-    if (!sinceGiven) {
-        auto current = segment->currentGeneration();
+    const int exitStatus = sink->finish();
+    if (interruptSignal())
+        return Error{ErrorCode::Interrupted,
+                     request.common.key + ": interrupted while --exec '" + request.command + "' ran", request.common.key};
+    if (exitStatus != 0 && version)
+        reportStatus(kTool, false,
+                     "--exec: '" + request.command + "' exited with status " + std::to_string(exitStatus) +
+                         " for generation " + std::to_string(version->generation));
+    return version;
+}
+
+// --follow --json: one metadata object per version and line (JSON Lines), flushed at once.
+Result<VersionInfo> metadataLine(Segment &segment)
+{
+    auto metadata = segment.describe();
+    if (!metadata)
+        return metadata.error();
+    const std::string line = infoAsJson(*metadata);
+    if (auto written = writeStdout(line); !written)
+        return written.error();
+    return metadata->latest;
+}
+
+int follow(Segment &segment, const Request &request, std::optional<Seconds> waitTimeout)
+{
+    std::uint64_t after = request.since;
+    if (!request.sinceGiven) {
+        auto current = segment.currentGeneration();
         if (!current)
             return reportError(kTool, current.error());
         after = *current;
     }
-    const Status followed = followVersions(*segment, after, waitTimeout, deliver);
+    const Status followed = followVersions(segment, after, waitTimeout, [&]() -> Result<VersionInfo> {
+        if (request.json)
+            return metadataLine(segment);
+        return request.command.empty() ? toStdout(segment, request) : toCommand(segment, request);
+    });
     return reportError(kTool, followed.error());
+}
+
+int showSegment(const Request &request)
+{
+    if (auto key = checkKey(request.common.key); !key)
+        return reportError(kTool, key.error());
+    const OpenOptions openOptions{Seconds(request.common.timeout)};
+    installInterruptHandlers();
+    if (request.mode == Mode::Raw) {
+        auto read = rawRead(request.common.key, STDOUT_FILENO, request.all, openOptions);
+        return read ? 0 : reportError(kTool, read.error());
+    }
+    auto segment = Segment::open(request.common.key, openOptions);
+    if (!segment)
+        return reportError(kTool, segment.error());
+    // Waiting for a version is bounded only when --timeout is given; locks always are.
+    const std::optional<Seconds> waitTimeout =
+        request.common.timeoutGiven ? std::optional<Seconds>(request.common.timeout) : std::nullopt;
+    if (request.mode == Mode::Follow)
+        return follow(*segment, request, waitTimeout);
+    if (auto waited = waitFirst(*segment, request, waitTimeout); !waited)
+        return reportError(kTool, waited.error());
+    if (request.mode == Mode::Metadata) {
+        auto metadata = segment->describe();
+        if (!metadata)
+            return reportError(kTool, metadata.error());
+        const std::string text = request.json ? infoAsJson(*metadata) : infoAsText(*metadata);
+        auto written = writeStdout(text);
+        return written ? 0 : reportError(kTool, written.error());
+    }
+    auto version = request.output.empty() ? toStdout(*segment, request) : toFile(*segment, request);
+    return version ? 0 : reportError(kTool, version.error());
+}
+
+std::vector<OptionRule> rules()
+{
+    using K = OptionRule::Kind;
+    return {
+        {K::Excludes, "--info", "--json", "--json is the same metadata for scripts"},
+        {K::Excludes, "--wait", "--since", "--wait is --since with the current generation"},
+        {K::Excludes, "--follow", "--wait", "--follow already waits for every new version"},
+        {K::Excludes, "--follow", "--info", "--follow --json follows the metadata"},
+        {K::Excludes, "--follow", "--output", "redirect stdout, or use --exec"},
+        {K::Needs, "--exec", "--follow", "to run a command on the current content: shm-read | CMD"},
+        {K::Excludes, "--exec", "--json", ""},
+        {K::Excludes, "--raw", "--info", "a plain Qt segment has no metadata"},
+        {K::Excludes, "--raw", "--json", "a plain Qt segment has no metadata"},
+        {K::Excludes, "--raw", "--wait", "a plain Qt segment has no versions"},
+        {K::Excludes, "--raw", "--since", "a plain Qt segment has no versions"},
+        {K::Excludes, "--raw", "--follow", "a plain Qt segment has no versions"},
+        {K::Excludes, "--raw", "--output", "redirect stdout instead"},
+        {K::Excludes, "--list", "--info", ""},
+        {K::Excludes, "--list", "--wait", ""},
+        {K::Excludes, "--list", "--since", ""},
+        {K::Excludes, "--list", "--follow", ""},
+        {K::Excludes, "--list", "--raw", ""},
+        {K::Excludes, "--list", "--output", "redirect stdout instead"},
+        {K::Excludes, "--info", "--output", "redirect stdout instead"},
+        {K::Excludes, "--json", "--output", "redirect stdout instead"},
+        {K::Excludes, "--progress", "--no-progress", ""},
+    };
+}
+
+std::optional<int> parse(int argc, char **argv, Request &request)
+{
+    CLI::App app{"Write the latest content loaded into the segment to stdout, byte for byte, after verifying its "
+                 "checksum; or show its metadata, list the segments, or wait for and follow new versions.",
+                 kTool};
+    bool info = false, list = false, followFlag = false, raw = false, progress = false, noProgress = false;
+    app.add_flag("--info", info, "Show the metadata for people instead of the content")->group(group::kShow);
+    app.add_flag("--json", request.json,
+                 "Show the metadata as one JSON object; with --list one per segment, with --follow one per "
+                 "version (JSON Lines)")
+        ->group(group::kShow);
+    app.add_flag("--list", list,
+                 "List your segments under this TMPDIR: state (alive or orphan), holder PID, generation, capacity, "
+                 "shmid, semid, key")
+        ->group(group::kShow);
+    app.add_flag("--all", request.all, "With --list: under every TMPDIR. With --raw: every byte of the segment")
+        ->group(group::kShow);
+    app.add_flag("--raw", raw, "Read a plain Qt segment (not made by shm-tools): its bytes up to the first NUL")
+        ->group(group::kShow);
+    app.add_flag("--wait", request.wait, "Wait for a version newer than the current one, then show it")
+        ->group(group::kWaiting);
+    app.add_option("--since", request.since, "Wait until the generation exceeds GEN, then show that version")
+        ->check(wholeNumber())
+        ->option_text("GEN")
+        ->group(group::kWaiting);
+    app.add_flag("--follow", followFlag, "Show every new version as it is published, until stopped")
+        ->group(group::kWaiting);
+    app.add_option("--exec", request.command,
+                   "With --follow: run CMD with sh -c for each version, the content on its stdin, "
+                   "$SHM_GENERATION set")
+        ->option_text("CMD")
+        ->group(group::kWaiting);
+    app.add_option("-o,--output", request.output,
+                   "Write the content to FILE instead of stdout: FILE is replaced only once the whole content "
+                   "is written and its checksum holds")
+        ->option_text("FILE")
+        ->group(group::kContent);
+    addProgressOptions(app, progress, noProgress, "reads", group::kContent);
+    setUpApp(app, request.common, {"the segment lock", true},
+             "  shm-read | less                    page through the latest content\n"
+             "  shm-read -o copy.tar               to a file, replaced only when complete\n"
+             "  shm-read --json | jq .generation   metadata for scripts\n"
+             "  shm-read --follow --exec 'wc -c'   run a command on every new version\n"
+             "  shm-read --since 41 -t 30 > out    the version after 41, waiting up to 30 s\n"
+             "  shm-read --list                    your segments: alive or orphaned, and their keys\n");
+    if (auto code = parseArguments(app, request.common, argc, argv, rules()))
+        return code;
+    if (request.all && !list && !raw) {
+        reportUsage(kTool, "--all works only with --list or --raw");
+        return static_cast<int>(ErrorCode::Usage);
+    }
+    request.sinceGiven = app.count("--since") > 0;
+    request.progress = progress ? ProgressBar::Mode::Always : noProgress ? ProgressBar::Mode::Never
+                                                                         : ProgressBar::Mode::Auto;
+    request.mode = list ? Mode::List : raw ? Mode::Raw : followFlag ? Mode::Follow
+                                     : (info || request.json) ? Mode::Metadata : Mode::Content;
+    return std::nullopt;
+}
+
+int run(int argc, char **argv)
+{
+    Request request;
+    if (auto code = parse(argc, argv, request))
+        return *code;
+    return request.mode == Mode::List ? list(request) : showSegment(request);
 }
 
 } // namespace

@@ -62,4 +62,22 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+/// What removeSegment() did.
+struct Removed {
+    bool holderStopped = false; ///< true: a live holder was asked to stop and did; false: an orphan was removed
+    pid_t holderPid = 0;        ///< that holder, or the dead holder of the orphan
+    int shmid = -1;             ///< the segment removed
+};
+
+/// Removes the segment under `key` whole: its segment, semaphore and both key files. A live
+/// holder (of this user) is sent SIGTERM, through a pidfd after checking it is still that
+/// process, and waited for until it has exited (its Holder removes everything, as on any
+/// stop); an orphan is adopted under its lock with the same identity checks as Holder::start,
+/// then removed. Waits at most `timeout`. Fails with NoSegment if nothing is under the key;
+/// Unsafe if it is not this user's alone; InvalidContent for a segment not made by shm-tools
+/// or a corrupt orphan (the message says how to remove it by hand); TimedOut if the holder
+/// has not exited in time or an orphan's lock stayed taken; Interrupted on a signal while
+/// waiting (with installInterruptHandlers()); Usage for an empty or too long key.
+SHMTOOLS_EXPORT Result<Removed> removeSegment(const std::string &key, Seconds timeout = std::chrono::seconds(10));
+
 } // namespace shmtools

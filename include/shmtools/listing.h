@@ -31,6 +31,9 @@ struct SegmentSummary {
     std::uint64_t length = 0;     ///< of the latest version
     pid_t holderPid = 0;
     bool holderAlive = false; ///< false: an orphan; the next Holder::start with its key adopts it
+    /// Its semaphore's id (as `ipcs -s` shows it), found through the key files: -1 for a segment
+    /// under another TMPDIR, with a shortened key, or whose semaphore is gone.
+    int semid = -1;
 };
 
 /// Every shm-tools segment owned by this user alone, under any TMPDIR, ordered by shmid. A

@@ -1,6 +1,7 @@
 #include "common_options.h"
 
 #include "exit_code_table.h"
+#include "help_format.h"
 #include "report.h"
 #include "temp_dir.h"
 
@@ -19,10 +20,27 @@ CLI::Validator timeoutSeconds()
             char *end = nullptr;
             const double value = std::strtod(text.c_str(), &end);
             if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0 || value > 1e9)
-                return "expected seconds from 0 to 1e9, got '" + text + "'";
+                return "expected seconds from 0 to 1e9 (decimals allowed, e.g. 2.5), got '" + text + "'";
             return {};
         },
-        "SECONDS");
+        "");
+}
+
+std::string keyHelp()
+{
+    const char *fromEnvironment = std::getenv("SHM_KEY");
+    if (fromEnvironment && *fromEnvironment)
+        return std::string("The segment's name (default: ") + fromEnvironment + ", from $SHM_KEY)";
+    return "The segment's name (default: $SHM_KEY if set, else fileloader_shm_key)";
+}
+
+std::string timeoutHelp(const TimeoutWording &wording)
+{
+    std::string text = "How long to wait for other processes, in seconds (decimals allowed): for " +
+                       wording.waitsFor + " (default 10)";
+    if (wording.boundsNewVersions)
+        text += "; and, only when given, for a new version (--wait, --since, --follow)";
+    return text + ". Reading the input and writing the output are not bounded";
 }
 
 } // namespace
@@ -37,41 +55,73 @@ CLI::Validator wholeNumber()
                 return "expected a whole number from 0 to 18446744073709551615, got '" + text + "'";
             return {};
         },
-        "GEN");
+        "");
 }
 
-void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples)
+void addProgressOptions(CLI::App &app, bool &progress, bool &noProgress, const char *what, const char *heading)
 {
-    app.set_version_flag("--version", std::string(app.get_name()) + " (shm-tools) " SHM_TOOLS_VERSION);
-    app.add_option("-k,--key", common.key, "Segment key (default: $SHM_KEY, else fileloader_shm_key)")
-        ->envname("SHM_KEY")
-        ->capture_default_str();
-    app.add_option("-t,--timeout", common.timeout,
-                   "Seconds to wait for other processes: for the segment lock or a free slot (always; "
-                   "default 10) and, only when given, for a new version (--wait, --since, --follow). "
-                   "Reading the input and writing the output are not bounded (decimals allowed)")
-        ->check(timeoutSeconds());
-    app.add_flag("-q,--quiet", common.quiet, "No status messages on stderr (errors are still shown)");
+    app.add_flag("--progress", progress, std::string("Show a progress bar on a terminal even for short ") + what)
+        ->group(heading);
+    app.add_flag("--no-progress", noProgress, "Never show a progress bar")->group(heading);
+}
+
+std::string versionText(const std::string &tool)
+{
+    std::string text = tool + " (shm-tools) " SHM_TOOLS_VERSION;
+    const std::string commit = SHM_TOOLS_COMMIT;
+    if (!commit.empty())
+        text += "\nbuilt from git commit " + commit;
+    return text + "\nLicence: BSD-3-Clause <https://spdx.org/licenses/BSD-3-Clause.html>";
+}
+
+void setUpApp(CLI::App &app, CommonOptions &common, const TimeoutWording &timeout, const std::string &examples)
+{
+    app.formatter(std::make_shared<ToolHelpFormatter>());
+    app.add_option("-k,--key", common.key, keyHelp())->envname("SHM_KEY")->option_text("KEY")->group(group::kCommon);
+    app.add_option("-t,--timeout", common.timeout, timeoutHelp(timeout))
+        ->check(timeoutSeconds())
+        ->option_text("SECONDS")
+        ->group(group::kCommon);
+    app.add_flag("-q,--quiet", common.quiet, "No status messages on stderr (errors are still shown)")
+        ->group(group::kCommon);
+    app.set_help_flag("-h,--help", "Show this help and exit")->group(group::kCommon);
+    app.set_version_flag("-V,--version", versionText(app.get_name()), "Show the version and licence and exit")
+        ->group(group::kCommon);
     app.footer("Examples:\n" + examples + "\n" + exitCodeTable());
 }
 
-std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc, char **argv)
+std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc, char **argv,
+                                  const std::vector<OptionRule> &rules)
 {
+    const auto usage = [&](const std::string &problem) {
+        reportUsage(app.get_name(), problem);
+        return static_cast<int>(shmtools::ErrorCode::Usage);
+    };
+    const std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+    // --help and --version answer even beside a mistake, as CLI11 (and coreutils) do.
+    bool helpOrVersion = false;
+    for (const std::string &arg : args) {
+        if (arg == "--")
+            break;
+        helpOrVersion = helpOrVersion || arg == "-h" || arg == "--help" || arg == "-V" || arg == "--version";
+    }
+    if (!helpOrVersion)
+        if (auto problem = findArgumentProblem(app, args))
+            return usage(*problem);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
         if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success))
             return app.exit(e); // --help, --version
         // CLI11's own exit codes (105, 106, ...) are not ours: every parse problem is a usage error.
-        reportUsage(app.get_name(), e.what());
-        return static_cast<int>(shmtools::ErrorCode::Usage);
+        return usage(describeParseError(app, e));
     }
+    if (auto problem = findRuleProblem(app, rules))
+        return usage(*problem);
     // CLI11 treats an empty variable as unset; an empty key is refused like `-k ''`.
     if (const char *fromEnvironment = std::getenv("SHM_KEY");
-        app.count("--key") == 0 && fromEnvironment && *fromEnvironment == '\0') {
-        reportUsage(app.get_name(), "SHM_KEY is set but empty; unset it for the default key, or give one with -k KEY");
-        return static_cast<int>(shmtools::ErrorCode::Usage);
-    }
+        app.count("--key") == 0 && fromEnvironment && *fromEnvironment == '\0')
+        return usage("SHM_KEY is set but empty; unset it for the default key, or give one with -k KEY");
     common.timeoutGiven = app.count("--timeout") > 0;
     if (auto tempDir = resolveTempDir(); !tempDir)
         return reportError(app.get_name(), tempDir.error());

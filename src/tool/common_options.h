@@ -1,8 +1,11 @@
 #pragma once
 
+#include "argument_check.h"
+
 #include <CLI/CLI.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 /// The options all three tools share.
 struct CommonOptions {
@@ -12,15 +15,43 @@ struct CommonOptions {
     bool quiet = false;
 };
 
+/// The headings --help groups options under, in this order of first use by each tool.
+namespace group {
+inline const char *const kShow = "What to show";
+inline const char *const kWaiting = "Waiting";
+inline const char *const kContent = "Content";
+inline const char *const kHolding = "Holding";
+inline const char *const kRemoving = "Removing";
+inline const char *const kArguments = "Arguments";
+inline const char *const kCommon = "Common options";
+} // namespace group
+
 /// Accepts a whole number from 0 to 2^64-1 (CLI11 itself lets "-1" wrap around).
 CLI::Validator wholeNumber();
 
-/// Sets up an app for `tool`: description, --version, the common options, and a footer with
-/// `examples` and the exit-code table.
-void setUpApp(CLI::App &app, CommonOptions &common, const std::string &examples);
+/// --progress and --no-progress (shm-load, shm-read) under `heading`, worded for `what` ("loads",
+/// "reads"); the flags they set go to `progress` and `noProgress`.
+void addProgressOptions(CLI::App &app, bool &progress, bool &noProgress, const char *what, const char *heading);
 
-/// Parses argv, then checks the environment the tools depend on ($SHM_KEY set but empty is a
-/// usage error; $TMPDIR is resolved, see temp_dir.h). Returns nullopt to go on, or the exit
-/// code to return now: 0 after --help or --version, 2 (with one line on stderr) for a usage
-/// error or an unusable TMPDIR.
-std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc, char **argv);
+/// What -t bounds in `tool`, for its --help.
+struct TimeoutWording {
+    std::string waitsFor; ///< "the segment lock", "the lock or a free slot", ...
+    bool boundsNewVersions = false;
+};
+
+/// Sets up an app for the tool: the formatter of help_format.h, -V/--version, -h/--help and the
+/// common options (their help worded for the tool by `timeout`, the key's default the effective
+/// one: $SHM_KEY when set), and a footer with `examples` and the exit-code table.
+void setUpApp(CLI::App &app, CommonOptions &common, const TimeoutWording &timeout, const std::string &examples);
+
+/// The --version text: tool, package version, the git commit it was built from (when built from
+/// a git checkout) and the licence.
+std::string versionText(const std::string &tool);
+
+/// Parses argv, checking what CLI11 would word for itself in the tools' voice (unknown options
+/// with the nearest known one, missing values, `rules`), then the environment the tools depend
+/// on ($SHM_KEY set but empty is a usage error; $TMPDIR is resolved, see temp_dir.h). Returns
+/// nullopt to go on, or the exit code to return now: 0 after --help or --version, 2 (with one
+/// line on stderr) for a usage error or an unusable TMPDIR.
+std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc, char **argv,
+                                  const std::vector<OptionRule> &rules = {});

@@ -79,3 +79,25 @@ std::string infoAsText(const SegmentInfo &info)
     line("TMPDIR", info.tempDir);
     return out.str();
 }
+
+std::string eventAsJson(const std::string &key, const std::string &event, const VersionInfo *version,
+                        const std::string &message)
+{
+    const auto str = [](const std::string &s) { return QString::fromStdString(s); };
+    QJsonObject object{
+        {"event", str(event)},
+        {"key", str(key)},
+        {"time", str(isoTime(QDateTime::currentMSecsSinceEpoch()))},
+    };
+    if (version) {
+        object.insert("generation", qint64(version->generation));
+        object.insert("length", qint64(version->length));
+        object.insert("checksum", str(checksumText(version->checksum)));
+        object.insert("source", str(version->source));
+        object.insert("loaded_at", str(isoTime(version->loadedAtMs)));
+        object.insert("loader_pid", qint64(version->loaderPid));
+    }
+    if (!message.empty())
+        object.insert("message", str(message));
+    return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() + "\n";
+}

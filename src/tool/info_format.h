@@ -12,3 +12,8 @@ std::string infoAsJson(const shmtools::SegmentInfo &info);
 std::string infoAsText(const shmtools::SegmentInfo &info);
 /// ISO 8601 local time with milliseconds, or "" for 0.
 std::string isoTime(std::int64_t msSinceEpoch);
+/// shm-create --watch --json: one compact JSON object and newline per event: "event" ("ready",
+/// "version", "notice", "stopped"), "key", "time" (now, ISO 8601), for a version its
+/// generation, length, checksum, source, loaded_at and loader_pid, and `message` if not empty.
+std::string eventAsJson(const std::string &key, const std::string &event, const shmtools::VersionInfo *version,
+                        const std::string &message = {});

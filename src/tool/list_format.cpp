@@ -6,6 +6,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <cstdio>
 
 using shmtools::SegmentSummary;
@@ -19,19 +20,23 @@ const char *stateOf(const SegmentSummary &segment)
 
 } // namespace
 
-std::string listAsText(const std::vector<SegmentSummary> &segments)
+std::string listAsText(const std::vector<SegmentSummary> &segments, bool withTempDir)
 {
     if (segments.empty())
         return {};
     std::string out;
-    char line[128];
-    std::snprintf(line, sizeof line, "%-7s %8s %11s %10s  %s\n", "STATE", "HOLDER", "GENERATION", "CAPACITY", "KEY");
+    char line[160];
+    std::snprintf(line, sizeof line, "%-7s %8s %11s %10s %10s %10s  %s%s\n", "STATE", "HOLDER", "GENERATION",
+                  "CAPACITY", "SHMID", "SEMID", withTempDir ? "TMPDIR  " : "", "KEY");
     out += line;
     for (const SegmentSummary &segment : segments) {
-        std::snprintf(line, sizeof line, "%-7s %8d %11llu %10s  ", stateOf(segment),
+        const std::string semid = segment.semid >= 0 ? std::to_string(segment.semid) : "-";
+        std::snprintf(line, sizeof line, "%-7s %8d %11llu %10s %10d %10s  ", stateOf(segment),
                       static_cast<int>(segment.holderPid), static_cast<unsigned long long>(segment.generation),
-                      shmtools::sizeText(segment.capacity).c_str());
+                      shmtools::sizeText(segment.capacity).c_str(), segment.shmid, semid.c_str());
         out += line;
+        if (withTempDir)
+            out += printable(segment.tempDir) + "  ";
         out += printable(segment.key);
         out += segment.keyComplete ? "\n" : " (shortened)\n";
     }
@@ -53,6 +58,7 @@ std::string listAsJson(const std::vector<SegmentSummary> &segments)
             {"length", qint64(segment.length)},
             {"tmpdir", str(segment.tempDir)},
             {"shmid", segment.shmid},
+            {"semid", segment.semid >= 0 ? QJsonValue(segment.semid) : QJsonValue(QJsonValue::Null)},
             {"segment_size", qint64(segment.segmentSize)},
             {"attachments", qint64(segment.attachments)},
         };

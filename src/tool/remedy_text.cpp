@@ -1,5 +1,9 @@
 #include "remedy_text.h"
 
+#include "near_name.h"
+
+#include <shmtools/listing.h>
+
 using shmtools::Remedy;
 
 namespace {
@@ -33,15 +37,28 @@ std::string withoutRaw(const std::string &tool)
     return "leave out --raw";
 }
 
+// A key with no segment is most often a typo: name the nearest key that has one, if any.
+std::string startOrChooseKey(const std::string &key, const std::string &tempDir)
+{
+    std::vector<std::string> keys;
+    if (auto listed = shmtools::listSegments())
+        for (const shmtools::SegmentSummary &segment : *listed)
+            if (segment.underThisTempDir && segment.keyComplete)
+                keys.push_back(segment.key);
+    if (const std::string near = nearestName(key, keys); !near.empty())
+        return "did you mean -k " + near + "? ('shm-read --list' shows your segments; or start one with " +
+               startHolderCommand(key) + ")";
+    return "'shm-read --list' shows your segments; or start one with " + startHolderCommand(key) +
+           " (processes meet only under the same TMPDIR, here " + tempDir + ")";
+}
+
 } // namespace
 
 std::string remedyText(const std::string &tool, const shmtools::Error &error, const std::string &tempDir)
 {
     switch (error.remedy) {
     case Remedy::None: return {};
-    case Remedy::StartHolder:
-        return "start one with " + startHolderCommand(error.key) + " (processes meet only with the same TMPDIR, here " +
-               tempDir + ")";
+    case Remedy::StartHolder: return startOrChooseKey(error.key, tempDir);
     case Remedy::AdoptOrphan:
         return "run " + startHolderCommand(error.key) + " to adopt the segment and keep its content";
     case Remedy::RestartHolder: return restartHolder(tool, error);

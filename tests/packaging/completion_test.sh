@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
 # Drives the bash completion function the way bash does (COMP_WORDS, COMP_CWORD) and checks
-# COMPREPLY. Usage: completion_test.sh [path/to/shm-tools.bash]
+# COMPREPLY. Usage: completion_test.sh [path/to/shm-tools.bash [directory of the built tools]]
+# With the tools' directory, live keys are offered too (a holder is started under a scratch
+# TMPDIR); without it, no shm-read is reachable and only $SHM_KEY and the default are offered.
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 script=${1:-$(dirname "${BASH_SOURCE[0]}")/../../completion/shm-tools.bash}
+bin_dir=${2:-}
+# Keys are offered from `shm-read --list --json` under TMPDIR: an empty one of our own keeps
+# other tests' segments out of the replies.
+export TMPDIR=$scratch
+PATH=$(printf '%s' "$PATH" | tr ':' '\n' | while IFS= read -r dir; do [[ -x $dir/shm-read ]] || printf '%s:' "$dir"; done)
+export PATH=${PATH%:}
 [[ -r $script ]] || abort "cannot read the completion script $script"
 # shellcheck source=../../completion/shm-tools.bash disable=SC1091
 source "$script"
@@ -62,14 +70,24 @@ for tool in shm-create shm-load shm-read; do
 done
 
 # Options of each tool, and only of that tool.
-expect_has "--key -k --timeout -t --quiet -q -h --help --version --size -s --detach -d --watch --raw" \
+expect_has "--key -k --timeout -t --quiet -q -h --help -V --version --size -s --detach -d --watch --raw --json --remove" \
     "--info --source --since" shm-create -
 expect_has "--key --timeout --quiet --raw --progress --no-progress --source" \
     "--size --watch --info --exec" shm-load --
-expect_has "--key --timeout --info --json --wait --since --follow --exec --raw --all --progress" \
+expect_has "--key --timeout --info --json --list --wait --since --follow --exec --raw --all --output --progress" \
     "--size --detach --source" shm-read --
 expect_reply "--detach" shm-create --de
 expect_reply "--follow" shm-read -k x --fo
+
+# No option that the ones typed exclude (the tool would refuse the pair), nor one given already.
+expect_has "--since --wait" "--info --json --raw --output --follow --list" shm-read --info --
+expect_has "--exec --since --json" "--wait --info --raw --list --output --follow" shm-read --follow --
+expect_has "--all --json" "--info --wait --since --follow --raw --exec --output" shm-read --list --
+expect_has "-k --key -t --quiet" "--size -s --detach --watch --json --raw --remove" shm-create --remove -
+expect_has "--raw --size" "--detach -d --remove" shm-create --watch -
+expect_has "--progress --no-progress" "--source" shm-load --raw --
+expect_has "--wait" "--key -k" shm-read -k x -
+expect_has "--since --all" "--no-progress --progress" shm-read --progress --
 
 # Values.
 expect_reply "16M 1G 1M 256M 4K 64K" shm-create --size ""
@@ -109,8 +127,25 @@ expect_has "- --raw --source" "a.txt" shm-load -
 expect_reply "-odd" shm-load -- -o
 expect_reply "a.txt" /usr/bin/shm-load a
 
-# shm-create and shm-read take no positional argument.
+# shm-read takes no positional argument; shm-create only the keys of --remove.
 expect_reply "" shm-create ""
 expect_reply "" shm-read a
+expect_reply "fileloader_shm_key" shm-create --remove f
+expect_reply "a.txt" shm-read -o a
+
+# Live keys, from `shm-read --list --json` beside the command or on PATH.
+if [[ -n $bin_dir ]]; then
+    live=completion-live-$$
+    holder=$("$bin_dir/shm-create" -d -q -k "$live" -s 4K)
+    expect_reply "$live" "$bin_dir/shm-read" -k comp
+    expect_reply "$live" "$bin_dir/shm-create" --remove comp
+    PATH=$bin_dir:$PATH expect_reply "$live" shm-read --key comp
+    "$bin_dir/shm-create" -q --remove -k "$live" || fail "removing $live"
+    # Exited (a zombie of whoever adopted it counts): --remove waits for that.
+    if [[ -e /proc/$holder ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$holder/status" 2>/dev/null; then
+        fail "the holder $holder of $live still runs"
+    fi
+    expect_reply "" "$bin_dir/shm-read" -k comp
+fi
 
 finish

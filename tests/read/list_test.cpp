@@ -73,12 +73,14 @@ TEST_CASE("list: a live holder is listed as alive with its PID, capacity and gen
     CHECK(result.out.rfind("STATE", 0) == 0);
     const std::vector<std::string> fields = columns(lineFor(result.out, key));
     INFO(result.out);
-    REQUIRE(fields.size() == 6); // state, PID, generation, capacity as two words, key
+    REQUIRE(fields.size() == 8); // state, PID, generation, capacity as two words, shmid, semid, key
     CHECK(fields[0] == "alive");
     CHECK(fields[1] == std::to_string(holder.pid()));
     CHECK(fields[2] == "2");
     CHECK(fields[3] + " " + fields[4] == "64.0 KiB");
-    CHECK(fields[5] == key);
+    CHECK(fields[5] == std::to_string(currentShmid(key)));
+    CHECK(fields[6] == std::to_string(currentSemid(key)));
+    CHECK(fields[7] == key);
 }
 
 TEST_CASE("list: the segment of a SIGKILLed holder is listed as an orphan", "[list]")
@@ -95,7 +97,7 @@ TEST_CASE("list: the segment of a SIGKILLed holder is listed as an orphan", "[li
     REQUIRE_EXIT(result, 0);
     const std::vector<std::string> fields = columns(lineFor(result.out, key));
     INFO(result.out);
-    REQUIRE(fields.size() == 6);
+    REQUIRE(fields.size() == 8);
     CHECK(fields[0] == "orphan");
     CHECK(fields[1] == std::to_string(pid));
     CHECK(fields[2] == "1");

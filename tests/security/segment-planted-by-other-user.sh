@@ -2,10 +2,7 @@
 # Guarantee 8: a segment planted by another user under our System V key -> exit 9, left untouched.
 . "$(dirname "$0")/../support/common.sh"
 require_nobody
-learn_key_file_names
-for n in "${NAMES[@]}"; do touch "$W/$n"; chmod 640 "$W/$n"; done
-chmod 711 "$W"; shmf=$W/$(printf '%s\n' "${NAMES[@]}" | grep sharedmemory)
-id=$(runuser -u nobody -- "$H" plant "$shmf" 100000 666) || fail "plant failed"
+plant_foreign_segment; id=$PLANTED
 run shm-create -d -q -s 64K; if [ "$RC" = 0 ]; then PIDS+=("$(cat "$OUT")"); fi; r1=$RC; e1=$ERR
 run shm-read; r2=$RC
 still=no; if ipcs -m | awk '{print $2}' | grep -qx "$id"; then still=yes; fi

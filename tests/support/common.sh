@@ -227,6 +227,16 @@ require_nobody() {
   done
 }
 
+# plant_foreign_segment: as user nobody, a segment under this test's System V key (key files
+# made by us, readable by nobody); sets PLANTED to its shmid. Needs require_nobody first.
+plant_foreign_segment() {
+  learn_key_file_names
+  local n shmf
+  for n in "${NAMES[@]}"; do touch "$W/$n"; chmod 640 "$W/$n"; done
+  chmod 711 "$W"; shmf=$W/$(printf '%s\n' "${NAMES[@]}" | grep sharedmemory)
+  PLANTED=$(runuser -u nobody -- "$H" plant "$shmf" 100000 666) || fail "plant failed"
+}
+
 # The shmem huge-page setting (README "Huge pages"), for the cases that switch it; ctest runs them
 # alone (RUN_SERIAL), as it changes the setting for the whole machine.
 THP_SETTING=/sys/kernel/mm/transparent_hugepage/shmem_enabled

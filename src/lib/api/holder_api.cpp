@@ -1,6 +1,7 @@
 // The public Holder: a facade over the core's Holder.
 #include "convert.h"
 #include "protocol/holder.h"
+#include "protocol/segment_removal.h"
 
 #include <shmtools/holder.h>
 
@@ -62,6 +63,17 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion,
     if (!onVersion)
         return m_impl->core->serve(nullptr, onNotice);
     return m_impl->core->serve([&](const ::VersionInfo &version) { onVersion(toPublic(version)); }, onNotice);
+}
+
+Result<Removed> removeSegment(const std::string &key, Seconds timeout)
+{
+    auto names = detail::namesFor(key);
+    if (!names)
+        return names.error();
+    auto removed = ::removeSegment(*names, timeout.count());
+    if (!removed)
+        return toPublic(removed.error(), key);
+    return Removed{removed->holderStopped, removed->holderPid, removed->shmid};
 }
 
 } // namespace shmtools

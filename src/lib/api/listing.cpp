@@ -3,6 +3,7 @@
 #include "format/checksum.h"
 #include "convert.h"
 #include "protocol/segment_list.h"
+#include "sys/sysv.h"
 
 #include <shmtools/listing.h>
 
@@ -27,8 +28,12 @@ Result<std::vector<SegmentSummary>> listSegments()
         summary.tempDir = segment.tempDir;
         summary.underThisTempDir = segment.identity.tempDirHash == hereHash;
         if (summary.underThisTempDir && summary.keyComplete)
-            if (auto names = ipcNamesFor(segment.key))
+            if (auto names = ipcNamesFor(segment.key)) {
                 summary.nativeKey = names->segmentKeyFile;
+                // Only the key files of this TMPDIR lead to a semaphore (ftok of its key file).
+                if (auto semaphore = Semaphore::open(*names))
+                    summary.semid = semaphore->id();
+            }
         summary.shmid = segment.shmid;
         summary.segmentSize = segment.size;
         summary.attachments = segment.attachments;

@@ -26,6 +26,13 @@ bool hasShmToolsMagic(const SegmentMapping &mapping)
            std::memcmp(mapping.data(), layout::kMagic, sizeof layout::kMagic) == 0;
 }
 
+Error shmToolsSegment(const IpcNames &names, const char *why)
+{
+    return makeError(ExitCode::InvalidContent, names.key + ": the segment is a shm-tools segment, not a plain Qt one (" +
+                                                   why + ")",
+                     Remedy::UseWithoutRaw);
+}
+
 } // namespace
 
 Result<std::uint64_t> rawLoad(const IpcNames &names, InputSource &input, double lockTimeout)
@@ -34,8 +41,7 @@ Result<std::uint64_t> rawLoad(const IpcNames &names, InputSource &input, double 
     if (!target)
         return target.error();
     if (hasShmToolsMagic(target->mapping))
-        return makeError(ExitCode::InvalidContent, names.key + ": the segment is a shm-tools segment",
-                         Remedy::UseWithoutRaw);
+        return shmToolsSegment(names, "writing raw bytes would destroy its header");
     const std::uint64_t room = target->status.size - 1; // the NUL terminator needs a byte
     // The input is read before locking, so a slow producer never holds the lock; raw segments
     // are small (the seed example's was 10 KiB).
@@ -66,6 +72,10 @@ Result<std::uint64_t> rawRead(const IpcNames &names, int fd, bool all, double lo
     auto target = openRaw(names);
     if (!target)
         return target.error();
+    // Both directions refuse alike: its raw bytes are a header and two slots, not a Qt peer's
+    // content, and reading them without the protocol could also catch a torn version.
+    if (hasShmToolsMagic(target->mapping))
+        return shmToolsSegment(names, "its raw bytes are a header and slots, not content");
     std::vector<unsigned char> copy;
     {
         auto lock = target->semaphore.lock(Deadline::after(lockTimeout));

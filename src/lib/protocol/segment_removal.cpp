@@ -1,0 +1,102 @@
+#include "protocol/segment_removal.h"
+
+#include "format/segment_layout.h"
+#include "protocol/holder.h"
+#include "protocol/process_stamp.h"
+#include "protocol/segment_attach.h"
+#include "sys/process_stop.h"
+
+#include <algorithm>
+#include <cstring>
+
+using namespace layout;
+
+namespace {
+
+Error nothingThere(const IpcNames &names)
+{
+    return makeError(ExitCode::NoSegment,
+                     names.key + ": nothing to remove: no segment under this key (with TMPDIR " + names.tempDir + ")");
+}
+
+// What a live holder's header says about it, read from a copy: nullopt for an orphan.
+struct Found {
+    int shmid = -1;
+    std::uint64_t attachments = 0;
+    HeaderCheck check = HeaderCheck::Foreign;
+    ProcessStamp holder{};
+};
+
+Result<Found> look(const IpcNames &names)
+{
+    auto mapped = mapSegment(names);
+    if (!mapped) {
+        if (mapped.error().code == ExitCode::NoSegment && mapped.error().pid == 0)
+            return nothingThere(names);
+        return mapped.error();
+    }
+    Found found;
+    found.shmid = mapped->status.shmid;
+    found.attachments = mapped->status.attachments;
+    SegmentHeader copy{};
+    std::memcpy(&copy, mapped->mapping.data(), std::min<std::uint64_t>(sizeof copy, mapped->status.size));
+    found.check = mapped->status.size >= kHeaderSize ? checkHeader(copy, mapped->status.size).check
+                                                      : HeaderCheck::Foreign;
+    found.holder = copy.holder;
+    return found;
+}
+
+Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
+{
+    const ProcessIdentity holder{found.holder.pid, found.holder.startTime};
+    if (auto stopped = stopProcess(holder, deadline); !stopped) {
+        Error error = stopped.error();
+        error.message = error.code == ExitCode::Interrupted
+                            ? names.key + ": interrupted while waiting for its holder (PID " +
+                                  std::to_string(holder.pid) + ") to stop"
+                            : names.key + ": the holder, " + error.message;
+        return error;
+    }
+    return Removal{true, holder.pid, found.shmid};
+}
+
+Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout)
+{
+    auto adopted = Holder::start(names, HolderOptions{1, false, timeout});
+    if (!adopted)
+        return adopted.error();
+    // Destroying the holder removes segment, semaphore and key files. One that created a new
+    // segment (the orphan vanished in between) removes that again: nothing was there.
+    const bool wasOrphan = (*adopted)->adopted();
+    adopted->reset();
+    if (!wasOrphan)
+        return nothingThere(names);
+    return Removal{false, found.holder.pid, found.shmid};
+}
+
+} // namespace
+
+Result<Removal> removeSegment(const IpcNames &names, double timeout)
+{
+    const Deadline deadline = Deadline::after(timeout);
+    auto found = look(names);
+    if (!found)
+        return found.error();
+    if (found->check == HeaderCheck::Foreign)
+        return makeError(ExitCode::InvalidContent,
+                         names.key + ": segment " + std::to_string(found->shmid) +
+                             " is not a shm-tools segment (a plain Qt segment, or another program's); not removing it" +
+                             (found->attachments > 0 ? "; stop the program using it"
+                                                     : "; remove it with 'ipcrm -m " + std::to_string(found->shmid) +
+                                                           "' if it is yours to remove"));
+    // A corrupt header's stamp is not trusted with a signal: the adoption below refuses it.
+    const bool readable = found->check == HeaderCheck::Valid || found->check == HeaderCheck::OtherVersion;
+    if (readable && isAlive(found->holder)) {
+        auto stopped = stopHolder(names, *found, deadline);
+        // A holder that exited on its own just before the signal leaves nothing behind.
+        if (stopped || stopped.error().code != ExitCode::NoSegment)
+            return stopped;
+        return Removal{true, found->holder.pid, found->shmid};
+    }
+    return removeOrphan(names, *found, timeout);
+}

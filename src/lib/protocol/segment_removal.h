@@ -1,0 +1,25 @@
+#pragma once
+
+// Removing a key's segment whole (segment, semaphore, both key files), for `shm-create
+// --remove`: a live holder is asked to stop, since only it may remove what it holds; an orphan
+// is adopted, exactly as a new holder would adopt it (same lock, same identity checks), and the
+// adopting holder then removes everything as any holder does when it stops.
+
+#include "base/result.h"
+#include "sys/ipc_names.h"
+
+#include <sys/types.h>
+
+struct Removal {
+    bool holderStopped = false; ///< true: a live holder was stopped; false: an orphan was removed
+    pid_t holderPid = 0;        ///< the holder that was stopped, or the dead one of the orphan
+    int shmid = -1;
+};
+
+/// Removes the segment under `names`, waiting at most `timeout` seconds (for a live holder to
+/// exit, or for an orphan's lock). NoSegment if there is nothing under the key; Unsafe if it
+/// is not this user's alone (or its holder is not ours to signal); InvalidContent if it is not
+/// a shm-tools segment (a plain Qt segment, or another program's) or a corrupt orphan (the
+/// message says how to remove it by hand); TimedOut if the holder did not exit or the lock
+/// stayed taken; Interrupted on a signal while waiting (see interrupt.h).
+Result<Removal> removeSegment(const IpcNames &names, double timeout);

@@ -1,0 +1,80 @@
+#include "sys/process_stop.h"
+
+#include "sys/interrupt.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <poll.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace {
+
+class Pidfd {
+public:
+    explicit Pidfd(int fd) : m_fd(fd) {}
+    Pidfd(const Pidfd &) = delete;
+    Pidfd &operator=(const Pidfd &) = delete;
+    ~Pidfd()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    int fd() const { return m_fd; }
+
+private:
+    int m_fd;
+};
+
+std::string pidText(pid_t pid)
+{
+    return "PID " + std::to_string(pid);
+}
+
+std::string secondsText(double seconds)
+{
+    char text[32];
+    std::snprintf(text, sizeof text, "%g s", seconds);
+    return text;
+}
+
+} // namespace
+
+Status stopProcess(const ProcessIdentity &process, const Deadline &deadline)
+{
+    const Pidfd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, process.pid, 0)));
+    if (pidfd.fd() < 0) {
+        if (errno == ESRCH)
+            return makeError(ExitCode::NoSegment, pidText(process.pid) + " has exited");
+        return makeError(ExitCode::Failure, "pidfd_open(" + pidText(process.pid) + "): " + std::strerror(errno));
+    }
+    // The pidfd now pins whichever process has this PID: if that is still the one recognised
+    // (same start time), the signal cannot reach a successor that reused the PID.
+    if (!process.isAlive())
+        return makeError(ExitCode::NoSegment, pidText(process.pid) + " has exited");
+    if (::syscall(SYS_pidfd_send_signal, pidfd.fd(), SIGTERM, nullptr, 0) != 0) {
+        if (errno == ESRCH)
+            return makeError(ExitCode::NoSegment, pidText(process.pid) + " has exited");
+        if (errno == EPERM)
+            return makeError(ExitCode::Unsafe, pidText(process.pid) + " belongs to another user", process.pid);
+        return makeError(ExitCode::Failure, "pidfd_send_signal(" + pidText(process.pid) + "): " + std::strerror(errno));
+    }
+    // A pidfd becomes readable when the whole thread group has exited.
+    for (;;) {
+        const timespec left = deadline.remaining();
+        pollfd watch{pidfd.fd(), POLLIN, 0};
+        const int ready = interruptibleCall([&] { return ::ppoll(&watch, 1, deadline.isNever() ? nullptr : &left, nullptr); });
+        if (ready > 0)
+            return Done{};
+        if (ready == 0)
+            return makeError(ExitCode::TimedOut,
+                             pidText(process.pid) + " did not exit within " + secondsText(deadline.seconds()),
+                             Remedy::RaiseTimeout, process.pid);
+        if (errno == EINTR && interruptSignal())
+            return makeError(ExitCode::Interrupted, "interrupted while waiting for " + pidText(process.pid) + " to exit");
+        if (errno != EINTR)
+            return makeError(ExitCode::Failure, "poll(pidfd): " + std::string(std::strerror(errno)));
+    }
+}

@@ -1,0 +1,89 @@
+#include "output_file.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using shmtools::Error;
+using shmtools::ErrorCode;
+
+namespace {
+
+Error failed(const std::string &path, const std::string &step, int error)
+{
+    return Error{ErrorCode::Failure, path + ": cannot " + step + " (" + std::strerror(error) + ")"};
+}
+
+mode_t modeFor(const std::string &path)
+{
+    struct stat existing {};
+    if (::stat(path.c_str(), &existing) == 0)
+        return existing.st_mode & 07777;
+    const mode_t mask = ::umask(0); // read it: the tools are single-threaded here
+    ::umask(mask);
+    return 0666 & ~mask;
+}
+
+} // namespace
+
+OutputFile::OutputFile(std::string path, std::string temporary, int fd)
+    : m_path(std::move(path)), m_temporary(std::move(temporary)), m_fd(fd)
+{
+}
+
+OutputFile::OutputFile(OutputFile &&other) noexcept
+    : m_path(std::move(other.m_path)), m_temporary(std::move(other.m_temporary)), m_fd(other.m_fd)
+{
+    other.m_fd = -1;
+    other.m_temporary.clear();
+}
+
+OutputFile::~OutputFile()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+    if (!m_temporary.empty())
+        ::unlink(m_temporary.c_str());
+}
+
+shmtools::Result<OutputFile> OutputFile::create(const std::string &path)
+{
+    const std::filesystem::path target(path);
+    if (path.empty() || !target.has_filename())
+        return Error{ErrorCode::Usage, "-o: '" + path + "' names no file"};
+    struct stat existing {};
+    if (::stat(path.c_str(), &existing) == 0 && S_ISDIR(existing.st_mode))
+        return Error{ErrorCode::Usage, "-o: " + path + " is a directory; name a file in it"};
+    std::string temporary =
+        (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
+    const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
+    if (fd < 0)
+        return failed(path, "create a temporary file beside it", errno);
+    return OutputFile(path, std::move(temporary), fd);
+}
+
+shmtools::Status OutputFile::commit()
+{
+    if (::fsync(m_fd) != 0)
+        return failed(m_path, "write it to disk (fsync)", errno);
+    if (::fchmod(m_fd, modeFor(m_path)) != 0)
+        return failed(m_path, "set its mode", errno);
+    if (::close(std::exchange(m_fd, -1)) != 0)
+        return failed(m_path, "write it (close)", errno);
+    if (::rename(m_temporary.c_str(), m_path.c_str()) != 0)
+        return failed(m_path, "replace it", errno);
+    m_temporary.clear();
+    // The rename itself is durable only once the directory is.
+    std::string directory = std::filesystem::path(m_path).parent_path().string();
+    if (directory.empty())
+        directory = ".";
+    if (const int dirFd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dirFd >= 0) {
+        ::fsync(dirFd);
+        ::close(dirFd);
+    }
+    return {};
+}

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <shmtools/error.h>
+
+#include <string>
+
+/// `shm-read -o FILE`: the content goes to a temporary file beside FILE (same directory, so the
+/// rename cannot cross file systems) and replaces FILE only by commit(), after the caller has
+/// seen the checksum hold: FILE is never half-written, and is left as it was on any failure.
+class OutputFile {
+public:
+    /// Creates the temporary file ("dir/.NAME.XXXXXX", mode 0600 until commit). Failure naming
+    /// FILE and the cause if the directory cannot take it.
+    static shmtools::Result<OutputFile> create(const std::string &path);
+    OutputFile(OutputFile &&other) noexcept;
+    OutputFile &operator=(OutputFile &&) = delete;
+    /// Removes the temporary file unless committed.
+    ~OutputFile();
+
+    int fd() const { return m_fd; }
+    /// fsync, FILE's mode (kept if FILE exists, else 0666 less the umask), rename over FILE,
+    /// fsync of the directory. Failure naming FILE and the step that failed.
+    shmtools::Status commit();
+
+private:
+    OutputFile(std::string path, std::string temporary, int fd);
+    std::string m_path;
+    std::string m_temporary;
+    int m_fd = -1;
+};

@@ -1,0 +1,221 @@
+// --help is written for people, and it is the one list of each tool's options: the man page and
+// the bash, zsh and fish completions name exactly the options --help shows, no more, no fewer.
+#include "support/cli_support.h"
+#include "support/segment_support.h"
+
+#include "support/catch_compat.h"
+
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <sstream>
+
+using namespace shmtest;
+
+namespace {
+
+using Names = std::set<std::string>;
+
+std::string joined(const Names &names)
+{
+    std::string out;
+    for (const std::string &name : names)
+        out += name + " ";
+    return out;
+}
+
+// The option names of --help: the entries of its option groups ("  -s, --size SIZE  ...").
+Names helpOptions(const std::string &help)
+{
+    Names names;
+    std::istringstream lines(help);
+    std::string line;
+    static const std::regex entry(R"(^  (-[A-Za-z0-9])?(, )?(--[a-z][a-z-]*)?( [A-Z]+)?(  |$))");
+    static const std::regex name(R"(--?[A-Za-z0-9][a-z-]*)");
+    bool inExamples = false;
+    while (std::getline(lines, line)) {
+        if (line == "Examples:")
+            inExamples = true;
+        std::smatch match;
+        if (inExamples || !std::regex_search(line, match, entry) || match.length(0) <= 2)
+            continue;
+        const std::string head = match.str(1) + " " + match.str(3);
+        for (auto it = std::sregex_iterator(head.begin(), head.end(), name); it != std::sregex_iterator(); ++it)
+            names.insert(it->str());
+    }
+    return names;
+}
+
+// The options a man page documents: the tags of the .TP entries in OPTIONS (man(7) escapes
+// dashes as "\-").
+Names manOptions(const std::string &man)
+{
+    const auto start = man.find(".SH OPTIONS");
+    const auto end = man.find(".SH ", start + 1);
+    REQUIRE(start != std::string::npos);
+    std::istringstream lines(man.substr(start, end - start));
+    Names names;
+    std::string line;
+    bool tag = false;
+    static const std::regex name(R"(\\-(\\-)?[A-Za-z0-9][a-z\\-]*)");
+    while (std::getline(lines, line)) {
+        if (tag && line.rfind(".RS", 0) != 0) {
+            for (auto it = std::sregex_iterator(line.begin(), line.end(), name); it != std::sregex_iterator(); ++it) {
+                std::string option = std::regex_replace(it->str(), std::regex(R"(\\-)"), "-");
+                names.insert(option);
+            }
+        }
+        tag = line == ".TP";
+    }
+    return names;
+}
+
+// What the bash completion offers for TOOL's options ("-" completes every option).
+Names bashOptions(const std::string &tool)
+{
+    const std::string script = std::string(SHM_SOURCE_DIR) + "/completion/shm-tools.bash";
+    const ProcessResult listed =
+        run({"/bin/bash", "-c", "source \"$1\"; _shm_tools_options \"$2\"", "bash", script, tool});
+    REQUIRE(listed.exited(0));
+    Names names;
+    std::istringstream lines(listed.out);
+    for (std::string line; std::getline(lines, line);)
+        names.insert(line);
+    return names;
+}
+
+// The options a zsh or fish completion file declares for TOOL, from its text.
+Names zshOptions(const std::string &tool)
+{
+    const std::string text = readFile(std::string(SHM_SOURCE_DIR) + "/completion/_shm-tools");
+    const auto common = text.substr(text.find("common=("), text.find("case $service") - text.find("common=("));
+    const auto start = text.find("\n" + tool + ")");
+    const auto section = text.substr(start, text.find(";;", start) - start);
+    Names names;
+    // A name right after '{', ',', ')' or a quote and before '[', ',' or '}' (the separator after
+    // a name is only looked at, so that it can start the next one).
+    static const std::regex spec(R"([{,)'](--?[A-Za-z0-9][a-z-]*)[+=]?(?=[\[,}]))");
+    for (const std::string &part : {common, section})
+        for (auto it = std::sregex_iterator(part.begin(), part.end(), spec); it != std::sregex_iterator(); ++it)
+            names.insert((*it)[1].str());
+    return names;
+}
+
+Names fishOptions(const std::string &tool)
+{
+    const std::string text = readFile(std::string(SHM_SOURCE_DIR) + "/completion/shm-tools.fish");
+    Names names;
+    std::istringstream lines(text);
+    static const std::regex shortName(R"( -s ([A-Za-z0-9]))"), longName(R"( -l ([a-z][a-z-]*))");
+    for (std::string line; std::getline(lines, line);) {
+        const bool forAll = line.find("complete -c $tool") != std::string::npos;
+        if (!forAll && line.find("complete -c " + tool + " ") == std::string::npos)
+            continue;
+        std::smatch match;
+        if (std::regex_search(line, match, shortName))
+            names.insert("-" + match.str(1));
+        if (std::regex_search(line, match, longName))
+            names.insert("--" + match.str(1));
+    }
+    return names;
+}
+
+// --help wrapped to the width is matched as running text.
+std::string flattened(const std::string &text)
+{
+    return std::regex_replace(text, std::regex(R"(\n +)"), " ");
+}
+
+} // namespace
+
+TEST_CASE("every option of --help is in the man page and the bash, zsh and fish completions, and no other",
+          "[help][completion]")
+{
+    const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
+    const std::string name = toolName(tool);
+    CAPTURE(name);
+    const ProcessResult help = run(tool, {"--help"});
+    REQUIRE_EXIT(help, 0);
+    const Names options = helpOptions(help.out);
+    INFO("--help: " << joined(options));
+    // A floor, so that a parser that finds nothing cannot pass.
+    for (const char *common : {"-k", "--key", "-t", "--timeout", "-q", "--quiet", "-h", "--help", "-V", "--version"})
+        CHECK(options.count(common) == 1);
+    CHECK(joined(manOptions(readFile(std::string(SHM_SOURCE_DIR) + "/man/" + name + ".1"))) == joined(options));
+    CHECK(joined(bashOptions(name)) == joined(options));
+    CHECK(joined(zshOptions(name)) == joined(options));
+    CHECK(joined(fishOptions(name)) == joined(options));
+}
+
+TEST_CASE("help: --help groups options under headings, without CLI11's annotations, within the width", "[help]")
+{
+    const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
+    const std::string columns = GENERATE(as<std::string>{}, "", "60", "100");
+    CAPTURE(toolName(tool), columns);
+    RunOptions options;
+    if (columns.empty())
+        options.unsetEnv.push_back("COLUMNS");
+    else
+        options.env.emplace_back("COLUMNS", columns);
+    const ProcessResult help = run(tool, {"--help"}, options);
+    REQUIRE_EXIT(help, 0);
+    const std::size_t width = columns.empty() ? 80 : std::stoul(columns);
+    std::istringstream lines(help.out);
+    for (std::string line; std::getline(lines, line);) {
+        INFO(line);
+        CHECK(line.size() <= width);
+    }
+    for (const char *annotation : {"Excludes:", "Needs:", "TEXT", "UINT", "FLOAT", "[Option Group", "=fileloader"})
+        CHECK_THAT(help.out, !Catch::Matchers::ContainsSubstring(annotation));
+    CHECK_THAT(help.out, Catch::Matchers::ContainsSubstring("\nCommon options:\n  -k, --key KEY ") &&
+                             Catch::Matchers::ContainsSubstring("-t, --timeout SECONDS"));
+    // The common options come last, after the tool's own.
+    CHECK(help.out.find("Common options:") > help.out.find("--raw"));
+}
+
+TEST_CASE("each tool's --help speaks of its own options and values", "[help]")
+{
+    const std::string create = flattened(run(Tool::Create, {"--help"}).out);
+    CHECK_THAT(create, Catch::Matchers::ContainsSubstring("-s, --size SIZE") &&
+                               Catch::Matchers::ContainsSubstring("--remove") &&
+                               !Catch::Matchers::ContainsSubstring("free slot") &&
+                               !Catch::Matchers::ContainsSubstring("--follow") &&
+                               !Catch::Matchers::ContainsSubstring("as the seed example"));
+    const std::string load = flattened(run(Tool::Load, {"--help"}).out);
+    CHECK_THAT(load, Catch::Matchers::ContainsSubstring("free slot") &&
+                             Catch::Matchers::ContainsSubstring("Usage: shm-load [OPTIONS] FILE") &&
+                             !Catch::Matchers::ContainsSubstring("--follow"));
+    const std::string read = flattened(run(Tool::Read, {"--help"}).out);
+    CHECK_THAT(read, Catch::Matchers::ContainsSubstring("--exec CMD") &&
+                             Catch::Matchers::ContainsSubstring("-o, --output FILE") &&
+                             Catch::Matchers::ContainsSubstring("--follow"));
+}
+
+TEST_CASE("help: --help shows the effective default key, from $SHM_KEY when set", "[help]")
+{
+    const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
+    RunOptions foo;
+    foo.env = {{"SHM_KEY", "foo"}};
+    const ProcessResult withKey = run(tool, {"--help"}, foo);
+    CHECK_EXIT(withKey, 0);
+    CHECK_THAT(flattened(withKey.out), Catch::Matchers::ContainsSubstring("(default: foo, from $SHM_KEY)"));
+    RunOptions unset;
+    unset.unsetEnv = {"SHM_KEY"};
+    const ProcessResult without = run(tool, {"--help"}, unset);
+    CHECK_THAT(flattened(without.out), Catch::Matchers::ContainsSubstring("else fileloader_shm_key)") &&
+                                !Catch::Matchers::ContainsSubstring("foo"));
+}
+
+TEST_CASE("version: -V and --version name the version and the licence", "[help][option]")
+{
+    const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
+    const ProcessResult shortForm = run(tool, {"-V"});
+    const ProcessResult longForm = run(tool, {"--version"});
+    CHECK_EXIT(shortForm, 0);
+    CHECK(shortForm.out == longForm.out);
+    CHECK(shortForm.out.rfind(std::string(toolName(tool)) + " (shm-tools) ", 0) == 0);
+    CHECK_THAT(shortForm.out, Catch::Matchers::ContainsSubstring("BSD-3-Clause"));
+    // Built from a git checkout, the commit is named; from a tarball, nothing is.
+    if (std::filesystem::exists(std::string(SHM_SOURCE_DIR) + "/.git"))
+        CHECK_THAT(shortForm.out, Catch::Matchers::Matches("(.|\n)*built from git commit [0-9a-f]{7,40}\n(.|\n)*"));
+}

@@ -1,0 +1,123 @@
+// Parse errors in the tools' own voice: one line "TOOL: ...; see 'TOOL --help'", exit 2, saying
+// what was wrong and what is accepted, with the nearest option or key when one is near.
+#include "support/cli_support.h"
+#include "support/segment_support.h"
+
+#include "support/catch_compat.h"
+
+using namespace shmtest;
+
+namespace {
+
+void checkUsageLine(const ProcessResult &result, Tool tool, const std::string &says)
+{
+    CHECK_EXIT(result, 2);
+    INFO(describe(result));
+    CHECK(result.out.empty());
+    CHECK(isOneLine(result.err));
+    CHECK(result.err.rfind(std::string(toolName(tool)) + ": ", 0) == 0);
+    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring(says));
+    // Nothing of CLI11's own wording.
+    for (const char *cli11 : {"The following arguments", "could not be converted", "Excludes", "Requires", "Run with"})
+        CHECK_THAT(result.err, !Catch::Matchers::ContainsSubstring(cli11));
+}
+
+} // namespace
+
+TEST_CASE("a mistyped option is named with the nearest one", "[option]")
+{
+    const auto [tool, args, says] = GENERATE(table<Tool, std::vector<std::string>, std::string>({
+        {Tool::Create, {"--szie", "10M"}, "unknown option --szie (did you mean --size?)"},
+        {Tool::Create, {"--detatch"}, "unknown option --detatch (did you mean --detach?)"},
+        {Tool::Read, {"--follwo"}, "unknown option --follwo (did you mean --follow?)"},
+        {Tool::Read, {"-info"}, "unknown option -info (did you mean --info?)"},
+        {Tool::Load, {"--sourec=x", "f"}, "unknown option --sourec (did you mean --source?)"},
+        {Tool::Read, {"--frobnicate"}, "unknown option --frobnicate"},
+        {Tool::Read, {"-x"}, "unknown option -x"},
+    }));
+    CAPTURE(args);
+    checkUsageLine(run(tool, args), tool, says);
+}
+
+TEST_CASE("values, combinations and arguments are refused in one line that says what is accepted", "[option]")
+{
+    const auto [tool, args, says] = GENERATE(table<Tool, std::vector<std::string>, std::string>({
+        {Tool::Read, {"-k"}, "-k needs a value (KEY)"},
+        {Tool::Read, {"--timeout"}, "--timeout needs a value (SECONDS)"},
+        {Tool::Read, {"-t", "soon"}, "expected seconds from 0 to 1e9"},
+        {Tool::Read, {"--since", "-1"}, "expected a whole number"},
+        {Tool::Read, {"--info", "--json"}, "--info cannot be used with --json"},
+        {Tool::Read, {"--exec", "wc"}, "--exec works only with --follow"},
+        {Tool::Read, {"--all"}, "--all works only with --list or --raw"},
+        {Tool::Read, {"file.txt"}, "unexpected argument 'file.txt'; shm-read takes options only"},
+        {Tool::Load, {}, "missing FILE: the file to load, or - for stdin"},
+        {Tool::Load, {"a", "b"}, "unexpected argument 'b'; shm-load takes one FILE"},
+        {Tool::Create, {"--watch", "-d"}, "--watch cannot be used with --detach"},
+        {Tool::Create, {"somekey"}, "KEY works only with --remove"},
+        {Tool::Create, {"--quiet=yes"}, "--quiet takes no value"},
+    }));
+    CAPTURE(args);
+    checkUsageLine(run(tool, args), tool, says);
+}
+
+TEST_CASE("sizes follow coreutils; a bad one is refused naming the accepted forms", "[option][size]")
+{
+    const std::string size = GENERATE(as<std::string>{}, "10Q", "1e", "1.1K", "0", "-5M", "16mb");
+    CAPTURE(size);
+    const std::string key = uniqueKey("badsize");
+    const ProcessResult refused = run(Tool::Create, {"-k", key, "-s", size});
+    checkUsageLine(refused, Tool::Create, "--size: '" + size + "'");
+    CHECK(!leftovers(key));
+}
+
+TEST_CASE("KB and MB are powers of 1000, K and KiB of 1024, and 1.5M is accepted", "[option][size]")
+{
+    const auto [size, bytes] = GENERATE(table<std::string, std::int64_t>({
+        {"10KB", 10'000},
+        {"10K", 10'240},
+        {"10KiB", 10'240},
+        {"1.5M", 1'572'864},
+    }));
+    CAPTURE(size);
+    const std::string key = uniqueKey("size");
+    Holder holder(key, HolderOptions::sized(size));
+    CHECK(readJson(key)["capacity"].toInteger() == bytes);
+    CHECK(holder.stop().gone);
+    CHECK(!leftovers(key));
+}
+
+TEST_CASE("a missing key names a near key that exists and points at shm-read --list", "[option][list]")
+{
+    const std::string key = uniqueKey("nearkey");
+    Holder holder(key);
+    std::string typo = key;
+    std::swap(typo[typo.size() - 1], typo[typo.size() - 2]); // two neighbours swapped: one edit
+    REQUIRE(typo != key);
+    const ProcessResult missed = run(Tool::Read, {"-k", typo});
+    CHECK_EXIT(missed, 3);
+    CHECK(isOneLine(missed.err));
+    CHECK_THAT(missed.err, Catch::Matchers::ContainsSubstring("did you mean -k " + key + "?") &&
+                               Catch::Matchers::ContainsSubstring("shm-read --list"));
+    RunOptions input;
+    input.stdinData = "x";
+    const ProcessResult far = run(Tool::Load, {"-k", key + "-entirely-different-name", "-"}, input);
+    CHECK_EXIT(far, 3);
+    CHECK_THAT(far.err, Catch::Matchers::ContainsSubstring("shm-read --list") &&
+                            !Catch::Matchers::ContainsSubstring("did you mean"));
+    CHECK(holder.stop().gone);
+    CHECK(!leftovers(key));
+}
+
+TEST_CASE("shm-load checks its input before the segment: a missing file is exit 5 with no segment", "[option]")
+{
+    const std::string key = uniqueKey("inputfirst");
+    ScratchDir scratch;
+    const std::string missing = scratch.path() + "/missing.txt";
+    const ProcessResult refused = run(Tool::Load, {"-k", key, missing});
+    CHECK_EXIT(refused, 5);
+    CHECK(refused.err == "shm-load: " + missing + ": No such file or directory\n");
+    const ProcessResult directory = run(Tool::Load, {"-k", key, scratch.path()});
+    CHECK_EXIT(directory, 5);
+    CHECK_THAT(directory.err, Catch::Matchers::ContainsSubstring("Is a directory"));
+    CHECK(!leftovers(key));
+}
