@@ -2,8 +2,9 @@
 
 #include "format/segment_layout.h"
 #include "protocol/holder.h"
-#include "protocol/process_stamp.h"
+#include "protocol/slot_protocol.h"
 #include "protocol/segment_attach.h"
+#include "sys/participant_lock.h"
 #include "sys/process_stop.h"
 
 #include <algorithm>
@@ -24,7 +25,8 @@ struct Found {
     int shmid = -1;
     std::uint64_t attachments = 0;
     HeaderCheck check = HeaderCheck::Foreign;
-    ProcessStamp holder{};
+    Participant holder{};
+    FileId keyFile{}; ///< the segment key file the header was made for: where the holder's lock is
 };
 
 Result<Found> look(const IpcNames &names)
@@ -43,21 +45,36 @@ Result<Found> look(const IpcNames &names)
     found.check = mapped->status.size >= kHeaderSize ? checkHeader(copy, mapped->status.size).check
                                                       : HeaderCheck::Foreign;
     found.holder = copy.holder;
+    found.keyFile = copy.identity.segmentKeyFile;
     return found;
+}
+
+// The holder's OFD lock on its key file is its life (sys/participant_lock.h); its PID only
+// addresses the signal.
+bool holderRuns(const IpcNames &names, const Found &found)
+{
+    return probeToken(names.segmentKeyFile, found.keyFile, found.holder.token).value_or(false);
 }
 
 Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
 {
-    const ProcessIdentity holder{found.holder.pid, found.holder.startTime};
-    if (auto stopped = stopProcess(holder, deadline); !stopped) {
+    const pid_t pid = pidInOurNamespace(found.holder, pidNamespaceId());
+    if (pid == 0)
+        return makeError(ExitCode::KeyHeld,
+                         names.key + ": held by a running holder (" + describeParticipant(found.holder, pidNamespaceId()) +
+                             ") that cannot be signalled from here; stop it from its own PID namespace "
+                             "(container)",
+                         Remedy::None);
+    const auto stillTheHolder = [&] { return holderRuns(names, found); };
+    if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped) {
         Error error = stopped.error();
         error.message = error.code == ExitCode::Interrupted
                             ? names.key + ": interrupted while waiting for its holder (PID " +
-                                  std::to_string(holder.pid) + ") to stop"
+                                  std::to_string(pid) + ") to stop"
                             : names.key + ": the holder, " + error.message;
         return error;
     }
-    return Removal{true, holder.pid, found.shmid};
+    return Removal{true, pid, found.shmid};
 }
 
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout)
@@ -91,7 +108,7 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
                                                            "' if it is yours to remove"));
     // A corrupt header's stamp is not trusted with a signal: the adoption below refuses it.
     const bool readable = found->check == HeaderCheck::Valid || found->check == HeaderCheck::OtherVersion;
-    if (readable && isAlive(found->holder)) {
+    if (readable && holderRuns(names, *found)) {
         auto stopped = stopHolder(names, *found, deadline);
         // A holder that exited on its own just before the signal leaves nothing behind.
         if (stopped || stopped.error().code != ExitCode::NoSegment)

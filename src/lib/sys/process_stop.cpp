@@ -42,24 +42,24 @@ std::string secondsText(double seconds)
 
 } // namespace
 
-Status stopProcess(const ProcessIdentity &process, const Deadline &deadline)
+Status stopProcess(pid_t pid, const std::function<bool()> &stillTheOne, const Deadline &deadline)
 {
-    const Pidfd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, process.pid, 0)));
+    const Pidfd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
     if (pidfd.fd() < 0) {
         if (errno == ESRCH)
-            return makeError(ExitCode::NoSegment, pidText(process.pid) + " has exited");
-        return makeError(ExitCode::Failure, "pidfd_open(" + pidText(process.pid) + "): " + std::strerror(errno));
+            return makeError(ExitCode::NoSegment, pidText(pid) + " has exited");
+        return makeError(ExitCode::Failure, "pidfd_open(" + pidText(pid) + "): " + std::strerror(errno));
     }
-    // The pidfd now pins whichever process has this PID: if that is still the one recognised
-    // (same start time), the signal cannot reach a successor that reused the PID.
-    if (!process.isAlive())
-        return makeError(ExitCode::NoSegment, pidText(process.pid) + " has exited");
+    // The pidfd now pins whichever process has this PID: if that is still the one meant, the
+    // signal cannot reach a successor that reused the PID.
+    if (!stillTheOne())
+        return makeError(ExitCode::NoSegment, pidText(pid) + " has exited");
     if (::syscall(SYS_pidfd_send_signal, pidfd.fd(), SIGTERM, nullptr, 0) != 0) {
         if (errno == ESRCH)
-            return makeError(ExitCode::NoSegment, pidText(process.pid) + " has exited");
+            return makeError(ExitCode::NoSegment, pidText(pid) + " has exited");
         if (errno == EPERM)
-            return makeError(ExitCode::Unsafe, pidText(process.pid) + " belongs to another user", process.pid);
-        return makeError(ExitCode::Failure, "pidfd_send_signal(" + pidText(process.pid) + "): " + std::strerror(errno));
+            return makeError(ExitCode::Unsafe, pidText(pid) + " belongs to another user", pid);
+        return makeError(ExitCode::Failure, "pidfd_send_signal(" + pidText(pid) + "): " + std::strerror(errno));
     }
     // A pidfd becomes readable when the whole thread group has exited.
     for (;;) {
@@ -70,10 +70,10 @@ Status stopProcess(const ProcessIdentity &process, const Deadline &deadline)
             return Done{};
         if (ready == 0)
             return makeError(ExitCode::TimedOut,
-                             pidText(process.pid) + " did not exit within " + secondsText(deadline.seconds()),
-                             Remedy::RaiseTimeout, process.pid);
+                             pidText(pid) + " did not exit within " + secondsText(deadline.seconds()),
+                             Remedy::RaiseTimeout, pid);
         if (errno == EINTR && interruptSignal())
-            return makeError(ExitCode::Interrupted, "interrupted while waiting for " + pidText(process.pid) + " to exit");
+            return makeError(ExitCode::Interrupted, "interrupted while waiting for " + pidText(pid) + " to exit");
         if (errno != EINTR)
             return makeError(ExitCode::Failure, "poll(pidfd): " + std::string(std::strerror(errno)));
     }
