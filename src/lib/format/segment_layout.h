@@ -17,6 +17,8 @@
 // 3. Nothing else: no plain loads or stores of rule-1 fields, no memcpy out of the live header
 //    except into a copy that is validated before use.
 
+#include "base/file_identity.h"
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -69,10 +71,7 @@ struct ReaderPin {
 };
 
 /// A file as ftok cannot alias it: its device and its full inode number.
-struct FileId {
-    std::uint64_t device;
-    std::uint64_t inode;
-};
+using FileId = FileIdentity;
 
 /// What the segment was made for. ftok() keeps only 16 bits of a key file's inode, so another
 /// key, or the same key under another TMPDIR, can reach this segment; comparing this record
