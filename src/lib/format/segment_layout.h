@@ -24,6 +24,8 @@
 // token, the byte it keeps OFD-locked in the segment's key file (sys/participant_lock.h). The
 // PID and PID namespace beside the token are for messages only and decide nothing.
 
+#include "base/file_identity.h"
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -80,10 +82,7 @@ struct ReaderPin {
 };
 
 /// A file as ftok cannot alias it: its device and its full inode number.
-struct FileId {
-    std::uint64_t device;
-    std::uint64_t inode;
-};
+using FileId = FileIdentity;
 
 /// What the segment was made for. ftok() keeps only 16 bits of a key file's inode, so another
 /// key, or the same key under another TMPDIR, can reach this segment; comparing this record

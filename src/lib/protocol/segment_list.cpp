@@ -6,29 +6,10 @@
 #include "sys/sysv.h"
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 using namespace layout;
 
 namespace {
-
-std::vector<int> shmidsInProc(bool &readable)
-{
-    std::vector<int> ids;
-    std::ifstream table("/proc/sysvipc/shm");
-    readable = table.good();
-    std::string line;
-    std::getline(table, line); // column titles
-    while (std::getline(table, line)) {
-        std::istringstream fields(line);
-        long long key = 0;
-        int shmid = -1;
-        if (fields >> key >> shmid)
-            ids.push_back(shmid);
-    }
-    return ids;
-}
 
 // A holder's liveness is its OFD lock on the key file, which a listing reaches from the recorded
 // key and TMPDIR. Where that file cannot be probed (removed, replaced, or a key too long to be
@@ -77,13 +58,12 @@ std::optional<ListedSegment> describe(int shmid)
 
 Result<std::vector<ListedSegment>> listSegments()
 {
-    bool readable = false;
-    const std::vector<int> ids = shmidsInProc(readable);
-    if (!readable)
+    const auto table = segmentTable();
+    if (!table)
         return makeError(ExitCode::Failure, "cannot read /proc/sysvipc/shm to list the segments");
     std::vector<ListedSegment> listed;
-    for (const int shmid : ids)
-        if (auto segment = describe(shmid))
+    for (const SegmentTableRow &row : *table)
+        if (auto segment = describe(row.shmid))
             listed.push_back(std::move(*segment));
     std::sort(listed.begin(), listed.end(), [](const auto &a, const auto &b) { return a.shmid < b.shmid; });
     return listed;

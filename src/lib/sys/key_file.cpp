@@ -8,7 +8,7 @@
 
 namespace {
 
-layout::FileId idOf(const struct stat &info)
+FileIdentity idOf(const struct stat &info)
 {
     return {static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
 }
@@ -48,7 +48,7 @@ key_t qtKeyOf(std::uint64_t device, std::uint64_t inode)
     return static_cast<key_t>((inode & 0xffff) | ((device & 0xff) << 16) | (std::uint64_t('Q') << 24));
 }
 
-bool isSameFile(const std::string &path, const layout::FileId &id)
+bool isSameFile(const std::string &path, const FileIdentity &id)
 {
     struct stat info {};
     return ::lstat(path.c_str(), &info) == 0 && idOf(info).device == id.device && idOf(info).inode == id.inode;
@@ -119,7 +119,7 @@ Result<KeyFile> ensureKeyFile(const std::string &file, const IpcNames &names, co
     return keyFile;
 }
 
-void removeKeyFileIf(const std::string &path, const layout::FileId &id)
+void removeKeyFileIf(const std::string &path, const FileIdentity &id)
 {
     if (isSameFile(path, id))
         ::unlink(path.c_str());
@@ -142,7 +142,7 @@ std::string anchorPathFor(const std::string &path)
     return dir + "/." + base + ".shm-tools-anchor";
 }
 
-Status makeAnchor(const std::string &path, const layout::FileId &id, const std::string &anchor, const IpcNames &names)
+Status makeAnchor(const std::string &path, const FileIdentity &id, const std::string &anchor, const IpcNames &names)
 {
     if (isSameFile(anchor, id))
         return Done{};
@@ -165,7 +165,7 @@ Status makeAnchor(const std::string &path, const layout::FileId &id, const std::
     return Done{};
 }
 
-KeyFileRepair restoreFromAnchor(const std::string &path, const layout::FileId &id, const std::string &anchor,
+KeyFileRepair restoreFromAnchor(const std::string &path, const FileIdentity &id, const std::string &anchor,
                                 const std::function<bool(key_t)> &replaceable, std::string &problem)
 {
     struct stat info {};

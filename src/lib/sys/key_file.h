@@ -6,7 +6,7 @@
 
 #include "sys/ipc_names.h"
 #include "base/result.h"
-#include "format/segment_layout.h"
+#include "base/file_identity.h"
 
 #include <functional>
 #include <string>
@@ -15,7 +15,7 @@
 /// A key file's SysV key and what identifies the file itself.
 struct KeyFile {
     key_t key = -1;
-    layout::FileId id{};
+    FileIdentity id{};
 };
 /// The key file `path` (`what`: "segment" or "semaphore"), opened without blocking and without
 /// following a symlink (O_NONBLOCK|O_NOFOLLOW), its key computed from the file opened (as ftok
@@ -33,11 +33,11 @@ key_t qtKeyOf(std::uint64_t device, std::uint64_t inode);
 
 /// Removes the key file `path` if it is still the file `id` (a file someone else put there
 /// meanwhile is theirs). Best effort.
-void removeKeyFileIf(const std::string &path, const layout::FileId &id);
+void removeKeyFileIf(const std::string &path, const FileIdentity &id);
 /// Removes both key files if they are ours. Best effort.
 void removeKeyFiles(const IpcNames &names);
 /// True if `path` is (lstat) the file `id`.
-bool isSameFile(const std::string &path, const layout::FileId &id);
+bool isSameFile(const std::string &path, const FileIdentity &id);
 
 /// Where a holder keeps its second hard link to the key file `path`: a hidden name beside it
 /// (same directory, so the same file system), never a name Qt derives.
@@ -46,7 +46,7 @@ std::string anchorPathFor(const std::string &path);
 /// anchor left by a killed holder for another file is replaced). While the anchor exists, the
 /// key file can be brought back under the same inode, and so the same SysV key, after anyone
 /// removed it. Failure naming the cause if the link cannot be made (then nothing can be restored).
-Status makeAnchor(const std::string &path, const layout::FileId &id, const std::string &anchor,
+Status makeAnchor(const std::string &path, const FileIdentity &id, const std::string &anchor,
                   const IpcNames &names);
 /// What restoreFromAnchor found and did.
 enum class KeyFileRepair {
@@ -58,7 +58,7 @@ enum class KeyFileRepair {
 /// Restores the key file `path` as the file `id` from `anchor` (a hard link of it). A regular
 /// file of ours found there instead is replaced (atomically, by rename) only if
 /// `replaceable(its SysV key)` says nothing lives under that key.
-KeyFileRepair restoreFromAnchor(const std::string &path, const layout::FileId &id, const std::string &anchor,
+KeyFileRepair restoreFromAnchor(const std::string &path, const FileIdentity &id, const std::string &anchor,
                                 const std::function<bool(key_t)> &replaceable, std::string &problem);
 /// Sets the times of the file `path` (not following a symlink) to now. Best effort.
 void touchFile(const std::string &path);

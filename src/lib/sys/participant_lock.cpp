@@ -125,7 +125,7 @@ Error openError(const std::string &key, const std::string &path, int error)
 
 } // namespace
 
-Result<ParticipantLock> ParticipantLock::take(const std::string &keyFile, const layout::FileId &expected,
+Result<ParticipantLock> ParticipantLock::take(const std::string &keyFile, const FileIdentity &expected,
                                               const std::string &key)
 {
     const int fd = ::open(keyFile.c_str(), O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
@@ -218,7 +218,7 @@ bool ParticipantLock::isAlive(std::uint64_t token) const
     return lockedByOther(m_state->fd, token).value_or(true);
 }
 
-std::optional<bool> probeToken(const std::string &path, const layout::FileId &expected, std::uint64_t token)
+std::optional<bool> probeToken(const std::string &path, const FileIdentity &expected, std::uint64_t token)
 {
     if (token == 0 || !validToken(token))
         return false;

@@ -14,7 +14,7 @@
 // and bumps a fork generation, so a ParticipantLock knows it was inherited (forked()).
 
 #include "base/result.h"
-#include "format/segment_layout.h"
+#include "base/file_identity.h"
 
 #include <cstdint>
 #include <memory>
@@ -29,7 +29,7 @@ public:
     /// OFD write lock on a random byte in [2^32, 2^62). `key` names the key in messages.
     /// Failure naming RLIMIT_NOFILE and `ulimit -n` when no descriptor is left (EMFILE, ENFILE);
     /// Unsafe for something that is not our regular file; NoSegment if the file has gone.
-    static Result<ParticipantLock> take(const std::string &keyFile, const layout::FileId &expected,
+    static Result<ParticipantLock> take(const std::string &keyFile, const FileIdentity &expected,
                                         const std::string &key);
     ParticipantLock(ParticipantLock &&other) noexcept;
     ParticipantLock &operator=(ParticipantLock &&other) noexcept;
@@ -55,7 +55,7 @@ private:
 /// Liveness of `token` probed through the key file at `path` without taking a lock (for
 /// listings): nullopt if the file cannot be opened or is not the file `expected` names (the
 /// locks of a removed or replaced key file cannot be seen from a path).
-std::optional<bool> probeToken(const std::string &path, const layout::FileId &expected, std::uint64_t token);
+std::optional<bool> probeToken(const std::string &path, const FileIdentity &expected, std::uint64_t token);
 
 /// How many fork()s this process descends from since the library was loaded (0 in the
 /// original process); a ParticipantLock records it when taken.

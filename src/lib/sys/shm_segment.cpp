@@ -138,26 +138,37 @@ Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, con
     return mapping;
 }
 
-std::optional<std::uint64_t> segmentBytesInUse(int shmid)
+std::optional<std::vector<SegmentTableRow>> segmentTable()
 {
     std::ifstream table("/proc/sysvipc/shm");
+    if (!table)
+        return std::nullopt;
+    std::vector<SegmentTableRow> rows;
     std::string line;
     std::getline(table, line); // column titles
     while (std::getline(table, line)) {
-        std::istringstream fields(line);
         // key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime rss swap
+        std::istringstream fields(line);
         long long key = 0;
-        int id = -1;
-        if (!(fields >> key >> id) || id != shmid)
+        SegmentTableRow row;
+        if (!(fields >> key >> row.shmid))
             continue;
         std::string skipped;
         for (int column = 2; column < 14; ++column)
             fields >> skipped;
         std::uint64_t rss = 0, swap = 0;
-        if (fields >> rss >> swap)
-            return rss + swap;
-        return std::nullopt;
+        row.bytesInUse = fields >> rss >> swap ? rss + swap : ~std::uint64_t(0); // unknown: all in use
+        rows.push_back(row);
     }
+    return rows;
+}
+
+std::optional<std::uint64_t> segmentBytesInUse(int shmid)
+{
+    if (auto rows = segmentTable())
+        for (const SegmentTableRow &row : *rows)
+            if (row.shmid == shmid)
+                return row.bytesInUse;
     return std::nullopt;
 }
 

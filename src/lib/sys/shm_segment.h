@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <sys/types.h>
+#include <vector>
 
 struct SegmentStatus {
     int shmid = -1;
@@ -69,8 +70,14 @@ private:
     std::uint64_t m_size = 0;
 };
 
-/// Bytes of a segment in memory or swap (/proc/sysvipc/shm's rss + swap): 0 means no page was
-/// ever touched, so every byte is zero. nullopt if the table cannot be read or lacks it.
+/// One line of the kernel's table of segments (/proc/sysvipc/shm).
+struct SegmentTableRow {
+    int shmid = -1;
+    std::uint64_t bytesInUse = 0; ///< rss + swap: 0 means no page was ever touched, every byte zero
+};
+/// Every segment of this IPC namespace, from /proc/sysvipc/shm. nullopt if it cannot be read.
+std::optional<std::vector<SegmentTableRow>> segmentTable();
+/// bytesInUse of the segment `shmid`; nullopt if the table cannot be read or lacks it.
 std::optional<std::uint64_t> segmentBytesInUse(int shmid);
 /// True if a segment exists under the SysV key `key` (of anyone).
 bool segmentExistsUnder(key_t key);
