@@ -75,12 +75,12 @@ ensure_packages() {
 build() {
   local dir=$1
   shift
-  cmake -S "$repo_root" -B "$dir" -DSHM_BUILD_TESTS=ON -DSHM_WERROR=ON "$@" >/dev/null
+  cmake -S "$repo_root" -B "$dir" -DBUILD_TESTING=ON -DSHM_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j "$(nproc)"
 }
 
 # build_tools DIR: configure DIR without the tests (no Catch2 needed) and build the three tools.
 build_tools() {
-  cmake -S "$repo_root" -B "$1" -DSHM_BUILD_TESTS=OFF >/dev/null
+  cmake -S "$repo_root" -B "$1" -DBUILD_TESTING=OFF >/dev/null
   cmake --build "$1" -j "$(nproc)" --target shm-create shm-load shm-read
 }
