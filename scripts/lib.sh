@@ -8,8 +8,10 @@ script_name=$(basename "$0")
 # first one apt knows is installed.
 build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-dev)
 # Catch2: libcatch2-dev is v3 (trixie on); bookworm has only catch2, which is v2 there (and a
-# transitional package for libcatch2-dev on trixie). `file` is what CPack's DEB generator runs.
-test_packages=("libcatch2-dev|catch2" util-linux procps man-db dpkg-dev file)
+# transitional package for libcatch2-dev on trixie). dpkg-dev, debhelper and lintian build and
+# check the Debian packages (packaging.debian; dpkg-buildpackage wants build-essential, and
+# debian/rules needs no root, so no fakeroot).
+test_packages=("libcatch2-dev|catch2" util-linux procps man-db build-essential dpkg-dev debhelper lintian)
 
 # apt_get ARGS...: apt-get that waits up to 5 minutes for another apt or dpkg to finish instead
 # of failing on its lock. Its output goes to a log, shown whole if it fails.
