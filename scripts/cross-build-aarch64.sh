@@ -12,7 +12,7 @@ ensure_packages "to cross-compile for aarch64" "${build_packages[@]}" g++-aarch6
   qt6-base-dev:arm64 libxxhash-dev:arm64 file
 
 build_dir=$repo_root/build-aarch64
-cmake -S "$repo_root" -B "$build_dir" -DSHM_BUILD_TESTS=OFF -DSHM_WERROR=ON \
+cmake -S "$repo_root" -B "$build_dir" -DBUILD_TESTING=OFF -DSHM_WERROR=ON \
   -DCMAKE_TOOLCHAIN_FILE="$repo_root/cmake/toolchain-aarch64-linux-gnu.cmake" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)" --target shm_core shm-create shm-load shm-read
 for tool in shm-create shm-load shm-read; do

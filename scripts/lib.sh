@@ -8,11 +8,14 @@ script_name=$(basename "$0")
 # installed, the first one apt knows is installed.
 build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-dev)
 # Catch2: libcatch2-dev is v3 (trixie on); bookworm has only catch2, which is v2 there (and a
-# transitional package for libcatch2-dev on trixie). `file` is what CPack's DEB generator runs.
+# transitional package for libcatch2-dev on trixie). dpkg-dev, debhelper and lintian build and
+# check the Debian packages (packaging.debian; dpkg-buildpackage wants build-essential, and
+# debian/rules needs no root, so no fakeroot).
 # What scripts/bench.sh needs besides the build: hyperfine times the whole processes, python3
 # writes the report. In test_packages too, since tests/benchmark runs bench.sh.
 bench_packages=(hyperfine python3)
-test_packages=("libcatch2-dev|catch2" util-linux procps man-db dpkg-dev file "${bench_packages[@]}")
+test_packages=("libcatch2-dev|catch2" util-linux procps man-db build-essential dpkg-dev debhelper lintian
+  "${bench_packages[@]}")
 
 # apt_get ARGS...: apt-get that waits up to 5 minutes for another apt or dpkg to finish instead
 # of failing on its lock. Its output goes to a log, shown whole if it fails.
@@ -78,12 +81,12 @@ ensure_packages() {
 build() {
   local dir=$1
   shift
-  cmake -S "$repo_root" -B "$dir" -DSHM_BUILD_TESTS=ON -DSHM_WERROR=ON "$@" >/dev/null
+  cmake -S "$repo_root" -B "$dir" -DBUILD_TESTING=ON -DSHM_WERROR=ON "$@" >/dev/null
   cmake --build "$dir" -j "$(nproc)"
 }
 
 # build_tools DIR: configure DIR without the tests (no Catch2 needed) and build the three tools.
 build_tools() {
-  cmake -S "$repo_root" -B "$1" -DSHM_BUILD_TESTS=OFF >/dev/null
+  cmake -S "$repo_root" -B "$1" -DBUILD_TESTING=OFF >/dev/null
   cmake --build "$1" -j "$(nproc)" --target shm-create shm-load shm-read
 }

@@ -20,7 +20,7 @@ namespace {
 struct KeyFile {
     std::string dir;
     std::string path;
-    layout::FileId id{};
+    FileIdentity id{};
     KeyFile()
     {
         char pattern[] = "/tmp/participant_lock_test.XXXXXX";
