@@ -73,8 +73,14 @@ void printNotice(const std::string &line)
 
 // --watch --json: JSON Lines on stdout, one object per event, written as it happens (waiting,
 // interruptibly, for a consumer that is slow to read: stdout is the data the user asked for).
+// The "stopped" event comes after the interrupt, which ends such waits: it goes through stdio,
+// whose failure closeStdout() reports.
 void printEvent(const std::string &line)
 {
+    if (interruptSignal()) {
+        std::fwrite(line.data(), 1, line.size(), stdout);
+        return;
+    }
     [[maybe_unused]] auto written = writeStdout(line);
 }
 

@@ -48,7 +48,14 @@ Result<Input> openInput(const std::string &file, std::optional<OpenedInput> &ope
 {
     if (file == "-")
         return Input::file(file);
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    // A FIFO waits here for a writer: opened as every blocking call of the tools is, so that
+    // SIGINT, SIGTERM or SIGHUP end the wait as an interrupt (exit 130), not as an input error.
+    int fd;
+    do
+        fd = static_cast<int>(interruptibleCall([&] { return ::open(file.c_str(), O_RDONLY | O_CLOEXEC); }));
+    while (fd < 0 && errno == EINTR && !interruptSignal());
+    if (fd < 0 && errno == EINTR)
+        return Error{ErrorCode::Interrupted, file + ": interrupted while opening it (waiting for a writer?)"};
     if (fd < 0)
         return Error{ErrorCode::InputUnreadable, file + ": " + std::strerror(errno)};
     opened.emplace(fd);
@@ -63,12 +70,12 @@ int load(const Request &request)
     const std::string &key = request.common.key;
     if (auto checked = checkKey(key); !checked)
         return reportError(kTool, checked.error());
+    installInterruptHandlers();
     std::optional<OpenedInput> opened;
     auto input = openInput(request.file, opened);
     if (!input)
         return reportError(kTool, input.error());
     const OpenOptions openOptions{Seconds(request.common.timeout)};
-    installInterruptHandlers();
 
     if (request.raw) {
         auto written = rawLoad(key, *input, openOptions);

@@ -50,7 +50,7 @@ r=0; limited sh -c '/bin/true; true' 2>/dev/null || r=$?
 [ "$r" != 0 ] || skip "pids.max 1 did not stop a fork in $CG (controller not enforcing here)"
 
 # 1. A wait: started limited, a version loaded from outside, printed by the waiter.
-limited shm-read --wait -t 60 >"$W/waited" 2>"$W/wait.err" & wp=$!
+"${LIMITED[@]}" shm-read --wait -t 60 >"$W/waited" 2>"$W/wait.err" & wp=$! # $! is then the tool itself (bash -c execs it), not a subshell
 PIDS+=("$wp")
 wait_until 30 "the limited waiter waits or has ended" waiting_or_gone "$wp"
 echo awaited | shm-load -q - || fail "load for the waiter"
@@ -71,7 +71,7 @@ cmp -s "$W/big" "$W/back" || fail "the 20 MB loaded under the limit differ from 
 
 # 3. --follow --exec: the command is a process the cgroup cannot have: one line naming the
 # limit, exit 1, not an abort.
-limited shm-read --follow --exec 'cat >/dev/null' -t 60 >/dev/null 2>"$W/follow.err" & fp=$!
+"${LIMITED[@]}" shm-read --follow --exec 'cat >/dev/null' -t 60 >/dev/null 2>"$W/follow.err" & fp=$!
 PIDS+=("$fp")
 wait_until 30 "the limited follower waits or has ended" waiting_or_gone "$fp"
 echo next | shm-load -q - || fail "load for the follower"
