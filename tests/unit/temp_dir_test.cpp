@@ -9,6 +9,9 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <grp.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
@@ -123,18 +126,45 @@ TEST_CASE("resolveTempDir: a TMPDIR that cannot hold key files is a usage error 
     }
 }
 
+namespace {
+
+// The unsearchable-TMPDIR check, run in a child process: as root (who may search every
+// directory) the child first becomes user nobody, so that the case runs, never skips. Exit
+// status: 0 all held; 10 the scratch directory could not be made; 11 resolveTempDir accepted
+// it; 12 another code than Usage; 13 the message does not name the cause.
+int unsearchableTmpdirIsUsageError()
+{
+    if (::geteuid() == 0 && (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0 ||
+                             ::setresuid(65534, 65534, 65534) != 0))
+        return 10;
+    char pattern[] = "/tmp/temp_dir_test.XXXXXX";
+    if (!::mkdtemp(pattern))
+        return 10;
+    const std::string locked = std::string(pattern) + "/locked";
+    if (::mkdir(locked.c_str(), 0600) != 0)
+        return 10;
+    ::setenv("TMPDIR", locked.c_str(), 1);
+    const shmtools::Status status = resolveTempDir();
+    ::rmdir(locked.c_str());
+    ::rmdir(pattern);
+    if (status.ok())
+        return 11;
+    if (status.error().code != shmtools::ErrorCode::Usage)
+        return 12;
+    return status.error().message.find("Permission denied") == std::string::npos ? 13 : 0;
+}
+
+} // namespace
+
 TEST_CASE("resolveTempDir: a TMPDIR this user cannot search is a usage error", "[temp_dir]")
 {
-    if (::geteuid() == 0)
-        SKIP("root may search every directory, so none is unsearchable for this test");
-    const ScratchDir scratch;
-    const std::filesystem::path locked = scratch.path() / "locked";
-    std::filesystem::create_directory(locked);
-    std::filesystem::permissions(locked, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    const TmpdirEnv env(locked.string());
-    const shmtools::Status status = resolveTempDir();
-    std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
-    REQUIRE_FALSE(status.ok());
-    CHECK(status.error().code == shmtools::ErrorCode::Usage);
-    CHECK_THAT(status.error().message, Catch::Matchers::ContainsSubstring("Permission denied"));
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0)
+        ::_exit(unsearchableTmpdirIsUsageError());
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    INFO("exit status of the check (see unsearchableTmpdirIsUsageError): " << WEXITSTATUS(status));
+    CHECK(WEXITSTATUS(status) == 0);
 }
