@@ -10,12 +10,13 @@ build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-de
 # Catch2: libcatch2-dev is v3 (trixie on); bookworm has only catch2, which is v2 there (and a
 # transitional package for libcatch2-dev on trixie). dpkg-dev, debhelper and lintian build and
 # check the Debian packages (packaging.debian; dpkg-buildpackage wants build-essential, and
-# debian/rules needs no root, so no fakeroot).
+# debian/rules needs no root, so no fakeroot). abigail-tools' abidiff checks the library's ABI
+# against its baseline (packaging.abi).
 # What scripts/bench.sh needs besides the build: hyperfine times the whole processes, python3
 # writes the report. In test_packages too, since tests/benchmark runs bench.sh.
 bench_packages=(hyperfine python3)
 test_packages=("libcatch2-dev|catch2" util-linux procps man-db build-essential dpkg-dev debhelper lintian
-  "${bench_packages[@]}")
+  abigail-tools "${bench_packages[@]}")
 
 # apt_get ARGS...: apt-get that waits up to 5 minutes for another apt or dpkg to finish instead
 # of failing on its lock. Its output goes to a log, shown whole if it fails.
