@@ -14,14 +14,19 @@
 //                                             its own and is killed mid-load; prints "killed"
 //                                             and waits for a line on stdin (others load
 //                                             meanwhile), then loads itself
+//   participant_peer hold-token FILE TOKEN    what a participant inside the lock is to others:
+//                                             an OFD lock on byte TOKEN of key file FILE;
+//                                             prints "held", keeps it until stdin closes
 
 #include <shmtools/segment.h>
 
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <pthread.h>
 #include <string>
 #include <sys/wait.h>
@@ -197,12 +202,34 @@ int forkKill(const std::string &key)
     return loaded ? 0 : 1;
 }
 
+int holdToken(const std::string &file, std::uint64_t token)
+{
+    const int fd = ::open(file.c_str(), O_RDWR | O_CLOEXEC);
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = static_cast<off_t>(token);
+    lock.l_len = 1;
+    if (fd < 0 || ::fcntl(fd, F_OFD_SETLK, &lock) != 0) {
+        std::perror("hold-token");
+        return 1;
+    }
+    std::printf("held\n");
+    std::fflush(stdout);
+    char buffer[64];
+    while (::read(STDIN_FILENO, buffer, sizeof buffer) > 0) {
+    }
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: participant_peer threads|pthread-exit|fork-use|fork-kill KEY [ROUNDS]\n");
+        std::fprintf(
+            stderr,
+            "usage: participant_peer threads|pthread-exit|fork-use|fork-kill KEY [ROUNDS] | hold-token FILE TOKEN\n");
         return 2;
     }
     const std::string mode = argv[1];
@@ -215,6 +242,8 @@ int main(int argc, char **argv)
         return forkUse(key);
     if (mode == "fork-kill")
         return forkKill(key);
+    if (mode == "hold-token" && argc > 3)
+        return holdToken(key, std::strtoull(argv[3], nullptr, 0));
     std::fprintf(stderr, "participant_peer: unknown mode %s\n", mode.c_str());
     return 2;
 }

@@ -43,8 +43,9 @@ class Segment {
 public:
     /// Attaches to the shm-tools segment under `names` as a new participant (its own OFD lock on
     /// the key file: another Segment of this process is a rival like another process).
-    /// NoSegment if there is none or its holder is not running (nothing is touched then); Unsafe if it or its key files are not
-    /// ours alone, or it was made for another key or TMPDIR (an ftok collision);
+    /// NoSegment if there is none or its holder is not running (nothing is touched then); Unsafe
+    /// if it or its key files are not ours alone, or it was made for another key or TMPDIR (an
+    /// ftok collision); Failure naming RLIMIT_NOFILE if no descriptor is left;
     /// InvalidContent for a foreign, corrupt or other-version header; TimedOut if the lock is
     /// not free before `lockTimeout` seconds.
     static Result<Segment> open(const IpcNames &names, double lockTimeout);

@@ -67,9 +67,6 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
     auto semaphoreKeyFile = keyFileAt(names.semaphoreKeyFile, names, "semaphore");
     if (!semaphoreKeyFile)
         return withLiveHolder(names, semaphoreKeyFile.error());
-    auto participant = ParticipantLock::take(names.segmentKeyFile, segmentKeyFile->id, names.key);
-    if (!participant)
-        return participant.error();
     auto semaphore = Semaphore::open(names);
     if (!semaphore) {
         if (semaphore.error().code != ExitCode::NoSegment || mapped->status.size < kHeaderSize)
@@ -78,7 +75,7 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
         SegmentHeader copy;
         std::memcpy(&copy, mapped->mapping.data(), sizeof copy);
         if (checkHeader(copy, mapped->status.size).check != HeaderCheck::Valid ||
-            !participant->isAlive(copy.holder.token))
+            !probeToken(names.segmentKeyFile, segmentKeyFile->id, copy.holder.token).value_or(false))
             return semaphore.error();
         return makeError(ExitCode::NoSegment,
                          names.key + ": the segment's semaphore is missing while its holder (" +
@@ -87,6 +84,11 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
                              "restores it within seconds: retry; see the README, \"Logout and RemoveIPC\"",
                          pidInOurNamespace(copy.holder, pidNamespaceId()));
     }
+    // Last, so that the steps before (which open and close files of their own) never find the
+    // descriptor limit taken by it: at RLIMIT_NOFILE=4 a participant still gets its one.
+    auto participant = ParticipantLock::take(names.segmentKeyFile, segmentKeyFile->id, names.key);
+    if (!participant)
+        return participant.error();
     const KeyIdentity identity = keyIdentityOf(names, segmentKeyFile->id, semaphoreKeyFile->id);
     return AttachedSegment{mapped->status, std::move(mapped->mapping), std::move(*semaphore), identity,
                            std::move(*participant)};
