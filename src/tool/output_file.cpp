@@ -58,6 +58,14 @@ shmtools::Result<OutputFile> OutputFile::create(const std::string &path)
     struct stat existing {};
     if (::stat(path.c_str(), &existing) == 0 && S_ISDIR(existing.st_mode))
         return Error{ErrorCode::Usage, "-o: " + path + " is a directory; name a file in it"};
+    // The rename replaces whatever the name is: a device (-o /dev/null), a FIFO, a symlink
+    // would be swapped for a regular file, not written through. Only a regular file (or a new
+    // name) is ours to replace; anything else goes through stdout.
+    if (::lstat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode))
+        return Error{ErrorCode::Usage, "-o: " + path +
+                                           " is not a regular file (a device, FIFO, socket or symbolic link), "
+                                           "which -o would replace; write to it through stdout instead: "
+                                           "shm-read > " + path};
     std::string temporary =
         (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
     const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);

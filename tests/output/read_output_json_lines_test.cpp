@@ -15,6 +15,9 @@
 #include <filesystem>
 #include <sstream>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <vector>
 
 using namespace shmtest;
 
@@ -69,6 +72,42 @@ TEST_CASE("output: -o FILE gets the content; on failure FILE is left as it was a
     CHECK_EXIT(noDirectory, 1);
     CHECK(isOneLine(noDirectory.err));
     CHECK_THAT(noDirectory.err, Catch::Matchers::ContainsSubstring(scratch.path() + "/no/such/dir/f: cannot create"));
+    CHECK(holder.stop().gone);
+}
+
+// From the outside review: -o replaced a device node (-o /dev/null as root), a FIFO and a
+// symlink with a regular file, rc 0. A name that is not a regular file is refused and left as it was.
+TEST_CASE("output: -o refuses to replace what is not a regular file (device, FIFO, symlink)", "[output]")
+{
+    const std::string key = uniqueKey("outputspecial");
+    ScratchDir scratch;
+    Holder holder(key);
+    REQUIRE_EXIT(loadStdin(key, "content"), 0);
+    const std::string fifo = scratch.path() + "/fifo";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string target = scratch.write("target", "kept");
+    const std::string link = scratch.path() + "/link";
+    REQUIRE(::symlink(target.c_str(), link.c_str()) == 0);
+    const std::string device = scratch.path() + "/null";
+    const bool haveDevice = ::mknod(device.c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0; // root only
+    std::vector<std::string> names{fifo, link};
+    if (haveDevice)
+        names.push_back(device);
+    for (const std::string &name : names) {
+        INFO(name);
+        struct stat before {};
+        REQUIRE(::lstat(name.c_str(), &before) == 0);
+        const ProcessResult refused = run(Tool::Read, {"-k", key, "-o", name});
+        CHECK_EXIT(refused, 2);
+        CHECK(isOneLine(refused.err));
+        CHECK_THAT(refused.err, Catch::Matchers::ContainsSubstring("not a regular file"));
+        struct stat after {};
+        REQUIRE(::lstat(name.c_str(), &after) == 0);
+        CHECK(after.st_ino == before.st_ino);
+        CHECK((after.st_mode & S_IFMT) == (before.st_mode & S_IFMT));
+    }
+    CHECK(readFile(target) == "kept");
+    CHECK(entriesIn(scratch.path()) == names.size() + 1);
     CHECK(holder.stop().gone);
 }
 

@@ -99,7 +99,7 @@ bool hasClaim(const layout::SegmentHeader &header, pid_t pid)
 bool hasPin(const layout::SegmentHeader &header, pid_t pid)
 {
     for (const auto &pin : header.pins)
-        if (pin.reader.pid == pid)
+        if (pin.reader.token != 0 && pin.reader.pid == pid) // format 3: a pin is its token; giving it back clears the token only
             return true;
     return false;
 }

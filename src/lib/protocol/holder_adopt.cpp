@@ -41,8 +41,9 @@ Status Holder::adoptExisting()
         // and 2 as a PID and its start time (where version 3 has the token), so an older
         // holder is recognised the way it recognised itself.
         const bool older = copy.formatVersion != 0 && copy.formatVersion < kFormatVersion;
-        const bool holderRuns = older ? ProcessIdentity{copy.holder.pid, copy.holder.token}.isAlive()
-                                      : m_os->isAlive(copy.holder.token);
+        // Either reading that says it runs wins: a live holder's segment is never taken.
+        const bool holderRuns = m_os->isAlive(copy.holder.token) ||
+                                (older && ProcessIdentity{copy.holder.pid, copy.holder.token}.isAlive());
         const pid_t pid = older ? copy.holder.pid : pidInOurNamespace(copy.holder, pidNamespaceId());
         const std::string who =
             older ? "PID " + std::to_string(pid) : describeParticipant(copy.holder, pidNamespaceId());
