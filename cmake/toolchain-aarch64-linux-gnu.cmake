@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Cross-compiling for aarch64 with Debian's cross compiler and multiarch development packages
 # (g++-aarch64-linux-gnu, qt6-base-dev:arm64, libxxhash-dev:arm64); see
 # scripts/cross-build-aarch64.sh. Usage: cmake -DCMAKE_TOOLCHAIN_FILE=<this file> ...

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # bash completion for shm-create, shm-load and shm-read (shm-tools).
 # Installed as completions/shm-create, with shm-load and shm-read as symlinks to it, so that
 # bash-completion's on-demand loader finds it under any of the three names. Needs nothing from

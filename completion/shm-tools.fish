@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # fish completion for shm-create, shm-load and shm-read (shm-tools). Installed as
 # $datadir/fish/vendor_completions.d/shm-create.fish, shm-load.fish and shm-read.fish (fish loads
 # a command's completions from a file named after it); each copy defines only its own command's,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-example-loader FILE [KEY]: the seed's "sharedmemory_loader", headless. Copies FILE into the
 // segment a holder (shm-create, or a program with a shmtools::Holder) keeps under KEY, as one
 // new version: binary-safe, checksummed, never torn, refused whole if it does not fit.

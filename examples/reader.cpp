@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-example-reader [KEY [COUNT]]: the seed's "sharedmemory" display, headless. Prints the
 // current version, if there is one, then every new version as it is published, to stdout; a line
 // per version on stderr. Stops after COUNT versions (default: never), on Ctrl-C, or when the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Benchmarks shm-tools on this machine against what a script would use instead (cp and cat of a
 # tmpfs file, `cat | cat`, an empty Qt program, /bin/true), side by side in one run, and writes
 # docs/benchmarks.md: medians, ratios, the targets with their verdicts, and the machine.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Tries the README's two commands as a new user would: in a minimal Debian system
 # (debootstrap --variant=minbase) with a fresh clone of this repository's committed HEAD, run
 # `./scripts/demo.sh` then `./scripts/test.sh` as root, and print a table: release, command,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Shows that the build does not depend on x86-64: cross-compiles the core library and the three
 # tools for aarch64 with Debian's cross compiler and arm64 multiarch packages, then checks what
 # came out. Adds the arm64 architecture to dpkg and installs arm64 packages, so run it in a

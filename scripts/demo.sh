@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The main job, end to end with the default key: start a holder, load a file, read it back,
 # show that the bytes match, stop the holder, and show that nothing is left behind.
 # shellcheck source=lib.sh

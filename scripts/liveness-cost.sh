@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Measures what the participant design (docs/design.md, "Participants") costs on this machine:
 # one liveness probe (F_OFD_GETLK on a key file) against the /proc/PID/stat read it replaced,
 # and the idle CPU of a reader waiting for a version with 100 ms probe slices.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds and runs the test suite twice: a normal build, then ASan+UBSan. A failing stage does not
 # stop the other; the script ends with one line per stage and exits non-zero if any stage failed
 # (build or tests).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Writes the ABI baseline of libshmtools (src/lib/api/libshmtools.abi) from a build directory
 # (default: build/), for tests/packaging/abi_test.sh to compare every later build with. Run it
 # when the public API changes on purpose, and commit the baseline with that change.

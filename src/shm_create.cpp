@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-create: create a named segment and hold it until SIGINT, SIGTERM or SIGHUP; or remove
 // segments (--remove). Parses into one mode, then dispatches.
 #include "common_options.h"

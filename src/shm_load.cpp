@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-load: copy a file (or stdin) into the segment.
 #include "common_options.h"
 #include "last_resort.h"

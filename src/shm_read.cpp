@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-read: write the latest loaded content to stdout (or -o FILE), show its metadata, list
 // the segments, or wait for and follow new versions. Parses into one mode, then dispatches.
 #include "command_sink.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // How every call of the API fails: a Result holding either the value or an Error with a stable

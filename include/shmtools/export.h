@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Marks the public API of libshmtools. The library is built with -fvisibility=hidden and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // The owner of a key's segment for as long as it lives: creates the segment (or adopts the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // What to load into a segment: a file by path, an open descriptor, or bytes in memory.

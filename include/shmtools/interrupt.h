@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Signals. The library never installs a signal handler by itself: SIGINT, SIGTERM and SIGHUP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // The shm-tools segments of this user: what `ipcs -m` shows, narrowed to segments that carry the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Qt conveniences: QByteArray and QString in, QByteArray out. Header-only, so libshmtools itself

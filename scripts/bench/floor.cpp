@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The host's floor for scripts/bench.sh: what page-table work costs here, per 4 KiB page, in the
 // way the tools do it, measured inside one process (hyperfine sees only whole processes). Linked with the core library, so it maps segments exactly as they do
 // (attachSegmentMemory: 2 MiB aligned with MADV_HUGEPAGE where shmem huge pages are available).

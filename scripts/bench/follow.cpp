@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Wake-up latency and idle CPU of `shm-read --follow`, for scripts/bench.sh: what hyperfine,
 // which times whole processes, cannot see.
 //

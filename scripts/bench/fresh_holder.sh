@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # For scripts/bench.sh's first-load row: a fresh segment for every timed shm-load.
 #   fresh_holder.sh PIDFILE                  stop the holder named in PIDFILE, if any
 #   fresh_holder.sh PIDFILE BIN KEY SIZE     the same, then start a new holder (no pages touched

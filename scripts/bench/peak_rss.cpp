@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Peak RSS of a command, for scripts/bench.sh (hyperfine does not report memory).
 //
 //   bench_peak_rss RUNS COMMAND [ARG...]

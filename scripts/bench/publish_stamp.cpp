@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // LD_PRELOAD shim for the wake-up latency measurement in scripts/bench.sh.
 //
 // shm-load publishes a version by bumping the futex word and calling

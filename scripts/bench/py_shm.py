@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """What a Python script would use instead of shm-load, for scripts/bench.sh (issue 4's target:
 a 256 MiB load at most 1.0x Python's multiprocessing.shared_memory + readinto).
 

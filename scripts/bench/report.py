@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Prints docs/benchmarks.md (Markdown) from one run of scripts/bench.sh.
 
 Usage: report.py RESULTS_DIR. The directory holds what bench.sh recorded: hyperfine's

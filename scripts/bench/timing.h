@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 // What the helper programs of scripts/bench.sh share:
 // a monotonic clock in nanoseconds and the median of samples.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "common_options.h"
 
 #include "exit_code_table.h"

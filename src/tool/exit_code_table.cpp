@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "exit_code_table.h"
 
 #include <cstdio>

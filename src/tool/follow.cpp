@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "follow.h"
 
 shmtools::Status followVersions(shmtools::Segment &segment, std::uint64_t after,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "remedy_text.h"
 
 #include "near_name.h"

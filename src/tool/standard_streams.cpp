@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "standard_streams.h"
 
 #include "report.h"

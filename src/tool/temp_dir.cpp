@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "temp_dir.h"
 
 #include <cerrno>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The layers of src/ as the folder READMEs state them, checked from the #include lines:
 #   base <- format, base <- sys; format and sys <- protocol <- api <- tool and the mains (format is
 #   pure data; sys passes plain values, such as base/file_identity.h, and knows no format),

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Every System V IPC call of the library and the tools is made in src/lib/sys/ (one wrapper per
 # operation, errno read there at once): a raw shmget/shmat/shmdt/shmctl/semget/semop/semtimedop/
 # semctl/ftok anywhere else in src/ fails this test, naming the line. Usage: sysv_calls_test.sh SRC_DIR

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 # Prelude of the tests of scripts/bench.sh (tests/benchmark/*.sh), sourced first: the shared shell
 # test prelude (strict mode, a scratch TMPDIR, a marker every started process inherits, a cleanup

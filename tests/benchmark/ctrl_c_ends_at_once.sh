@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Ctrl-C during scripts/bench.sh (SIGINT to its process group, SIGINT not ignored, as at a
 # terminal), while hyperfine measures and a holder of its own runs, ends it within 2 s with status
 # 130 and leaves nothing behind: no process, no System V object, no /dev/shm file, nothing in its

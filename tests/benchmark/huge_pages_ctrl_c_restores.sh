@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # `scripts/bench.sh --huge-pages` restores shmem_enabled on exit: Ctrl-C (SIGINT to its process
 # group) during its huge-page phase ends it within 2 s with status 130, shmem_enabled is back to
 # what it was, and nothing is left behind. Switches shmem_enabled for the whole machine (restored

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # scripts/bench.sh is a script like the others. Started from a script as a background job
 # (`scripts/bench.sh --quick &`, so SIGINT is ignored, and stays ignored in the tools), it ends
 # with status 0, writes its report (the targets, each with a verdict at the quick run's 64 MiB;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # SIGTERM to scripts/bench.sh alone (`kill PID`, timeout(1)) while it measures an idle follower
 # (one step of seconds, where a trap that waited for the step in progress would come seconds
 # late) ends it within a second with status 130 and leaves nothing behind: bash runs a trap only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-create: one holder per key, a detached holder that really runs on, and a clean exit on
 // SIGTERM, SIGINT and SIGHUP that leaves no segment, semaphore or key file behind.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 5: N shm-create at once -> one winner, others exit 4 naming it.
 . "$(dirname "$0")/../support/common.sh"
 for i in $(seq 12); do (rc=0; timeout 60 shm-create -d -q -s 64K >"$W/o$i" 2>"$W/e$i" || rc=$?; echo $rc >"$W/r$i") & done

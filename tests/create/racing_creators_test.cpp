@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Racing creators: a creator never removes a semaphore someone else uses, and of several racing
 // creators one wins and keeps all its objects.
 // Each case failed on 8c28145 (issue 8, hardening).

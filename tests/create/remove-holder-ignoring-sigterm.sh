@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # shm-create --remove waits for the holder only up to -t: a holder that does not stop (here
 # SIGSTOPped, so SIGTERM stays pending) makes it exit 7 within the bound, naming the holder;
 # once the holder runs again it stops and removes everything.

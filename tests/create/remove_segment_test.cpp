@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-create --remove: a live holder is stopped (and removes everything itself), an orphan is
 // removed with its semaphore and key files, nothing there is exit 3; --list shows the shmid and
 // semid that ipcs shows, and --list --all the segments under every TMPDIR.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-create --watch: the holder reports each published version, as the seed example's reader
 // app showed each new file.
 

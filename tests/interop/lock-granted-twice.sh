@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Issue 15, item 3 ("no lock is ever held twice without the protocol noticing"): when the
 # semaphore hands out a unit while a live participant is recorded inside the lock (what a Qt
 # program's failed create() causes: it resets a held semaphore to 1), a tool never enters: it

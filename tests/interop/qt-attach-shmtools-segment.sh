@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: a Qt QSharedMemory("KEY") meets the same objects as shm-tools; Qt attaching and
 # detaching must not destroy the segment.
 . "$(dirname "$0")/../support/common.sh"

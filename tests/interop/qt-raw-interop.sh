@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: shm-create --raw is a plain Qt segment of exactly SIZE bytes; shm-load --raw writes
 # bytes+NUL under Qt's lock; a Qt QSharedMemory("KEY") meets it; too-big raw content is refused (6).
 . "$(dirname "$0")/../support/common.sh"

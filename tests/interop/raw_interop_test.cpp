@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // --raw: interop with plain QSharedMemory programs like the seed example's two apps, in both
 // directions, through qt_peer (a real Qt program creating, writing and reading a C string under
 // lock()).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The public API as a program sees it: a Holder and Segments in one process, under a private
 // TMPDIR (removed afterwards), each test with its own key.
 #include "support/catch_compat.h"

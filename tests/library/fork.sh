@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Issue 15, item 12: a Segment used in a child after fork() refuses with a clear error (it
 # belongs to the parent), and a child killed mid-load with a Segment of its own leaves nothing
 # that makes the next load wait for the live, innocent parent. (Before: the child loaded in the

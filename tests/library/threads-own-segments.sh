@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Issue 15, item 1: two threads of one program, each with its own Segment on one key, load and
 # read 4 MiB versions at once. Each Segment is a participant of its own (segment.h), so no load
 # is "taken over meanwhile", no read fails its checksum or sees bytes of two versions, and a

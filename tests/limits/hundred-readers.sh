@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 6: 100 concurrent shm-read all succeed.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 4M || fail "holder"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Many readers at once: 100 concurrent shm-read all succeed (more than the 64 pins: the rest wait).
 // Each case failed on 8c28145 (issue 8, hardening).
 

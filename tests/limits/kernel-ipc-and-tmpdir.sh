@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Issue 15 item 14: correct causes and nothing left behind. Each case runs in an IPC namespace of
 # its own (unshare --ipc: kernel.shmmni and kernel.sem are per namespace, nothing machine-wide
 # changes, and ipcs there shows only this test's objects) and, for TMPDIR, on a small tmpfs of

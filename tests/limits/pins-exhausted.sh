@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 6: readers beyond the 64 pins wait for a free one (woken when a reader finishes),
 # bounded by --timeout (exit 7). Woken within 4 s of a death (ASan, loaded machine), not at 30 s.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README exit 1 "the message says what": a segment larger than kernel.shmmax -> a one-line error
 # naming the limit or what to do, nothing left. Changes kernel.shmmax for the whole IPC namespace
 # (restored by the cleanup), so ctest runs it in an IPC namespace of its own (in_ipc_namespace.sh).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README exit 5: input missing, a directory, no permission; one line naming tool and file.
 . "$(dirname "$0")/../support/common.sh"
 require_nobody

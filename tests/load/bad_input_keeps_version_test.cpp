@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Bad input gets a clear error, and nothing is lost: a table of bad inputs across the three
 // tools, each with its exit code and a fragment of its one-line message, checking after each
 // one that the segment still serves the previous version; then foreign segments, damaged

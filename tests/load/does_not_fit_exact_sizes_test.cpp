@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // "does not fit" gives exact byte counts when the rounded sizes read alike.
 // Each case failed on 8c28145 (issue 8, hardening).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 1: input growing while loading -> a complete, checksum-valid version (rc 0 or 6),
 # never torn.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: shm-load and shm-read are binary-safe up to the capacity, also on huge pages
 # (shmem_enabled=advise): versions of 0, 1, 4095, 4096, 4097, 2 MiB-1, 2 MiB, 2 MiB+1 bytes and the
 # capacity (not a multiple of 2 MiB) read back byte for byte with their length; capacity+1 is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // What shm-load refuses, with which exit code and message, and that a refused load leaves the
 // published content exactly as it was.
 

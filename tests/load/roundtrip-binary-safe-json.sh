@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: create/load/read round trip is binary-safe and --json is valid JSON.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 1M || fail "holder did not start"

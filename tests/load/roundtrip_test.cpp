@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-load then shm-read gives back exactly the bytes loaded: any size from 0 to the capacity,
 // NULs included, from a file, a pipe or a redirected file.
 

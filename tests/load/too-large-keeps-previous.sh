@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: larger than capacity -> exit 6, the previous version stays; /dev/zero -> exit 6 promptly
 # (bound 5 s: ASan on a loaded machine; an unbounded read would hit the 60 s limit).
 . "$(dirname "$0")/../support/common.sh"

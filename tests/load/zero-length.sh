@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: any bytes, 0 up to the capacity; a never-loaded segment reads empty, generation 0.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 4096 || fail "holder"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README exit 2: size abc, 0, negative; negative timeout; unknown option; at most two lines each
 # naming the tool.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The environment the tools read: $TMPDIR is resolved once to an absolute directory (a relative
 // one survives shm-create -d's chdir; a missing one is refused instead of meeting everybody else
 // in "/"), and an empty $SHM_KEY is refused as `-k ''` is.

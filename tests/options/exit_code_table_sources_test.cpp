@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // One exit-code table (src/tool/exit_code_table.cpp, made from shmtools::ErrorCode, whose
 // switch fails the build on a code it lacks): --help prints it, and the man pages' EXIT STATUS
 // and the README's "Exit codes" list exactly its codes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // --help is written for people, and it is the one list of each tool's options: the man page and
 // the bash, zsh and fish completions name exactly the options --help shows, no more, no fewer.
 #include "support/cli_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // --help of every tool carries examples and the exit-code table; the man pages exist for each.
 
 #include "support/cli_support.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README -t SECONDS, decimals allowed: a huge timeout (1e30) means "wait long", not an overflow
 # into an immediate timeout or a crash (or it is refused with exit 2).
 . "$(dirname "$0")/../support/common.sh"

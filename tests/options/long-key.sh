@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Robustness: a 5000-character key either works end to end or is refused with exit 2 and one
 # line; no crash.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Parse errors in the tools' own voice: one line "TOOL: ...; see 'TOOL --help'", exit 2, saying
 // what was wrong and what is accepted, with the nearest option or key when one is near.
 #include "support/cli_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Options common to the three tools: usage errors (exit 2, one line, nothing created), --help
 // and --version, the key from $SHM_KEY, the key length limit, decimal timeouts.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Robustness: an absurd size (e.g. 1E, 99999999999G) is refused cleanly (2 or 1 with a message),
 # not a crash or an overflow.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: TMPDIR missing or not a searchable directory -> exit 2 with one line; empty SHM_KEY -> exit 2.
 . "$(dirname "$0")/../support/common.sh"
 require_nobody

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: TMPDIR defaults to /tmp; TMPDIR set but empty behaves as unset (/tmp) or is refused with
 # exit 2 -- never '/' or the working directory.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: a relative TMPDIR is resolved once at start from the working directory; --json tmpdir
 # is absolute.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README exit 1 "the message says what": TMPDIR searchable but not writable for the user -> a
 # clear one-line error, nothing left.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: shm-create -d stops the holder it started when it cannot print its PID.
 . "$(dirname "$0")/../support/common.sh"
 r=0; shm-create -d -q -s 64K >/dev/full 2>"$W/e" || r=$?

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-create -d whose stdout is a pipe whose reader has gone cannot print the PID: it fails and
 // stops the holder it started.
 // (An outside review, from the README and the binaries alone, found this broken.)

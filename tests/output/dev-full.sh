@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: output into a full disk is an error (exit 1), including the final flush of --info/--json.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"; echo v | shm-load -q -

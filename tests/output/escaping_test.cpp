@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Names the tools did not choose (source names, keys, file names) never reach a terminal or a log
 // raw: a newline cannot forge a line, an escape sequence cannot drive the terminal.
 

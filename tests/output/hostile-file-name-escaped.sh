@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: file names are escaped in errors and status lines; one line each.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"

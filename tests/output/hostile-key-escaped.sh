@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: control characters / invalid UTF-8 in keys are escaped in every human-readable line
 # (status, errors, --info); --json stays valid JSON.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: --json escapes as JSON does; --info escapes control characters; one valid JSON object.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Every write is checked, the last flush and close of stdout included (as coreutils' close_stdout):
 // output into /dev/full or a closed stdout is one message and a non-zero exit, never a silent 0;
 // and closed standard descriptors are never reused for what a tool opens later.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README "every write checked": `shm-read | head -c 100` ends shm-read by SIGPIPE, as it ends cat:
 # no message, status 141 in the shell, and `set -o pipefail` sees it; where SIGPIPE is ignored it
 # is exit 1 with a one-line message. Either way the version is given back at once: readers is 0 as

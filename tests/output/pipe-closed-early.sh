@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: every write checked; a pipe closed early must end shm-read promptly (exit 1 or SIGPIPE),
 # not hang, no pin left.
 . "$(dirname "$0")/../support/common.sh"

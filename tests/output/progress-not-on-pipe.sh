@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: progress bars only on a terminal; --progress into a non-terminal stderr prints nothing
 # extra; scripts get clean stderr.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: --progress shows at least the final state on a terminal; --no-progress never.
 . "$(dirname "$0")/../support/common.sh"
 command -v script >/dev/null || skip "needs script (Debian: bsdutils)"

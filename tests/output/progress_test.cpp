@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Progress bars appear on a terminal only: automatically for transfers over half a second,
 // always with --progress, never with --no-progress, and never when stderr is not a terminal.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-read -o FILE (never half-written), --follow --json and shm-create --watch --json (JSON Lines),
 // --raw refusing a shm-tools segment in both directions, an adopted orphan's capacity named, and
 // an interrupt that names the step it interrupted.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: a read-only stdout -> exit 1; shm-load - with stdin closed -> exit 5 (input cannot be read).
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"; echo v | shm-load -q -

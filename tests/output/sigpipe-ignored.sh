@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: every write checked: with SIGPIPE ignored, a pipe closed early is an error (exit 1, one
 # line), not a hang; no pin left.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: stdout carries data only, messages go to stderr; with stdin and stderr closed the tools
 # still work and never write messages into a reused descriptor.
 . "$(dirname "$0")/../support/common.sh"

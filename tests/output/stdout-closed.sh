@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: output into a closed stdout is an error (exit 1).
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"; echo v | shm-load -q -

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README --watch: one line per published version; names escaped (no forged lines, no terminal
 # control).
 . "$(dirname "$0")/../support/common.sh"

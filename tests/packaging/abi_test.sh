@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The ABI of libshmtools.so.1 against the baseline kept in the repository
 # (src/lib/api/libshmtools.abi, written by scripts/update-abi-baseline.sh from a release build):
 # - the exported symbols are exactly the baseline's, so that nothing new leaks out of the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 # Shared prelude of the packaging tests: strict mode, a scratch directory removed on exit,
 # pass/fail counters and the closing "NAME: N passed, N failed" line.

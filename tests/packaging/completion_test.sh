@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Drives the bash completion function the way bash does (COMP_WORDS, COMP_CWORD) and checks
 # COMPREPLY. Usage: completion_test.sh [path/to/shm-tools.bash [directory of the built tools]]
 # With the tools' directory, live keys are offered too (a holder is started under a scratch

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The consumer test: installs a built build directory into a scratch prefix with `cmake --install`,
 # then builds examples/ against it and runs them with the installed tools (examples_scenario.sh).
 # Usage: examples_test.sh BUILD_DIR SOURCE_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs a built build directory into a scratch prefix with `cmake --install` and checks
 # that man finds and renders the pages and that bash loads the completion from there.
 # Usage: install_test.sh BUILD_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs a built build directory into a scratch prefix with `cmake --install` and checks the
 # library package: the SONAME, that only the shmtools namespace is exported, that every installed
 # header compiles on its own, and that the pkg-config file and the CMake package lead to it.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # What a tool does before main(), in the build tree and installed: it looks for its libraries
 # only beside itself ($ORIGIN) and where the system keeps them, never in the directory it is run
 # from, and loading libshmtools runs no CPU detector of its own (CPUID traps to the hypervisor

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README --json table: attachments is the segment's shm_nattch as `ipcs -m` (/proc/sysvipc/shm)
 # shows it, without the reading shm-read's own: for an idle holder the same number as ipcs, and
 # the same again after loads and reads (no attachment left behind), two more with two followers

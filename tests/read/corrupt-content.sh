@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 1 / not-guaranteed: a same-user scribble on content is visible (exit 8), nothing
 # written to stdout.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 11/12: scribbled header -> exit 8 with one line; a holder with --watch does not crash.
 . "$(dirname "$0")/../support/common.sh"
 shm-create -s 64K --watch 2>"$W/watch" & HP=$!; PIDS+=("$HP")

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 12: random header scribbles -> tools exit with a documented code (0,3,7,8,9), never
 # crash; the holder survives.
 . "$(dirname "$0")/../support/common.sh"

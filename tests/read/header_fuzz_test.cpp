@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A few hundred random and mutated headers written into a live segment, each followed by a
 // real shm-read (and now and then a shm-load): exit 8 for a header that is not sound, exit 3
 // for a sound one whose holder stamp names a dead process, and never a signal, a hang, or a

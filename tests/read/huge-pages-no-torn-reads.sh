@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README guarantees: a reader gets exactly one complete published version, never a mix or a prefix,
 # also on huge pages (shmem_enabled=advise): two loaders alternate three contents (sizes across
 # 2 MiB boundaries) while four readers loop for a few seconds; every read is one of the inputs.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README "Huge pages": `--json` huge_pages and `--info` "huge pages: yes|no" say whether the latest
 # version (the header before the first load) lies on huge pages, as the kernel sees it (thp_probe:
 # /proc/kpageflags): under advise (capacities below 2 MiB, not a multiple of 2 MiB, and large;

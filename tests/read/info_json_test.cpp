@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-read --json and --info: the metadata of the latest version, checked against what the test
 // itself knows (its own PIDs, its own checksum, its own derivation of the key files).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // listSegments (the core of shm-read --list) shows this user's segments, live and orphaned.
 // Each case failed on 8c28145 (issue 8, hardening).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-read --list [--json]: this user's segments under this TMPDIR, alive or orphaned, each with
 // its key, capacity, generation and holder PID. Other tests run in parallel under the same
 // TMPDIR, so each test looks only for its own keys; the empty list runs under a TMPDIR of its own.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A segment of format version 1 (an older shm-tools) is named, live or orphaned, never misread.
 // Each case failed on 8c28145 (issue 8, hardening).
 

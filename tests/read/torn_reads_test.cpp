@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // No torn reads: loaders and readers hammer one segment at the same time, and every read is,
 // byte for byte, one of the files that were loaded.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A lock left taken by a process that exited without SEM_UNDO is released by the holder; until
 // then the tools say that its taker exited.
 // (An outside review, from the README and the binaries alone, found this broken.)

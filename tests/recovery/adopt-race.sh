@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 5: two (here 8) adopters of one orphan cannot both win; content kept.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"; echo keep | shm-load -q -

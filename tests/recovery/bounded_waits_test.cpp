@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Every wait is bounded: a process that holds the segment lock (or a loader's claim) and is
 // stopped or hung makes shm-load and shm-read fail with exit 7 after --timeout, attach step
 // included, instead of hanging; and once it goes, everything works and nothing was lost.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: the lock wait defaults to 10 s -> exit 7. Not before 9.5 s; the upper bound (20 s)
 # leaves room for ASan on a loaded machine.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A holder that dies loses nothing: after a SIGKILLed shm-create, the tools report "not running"
 // (exit 3) and say how to recover, without destroying the orphaned segment; the next shm-create
 // adopts it, says so, and serves the last version again. What the dead holder left (semaphore,

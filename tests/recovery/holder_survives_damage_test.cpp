@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A live holder survives damage done under it: a scribbled header under --watch, its key files
 // removed, its semaphore removed (systemd's RemoveIPC).
 // Each case failed on 8c28145 (issue 8, hardening).

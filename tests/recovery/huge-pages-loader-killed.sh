@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README guarantees, on huge pages (shmem_enabled=advise): a loader SIGKILLed mid-stream leaves the
 # previous version readable byte for byte and the next load goes ahead at once; a reader SIGKILLed
 # while blocked writing into a full pipe (its version pinned) does not hold up the next loads

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 10: key files and the holder's anchors of them removed under a live holder -> tools exit 3 naming the live holder; a new
 # shm-create exits 4 naming it; the holder still removes its segment when stopped.
 . "$(dirname "$0")/../support/common.sh"

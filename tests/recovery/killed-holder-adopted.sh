@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 7: holder SIGKILLed -> readers/loaders exit 3 with adopt hint; shm-create adopts keeping
 # content; nothing left after a clean stop.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 2: loader SIGKILLed mid-stream leaves the previous version; the next load proceeds at
 # once (bound 5 s with -t 5 would be a timeout: ASan, loaded machine, yet below it).
 . "$(dirname "$0")/../support/common.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A loader that dies loses nothing: SIGKILL at any instant (starting up, mid-stream from a pipe,
 // mid-copy of a large file, between claim and publish, waiting to publish) leaves the published
 // version readable byte for byte, and the next load succeeds at once: no stuck lock, no stuck

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 2: a loader waiting for a slot pinned by a reader wakes within ms of the reader's
 # death, not at its timeout (30 s). Bound 3 s from the kill: ASan on a loaded machine.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 10 / RemoveIPC: a semaphore removed under a live holder is restored within about a
 # second (bound 10 s here: ASan on a loaded machine; a holder that never restores it fails).
 . "$(dirname "$0")/../support/common.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Slow neighbours block nobody: a reader stuck on a consumer that does not read does not delay
 // the next load, and a loader waiting on a slow producer does not delay any reader.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 3: a loader stalled mid-copy (SIGSTOP) does not delay readers; another loader waits
 # and exits 7 naming it (or proceeds). A delayed reader would wait 10 s for the lock: the bound is
 # 5 s (ASan, loaded machine).

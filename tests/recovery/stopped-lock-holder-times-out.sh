@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 4: a process holding the lock makes others fail with exit 7 after --timeout, naming its PID.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 3 + not-guaranteed list: a reader stuck on a full pipe does not delay the next load;
 # the load after waits and exits 7 naming the reader.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A loader waiting on a pinned reader or on another loader's claim goes on as soon as that
 // process dies, not at its timeout.
 // Each case failed on 8c28145 (issue 8, hardening).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A dangling symbolic link planted as a key file in a shared TMPDIR is refused with exit 9, and
 // nothing is made through it.
 // (An outside review, from the README and the binaries alone, found this broken.)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // No one else's segment: if what sits under our key belongs to another user, or is open to
 // group or others, every tool refuses with exit 9 before reading or writing a byte. The planted
 // segments carry a valid, live-looking shm-tools header, so that a tool without the check

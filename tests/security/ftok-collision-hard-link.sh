@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 9: another key/TMPDIR whose key file maps to the same ftok key -> exit 9 naming the
 # owner key.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // An ftok collision: another TMPDIR whose key files map to the same System V keys as ours is
 // refused with exit 9, never taken for our segment.
 // Each case failed on 8c28145 (issue 8, hardening).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 8: a key file planted by another user in a shared TMPDIR -> exit 9, left untouched.
 . "$(dirname "$0")/../support/common.sh"
 require_nobody

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # shm-create --remove refuses a segment that another user planted under our System V key
 # (exit 9, naming it) and leaves it untouched, as creating and reading do (case 18).
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 8: our own segment opened to others (mode 0666) -> exit 9.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"; echo v | shm-load -q -

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 8: a segment planted by another user under our System V key -> exit 9, left untouched.
 . "$(dirname "$0")/../support/common.sh"
 require_nobody

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 8: a key file must be a regular file we own; another user's symlink planted in a
 # shared TMPDIR must not make root create or touch its target.
 . "$(dirname "$0")/../support/common.sh"

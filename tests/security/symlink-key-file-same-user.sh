@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Guarantee 8 / Attach: "key file (a regular file we own)": a symlinked key file to an existing
 # file must be refused, and a holder's clean stop must never delete the link's target.
 . "$(dirname "$0")/../support/common.sh"

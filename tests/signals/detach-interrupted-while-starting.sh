@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README Signals: a shm-create -d still starting (here: adopting, blocked on a lock held by a
 # hostile process) gets SIGINT -> exit 130, stops its half-started holder; the orphan stays
 # adoptable. Bound 3 s from the signal (ASan, loaded machine).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: signals end shm-read --follow --exec within 1 s, exit 130; the --exec command gets SIGTERM
 # then SIGKILL. Measured from the signal with a 3 s bound (ASan, loaded machine).
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: SIGINT ignored at start (cmd & in a script) stays ignored -> shm-read --wait keeps waiting.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"

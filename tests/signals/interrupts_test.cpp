@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Ctrl-C and SIGTERM end every tool promptly (exit 130) in every phase, stopping what it started:
 // a write blocked on a full pipe, a detached holder still starting, an --exec command that does
 // not end. And a signal ignored by whoever started the tool (nohup) stays ignored.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: a signal ignored when a tool starts (nohup) stays ignored.
 . "$(dirname "$0")/../support/common.sh"
 HP=$(nohup shm-create -d -q -s 64K 2>/dev/null) || fail "holder"

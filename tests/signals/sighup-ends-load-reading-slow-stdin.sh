@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: SIGHUP ends shm-load within 1 s, exit 130, in every phase (here: reading a slow
 # producer); the previous version stays. Bound 3 s from the signal (ASan, loaded machine).
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README Signals: SIGINT ends shm-read within 1 s with 130 while it is blocked writing into a full
 # pipe; its pin is given back. Bound 3 s from the signal (ASan, loaded machine).
 . "$(dirname "$0")/../support/common.sh"

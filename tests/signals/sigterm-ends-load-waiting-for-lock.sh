@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README Signals: SIGTERM ends shm-load within 1 s with 130 while it waits for the segment lock
 # (bound 3 s from the signal: ASan, loaded machine).
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README Signals: SIGINT/SIGTERM/SIGHUP end shm-read --wait within 1 s with exit 130.
 # Measured from the signal; the bound is 3 s, room for ASan on a loaded 2-core machine.
 . "$(dirname "$0")/../support/common.sh"

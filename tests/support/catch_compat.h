@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 // Catch2 v3 (Debian 13 trixie) and v2 (Debian 12 bookworm) behind one include. Every test file
 // includes this header, never Catch2's own, and writes the v3 spelling: the few names v2 lacks

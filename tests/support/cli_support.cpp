@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "support/cli_support.h"
 
 #include <QJsonDocument>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Shorthands for the CLI tests: one call per tool invocation, with the contract's invariants

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 # Shared prelude of the shell cases (tests/<behaviour>/<what>.sh, sourced as
 # `. "$(dirname "$0")/../support/common.sh"`), each a hostile reproduction of one README promise,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // hostile_peer: a same-user (or, under runuser, another user's) process that does to the System V
 // objects what shm-tools must survive: holds or leaks the lock, scribbles on the segment, opens its
 // mode, plants objects under a key file's key. The adversarial shell tests run it as a real process.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # in_ipc_namespace.sh SCRIPT [ARGS...]: runs the shell case SCRIPT in an IPC namespace of its own.
 # System V limits (kernel.shmmax, kernel.shmmni, kernel.sem...) are per IPC namespace, so a case
 # that changes them there changes nothing for the other tests running at the same time. Skips

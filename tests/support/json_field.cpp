@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // json_field: the adversarial shell tests' JSON reader (a minimal Debian has no python or jq).
 // Reads one JSON document from stdin; exits 1 with a message if it is not valid JSON.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A program built on the public API that plays the participant cases of issue 15 as real
 // processes and threads: several Segments in one process, a main thread that calls
 // pthread_exit() while a worker reads, and Segments across fork(). It prints what happened,

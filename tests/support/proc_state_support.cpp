@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "support/proc_state_support.h"
 
 #include "support/process_support.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // What a running process is doing, read from /proc: lets a test wait until a tool is really

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Runs the real binaries as separate processes (posix_spawn, pipes, a poll loop and a hard

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // qt_attach_peer: attaches to QSharedMemory(KEY) read-write with Qt's defaults, as a foreign Qt
 // application would, and prints the text up to the first NUL followed by "|size=N" (Qt's view of
 // the segment size). qt_peer reads read-only and does not report the size, which the adversarial

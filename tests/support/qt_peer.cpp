@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // qt_peer: a plain Qt 6 program that uses QSharedMemory the way the Qt "Shared Memory Loader"
 // example does (NUL-terminated text, Qt's own lock). Tests run it as a real process to stand in
 // for a foreign Qt application, to hold Qt's lock, and to plant hostile segments.

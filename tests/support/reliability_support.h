@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // What the reliability tests need beyond the shared harness: a look into (and a hand on) a live

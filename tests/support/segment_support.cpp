@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "support/segment_support.h"
 
 #include <QCryptographicHash>

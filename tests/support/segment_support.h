@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Keys, holders and clean-up for CLI tests. Everything here is derived independently of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // thp_probe: the adversarial tests' independent witness of transparent huge pages in a System V
 // segment (ported from the outside review's thpprobe.c). It asks the kernel's page flags
 // (/proc/kpageflags, KPF_THP), not the smaps figure the tools themselves read, so the tests do not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The core's failures below the protocol state facts, and give what to do as a Remedy, never
 // as a flag or a tool's name (the protocol's own are in slot_protocol_test.cpp).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/futex.h"
 
 #include "support/catch_compat.h"

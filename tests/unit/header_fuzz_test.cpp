@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The header decoder under fire: many random and mutated headers against checkHeader. It must
 // never crash or read outside the header (each copy lives in a heap block of exactly its size,
 // so the sanitizer build catches any stray read), always return a verdict, and its verdict must

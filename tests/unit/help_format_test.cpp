@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // --help's layout: words wrapped at spaces to the width, continuation lines indented, and the
 // width taken from $COLUMNS, else 80 off a terminal, within 40..100.
 #include "help_format.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/interrupt.h"
 #include "sys/write_fully.h"
 

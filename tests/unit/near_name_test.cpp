@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The "did you mean" of the tools: edit distance with swaps, and a nearest name only when near.
 #include "near_name.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Participants as the kernel knows them: OFD locks on a key file, in one process (two locks are
 // two participants), across fork() (a child never keeps the parent's alive) and at the
 // descriptor limit (a clear error, not a silent loss).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Each remedy the core can give is worded by the tool at hand: the flag that tool has, or
 // shm-create's for what only a holder can change.
 

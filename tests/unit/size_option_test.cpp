@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Sizes as coreutils reads them (truncate -s, dd, head -c): K/M/G/T and KiB/MiB... are powers of
 // 1024, KB/MB/GB... powers of 1000, fractions are accepted when they come to whole bytes.
 #include "size_option.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The slot protocol in one process, on a plain buffer, against a fake operating system: who is
 // alive, whether the lock is free and what happens while a waiter sleeps are decided here, so
 // every race below is played out deterministically.

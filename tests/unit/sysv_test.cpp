@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/sysv.h"
 
 #include "support/catch_compat.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README --exec: runs sh -c CMD once per version with the content on stdin and SHM_GENERATION; a
 # failing, non-reading CMD must not end the follower.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README --exec: the content goes to CMD's stdin; a CMD that ignores its stdin must not end the
 # follower (SIGPIPE): it keeps following.
 . "$(dirname "$0")/../support/common.sh"

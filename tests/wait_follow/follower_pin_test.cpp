@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // A follower gives its pin back even while another process holds the segment lock.
 // Each case failed on 8c28145 (issue 8, hardening).
 

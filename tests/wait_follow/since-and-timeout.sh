@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: --since GEN returns the latest once generation > GEN; --wait -t is bounded (exit 7).
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"

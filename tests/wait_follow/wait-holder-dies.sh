@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # README: if the holder dies during --wait, the reader exits 3 at once (bound 3 s from the kill:
 # ASan on a loaded machine).
 . "$(dirname "$0")/../support/common.sh"

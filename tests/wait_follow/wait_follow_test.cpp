@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // shm-read --wait, --since, --follow and --exec: blocking without polling until a new version is
 // published, bounded by --timeout, ended by Ctrl-C or by the holder going away.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The public Holder: a facade over the core's Holder.
 #include "convert.h"
 #include "protocol/holder.h"

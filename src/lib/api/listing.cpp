@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The public listing: the core's enumeration of this user's segments, with what a caller needs
 // to tell the segments of its own TMPDIR from the others.
 #include "format/checksum.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Raw mode: a facade over the core's rawLoad and rawRead.
 #include "convert.h"
 #include "input_opening.h"

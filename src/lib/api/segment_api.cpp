@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The public Segment: a facade over the core's Segment.
 #include "format/checksum.h"
 #include "convert.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 /// The exit codes of all three tools: stable, documented in the README and in each --help.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "format/checksum.h"
 
 #define XXH_INLINE_ALL

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Private to checksum.cpp: the AVX2 build of XXH3 (checksum_avx2.cpp).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // The segment format, defined once: a page-sized header, then two payload slots of `slotStride`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // The process that owns a key's segment for its lifetime: creates it (or adopts the orphan a

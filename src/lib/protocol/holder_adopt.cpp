@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Holder::adoptExisting: take over the segment a killed holder left, keeping its content, or
 // refuse (held by another program, foreign, or corrupt).
 #include "protocol/holder.h"

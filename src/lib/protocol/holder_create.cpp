@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Holder::start and Holder::create: check the size against the kernel's limits, make the key
 // files and semaphore, and decide under the lock whether this holder creates the segment or
 // adopts the orphan under the key.

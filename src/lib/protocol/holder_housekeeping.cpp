@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // What a holder does while it runs and when it stops: every second repair what others removed
 // (key files, semaphore, an abandoned lock), report new versions, and remove everything at exit.
 #include "protocol/holder.h"

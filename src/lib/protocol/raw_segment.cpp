@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "protocol/raw_segment.h"
 
 #include "protocol/segment_attach.h"

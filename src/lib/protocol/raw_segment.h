@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Raw mode: any QSharedMemory segment under the key, used the way the seed example's apps use

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // A shm-tools segment seen by a loader or a reader: the two-slot protocol of the README's

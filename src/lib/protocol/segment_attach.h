@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // The one way to reach an existing segment under a key, shared by loaders and readers

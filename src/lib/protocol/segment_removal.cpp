@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "protocol/segment_removal.h"
 
 #include "format/segment_layout.h"

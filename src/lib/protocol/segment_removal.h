@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Removing a key's segment whole (segment, semaphore, both key files), for `shm-create

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "protocol/slot_protocol.h"
 
 #include "base/size_text.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // The two-slot protocol on a header in memory (a mapped segment, or a plain buffer in tests):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "protocol/sysv_protocol_os.h"
 
 #include "sys/semaphore_surplus.h"

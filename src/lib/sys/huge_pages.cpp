@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/huge_pages.h"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Transparent huge pages for System V segments. A segment mapped with 4 KiB pages costs one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/input_source.h"
 
 #include "sys/interrupt.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/kernel_limits.h"
 
 #include "base/size_text.h"

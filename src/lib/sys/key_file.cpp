@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/key_file.h"
 
 #include <cerrno>

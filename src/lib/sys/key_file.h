@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Qt's key files: the files whose identity (ftok(file, 'Q')) is a key's System V key. A key file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/page_populator.h"
 
 #include "sys/interrupt.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/participant_lock.h"
 
 #include <algorithm>

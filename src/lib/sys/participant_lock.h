@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // A participant's identity, decided by the kernel: an open file description of the segment's

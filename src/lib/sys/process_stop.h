@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Asking a recognised process to stop, and waiting for it to exit, without PID-reuse races:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/semaphore.h"
 
 #include "sys/interrupt.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // Qt's one-count System V semaphore for a key: the lock Qt peers see. Every semget/semop/

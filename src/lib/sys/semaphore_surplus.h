@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // One operation on Qt's semaphore beside the lock itself (sysv.h): giving up a unit that should

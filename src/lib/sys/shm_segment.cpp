@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "sys/shm_segment.h"
 
 #include "sys/key_file.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // System V shared memory segments, reached the way Qt reaches them, with what Qt does not offer:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
 // The System V objects behind a key, one header per mechanism; this one includes them all.
