@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+
 using namespace shmtest;
 
 TEST_CASE("hardening: 100 concurrent readers all succeed", "[reliability][hardening][readers]")

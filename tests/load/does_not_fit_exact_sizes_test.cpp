@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+
 using namespace shmtest;
 
 TEST_CASE("hardening: \"does not fit\" gives exact byte counts when the rounded sizes read alike",

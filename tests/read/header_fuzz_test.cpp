@@ -18,6 +18,8 @@
 #include <iostream>
 #include <random>
 
+using namespace shmtools::detail;
+
 using namespace shmtest;
 using namespace layout;
 

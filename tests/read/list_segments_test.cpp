@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+
 using namespace shmtest;
 
 TEST_CASE("hardening: listSegments shows this user's segments, live and orphaned", "[reliability][hardening][list]")

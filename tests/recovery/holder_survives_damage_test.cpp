@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+
 using namespace shmtest;
 
 TEST_CASE("hardening: a holder under --watch survives a scribbled header and says so",

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+
 using namespace shmtest;
 
 namespace {

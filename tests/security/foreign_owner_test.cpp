@@ -24,6 +24,8 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
+using namespace shmtools::detail;
+
 using namespace shmtest;
 
 namespace {

@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+
 using namespace shmtest;
 
 namespace {

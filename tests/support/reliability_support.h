@@ -20,6 +20,13 @@
 #include <sys/types.h>
 #include <vector>
 
+using namespace shmtools::detail;
+using shmtools::Error;
+using shmtools::ErrorCode;
+using shmtools::Remedy;
+using shmtools::Result;
+using shmtools::Status;
+
 namespace shmtest {
 
 /// KEY's live shm-tools segment, attached from the test process with the library's calls

@@ -5,6 +5,8 @@
 #include <random>
 #include <string>
 
+using namespace shmtools::detail;
+
 TEST_CASE("streamed checksum equals the one-shot checksum, whatever the chunking", "[checksum]")
 {
     std::mt19937_64 random(42);

@@ -2,7 +2,7 @@
 // The core's failures below the protocol state facts, and give what to do as a Remedy, never
 // as a flag or a tool's name (the protocol's own are in slot_protocol_test.cpp).
 
-#include "base/result.h"
+#include "base/error.h"
 #include "sys/ipc_names.h"
 #include "sys/kernel_limits.h"
 #include "sys/sysv.h"
@@ -13,6 +13,10 @@
 #include <functional>
 #include <unistd.h>
 #include <vector>
+
+using namespace shmtools::detail;
+using shmtools::Error;
+using shmtools::Remedy;
 
 namespace {
 

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <thread>
 
+using namespace shmtools::detail;
+
 namespace {
 
 double secondsOf(const timespec &span)

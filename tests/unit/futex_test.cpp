@@ -5,6 +5,8 @@
 #include <chrono>
 #include <thread>
 
+using namespace shmtools::detail;
+
 TEST_CASE("a wait on an unchanged word times out at its deadline", "[futex]")
 {
     std::uint32_t word = 5;

@@ -16,6 +16,9 @@
 #include <memory>
 #include <random>
 
+using namespace shmtools::detail;
+using shmtools::VersionInfo;
+
 using namespace layout;
 
 namespace {

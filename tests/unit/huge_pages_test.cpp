@@ -8,6 +8,8 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
+using namespace shmtools::detail;
+
 namespace {
 // A private segment, removed at once: gone with its last mapping even if the test crashes.
 struct PrivateSegment {

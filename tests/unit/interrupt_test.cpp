@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <vector>
 
+using namespace shmtools::detail;
+
 namespace {
 
 // Interrupt handlers are process-wide and the signal they record stays recorded, so each case

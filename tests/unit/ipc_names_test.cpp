@@ -5,6 +5,9 @@
 #include <QCryptographicHash>
 #include <cstdlib>
 
+using namespace shmtools::detail;
+using shmtools::ErrorCode;
+
 TEST_CASE("key files follow Qt's derivation: letters of the key plus its SHA-1", "[ipc_names]")
 {
     const auto names = ipcNamesFor("fileloader_shm_key");
@@ -33,14 +36,14 @@ TEST_CASE("keys that cannot name a key file are usage errors", "[ipc_names]")
     {
         const auto names = ipcNamesFor("");
         REQUIRE_FALSE(names.ok());
-        CHECK(names.error().code == ExitCode::Usage);
+        CHECK(names.error().code == ErrorCode::Usage);
         CHECK_THAT(names.error().message, Catch::Matchers::ContainsSubstring("empty"));
     }
     SECTION("too long for a file name")
     {
         const auto names = ipcNamesFor(std::string(300, 'a'));
         REQUIRE_FALSE(names.ok());
-        CHECK(names.error().code == ExitCode::Usage);
+        CHECK(names.error().code == ErrorCode::Usage);
         CHECK_THAT(names.error().message, Catch::Matchers::ContainsSubstring("too long"));
     }
     SECTION("long keys of non-letters are fine: only letters enter the file name")

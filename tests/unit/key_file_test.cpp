@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+using shmtools::ErrorCode;
+
 namespace {
 
 struct Scratch {
@@ -45,7 +48,7 @@ TEST_CASE("a FIFO as a key file is refused at once as unsafe, naming it", "[key_
         const auto found = create ? ensureKeyFile(scratch.names.semaphoreKeyFile, scratch.names, "semaphore")
                                   : keyFileAt(scratch.names.semaphoreKeyFile, scratch.names, "semaphore");
         REQUIRE_FALSE(found.ok());
-        CHECK(found.error().code == ExitCode::Unsafe);
+        CHECK(found.error().code == ErrorCode::Unsafe);
         CHECK_THAT(found.error().message, Catch::Matchers::ContainsSubstring(scratch.names.semaphoreKeyFile) &&
                                               Catch::Matchers::ContainsSubstring("FIFO"));
     }

@@ -15,6 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+using shmtools::ErrorCode;
+
 namespace {
 
 /// A key file of our own in a scratch directory, removed afterwards.
@@ -136,7 +139,7 @@ TEST_CASE("participant: a key file that is not a regular file is refused at once
     auto lock = ParticipantLock::take(fifo, file.id, "k"); // would block for ever without O_NONBLOCK
     ::unlink(fifo.c_str());
     REQUIRE_FALSE(lock.ok());
-    CHECK(lock.error().code == ExitCode::Unsafe);
+    CHECK(lock.error().code == ErrorCode::Unsafe);
     SECTION("and so is a file other than the one ftok read")
     {
         auto other = ParticipantLock::take(file.path, {file.id.device, file.id.inode + 1}, "k");

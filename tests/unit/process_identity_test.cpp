@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+
 TEST_CASE("this process is alive and has a start time", "[process]")
 {
     const ProcessIdentity me = ProcessIdentity::self();

@@ -4,6 +4,8 @@
 #include "support/catch_compat.h"
 #include <cstring>
 
+using namespace shmtools::detail;
+
 using namespace layout;
 
 TEST_CASE("segment size: a header page and two page-rounded slots", "[layout]")

@@ -3,6 +3,8 @@
 
 #include "support/catch_compat.h"
 
+using namespace shmtools::detail;
+
 TEST_CASE("formatSize is readable", "[size]")
 {
     CHECK(formatSize(0) == "0 bytes");

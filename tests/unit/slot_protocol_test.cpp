@@ -15,6 +15,12 @@
 #include <set>
 #include <vector>
 
+using namespace shmtools::detail;
+using shmtools::Error;
+using shmtools::ErrorCode;
+using shmtools::Remedy;
+using shmtools::Status;
+
 using namespace layout;
 
 namespace {
@@ -54,9 +60,9 @@ public:
     Status lock(const Deadline &) override
     {
         if (m_world.locked && !m_world.grantsTwice) // in one thread a busy lock can only time out
-            return makeError(ExitCode::TimedOut, "fake: the lock is busy");
+            return makeError(ErrorCode::TimedOut, "fake: the lock is busy");
         m_world.locked = true;
-        return Done{};
+        return {};
     }
     void unlock() override { m_world.locked = false; }
     void dropSurplusUnit() override { ++m_world.surplusDrops; }
@@ -190,7 +196,7 @@ TEST_CASE("protocol: a live loader's claim makes the next loader wait, bounded b
     auto second = f.peer(300);
     auto claim = second->protocol.claim(Deadline::after(3));
     REQUIRE_FALSE(claim.ok());
-    CHECK(claim.error().code == ExitCode::TimedOut);
+    CHECK(claim.error().code == ErrorCode::TimedOut);
     CHECK_THAT(claim.error().message, Catch::Matchers::ContainsSubstring("another load (PID 200)"));
     SECTION("and goes on as soon as the claim is given back")
     {
@@ -232,7 +238,7 @@ TEST_CASE("protocol: with the pin table full, a reader waits for a free pin", "[
     {
         auto pinned = late->protocol.pin(Deadline::after(2));
         REQUIRE_FALSE(pinned.ok());
-        CHECK(pinned.error().code == ExitCode::TimedOut);
+        CHECK(pinned.error().code == ErrorCode::TimedOut);
     }
 }
 
@@ -269,7 +275,7 @@ TEST_CASE("protocol: two adopters at once, one wins", "[protocol]")
         CHECK(kept->generation == 1);
         auto lost = second->protocol.adopt(Deadline::after(1));
         REQUIRE_FALSE(lost.ok());
-        CHECK(lost.error().code == ExitCode::KeyHeld);
+        CHECK(lost.error().code == ErrorCode::KeyHeld);
         CHECK_THAT(lost.error().message, Catch::Matchers::ContainsSubstring("PID 600"));
     }
     SECTION("the second cannot decide while the first holds the lock")
@@ -292,7 +298,7 @@ TEST_CASE("protocol: the header changes under us", "[protocol]")
         f.header().activeSlot = 7;
         auto pinned = reader->protocol.pin(Deadline::after(1));
         REQUIRE_FALSE(pinned.ok());
-        CHECK(pinned.error().code == ExitCode::InvalidContent);
+        CHECK(pinned.error().code == ErrorCode::InvalidContent);
     }
     SECTION("a changed capacity is refused")
     {
@@ -307,7 +313,7 @@ TEST_CASE("protocol: the header changes under us", "[protocol]")
         f.header().identity = identityFor("another");
         auto copy = reader->protocol.snapshot(Deadline::after(1));
         REQUIRE_FALSE(copy.ok());
-        CHECK(copy.error().code == ExitCode::Unsafe);
+        CHECK(copy.error().code == ErrorCode::Unsafe);
         CHECK_THAT(copy.error().message, Catch::Matchers::ContainsSubstring("'another'") && Catch::Matchers::ContainsSubstring("collision"));
     }
     SECTION("a header of format version 1 is named as such")
@@ -315,7 +321,7 @@ TEST_CASE("protocol: the header changes under us", "[protocol]")
         f.header().formatVersion = 1;
         auto copy = reader->protocol.snapshot(Deadline::after(1));
         REQUIRE_FALSE(copy.ok());
-        CHECK(copy.error().code == ExitCode::InvalidContent);
+        CHECK(copy.error().code == ErrorCode::InvalidContent);
         CHECK_THAT(copy.error().message,
                    Catch::Matchers::ContainsSubstring("another version of shm-tools") && Catch::Matchers::ContainsSubstring("format version 1"));
     }
@@ -338,7 +344,7 @@ TEST_CASE("protocol: a waiter for a new version wakes when the holder dies", "[p
     f.world.duringWait = [&] { f.world.kill(100); };
     auto waited = reader->protocol.waitForGenerationAbove(0, Deadline::after(20), nullptr);
     REQUIRE_FALSE(waited.ok());
-    CHECK(waited.error().code == ExitCode::NoSegment);
+    CHECK(waited.error().code == ErrorCode::NoSegment);
     CHECK(f.world.lastWokenByDeath);
     CHECK(f.world.waits == 1);
 }
@@ -410,7 +416,7 @@ TEST_CASE("protocol: two Segments of one process are rival participants", "[prot
         REQUIRE(claimed.ok());
         auto rival = second->protocol.claim(Deadline::after(1));
         REQUIRE_FALSE(rival.ok());
-        CHECK(rival.error().code == ExitCode::TimedOut);
+        CHECK(rival.error().code == ErrorCode::TimedOut);
         CHECK_THAT(rival.error().message, Catch::Matchers::ContainsSubstring("another load (PID 200)"));
         CHECK(load(f.header().slots[claimed->slot].writer.token) == tokenFor(200, 0));
         // ...and the owner still publishes what it wrote.
@@ -474,7 +480,7 @@ TEST_CASE("protocol: a semaphore granted twice is noticed and nobody enters twic
     {
         auto pinned = late->protocol.pin(Deadline::after(1));
         REQUIRE_FALSE(pinned.ok());
-        CHECK(pinned.error().code == ExitCode::TimedOut);
+        CHECK(pinned.error().code == ErrorCode::TimedOut);
         CHECK_THAT(pinned.error().message, Catch::Matchers::ContainsSubstring("granted twice"));
         CHECK(load(f.header().lockOwner) == tokenFor(300)); // untouched: the owner is still inside
         for (const ReaderPin &pin : f.header().pins)
@@ -503,7 +509,7 @@ TEST_CASE("protocol: a header of format version 2 (PIDs, not tokens) is named as
     f.header().formatVersion = 2;
     auto copy = f.peer(300)->protocol.snapshot(Deadline::after(1));
     REQUIRE_FALSE(copy.ok());
-    CHECK(copy.error().code == ExitCode::InvalidContent);
+    CHECK(copy.error().code == ErrorCode::InvalidContent);
     CHECK_THAT(copy.error().message, Catch::Matchers::ContainsSubstring("format version 2"));
 }
 

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+using shmtools::ErrorCode;
+
 namespace {
 // Every test gets its own TMPDIR, so key files never collide with other tests or users.
 struct ScratchTmpdir {
@@ -31,7 +34,7 @@ TEST_CASE("no key file means no such segment, naming the file and TMPDIR", "[sys
     REQUIRE(names.ok());
     const auto shmid = findSegment(*names);
     REQUIRE_FALSE(shmid.ok());
-    CHECK(shmid.error().code == ExitCode::NoSegment);
+    CHECK(shmid.error().code == ErrorCode::NoSegment);
     CHECK_THAT(shmid.error().message, Catch::Matchers::ContainsSubstring("no such segment") &&
                                           Catch::Matchers::ContainsSubstring(names->segmentKeyFile) &&
                                           Catch::Matchers::ContainsSubstring(names->tempDir));
@@ -45,7 +48,7 @@ TEST_CASE("a key file without a segment is no such segment", "[sysv]")
     std::ofstream(names->segmentKeyFile).put('\n');
     const auto shmid = findSegment(*names);
     REQUIRE_FALSE(shmid.ok());
-    CHECK(shmid.error().code == ExitCode::NoSegment);
+    CHECK(shmid.error().code == ErrorCode::NoSegment);
 }
 
 TEST_CASE("a key file that is a symlink is refused", "[sysv]")
@@ -56,7 +59,7 @@ TEST_CASE("a key file that is a symlink is refused", "[sysv]")
     REQUIRE(::symlink("/etc/passwd", names->segmentKeyFile.c_str()) == 0);
     const auto shmid = findSegment(*names);
     REQUIRE_FALSE(shmid.ok());
-    CHECK(shmid.error().code == ExitCode::Unsafe);
+    CHECK(shmid.error().code == ErrorCode::Unsafe);
     CHECK_THAT(shmid.error().message, Catch::Matchers::ContainsSubstring("refusing"));
 }
 
@@ -75,13 +78,13 @@ TEST_CASE("ownership: only our own 0600 segments are accepted", "[sysv]")
         status.mode = GENERATE(0660, 0604, 0666, 0640);
         const auto verdict = requireOwnedSegment(status, *names);
         REQUIRE_FALSE(verdict.ok());
-        CHECK(verdict.error().code == ExitCode::Unsafe);
+        CHECK(verdict.error().code == ErrorCode::Unsafe);
         CHECK_THAT(verdict.error().message, Catch::Matchers::ContainsSubstring("ipcrm -m 7"));
     }
     SECTION("another owner or creator")
     {
         status.uid += GENERATE(0, 1);
         status.cuid += status.uid == ::geteuid() ? 1 : 0;
-        CHECK(requireOwnedSegment(status, *names).error().code == ExitCode::Unsafe);
+        CHECK(requireOwnedSegment(status, *names).error().code == ErrorCode::Unsafe);
     }
 }

@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+using namespace shmtools::detail;
+
 using namespace shmtest;
 
 TEST_CASE("hardening: a follower gives its pin back even while another process holds the lock",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The public Holder: a facade over the core's Holder.
-#include "convert.h"
+#include "base/error.h"
+#include "sys/ipc_names.h"
 #include "protocol/holder.h"
 #include "protocol/segment_removal.h"
 
@@ -8,26 +9,20 @@
 
 namespace shmtools {
 
-using detail::toPublic;
-
 struct Holder::Impl {
-    std::unique_ptr<::Holder> core;
+    std::unique_ptr<detail::Holder> core;
     std::string key;
-    VersionInfo kept;
 };
 
 Result<Holder> Holder::start(const std::string &key, const HolderOptions &options)
 {
-    auto names = detail::namesFor(key);
+    auto names = detail::ipcNamesFor(key);
     if (!names)
-        return names.error();
-    if (options.capacity == 0)
-        return Error{ErrorCode::Usage, key + ": the capacity must be at least one byte", key, 0};
-    auto started = ::Holder::start(*names, ::HolderOptions{options.capacity, options.raw, options.lockTimeout.count()});
+        return detail::withKey(names.error(), key);
+    auto started = detail::Holder::start(*names, options);
     if (!started)
-        return toPublic(started.error(), key);
+        return detail::withKey(started.error(), key);
     auto impl = std::make_unique<Impl>();
-    impl->kept = toPublic((*started)->keptVersion());
     impl->core = std::move(*started);
     impl->key = key;
     return Holder(std::move(impl));
@@ -55,25 +50,23 @@ bool Holder::adopted() const
 
 const VersionInfo &Holder::keptVersion() const
 {
-    return m_impl->kept;
+    return m_impl->core->keptVersion();
 }
 
 int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion,
                   const std::function<void(const std::string &)> &onNotice)
 {
-    if (!onVersion)
-        return m_impl->core->serve(nullptr, onNotice);
-    return m_impl->core->serve([&](const ::VersionInfo &version) { onVersion(toPublic(version)); }, onNotice);
+    return m_impl->core->serve(onVersion, onNotice);
 }
 
 Result<Removed> removeSegment(const std::string &key, Seconds timeout)
 {
-    auto names = detail::namesFor(key);
+    auto names = detail::ipcNamesFor(key);
     if (!names)
-        return names.error();
-    auto removed = ::removeSegment(*names, timeout.count());
+        return detail::withKey(names.error(), key);
+    auto removed = detail::removeSegment(*names, timeout.count());
     if (!removed)
-        return toPublic(removed.error(), key);
+        return detail::withKey(removed.error(), key);
     return Removed{removed->holderStopped, removed->holderPid, removed->shmid};
 }
 

@@ -6,29 +6,14 @@
 
 namespace shmtools {
 
-void installInterruptHandlers()
-{
-    ::installInterruptHandlers();
-}
-
-int interruptSignal()
-{
-    return ::interruptSignal();
-}
-
-void restoreInheritedSignals()
-{
-    ::restoreInheritedSignals();
-}
-
 long interruptibleCall(const std::function<long()> &call)
 {
-    return ::interruptibleCall(call);
+    return detail::interruptibleCall(call);
 }
 
 int writeAll(int fd, const void *data, std::size_t length)
 {
-    return ::writeFully(fd, data, length);
+    return detail::writeFully(fd, data, length);
 }
 
 } // namespace shmtools

@@ -2,7 +2,7 @@
 // The public listing: the core's enumeration of this user's segments, with what a caller needs
 // to tell the segments of its own TMPDIR from the others.
 #include "format/checksum.h"
-#include "convert.h"
+#include "base/error.h"
 #include "protocol/segment_list.h"
 #include "sys/sysv.h"
 
@@ -14,25 +14,25 @@ namespace shmtools {
 
 Result<std::vector<SegmentSummary>> listSegments()
 {
-    auto listed = ::listSegments();
+    auto listed = detail::listSegments();
     if (!listed)
-        return detail::toPublic(listed.error(), {});
+        return listed.error();
     // As IpcNames derives it, so that the comparison matches the holder's own.
     const std::string here = QDir::tempPath().toStdString();
-    const std::uint64_t hereHash = Checksum::of(here.data(), here.size());
+    const std::uint64_t hereHash = detail::Checksum::of(here.data(), here.size());
     std::vector<SegmentSummary> summaries;
     summaries.reserve(listed->size());
-    for (const ListedSegment &segment : *listed) {
+    for (const detail::ListedSegment &segment : *listed) {
         SegmentSummary summary;
         summary.key = segment.key;
-        summary.keyComplete = segment.identity.keyHash == Checksum::of(segment.key.data(), segment.key.size());
+        summary.keyComplete = segment.identity.keyHash == detail::Checksum::of(segment.key.data(), segment.key.size());
         summary.tempDir = segment.tempDir;
         summary.underThisTempDir = segment.identity.tempDirHash == hereHash;
         if (summary.underThisTempDir && summary.keyComplete)
-            if (auto names = ipcNamesFor(segment.key)) {
+            if (auto names = detail::ipcNamesFor(segment.key)) {
                 summary.nativeKey = names->segmentKeyFile;
                 // Only the key files of this TMPDIR lead to a semaphore (ftok of its key file).
-                if (auto semaphore = Semaphore::open(*names))
+                if (auto semaphore = detail::Semaphore::open(*names))
                     summary.semid = semaphore->id();
             }
         summary.shmid = segment.shmid;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Raw mode: a facade over the core's rawLoad and rawRead.
-#include "convert.h"
+#include "base/error.h"
+#include "sys/ipc_names.h"
 #include "input_opening.h"
 #include "protocol/raw_segment.h"
 
@@ -10,26 +11,26 @@ namespace shmtools {
 
 Result<std::uint64_t> rawLoad(const std::string &key, const Input &input, const OpenOptions &options)
 {
-    auto names = detail::namesFor(key);
+    auto names = detail::ipcNamesFor(key);
     if (!names)
-        return names.error();
+        return detail::withKey(names.error(), key);
     auto opened = detail::openInput(input, key);
     if (!opened)
         return opened.error();
-    auto written = ::rawLoad(*names, *opened, options.lockTimeout.count());
+    auto written = detail::rawLoad(*names, *opened, options.lockTimeout.count());
     if (!written)
-        return detail::toPublic(written.error(), key);
+        return detail::withKey(written.error(), key);
     return *written;
 }
 
 Result<std::uint64_t> rawRead(const std::string &key, int fd, bool all, const OpenOptions &options)
 {
-    auto names = detail::namesFor(key);
+    auto names = detail::ipcNamesFor(key);
     if (!names)
-        return names.error();
-    auto read = ::rawRead(*names, fd, all, options.lockTimeout.count());
+        return detail::withKey(names.error(), key);
+    auto read = detail::rawRead(*names, fd, all, options.lockTimeout.count());
     if (!read)
-        return detail::toPublic(read.error(), key);
+        return detail::withKey(read.error(), key);
     return *read;
 }
 

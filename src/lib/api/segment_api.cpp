@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The public Segment: a facade over the core's Segment.
 #include "format/checksum.h"
-#include "convert.h"
+#include "base/error.h"
+#include "sys/ipc_names.h"
 #include "input_opening.h"
 #include "protocol/segment.h"
 #include "base/size_text.h"
@@ -10,39 +11,37 @@
 
 namespace shmtools {
 
-using detail::toPublic;
-
 struct Segment::Impl {
-    explicit Impl(::Segment &&opened, std::string name) : core(std::move(opened)), key(std::move(name)) {}
-    ::Segment core;
+    explicit Impl(detail::Segment &&opened, std::string name) : core(std::move(opened)), key(std::move(name)) {}
+    detail::Segment core;
     std::string key;
 };
 
 std::string checksumText(std::uint64_t checksum)
 {
-    return Checksum::format(checksum);
+    return detail::Checksum::format(checksum);
 }
 
 std::string sizeText(std::uint64_t bytes)
 {
-    return formatSize(bytes);
+    return detail::formatSize(bytes);
 }
 
 Status checkKey(const std::string &key)
 {
-    if (auto names = detail::namesFor(key); !names)
-        return names.error();
+    if (auto names = detail::ipcNamesFor(key); !names)
+        return detail::withKey(names.error(), key);
     return {};
 }
 
 Result<Segment> Segment::open(const std::string &key, const OpenOptions &options)
 {
-    auto names = detail::namesFor(key);
+    auto names = detail::ipcNamesFor(key);
     if (!names)
-        return names.error();
-    auto opened = ::Segment::open(*names, options.lockTimeout.count());
+        return detail::withKey(names.error(), key);
+    auto opened = detail::Segment::open(*names, options.lockTimeout.count());
     if (!opened)
-        return toPublic(opened.error(), key);
+        return detail::withKey(opened.error(), key);
     return Segment(std::make_unique<Impl>(std::move(*opened), key));
 }
 
@@ -69,8 +68,8 @@ Result<VersionInfo> Segment::load(const Input &input, const LoadOptions &options
     const std::string source = options.source.empty() ? input.name() : options.source;
     auto loaded = m_impl->core.load(*opened, source, options.progress);
     if (!loaded)
-        return toPublic(loaded.error(), m_impl->key);
-    return toPublic(*loaded);
+        return detail::withKey(loaded.error(), m_impl->key);
+    return *loaded;
 }
 
 Result<VersionInfo> Segment::readTo(int fd, const Progress &progress)
@@ -81,26 +80,18 @@ Result<VersionInfo> Segment::readTo(int fd, const Progress &progress)
 Result<VersionInfo> Segment::readTo(const std::function<Result<Sink>(const VersionInfo &)> &sinkFor,
                                     const Progress &progress)
 {
-    auto read = m_impl->core.read(
-        [&](const ::VersionInfo &version) -> ::Result<::Segment::Sink> {
-            auto sink = sinkFor(toPublic(version));
-            if (!sink)
-                return detail::toCore(sink.error());
-            return ::Segment::Sink{sink->fd, sink->earlyCloseIsFine};
-        },
-        progress);
+    auto read = m_impl->core.read(sinkFor, progress);
     if (!read)
-        return toPublic(read.error(), m_impl->key);
-    return toPublic(*read);
+        return detail::withKey(read.error(), m_impl->key);
+    return *read;
 }
 
 Result<VersionInfo> Segment::read(const std::function<void(const VersionInfo &, std::span<const std::byte>)> &consume)
 {
-    auto read = m_impl->core.read(
-        [&](const ::VersionInfo &version, std::span<const std::byte> bytes) { consume(toPublic(version), bytes); });
+    auto read = m_impl->core.read(consume);
     if (!read)
-        return toPublic(read.error(), m_impl->key);
-    return toPublic(*read);
+        return detail::withKey(read.error(), m_impl->key);
+    return *read;
 }
 
 Result<VersionInfo> Segment::read(std::vector<std::byte> &content)
@@ -122,16 +113,16 @@ Result<std::uint64_t> Segment::currentGeneration()
 {
     auto generation = m_impl->core.currentGeneration();
     if (!generation)
-        return toPublic(generation.error(), m_impl->key);
+        return detail::withKey(generation.error(), m_impl->key);
     return *generation;
 }
 
 Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, std::optional<Seconds> timeout)
 {
-    const Deadline deadline = timeout ? Deadline::after(timeout->count()) : Deadline::never();
+    const detail::Deadline deadline = timeout ? detail::Deadline::after(timeout->count()) : detail::Deadline::never();
     auto reached = m_impl->core.waitForGenerationAbove(after, deadline);
     if (!reached)
-        return toPublic(reached.error(), m_impl->key);
+        return detail::withKey(reached.error(), m_impl->key);
     return *reached;
 }
 
@@ -139,8 +130,8 @@ Result<SegmentInfo> Segment::describe()
 {
     auto info = m_impl->core.info();
     if (!info)
-        return toPublic(info.error(), m_impl->key);
-    return toPublic(*info);
+        return detail::withKey(info.error(), m_impl->key);
+    return *info;
 }
 
 Result<SegmentInfo> describe(const std::string &key, const OpenOptions &options)

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <optional>
 
+namespace shmtools::detail {
+
 /// A point in time that bounds a blocking step; "never" for an unbounded wait.
 class Deadline {
 public:
@@ -34,3 +36,5 @@ private:
     std::optional<Clock::time_point> m_at;
     double m_seconds;
 };
+
+} // namespace shmtools::detail

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <limits>
 
+namespace shmtools::detail {
+
 std::string formatSize(std::uint64_t bytes)
 {
     if (bytes < 1024)
@@ -24,3 +26,5 @@ std::string formatSeconds(double seconds)
     std::snprintf(text, sizeof text, "%g", seconds);
     return text;
 }
+
+} // namespace shmtools::detail

@@ -23,6 +23,8 @@ const bool g_haveAvx2 = CPU_FEATURE_ACTIVE(AVX2);
 } // namespace
 #endif
 
+namespace shmtools::detail {
+
 struct Checksum::State {
     XXH3_state_t xxh;
 };
@@ -65,3 +67,5 @@ std::string Checksum::format(std::uint64_t digest)
     std::snprintf(text, sizeof text, "xxh3:%016llx", static_cast<unsigned long long>(digest));
     return text;
 }
+
+} // namespace shmtools::detail

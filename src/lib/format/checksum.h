@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+namespace shmtools::detail {
+
 /// Streaming XXH3-64 of a payload: fast enough to run inline with the copy (see README,
 /// "Performance") and strong enough to catch torn or corrupted content.
 class Checksum {
@@ -27,3 +29,5 @@ private:
     struct State;
     std::unique_ptr<State> m_state;
 };
+
+} // namespace shmtools::detail

@@ -11,6 +11,8 @@
 
 #include "format/checksum_avx2.h"
 
+namespace shmtools::detail {
+
 void xxh3UpdateAvx2(XXH3_state_s *state, const void *data, std::size_t length)
 {
     XXH3_64bits_update(state, data, length);
@@ -20,3 +22,5 @@ std::uint64_t xxh3Avx2(const void *data, std::size_t length)
 {
     return XXH3_64bits(data, length);
 }
+
+} // namespace shmtools::detail

@@ -8,5 +8,9 @@
 
 struct XXH3_state_s;
 
+namespace shmtools::detail {
+
 void xxh3UpdateAvx2(XXH3_state_s *state, const void *data, std::size_t length);
 std::uint64_t xxh3Avx2(const void *data, std::size_t length);
+
+} // namespace shmtools::detail

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+namespace shmtools::detail {
+
 namespace layout {
 
 std::uint64_t slotStrideFor(std::uint64_t capacity)
@@ -95,3 +97,5 @@ std::string sourceName(const SlotMeta &slot)
 }
 
 } // namespace layout
+
+} // namespace shmtools::detail

@@ -34,6 +34,8 @@
 #include <string>
 #include <type_traits>
 
+namespace shmtools::detail {
+
 namespace layout {
 
 inline constexpr char kMagic[8] = {'S', 'H', 'M', 'T', 'O', 'O', 'L', 'S'};
@@ -175,3 +177,5 @@ void setText(char *field, std::size_t size, const std::string &text);
 std::string text(const char *field, std::size_t size);
 
 } // namespace layout
+
+} // namespace shmtools::detail

@@ -6,11 +6,14 @@
 // removes the segment, its semaphore and both key files when it stops.
 
 #include "sys/ipc_names.h"
-#include "base/result.h"
+#include "base/error.h"
 #include "format/segment_layout.h"
 #include "protocol/slot_protocol.h"
 #include "sys/sysv.h"
 #include "protocol/sysv_protocol_os.h"
+
+#include <shmtools/segment.h>
+#include <shmtools/holder.h>
 
 #include <chrono>
 #include <cstdint>
@@ -18,11 +21,7 @@
 #include <memory>
 #include <string>
 
-struct HolderOptions {
-    std::uint64_t capacity = 0;
-    bool raw = false; ///< a plain Qt segment of exactly `capacity` bytes, no header
-    double lockTimeout = 10;
-};
+namespace shmtools::detail {
 
 class Holder {
 public:
@@ -88,3 +87,5 @@ private:
     Semaphore::Taker m_lastTaker; ///< who had the lock taken at the last check
     VersionInfo m_kept;
 };
+
+} // namespace shmtools::detail

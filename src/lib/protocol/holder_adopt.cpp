@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cstring>
 
+namespace shmtools::detail {
+
 using namespace layout;
 
 Status Holder::adoptExisting()
@@ -28,15 +30,15 @@ Status Holder::adoptExisting()
                           "another program (segment " + std::to_string(status.shmid) + ", created by PID " +
                               std::to_string(status.creatorPid) + ")",
                           status.creatorPid);
-        return makeError(ExitCode::InvalidContent,
+        return makeError(ErrorCode::InvalidContent,
                          m_names.key + ": an orphaned segment " +
                              (check == HeaderCheck::Foreign ? "not made by shm-tools" : "of shm-tools format") +
                              " exists under this key; " + ipcrm);
     }
     auto protocol = std::make_unique<SlotProtocol>(mapped->mapping.data(), status.size, *m_os, m_names.key, m_identity);
-    auto kept = protocol->adopt(Deadline::after(m_options.lockTimeout));
+    auto kept = protocol->adopt(Deadline::after(m_options.lockTimeout.count()));
     if (!kept) {
-        if (kept.error().code != ExitCode::InvalidContent)
+        if (kept.error().code != ErrorCode::InvalidContent)
             return kept.error();
         // Every format version keeps the holder's record where version 1 had it: versions 1
         // and 2 as a PID and its start time (where version 3 has the token), so an older
@@ -53,7 +55,7 @@ Status Holder::adoptExisting()
                           "a running holder (" + who +
                               ") whose header this version cannot use (another shm-tools version, or corrupt)",
                           pid);
-        return makeError(ExitCode::InvalidContent,
+        return makeError(ErrorCode::InvalidContent,
                          kept.error().message + " (the orphan of a holder that died); " + ipcrm);
     }
     m_shmid = status.shmid;
@@ -62,7 +64,7 @@ Status Holder::adoptExisting()
     m_adopted = true;
     m_kept = *kept;
     m_capacity = m_protocol->capacity();
-    return Done{};
+    return {};
 }
 
 // A creator killed between shmget and writing the header leaves a segment nobody is attached
@@ -74,10 +76,10 @@ Result<bool> Holder::removeHalfMadeSegment()
 {
     auto shmid = findSegment(m_names);
     if (!shmid)
-        return shmid.error().code == ExitCode::NoSegment ? Result<bool>(false) : Result<bool>(shmid.error());
+        return shmid.error().code == ErrorCode::NoSegment ? Result<bool>(false) : Result<bool>(shmid.error());
     auto status = statSegment(*shmid, m_names);
     if (!status)
-        return status.error().code == ExitCode::NoSegment ? Result<bool>(false) : Result<bool>(status.error());
+        return status.error().code == ErrorCode::NoSegment ? Result<bool>(false) : Result<bool>(status.error());
     if (auto owned = requireOwnedSegment(*status, m_names); !owned)
         return owned.error();
     if (status->attachments != 0 || status->markedForRemoval)
@@ -96,3 +98,5 @@ Result<bool> Holder::removeHalfMadeSegment()
     removeSegment(status->shmid);
     return true;
 }
+
+} // namespace shmtools::detail

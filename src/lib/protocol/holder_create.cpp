@@ -15,17 +15,21 @@
 #include <cstring>
 #include <utility>
 
+namespace shmtools::detail {
+
 using namespace layout;
 
 Error Holder::heldBy(const IpcNames &names, const std::string &who, pid_t pid)
 {
-    return makeError(ExitCode::KeyHeld, names.key + ": held by " + who, Remedy::StopHolderOrChooseAnotherKey, pid);
+    return makeError(ErrorCode::KeyHeld, names.key + ": held by " + who, Remedy::StopHolderOrChooseAnotherKey, pid);
 }
 
 Holder::Holder(IpcNames names, const HolderOptions &options) : m_names(std::move(names)), m_options(options) {}
 
 Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const HolderOptions &options)
 {
+    if (options.capacity == 0)
+        return makeError(ErrorCode::Usage, names.key + ": the capacity must be at least one byte");
     const auto segmentSize =
         options.raw ? std::optional<std::uint64_t>(options.capacity) : segmentSizeFor(options.capacity);
     if (auto fits = checkKernelLimits(names.key, options.capacity, segmentSize); !fits)
@@ -88,7 +92,7 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
             return status.error();
         if (auto owned = requireOwnedSegment(*status, m_names); !owned)
             return owned.error();
-    } else if (existing.error().code == ExitCode::Unsafe) {
+    } else if (existing.error().code == ErrorCode::Unsafe) {
         return existing.error();
     }
     auto semaphoreKeyFile =
@@ -124,7 +128,7 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     NewSegment made;
     {
         // The lock orders creators and adopters; shmget(IPC_EXCL) picks the one creator.
-        auto lock = m_os->semaphore().lock(Deadline::after(m_options.lockTimeout));
+        auto lock = m_os->semaphore().lock(Deadline::after(m_options.lockTimeout.count()));
         if (!lock)
             return lock.error();
         made = createSegmentExclusive(segmentKeyFile->key, segmentSize);
@@ -148,7 +152,7 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
                     std::make_unique<SlotProtocol>(m_mapping.data(), segmentSize, *m_os, m_names.key, m_identity);
                 m_protocol->initialise(m_options.capacity, m_identity);
             }
-            return Done{};
+            return {};
         }
     }
     // made.error was read right after shmget, before the lock's release ran semop.
@@ -158,8 +162,10 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     case ENOMEM:
     case ENOSPC: return segmentCreationError(m_names.key, made.error, segmentSize);
     case EACCES:
-        return makeError(ExitCode::Unsafe,
+        return makeError(ErrorCode::Unsafe,
                          m_names.key + ": refusing: a segment of another user exists under the key; use another key");
-    default: return makeError(ExitCode::Failure, m_names.key + ": shmget: " + std::strerror(made.error));
+    default: return makeError(ErrorCode::Failure, m_names.key + ": shmget: " + std::strerror(made.error));
     }
 }
+
+} // namespace shmtools::detail

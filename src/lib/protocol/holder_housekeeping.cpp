@@ -9,6 +9,8 @@
 
 #include <utility>
 
+namespace shmtools::detail {
+
 using namespace layout;
 
 // A removed key file comes back from its anchor under the same inode, so the same SysV key:
@@ -113,14 +115,14 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
         const std::uint32_t counter = loadWord(word);
         if (onVersion && m_protocol) {
             // A validated copy, never the live header: a scribbled header is reported, not followed.
-            auto copy = m_protocol->snapshot(Deadline::after(m_options.lockTimeout));
+            auto copy = m_protocol->snapshot(Deadline::after(m_options.lockTimeout.count()));
             if (copy) {
                 const VersionInfo latest = latestVersion(*copy);
                 if (latest.generation > reported) {
                     reported = latest.generation;
                     onVersion(latest);
                 }
-            } else if (copy.error().message != lastProblem && copy.error().code != ExitCode::TimedOut) {
+            } else if (copy.error().message != lastProblem && copy.error().code != ErrorCode::TimedOut) {
                 lastProblem = copy.error().message;
                 if (onNotice)
                     onNotice(lastProblem);
@@ -156,3 +158,5 @@ Holder::~Holder()
                                    std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}})
         removeKeyFileIf(anchorPathFor(path), id);
 }
+
+} // namespace shmtools::detail

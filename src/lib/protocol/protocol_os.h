@@ -8,13 +8,15 @@
 // while a waiter sleeps.
 
 #include "base/deadline.h"
-#include "base/result.h"
+#include "base/error.h"
 #include "format/segment_layout.h"
 #include "sys/futex.h"
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+
+namespace shmtools::detail {
 
 class ProtocolOs {
 public:
@@ -47,3 +49,5 @@ public:
     /// Adds one to the word and wakes everyone sleeping on it.
     virtual void bumpAndWake(std::uint32_t *word) = 0;
 };
+
+} // namespace shmtools::detail

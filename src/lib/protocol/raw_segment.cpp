@@ -12,6 +12,8 @@
 #include <cstring>
 #include <vector>
 
+namespace shmtools::detail {
+
 namespace {
 
 using RawTarget = AttachedSegment;
@@ -29,7 +31,7 @@ bool hasShmToolsMagic(const SegmentMapping &mapping)
 
 Error shmToolsSegment(const IpcNames &names, const char *why)
 {
-    return makeError(ExitCode::InvalidContent, names.key + ": the segment is a shm-tools segment, not a plain Qt one (" +
+    return makeError(ErrorCode::InvalidContent, names.key + ": the segment is a shm-tools segment, not a plain Qt one (" +
                                                    why + ")",
                      Remedy::UseWithoutRaw);
 }
@@ -56,7 +58,7 @@ Result<std::uint64_t> rawLoad(const IpcNames &names, InputSource &input, double 
             break;
         total += *n;
         if (total > room)
-            return makeError(ExitCode::TooLarge, names.key + ": " + input.name() + " does not fit the raw segment (" +
+            return makeError(ErrorCode::TooLarge, names.key + ": " + input.name() + " does not fit the raw segment (" +
                                                      formatSize(target->status.size) +
                                                      " including the terminating NUL); nothing was written");
     }
@@ -87,8 +89,10 @@ Result<std::uint64_t> rawRead(const IpcNames &names, int fd, bool all, double lo
         copy.assign(begin, all ? end : std::find(begin, end, 0));
     }
     if (const int error = writeFully(fd, copy.data(), copy.size()); error == EINTR)
-        return makeError(ExitCode::Interrupted, "output: interrupted while writing");
+        return makeError(ErrorCode::Interrupted, "output: interrupted while writing");
     else if (error != 0)
-        return makeError(ExitCode::Failure, std::string("output: ") + std::strerror(error));
+        return makeError(ErrorCode::Failure, std::string("output: ") + std::strerror(error));
     return copy.size();
 }
+
+} // namespace shmtools::detail

@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 using namespace layout;
 
 namespace {
@@ -75,10 +77,10 @@ Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint6
         },
         kWriteChunk);
     if (error == 0 || (error == EPIPE && sink.earlyCloseIsFine))
-        return Done{};
+        return {};
     if (error == EINTR)
-        return makeError(ExitCode::Interrupted, "output: interrupted while writing");
-    return makeError(ExitCode::Failure, std::string("output: ") + std::strerror(error));
+        return makeError(ErrorCode::Interrupted, "output: interrupted while writing");
+    return makeError(ErrorCode::Failure, std::string("output: ") + std::strerror(error));
 }
 
 } // namespace
@@ -101,7 +103,7 @@ Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
     if (!attached)
         return attached.error();
     if (attached->status.size < kHeaderSize)
-        return makeError(ExitCode::InvalidContent,
+        return makeError(ErrorCode::InvalidContent,
                          names.key + ": segment " + std::to_string(attached->status.shmid) + " (" +
                              formatSize(attached->status.size) + ") was not made by shm-tools",
                          Remedy::UseRaw);
@@ -114,10 +116,10 @@ Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
 Status Segment::usable() const
 {
     if (m_os->forked())
-        return makeError(ExitCode::Usage,
+        return makeError(ErrorCode::Usage,
                          m_names.key + ": this Segment was opened before fork() and belongs to the parent "
                                        "process; open a new Segment in the child");
-    return Done{};
+    return {};
 }
 
 Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceName, const ProgressFn &progress)
@@ -126,7 +128,7 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
         return ok.error();
     const std::uint64_t capacity = m_protocol->capacity();
     const auto tooLarge = [&](const std::string &size, const std::string &capacityShown) {
-        return makeError(ExitCode::TooLarge,
+        return makeError(ErrorCode::TooLarge,
                          m_names.key + ": " + input.name() + " (" + size + ") does not fit the capacity of " +
                              capacityShown + "; the previous content is unchanged",
                          Remedy::LargerCapacity);
@@ -186,7 +188,7 @@ Result<VersionInfo> Segment::read(const SinkFor &sinkFor, const ProgressFn &prog
         if (!sink)
             return sink.error();
         if (version.generation == 0)
-            return Done{};
+            return {};
         return writeAll(*sink, reinterpret_cast<const unsigned char *>(bytes.data()), bytes.size(), progress);
     });
 }
@@ -195,7 +197,7 @@ Result<VersionInfo> Segment::read(const ConsumeFn &consume)
 {
     return readVerified([&](const VersionInfo &version, std::span<const std::byte> bytes) -> Status {
         consume(version, bytes);
-        return Done{};
+        return {};
     });
 }
 
@@ -223,7 +225,7 @@ Segment::readVerified(const std::function<Status(const VersionInfo &, std::span<
     populate(const_cast<unsigned char *>(data), version.length, MADV_POPULATE_READ);
     const std::uint64_t actual = Checksum::of(data, version.length);
     if (actual != version.checksum)
-        return makeError(ExitCode::InvalidContent,
+        return makeError(ErrorCode::InvalidContent,
                          m_names.key + ": checksum mismatch in generation " + std::to_string(version.generation) +
                              " (expected " + Checksum::format(version.checksum) + ", found " +
                              Checksum::format(actual) + "); nothing was written; load it again");
@@ -252,9 +254,9 @@ Result<std::uint64_t> Segment::waitForGenerationAbove(std::uint64_t after, const
         if (!status)
             return status.error();
         if (status->markedForRemoval)
-            return makeError(ExitCode::NoSegment, m_names.key + ": the holder stopped while waiting",
+            return makeError(ErrorCode::NoSegment, m_names.key + ": the holder stopped while waiting",
                              Remedy::StartHolder);
-        return Done{};
+        return {};
     };
     return m_protocol->waitForGenerationAbove(after, deadline, stillThere);
 }
@@ -276,11 +278,16 @@ Result<SegmentInfo> Segment::info()
     if (!status)
         return status.error();
     SegmentInfo info;
-    info.names = m_names;
-    info.status = *status;
+    info.key = m_names.key;
+    info.nativeKey = m_names.segmentKeyFile;
+    info.semaphoreKey = m_names.semaphoreKeyFile;
+    info.tempDir = m_names.tempDir;
+    info.shmid = status->shmid;
+    info.segmentSize = status->size;
+    info.owner = status->uid;
     // Others' attachments, as `ipcs` shows them while we are not looking: not our own mappings.
     const std::uint64_t ours = (m_mapping.data() ? 1 : 0) + (m_readMapping.data() ? 1 : 0);
-    info.status.attachments -= std::min(ours, info.status.attachments);
+    info.attachments = status->attachments - std::min(ours, status->attachments);
     info.semid = m_semid;
     info.capacity = copy.capacity;
     info.formatVersion = copy.formatVersion;
@@ -293,3 +300,5 @@ Result<SegmentInfo> Segment::info()
                                 atHeader ? 0 : m_protocol->slotData(copy.activeSlot) - m_mapping.data());
     return info;
 }
+
+} // namespace shmtools::detail

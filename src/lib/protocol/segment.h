@@ -9,12 +9,14 @@
 #include "base/deadline.h"
 #include "sys/input_source.h"
 #include "sys/ipc_names.h"
-#include "base/result.h"
+#include "base/error.h"
 #include "protocol/segment_attach.h"
 #include "format/segment_layout.h"
 #include "protocol/slot_protocol.h"
 #include "sys/sysv.h"
 #include "protocol/sysv_protocol_os.h"
+
+#include <shmtools/segment.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -23,22 +25,10 @@
 #include <span>
 #include <string>
 
-/// Called as bytes move: (done, total); total is 0 when unknown.
-using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
+namespace shmtools::detail {
 
-/// Everything --info and --json show.
-struct SegmentInfo {
-    IpcNames names;
-    SegmentStatus status;
-    int semid = -1;
-    std::uint64_t capacity = 0;
-    std::uint32_t formatVersion = 0;
-    std::int64_t createdAtMs = 0;
-    pid_t holderPid = 0;
-    int readers = 0;        ///< live reader pins
-    bool hugePages = false; ///< the latest version (or the header) is mapped by huge pages
-    VersionInfo latest;
-};
+/// Called as bytes move: (done, total); total is 0 when unknown.
+using ProgressFn = Progress;
 
 class Segment {
 public:
@@ -59,12 +49,7 @@ public:
     /// in time (another load in progress, or a reader still on the previous version).
     Result<VersionInfo> load(InputSource &input, const std::string &sourceName, const ProgressFn &progress);
 
-    /// Where a version goes: a descriptor, and whether its consumer may stop reading early
-    /// (a command that ignores part of its input) without that being an error.
-    struct Sink {
-        int fd;
-        bool earlyCloseIsFine;
-    };
+    using Sink = shmtools::Sink;
     /// Chooses the sink once the version is known (e.g. a command told its generation).
     using SinkFor = std::function<Result<Sink>(const VersionInfo &)>;
     /// Verifies the latest version's checksum, then writes it to the descriptor `sinkFor`
@@ -112,3 +97,5 @@ private:
     std::unique_ptr<SysvProtocolOs> m_os;
     std::unique_ptr<SlotProtocol> m_protocol;
 };
+
+} // namespace shmtools::detail

@@ -7,6 +7,8 @@
 
 #include <cstring>
 
+namespace shmtools::detail {
+
 using namespace layout;
 
 namespace {
@@ -15,12 +17,12 @@ namespace {
 // with its PID, rather than "no such segment".
 Error withLiveHolder(const IpcNames &names, const Error &error)
 {
-    if (error.code != ExitCode::NoSegment)
+    if (error.code != ErrorCode::NoSegment)
         return error;
     const auto holder = findLiveHolder(names);
     if (!holder)
         return error;
-    return makeError(ExitCode::NoSegment,
+    return makeError(ErrorCode::NoSegment,
                      names.key + ": the key files in " + names.tempDir + " were removed while its holder (PID " +
                          std::to_string(holder->holderPid) + ", segment " + std::to_string(holder->shmid) +
                          ") runs, so nothing can reach its segment",
@@ -70,7 +72,7 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
         return withLiveHolder(names, semaphoreKeyFile.error());
     auto semaphore = Semaphore::open(names);
     if (!semaphore) {
-        if (semaphore.error().code != ExitCode::NoSegment || mapped->status.size < kHeaderSize)
+        if (semaphore.error().code != ErrorCode::NoSegment || mapped->status.size < kHeaderSize)
             return semaphore.error();
         // Name the holder if the header (a validated copy, read without the lock) has one alive.
         SegmentHeader copy;
@@ -78,7 +80,7 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
         if (checkHeader(copy, mapped->status.size).check != HeaderCheck::Valid ||
             !probeToken(names.segmentKeyFile, segmentKeyFile->id, copy.holder.token).value_or(false))
             return semaphore.error();
-        return makeError(ExitCode::NoSegment,
+        return makeError(ErrorCode::NoSegment,
                          names.key + ": the segment's semaphore is missing while its holder (" +
                              describeParticipant(copy.holder, pidNamespaceId()) +
                              ") runs (removed by hand, or by systemd-logind's RemoveIPC at logout); the holder "
@@ -94,3 +96,5 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
     return AttachedSegment{mapped->status, std::move(mapped->mapping), std::move(*semaphore), identity,
                            std::move(*participant)};
 }
+
+} // namespace shmtools::detail

@@ -8,11 +8,13 @@
 
 #include "sys/ipc_names.h"
 #include "sys/participant_lock.h"
-#include "base/result.h"
+#include "base/error.h"
 #include "format/segment_layout.h"
 #include "sys/sysv.h"
 
 #include <optional>
+
+namespace shmtools::detail {
 
 /// What a key's segment was made for, as recorded in its header (the key files as they are now).
 layout::KeyIdentity keyIdentityOf(const IpcNames &names, const layout::FileId &segmentKeyFile,
@@ -37,3 +39,5 @@ struct AttachedSegment {
 /// missing semaphore under a live holder (removed by systemd-logind's RemoveIPC, or by hand) is
 /// NoSegment naming that holder. Failure naming RLIMIT_NOFILE if no descriptor is left.
 Result<AttachedSegment> attachSegment(const IpcNames &names);
+
+} // namespace shmtools::detail

@@ -8,6 +8,8 @@
 
 #include <cstring>
 
+namespace shmtools::detail {
+
 using namespace layout;
 
 namespace {
@@ -61,7 +63,7 @@ Result<std::vector<ListedSegment>> listSegments()
 {
     const auto table = segmentTable();
     if (!table)
-        return makeError(ExitCode::Failure, "cannot read /proc/sysvipc/shm to list the segments");
+        return makeError(ErrorCode::Failure, "cannot read /proc/sysvipc/shm to list the segments");
     std::vector<ListedSegment> listed;
     for (const SegmentTableRow &row : *table)
         if (auto segment = describe(row.shmid))
@@ -82,3 +84,5 @@ std::optional<ListedSegment> findLiveHolder(const IpcNames &names)
             return std::move(segment);
     return std::nullopt;
 }
+
+} // namespace shmtools::detail

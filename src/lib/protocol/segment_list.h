@@ -5,7 +5,7 @@
 // for `shm-read --list`, and to name the live holder of a key whose key files were removed.
 
 #include "sys/ipc_names.h"
-#include "base/result.h"
+#include "base/error.h"
 #include "format/segment_layout.h"
 
 #include <cstdint>
@@ -13,6 +13,8 @@
 #include <string>
 #include <sys/types.h>
 #include <vector>
+
+namespace shmtools::detail {
 
 struct ListedSegment {
     int shmid = -1;
@@ -38,3 +40,5 @@ Result<std::vector<ListedSegment>> listSegments();
 
 /// The listed segment made for `names` (same key and TMPDIR) whose holder is alive, if any.
 std::optional<ListedSegment> findLiveHolder(const IpcNames &names);
+
+} // namespace shmtools::detail

@@ -11,13 +11,15 @@
 #include <algorithm>
 #include <cstring>
 
+namespace shmtools::detail {
+
 using namespace layout;
 
 namespace {
 
 Error nothingThere(const IpcNames &names)
 {
-    return makeError(ExitCode::NoSegment,
+    return makeError(ErrorCode::NoSegment,
                      names.key + ": nothing to remove: no segment under this key (with TMPDIR " + names.tempDir + ")");
 }
 
@@ -34,7 +36,7 @@ Result<Found> look(const IpcNames &names)
 {
     auto mapped = mapSegment(names);
     if (!mapped) {
-        if (mapped.error().code == ExitCode::NoSegment && mapped.error().pid == 0)
+        if (mapped.error().code == ErrorCode::NoSegment && mapped.error().pid == 0)
             return nothingThere(names);
         return mapped.error();
     }
@@ -61,7 +63,7 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
 {
     const pid_t pid = pidInOurNamespace(found.holder, pidNamespaceId());
     if (pid == 0)
-        return makeError(ExitCode::KeyHeld,
+        return makeError(ErrorCode::KeyHeld,
                          names.key + ": held by a running holder (" + describeParticipant(found.holder, pidNamespaceId()) +
                              ") that cannot be signalled from here; stop it from its own PID namespace "
                              "(container)",
@@ -69,7 +71,7 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
     const auto stillTheHolder = [&] { return holderRuns(names, found); };
     if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped) {
         Error error = stopped.error();
-        error.message = error.code == ExitCode::Interrupted
+        error.message = error.code == ErrorCode::Interrupted
                             ? names.key + ": interrupted while waiting for its holder (PID " +
                                   std::to_string(pid) + ") to stop"
                             : names.key + ": the holder, " + error.message;
@@ -80,7 +82,7 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
 
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout)
 {
-    auto adopted = Holder::start(names, HolderOptions{1, false, timeout});
+    auto adopted = Holder::start(names, HolderOptions{1, false, Seconds(timeout)});
     if (!adopted)
         return adopted.error();
     // Destroying the holder removes segment, semaphore and key files. One that created a new
@@ -101,7 +103,7 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
     if (!found)
         return found.error();
     if (found->check == HeaderCheck::Foreign)
-        return makeError(ExitCode::InvalidContent,
+        return makeError(ErrorCode::InvalidContent,
                          names.key + ": segment " + std::to_string(found->shmid) +
                              " is not a shm-tools segment (a plain Qt segment, or another program's); not removing it" +
                              (found->attachments > 0 ? "; stop the program using it"
@@ -112,9 +114,11 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
     if (readable && holderRuns(names, *found)) {
         auto stopped = stopHolder(names, *found, deadline);
         // A holder that exited on its own just before the signal leaves nothing behind.
-        if (stopped || stopped.error().code != ExitCode::NoSegment)
+        if (stopped || stopped.error().code != ErrorCode::NoSegment)
             return stopped;
         return Removal{true, found->holder.pid, found->shmid};
     }
     return removeOrphan(names, *found, timeout);
 }
+
+} // namespace shmtools::detail

@@ -6,10 +6,12 @@
 // is adopted, exactly as a new holder would adopt it (same lock, same identity checks), and the
 // adopting holder then removes everything as any holder does when it stops.
 
-#include "base/result.h"
+#include "base/error.h"
 #include "sys/ipc_names.h"
 
 #include <sys/types.h>
+
+namespace shmtools::detail {
 
 struct Removal {
     bool holderStopped = false; ///< true: a live holder was stopped; false: an orphan was removed
@@ -24,3 +26,5 @@ struct Removal {
 /// message says how to remove it by hand); TimedOut if the holder did not exit or the lock
 /// stayed taken; Interrupted on a signal while waiting (see interrupt.h).
 Result<Removal> removeSegment(const IpcNames &names, double timeout);
+
+} // namespace shmtools::detail

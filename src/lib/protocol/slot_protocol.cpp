@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstring>
 
+namespace shmtools::detail {
+
 using namespace layout;
 
 namespace {
@@ -95,7 +97,7 @@ Status SlotProtocol::lockFor(const Deadline &deadline)
         return locked.error();
     if (!ownsHeaderWords()) {
         m_ownerWordSet = false; // checkedCopy names what the segment is
-        return Done{};
+        return {};
     }
     std::atomic_ref<std::uint64_t> owner = shared(live().lockOwner);
     const auto ownerLeft = [&] {
@@ -113,7 +115,7 @@ Status SlotProtocol::lockFor(const Deadline &deadline)
             // Whoever waited out a double grant holds the surplus unit; one more may be left
             // in the semaphore: take it out, so that it counts one again.
             m_os.dropSurplusUnit();
-            return Done{};
+            return {};
         }
         // A live participant is inside: the semaphore was granted twice (a Qt peer's create()
         // reset it while it was held). Stay out, keeping the unit we got (giving it back would
@@ -126,8 +128,8 @@ Status SlotProtocol::lockFor(const Deadline &deadline)
             continue;
         m_os.unlock();
         if (outcome == WaitOutcome::Interrupted)
-            return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for the segment lock");
-        return makeError(ExitCode::TimedOut,
+            return makeError(ErrorCode::Interrupted, m_key + ": interrupted while waiting for the segment lock");
+        return makeError(ErrorCode::TimedOut,
                          m_key + ": timed out after " + formatSeconds(deadline.seconds()) +
                              " s waiting for the segment lock: its semaphore was granted twice (reset while held, "
                              "e.g. by a Qt program's create() on this key) and the other participant is still inside",
@@ -192,29 +194,29 @@ Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
     switch (verdict.check) {
     case HeaderCheck::Valid: break;
     case HeaderCheck::Foreign:
-        return makeError(ExitCode::InvalidContent,
+        return makeError(ErrorCode::InvalidContent,
                          m_key + ": the segment was not made by shm-tools (no shm-tools header)", Remedy::UseRaw);
     case HeaderCheck::OtherVersion:
-        return makeError(ExitCode::InvalidContent,
+        return makeError(ErrorCode::InvalidContent,
                          m_key + ": the segment was made by another version of shm-tools, or its header is corrupt (" +
                              verdict.problem + ")",
                          Remedy::UseMatchingVersion);
     case HeaderCheck::Corrupt:
-        return makeError(ExitCode::InvalidContent, m_key + ": corrupt segment header: " + verdict.problem,
+        return makeError(ErrorCode::InvalidContent, m_key + ": corrupt segment header: " + verdict.problem,
                          Remedy::RestartHolder);
     }
     if (m_capacity != 0 && (copy.capacity != m_capacity || copy.slotStride != m_slotStride))
-        return makeError(ExitCode::InvalidContent, m_key + ": corrupt segment header: its capacity changed");
+        return makeError(ErrorCode::InvalidContent, m_key + ": corrupt segment header: its capacity changed");
     if (m_expected) {
         if (const std::string mismatch = identityMismatch(copy.identity, *m_expected); !mismatch.empty())
-            return makeError(ExitCode::Unsafe,
+            return makeError(ErrorCode::Unsafe,
                              m_key +
                                  ": refusing: another key's segment has the same System V key (an ftok "
                                  "collision): " +
                                  mismatch + "; nothing was touched; use another key or TMPDIR");
     }
     if (liveHolder && !m_os.isAlive(copy.holder.token))
-        return makeError(ExitCode::NoSegment,
+        return makeError(ErrorCode::NoSegment,
                          m_key + ": the holder (" + who(copy.holder) + ") is not running; its segment remains",
                          Remedy::AdoptOrphan, pidOf(copy.holder));
     m_capacity = copy.capacity;
@@ -282,10 +284,10 @@ Result<T> SlotProtocol::retryUntil(const Deadline &deadline,
         switch (m_os.waitForChange(changeCounter(), seen, deadline, kProbeSlice, someoneGone)) {
         case WaitOutcome::Changed: break;
         case WaitOutcome::Interrupted:
-            return makeError(ExitCode::Interrupted, m_key + ": interrupted while waiting for " + blocked.what,
+            return makeError(ErrorCode::Interrupted, m_key + ": interrupted while waiting for " + blocked.what,
                              blocked.pid);
         case WaitOutcome::TimedOut:
-            return makeError(ExitCode::TimedOut,
+            return makeError(ErrorCode::TimedOut,
                              m_key + ": timed out after " + formatSeconds(deadline.seconds()) + " s waiting for " +
                                  blocked.what,
                              blocked.remedy, blocked.pid);
@@ -340,7 +342,7 @@ Result<VersionInfo> SlotProtocol::publish(Claim &claim, const LoadedContent &con
     SegmentHeader &h = live();
     SlotMeta &slot = h.slots[claim.slot];
     if (load(slot.writer.token) != m_os.self().token || load(slot.state) != SlotWriting)
-        return makeError(ExitCode::Failure, m_key + ": the slot being loaded was taken over meanwhile");
+        return makeError(ErrorCode::Failure, m_key + ": the slot being loaded was taken over meanwhile");
     const std::uint64_t generation = latestVersion(*copy).generation + 1;
     slot.length = content.length;
     slot.checksum = content.checksum;
@@ -426,7 +428,7 @@ Result<VersionInfo> SlotProtocol::adopt(const Deadline &deadline)
         return copy.error();
     SegmentHeader &h = live();
     if (m_os.isAlive(load(h.holder.token)))
-        return makeError(ExitCode::KeyHeld, m_key + ": held by a running holder (" + who(copy->holder) + ")",
+        return makeError(ErrorCode::KeyHeld, m_key + ": held by a running holder (" + who(copy->holder) + ")",
                          Remedy::StopHolderOrChooseAnotherKey, pidOf(copy->holder));
     sign(h.holder);
     for (SlotMeta &slot : h.slots) {
@@ -441,3 +443,5 @@ Result<VersionInfo> SlotProtocol::adopt(const Deadline &deadline)
     }
     return latestVersion(*copy);
 }
+
+} // namespace shmtools::detail

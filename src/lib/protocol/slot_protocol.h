@@ -7,8 +7,10 @@
 
 #include "base/deadline.h"
 #include "protocol/protocol_os.h"
-#include "base/result.h"
+#include "base/error.h"
 #include "format/segment_layout.h"
+
+#include <shmtools/segment.h>
 
 #include <chrono>
 #include <cstdint>
@@ -18,15 +20,7 @@
 #include <variant>
 #include <vector>
 
-/// A published version as the tools report it.
-struct VersionInfo {
-    std::uint64_t generation = 0; ///< 0: never loaded
-    std::uint64_t length = 0;
-    std::uint64_t checksum = 0;
-    std::string source;
-    std::int64_t loadedAtMs = 0;
-    pid_t loaderPid = 0;
-};
+namespace shmtools::detail {
 
 /// Who a record names, for messages: "PID 7", or "PID 7 in another PID namespace" when it was
 /// made in a namespace other than `ourNamespace` (see pidNamespaceId()).
@@ -195,3 +189,5 @@ private:
 /// Empty if `recorded` names the same key files, key and TMPDIR as `expected`; otherwise what
 /// differs, for a message.
 std::string identityMismatch(const layout::KeyIdentity &recorded, const layout::KeyIdentity &expected);
+
+} // namespace shmtools::detail

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 SysvProtocolOs::SysvProtocolOs(Semaphore semaphore, ParticipantLock participant)
     : m_semaphore(std::move(semaphore)), m_participant(std::move(participant)),
       m_self{static_cast<std::int32_t>(::getpid()), 0, m_participant.token(), pidNamespaceId()}
@@ -25,12 +27,12 @@ Status SysvProtocolOs::lock(const Deadline &deadline)
     if (!taken)
         return taken.error();
     m_lock.emplace(std::move(*taken));
-    return Done{};
+    return {};
 }
 
 void SysvProtocolOs::dropSurplusUnit()
 {
-    ::dropSurplusUnit(m_semaphore.id());
+    detail::dropSurplusUnit(m_semaphore.id());
 }
 
 WaitOutcome SysvProtocolOs::waitForChange(std::uint32_t *word, std::uint32_t seen, const Deadline &deadline,
@@ -58,5 +60,7 @@ WaitOutcome SysvProtocolOs::waitForChange(std::uint32_t *word, std::uint32_t see
 
 void SysvProtocolOs::bumpAndWake(std::uint32_t *word)
 {
-    ::bumpAndWake(word);
+    detail::bumpAndWake(word);
 }
+
+} // namespace shmtools::detail

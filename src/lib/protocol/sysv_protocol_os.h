@@ -7,6 +7,8 @@
 
 #include <optional>
 
+namespace shmtools::detail {
+
 /// The real ProtocolOs: Qt's SysV semaphore as the lock, shared futexes slept on in slices, and
 /// this participant's OFD lock on the key file for liveness (no thread, no pidfd).
 class SysvProtocolOs final : public ProtocolOs {
@@ -39,3 +41,5 @@ private:
     layout::Participant m_self;
     std::optional<Semaphore::Lock> m_lock;
 };
+
+} // namespace shmtools::detail

@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 // Shared (non-PRIVATE) futex operations: the word lives in a SysV segment mapped by several
 // processes, and the kernel keys such futexes by the backing page, not the address.
 
@@ -54,3 +56,5 @@ WaitOutcome waitWhileEqual(std::uint32_t *word, std::uint32_t expected, const De
         return WaitOutcome::TimedOut;
     return WaitOutcome::Changed;
 }
+
+} // namespace shmtools::detail

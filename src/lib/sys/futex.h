@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+namespace shmtools::detail {
+
 /// Atomically reads a futex word that lives in shared memory.
 std::uint32_t loadWord(std::uint32_t *word);
 /// Adds one to the word and wakes every process sleeping on it.
@@ -15,3 +17,5 @@ enum class WaitOutcome { Changed, TimedOut, Interrupted };
 /// interrupt signal (see interrupt.h) arrives, including one that arrived before the call.
 /// "Changed" may be spurious: callers re-check their condition.
 WaitOutcome waitWhileEqual(std::uint32_t *word, std::uint32_t expected, const Deadline &deadline);
+
+} // namespace shmtools::detail

@@ -13,6 +13,8 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 namespace {
 
 constexpr std::uint64_t kSmallPage = 4096;
@@ -135,3 +137,5 @@ bool hugePageAt(int shmid, std::uint64_t segmentSize, std::uint64_t offset)
     ::munmap(block, blockEnd - blockStart);
     return huge;
 }
+
+} // namespace shmtools::detail

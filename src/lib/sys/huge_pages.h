@@ -10,6 +10,8 @@
 
 #include <cstdint>
 
+namespace shmtools::detail {
+
 inline constexpr std::uint64_t kHugePageSize = 2 << 20;
 
 /// Whether the kernel gives System V segments huge pages when asked:
@@ -32,3 +34,5 @@ void *attachSegmentMemory(int shmid, std::uint64_t size, MappingAccess access = 
 /// for the pages, whatever the setting is now: pages made huge while it allowed them stay huge.
 /// False if unknown, or for a segment smaller than a huge page.
 bool hugePageAt(int shmid, std::uint64_t segmentSize, std::uint64_t offset);
+
+} // namespace shmtools::detail

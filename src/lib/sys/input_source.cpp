@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <utility>
 
+namespace shmtools::detail {
+
 Result<InputSource> InputSource::open(const std::string &path)
 {
     const bool isStdin = path == "-";
@@ -20,9 +22,9 @@ Result<InputSource> InputSource::open(const std::string &path)
     // that an interrupt ends (and answers as one), like every other.
     while (!isStdin && (fd = interruptibleCall([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC); })) < 0) {
         if (errno != EINTR)
-            return makeError(ExitCode::InputUnreadable, name + ": " + std::strerror(errno));
+            return makeError(ErrorCode::InputUnreadable, name + ": " + std::strerror(errno));
         if (interruptSignal())
-            return makeError(ExitCode::Interrupted, name + ": interrupted while opening it (waiting for a writer?)");
+            return makeError(ErrorCode::Interrupted, name + ": interrupted while opening it (waiting for a writer?)");
     }
     InputSource source(fd, !isStdin, name, std::nullopt);
     if (auto inspected = source.inspect(); !inspected)
@@ -51,14 +53,14 @@ Status InputSource::inspect()
 {
     struct stat info {};
     if (::fstat(m_fd, &info) != 0)
-        return makeError(ExitCode::InputUnreadable, m_name + ": " + std::strerror(errno));
+        return makeError(ErrorCode::InputUnreadable, m_name + ": " + std::strerror(errno));
     if (S_ISDIR(info.st_mode))
-        return makeError(ExitCode::InputUnreadable, m_name + ": " + std::strerror(EISDIR));
+        return makeError(ErrorCode::InputUnreadable, m_name + ": " + std::strerror(EISDIR));
     if (S_ISREG(info.st_mode)) {
         m_knownSize = static_cast<std::uint64_t>(info.st_size);
         ::posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     }
-    return Done{};
+    return {};
 }
 
 InputSource::InputSource(InputSource &&other) noexcept
@@ -93,9 +95,11 @@ Result<std::size_t> InputSource::read(void *destination, std::size_t length)
             return static_cast<std::size_t>(n);
         if (errno == EINTR) {
             if (interruptSignal())
-                return makeError(ExitCode::Interrupted, m_name + ": interrupted while reading");
+                return makeError(ErrorCode::Interrupted, m_name + ": interrupted while reading");
             continue;
         }
-        return makeError(ExitCode::InputUnreadable, m_name + ": " + std::strerror(errno));
+        return makeError(ErrorCode::InputUnreadable, m_name + ": " + std::strerror(errno));
     }
 }
+
+} // namespace shmtools::detail

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
-#include "base/result.h"
+#include "base/error.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +9,8 @@
 #include <span>
 #include <string>
 #include <sys/types.h>
+
+namespace shmtools::detail {
 
 /// The content to load: a file, standard input for "-", an open descriptor or bytes in memory.
 /// Read with read(2) (or copied from memory) straight into the destination (the segment), so
@@ -51,3 +53,5 @@ private:
     std::optional<off_t> m_readAt;       ///< for a regular file given by descriptor: pread from here
     std::span<const std::byte> m_buffer; ///< for bytes in memory (m_fd < 0): what is left
 };
+
+} // namespace shmtools::detail

@@ -10,6 +10,8 @@
 #include <system_error>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 namespace {
 
 constexpr int kInterruptSignals[] = {SIGINT, SIGTERM, SIGHUP};
@@ -81,36 +83,9 @@ void createNudgeTimer()
 
 } // namespace
 
-void installInterruptHandlers()
-{
-    createNudgeTimer();
-    struct sigaction action {};
-    action.sa_handler = onInterrupt;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = 0; // no SA_RESTART: blocking calls must return EINTR
-    for (int signal : kInterruptSignals) {
-        struct sigaction inherited {};
-        sigaction(signal, nullptr, &inherited);
-        g_ignoredAtStart[signal] = inherited.sa_handler == SIG_IGN;
-        if (!g_ignoredAtStart[signal])
-            sigaction(signal, &action, nullptr);
-    }
-}
-
-int interruptSignal()
-{
-    return g_signal;
-}
-
 void setInterruptWakeWord(std::uint32_t *word)
 {
     g_wakeWord.store(word);
-}
-
-void restoreInheritedSignals()
-{
-    for (int signal : kInterruptSignals)
-        std::signal(signal, g_ignoredAtStart[signal] ? SIG_IGN : SIG_DFL);
 }
 
 bool beginBlockingCall()
@@ -164,3 +139,39 @@ std::thread startOptionalHelperThread(std::function<void()> body)
         return {};
     }
 }
+
+} // namespace shmtools::detail
+
+// The public interrupt functions (include/shmtools/interrupt.h) are these, not forwarders.
+namespace shmtools {
+
+using namespace detail;
+
+void installInterruptHandlers()
+{
+    createNudgeTimer();
+    struct sigaction action {};
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0; // no SA_RESTART: blocking calls must return EINTR
+    for (int signal : kInterruptSignals) {
+        struct sigaction inherited {};
+        sigaction(signal, nullptr, &inherited);
+        g_ignoredAtStart[signal] = inherited.sa_handler == SIG_IGN;
+        if (!g_ignoredAtStart[signal])
+            sigaction(signal, &action, nullptr);
+    }
+}
+
+int interruptSignal()
+{
+    return g_signal;
+}
+
+void restoreInheritedSignals()
+{
+    for (int signal : kInterruptSignals)
+        std::signal(signal, g_ignoredAtStart[signal] ? SIG_IGN : SIG_DFL);
+}
+
+} // namespace shmtools

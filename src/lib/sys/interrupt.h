@@ -6,20 +6,18 @@
 #include <functional>
 #include <thread>
 
-/// Installs handlers for SIGINT, SIGTERM and SIGHUP that record the signal instead of dying, so
-/// that blocking steps return ExitCode::Interrupted and resources (pins, claims, locks, the
-/// holder's segment) are released on the way out. System calls are not restarted. A signal that
-/// was ignored when the process started (`nohup`, `cmd &` in a script) stays ignored.
-void installInterruptHandlers();
-/// The signal received since installation, or 0.
-int interruptSignal();
+#include <shmtools/interrupt.h>
+
+namespace shmtools::detail {
+
+// The public functions are the core's own (defined in sys/interrupt.cpp).
+using shmtools::installInterruptHandlers;
+using shmtools::interruptSignal;
+using shmtools::restoreInheritedSignals;
+
 /// While set, the handler also bumps this futex word, so a wait that was about to sleep on it
 /// returns at once instead of missing the signal. Pass nullptr to clear.
 void setInterruptWakeWord(std::uint32_t *word);
-
-/// For a child about to exec another program: gives SIGINT, SIGTERM and SIGHUP back the
-/// dispositions the process started with (default, or ignored if they were ignored).
-void restoreInheritedSignals();
 
 /// Marks the calling thread as entering a blocking system call (read, write, waitpid, ...) that
 /// no futex word can wake. Returns false, and marks nothing, if an interrupt has already
@@ -55,3 +53,5 @@ std::thread startHelperThread(std::function<void()> body);
 /// As startHelperThread, for a helper the work can do without: when no thread can be had, an
 /// empty (not joinable) std::thread instead of the exception, and `body` never runs.
 std::thread startOptionalHelperThread(std::function<void()> body);
+
+} // namespace shmtools::detail

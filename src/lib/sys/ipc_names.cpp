@@ -6,6 +6,8 @@
 #include <QSharedMemory>
 #include <climits>
 
+namespace shmtools::detail {
+
 namespace {
 constexpr char kSegmentPrefix[] = "qipc_sharedmemory_";
 constexpr char kSemaphorePrefix[] = "qipc_systemsem_";
@@ -14,7 +16,7 @@ constexpr char kSemaphorePrefix[] = "qipc_systemsem_";
 Result<IpcNames> ipcNamesFor(const std::string &key)
 {
     if (key.empty())
-        return makeError(ExitCode::Usage, "the key is empty", Remedy::GiveKey);
+        return makeError(ErrorCode::Usage, "the key is empty", Remedy::GiveKey);
 
     // Qt itself derives the segment's file (letters of the key plus its SHA-1); the semaphore's
     // file differs only in the prefix, and Qt has no public accessor for it.
@@ -22,7 +24,7 @@ Result<IpcNames> ipcNamesFor(const std::string &key)
     const QString segmentFile = qt.nativeKey();
     const QString fileName = QFileInfo(segmentFile).fileName();
     if (fileName.toUtf8().size() > NAME_MAX)
-        return makeError(ExitCode::Usage, "key too long (" + std::to_string(key.size()) +
+        return makeError(ErrorCode::Usage, "key too long (" + std::to_string(key.size()) +
                                               " characters): its Qt key file name would exceed " +
                                               std::to_string(NAME_MAX) + " bytes; use a shorter key");
 
@@ -32,3 +34,5 @@ Result<IpcNames> ipcNamesFor(const std::string &key)
     return IpcNames{key, segmentFile.toStdString(), (dir + u'/' + semaphoreName).toStdString(),
                     QDir::tempPath().toStdString()};
 }
+
+} // namespace shmtools::detail

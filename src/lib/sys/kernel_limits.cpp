@@ -8,6 +8,8 @@
 #include <fstream>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 namespace {
 
 std::optional<std::uint64_t> readSysctl(const char *path)
@@ -36,7 +38,7 @@ std::uint64_t physicalMemory()
 Status checkKernelLimits(const std::string &key, std::uint64_t capacity, std::optional<std::uint64_t> segmentSize)
 {
     const auto tooBig = [&](const std::string &limit) {
-        return makeError(ExitCode::Usage,
+        return makeError(ErrorCode::Usage,
                          key + ": a capacity of " + formatSize(capacity) +
                              " needs a segment larger than the kernel allows (" + limit + ")",
                          Remedy::SmallerCapacity);
@@ -56,13 +58,13 @@ Status checkKernelLimits(const std::string &key, std::uint64_t capacity, std::op
     if (readSysctl("/proc/sys/vm/overcommit_memory").value_or(0) != 1) {
         const std::uint64_t memory = physicalMemory();
         if (memory > 0 && *segmentSize > memory)
-            return makeError(ExitCode::Usage,
+            return makeError(ErrorCode::Usage,
                              key + ": not enough memory for a capacity of " + formatSize(capacity) +
                                  " (the segment needs " + formatSize(*segmentSize) + ", RAM and swap total " +
                                  formatSize(memory) + ")",
                              Remedy::SmallerCapacity);
     }
-    return Done{};
+    return {};
 }
 
 namespace {
@@ -88,11 +90,11 @@ Error segmentCreationError(const std::string &key, int error, std::uint64_t segm
         const auto shmmni = readSysctl("/proc/sys/kernel/shmmni");
         const auto count = segmentCount();
         if (shmmni && count && *count >= *shmmni)
-            return makeError(ExitCode::Failure,
+            return makeError(ErrorCode::Failure,
                              key + ": cannot create a segment (ENOSPC: all " + std::to_string(*shmmni) +
                                  " segment ids are taken, kernel.shmmni); remove unused segments (ipcs -m, "
                                  "ipcrm) or raise kernel.shmmni");
-        return makeError(ExitCode::Failure,
+        return makeError(ErrorCode::Failure,
                          key + ": cannot create a segment of " + formatSize(segmentSize) +
                              " (ENOSPC: the segments together would exceed kernel.shmall" +
                              (readSysctl("/proc/sys/kernel/shmall")
@@ -100,8 +102,10 @@ Error segmentCreationError(const std::string &key, int error, std::uint64_t segm
                                   : std::string()) +
                              "); remove unused segments (ipcs -m, ipcrm), raise kernel.shmall, or ask for less");
     }
-    return makeError(ExitCode::Usage,
+    return makeError(ErrorCode::Usage,
                      key + ": cannot create a segment of " + formatSize(segmentSize) + " (" + std::strerror(error) +
                          (error == EINVAL ? ": outside kernel.shmmin..kernel.shmmax)" : ": not enough memory)"),
                      Remedy::SmallerCapacity);
 }
+
+} // namespace shmtools::detail

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
-#include "base/result.h"
+#include "base/error.h"
 
 #include <cstdint>
 #include <optional>
 #include <string>
+
+namespace shmtools::detail {
 
 /// Usage error naming the kernel limit (kernel.shmmax, kernel.shmall, or RAM plus swap where
 /// the kernel does not overcommit) that a segment of `segmentSize` bytes would exceed; a
@@ -17,3 +19,5 @@ Status checkKernelLimits(const std::string &key, std::uint64_t capacity, std::op
 /// kernel.shmall; ENOMEM/EINVAL: the memory or size) and the remedy. Usage for a size the user
 /// can change, Failure for a system-wide limit that a smaller size would not help.
 Error segmentCreationError(const std::string &key, int error, std::uint64_t segmentSize);
+
+} // namespace shmtools::detail

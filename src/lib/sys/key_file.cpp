@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 namespace {
 
 FileIdentity idOf(const struct stat &info)
@@ -22,7 +24,7 @@ Error notOurs(const IpcNames &names, const std::string &file, const struct stat 
                        : S_ISDIR(info.st_mode)  ? "a directory"
                        : S_ISSOCK(info.st_mode) ? "a socket"
                                                 : "a device";
-    return makeError(ExitCode::Unsafe, names.key + ": refusing: key file " + file +
+    return makeError(ErrorCode::Unsafe, names.key + ": refusing: key file " + file +
                                            " is not a regular file owned by you (" + kind + " of uid " +
                                            std::to_string(info.st_uid) + "); remove it or use another key");
 }
@@ -63,10 +65,10 @@ Result<KeyFile> keyFileAt(const std::string &file, const IpcNames &names, const 
     struct stat info {};
     if (::lstat(file.c_str(), &info) != 0) {
         if (errno == ENOENT)
-            return makeError(ExitCode::NoSegment,
+            return makeError(ErrorCode::NoSegment,
                              names.key + ": no such segment (no " + what + " key file " + file + ")",
                              Remedy::StartHolder);
-        return makeError(ExitCode::Failure, names.key + ": " + file + ": " + std::strerror(errno));
+        return makeError(ErrorCode::Failure, names.key + ": " + file + ": " + std::strerror(errno));
     }
     if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid())
         return notOurs(names, file, info);
@@ -74,18 +76,18 @@ Result<KeyFile> keyFileAt(const std::string &file, const IpcNames &names, const 
     if (fd < 0) {
         const int error = errno;
         if (error == ENOENT)
-            return makeError(ExitCode::NoSegment,
+            return makeError(ErrorCode::NoSegment,
                              names.key + ": no such segment (no " + what + " key file " + file + ")",
                              Remedy::StartHolder);
         if (error == ELOOP || error == ENXIO || error == EACCES || error == EPERM)
             return notOurs(names, file, info);
-        return makeError(ExitCode::Failure, names.key + ": " + file + ": " + std::strerror(error));
+        return makeError(ErrorCode::Failure, names.key + ": " + file + ": " + std::strerror(error));
     }
     struct stat opened {};
     const bool statted = ::fstat(fd, &opened) == 0;
     ::close(fd);
     if (!statted)
-        return makeError(ExitCode::Failure, names.key + ": fstat " + file + ": " + std::strerror(errno));
+        return makeError(ErrorCode::Failure, names.key + ": fstat " + file + ": " + std::strerror(errno));
     if (!S_ISREG(opened.st_mode) || opened.st_uid != ::geteuid() || opened.st_ino != info.st_ino ||
         opened.st_dev != info.st_dev)
         return notOurs(names, file, opened);
@@ -109,7 +111,7 @@ Result<KeyFile> ensureKeyFile(const std::string &file, const IpcNames &names, co
         // Something there that we may not open (another user's file in a sticky TMPDIR under
         // fs.protected_regular) is judged by keyFileAt; only a missing file is a failure to make one.
         if (::lstat(file.c_str(), &existing) != 0)
-            return makeError(ExitCode::Failure,
+            return makeError(ErrorCode::Failure,
                              names.key + ": cannot create the key file " + file + " (" + tempDirCause(error, names) + ")");
     }
     auto keyFile = keyFileAt(file, names, what);
@@ -146,24 +148,24 @@ std::string anchorPathFor(const std::string &path)
 Status makeAnchor(const std::string &path, const FileIdentity &id, const std::string &anchor, const IpcNames &names)
 {
     if (isSameFile(anchor, id))
-        return Done{};
+        return {};
     struct stat info {};
     // A stale anchor (a killed holder's, for a key file since replaced) is ours to replace;
     // anything else under that name is not ours and stays.
     if (::lstat(anchor.c_str(), &info) == 0) {
         if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid())
-            return makeError(ExitCode::Unsafe, names.key + ": refusing: " + anchor +
+            return makeError(ErrorCode::Unsafe, names.key + ": refusing: " + anchor +
                                                    " is not a regular file owned by you; remove it");
         ::unlink(anchor.c_str());
     }
     if (::link(path.c_str(), anchor.c_str()) != 0)
-        return makeError(ExitCode::Failure, names.key + ": cannot link " + path + " to " + anchor + " (" +
+        return makeError(ErrorCode::Failure, names.key + ": cannot link " + path + " to " + anchor + " (" +
                                                 std::strerror(errno) + ")");
     if (!isSameFile(anchor, id)) { // the key file was swapped between the check and link()
         ::unlink(anchor.c_str());
-        return makeError(ExitCode::Failure, names.key + ": the key file " + path + " changed while linking it");
+        return makeError(ErrorCode::Failure, names.key + ": the key file " + path + " changed while linking it");
     }
-    return Done{};
+    return {};
 }
 
 KeyFileRepair restoreFromAnchor(const std::string &path, const FileIdentity &id, const std::string &anchor,
@@ -207,3 +209,5 @@ void touchFile(const std::string &path)
 {
     ::utimensat(AT_FDCWD, path.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
 }
+
+} // namespace shmtools::detail

@@ -6,12 +6,14 @@
 // file) is refused before it is opened in a way that could block or redirect us.
 
 #include "sys/ipc_names.h"
-#include "base/result.h"
+#include "base/error.h"
 #include "base/file_identity.h"
 
 #include <functional>
 #include <string>
 #include <sys/types.h>
+
+namespace shmtools::detail {
 
 /// A key file's SysV key and what identifies the file itself.
 struct KeyFile {
@@ -63,3 +65,5 @@ KeyFileRepair restoreFromAnchor(const std::string &path, const FileIdentity &id,
                                 const std::function<bool(key_t)> &replaceable, std::string &problem);
 /// Sets the times of the file `path` (not following a symlink) to now. Best effort.
 void touchFile(const std::string &path);
+
+} // namespace shmtools::detail

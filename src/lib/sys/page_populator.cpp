@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <sys/mman.h>
 
+namespace shmtools::detail {
+
 namespace {
 // Small enough to stay ahead of the copy from the start, large enough to amortise the calls.
 constexpr std::uint64_t kStep = 2 << 20;
@@ -26,3 +28,5 @@ PagePopulator::~PagePopulator()
     if (m_thread.joinable())
         m_thread.join();
 }
+
+} // namespace shmtools::detail

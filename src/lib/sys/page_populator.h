@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <thread>
 
+namespace shmtools::detail {
+
 /// Faults in the pages of a range of the segment from a second thread, ahead of the copy into
 /// it: on a first load, allocating and zeroing pages then overlaps with copying instead of
 /// following it. Nothing depends on it finishing: a page the copy reaches first is simply
@@ -21,3 +23,5 @@ private:
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
 };
+
+} // namespace shmtools::detail

@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <vector>
 
+namespace shmtools::detail {
+
 namespace {
 
 // Tokens stay clear of the low offsets anybody else might lock in a file (2^32) and of the top of
@@ -110,18 +112,18 @@ bool validToken(std::uint64_t token)
 Error openError(const std::string &key, const std::string &path, int error)
 {
     if (error == EMFILE || error == ENFILE)
-        return makeError(ExitCode::Failure, key + ": cannot open the key file " + path + ": no file descriptor left (" +
+        return makeError(ErrorCode::Failure, key + ": cannot open the key file " + path + ": no file descriptor left (" +
                                                 std::strerror(error) +
                                                 (error == EMFILE ? ", RLIMIT_NOFILE reached" : ", system-wide limit") +
                                                 "); raise the limit (ulimit -n) or close descriptors");
     if (error == ENOENT)
-        return makeError(ExitCode::NoSegment, key + ": its key file " + path + " was removed meanwhile",
+        return makeError(ErrorCode::NoSegment, key + ": its key file " + path + " was removed meanwhile",
                          Remedy::StartHolder);
     if (error == ELOOP || error == ENXIO || error == EACCES)
-        return makeError(ExitCode::Unsafe, key + ": refusing: key file " + path +
+        return makeError(ErrorCode::Unsafe, key + ": refusing: key file " + path +
                                                " cannot be opened as a regular file of yours (" + std::strerror(error) +
                                                "); remove it or use another key");
-    return makeError(ExitCode::Failure, key + ": cannot open the key file " + path + ": " + std::strerror(error));
+    return makeError(ErrorCode::Failure, key + ": cannot open the key file " + path + ": " + std::strerror(error));
 }
 
 } // namespace
@@ -137,13 +139,13 @@ Result<ParticipantLock> ParticipantLock::take(const std::string &keyFile, const 
     struct stat info {};
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_uid != ::geteuid()) {
         ::close(fd);
-        return makeError(ExitCode::Unsafe,
+        return makeError(ErrorCode::Unsafe,
                          key + ": refusing: key file " + keyFile + " is not a regular file owned by you");
     }
     if (static_cast<std::uint64_t>(info.st_dev) != expected.device ||
         static_cast<std::uint64_t>(info.st_ino) != expected.inode) {
         ::close(fd);
-        return makeError(ExitCode::Failure, key + ": the key file " + keyFile + " was replaced meanwhile; retry",
+        return makeError(ErrorCode::Failure, key + ": the key file " + keyFile + " was replaced meanwhile; retry",
                          Remedy::None);
     }
     // A taken byte belongs to another participant: draw again (2^62 bytes make that rare).
@@ -163,13 +165,13 @@ Result<ParticipantLock> ParticipantLock::take(const std::string &keyFile, const 
         if (errno != EAGAIN && errno != EACCES) {
             const int error = errno;
             ::close(fd);
-            return makeError(ExitCode::Failure, key + ": cannot lock a byte of the key file " + keyFile + " (" +
+            return makeError(ErrorCode::Failure, key + ": cannot lock a byte of the key file " + keyFile + " (" +
                                                     std::strerror(error) +
                                                     "); the file system must support OFD locks (tmpfs, ext4, xfs)");
         }
     }
     ::close(fd);
-    return makeError(ExitCode::Failure, key + ": no free byte to lock in the key file " + keyFile);
+    return makeError(ErrorCode::Failure, key + ": no free byte to lock in the key file " + keyFile);
 }
 
 ParticipantLock::ParticipantLock(std::unique_ptr<State> state) : m_state(std::move(state)) {}
@@ -247,3 +249,5 @@ std::uint64_t pidNamespaceId()
     struct stat info {};
     return ::stat("/proc/self/ns/pid", &info) == 0 ? static_cast<std::uint64_t>(info.st_ino) : 0;
 }
+
+} // namespace shmtools::detail

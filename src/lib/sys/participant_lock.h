@@ -14,13 +14,15 @@
 // participant's descriptor in the child (the parent's locks stay: they are its descriptions)
 // and bumps a fork generation, so a ParticipantLock knows it was inherited (forked()).
 
-#include "base/result.h"
+#include "base/error.h"
 #include "base/file_identity.h"
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+
+namespace shmtools::detail {
 
 class ParticipantLock {
 public:
@@ -65,3 +67,5 @@ std::uint64_t forkGeneration();
 /// The inode of this process's PID namespace (/proc/self/ns/pid), 0 if unknown: recorded next
 /// to a PID so that a message can say when that PID belongs to another namespace.
 std::uint64_t pidNamespaceId();
+
+} // namespace shmtools::detail

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 namespace {
 
 struct ProcStat {
@@ -75,3 +77,5 @@ bool ProcessIdentity::isAlive() const
         return true; // cannot inspect it (hidepid): the PID's existence is all we know
     return !stat.exited && (startTime == 0 || stat.startTime == startTime);
 }
+
+} // namespace shmtools::detail

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <sys/types.h>
 
+namespace shmtools::detail {
+
 /// A process as it can be recognised later: a PID alone can be reused, PID plus the kernel's
 /// start time (clock ticks since boot, /proc/PID/stat field 22) cannot.
 struct ProcessIdentity {
@@ -17,3 +19,5 @@ struct ProcessIdentity {
     /// True while this very process (same PID and start time) still runs.
     bool isAlive() const;
 };
+
+} // namespace shmtools::detail

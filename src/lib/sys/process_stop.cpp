@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 namespace {
 
 class Pidfd {
@@ -48,19 +50,19 @@ Status stopProcess(pid_t pid, const std::function<bool()> &stillTheOne, const De
     const Pidfd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
     if (pidfd.fd() < 0) {
         if (errno == ESRCH)
-            return makeError(ExitCode::NoSegment, pidText(pid) + " has exited");
-        return makeError(ExitCode::Failure, "pidfd_open(" + pidText(pid) + "): " + std::strerror(errno));
+            return makeError(ErrorCode::NoSegment, pidText(pid) + " has exited");
+        return makeError(ErrorCode::Failure, "pidfd_open(" + pidText(pid) + "): " + std::strerror(errno));
     }
     // The pidfd now pins whichever process has this PID: if that is still the one meant, the
     // signal cannot reach a successor that reused the PID.
     if (!stillTheOne())
-        return makeError(ExitCode::NoSegment, pidText(pid) + " has exited");
+        return makeError(ErrorCode::NoSegment, pidText(pid) + " has exited");
     if (::syscall(SYS_pidfd_send_signal, pidfd.fd(), SIGTERM, nullptr, 0) != 0) {
         if (errno == ESRCH)
-            return makeError(ExitCode::NoSegment, pidText(pid) + " has exited");
+            return makeError(ErrorCode::NoSegment, pidText(pid) + " has exited");
         if (errno == EPERM)
-            return makeError(ExitCode::Unsafe, pidText(pid) + " belongs to another user", pid);
-        return makeError(ExitCode::Failure, "pidfd_send_signal(" + pidText(pid) + "): " + std::strerror(errno));
+            return makeError(ErrorCode::Unsafe, pidText(pid) + " belongs to another user", pid);
+        return makeError(ErrorCode::Failure, "pidfd_send_signal(" + pidText(pid) + "): " + std::strerror(errno));
     }
     // A pidfd becomes readable when the whole thread group has exited.
     for (;;) {
@@ -68,14 +70,16 @@ Status stopProcess(pid_t pid, const std::function<bool()> &stillTheOne, const De
         pollfd watch{pidfd.fd(), POLLIN, 0};
         const int ready = interruptibleCall([&] { return ::ppoll(&watch, 1, deadline.isNever() ? nullptr : &left, nullptr); });
         if (ready > 0)
-            return Done{};
+            return {};
         if (ready == 0)
-            return makeError(ExitCode::TimedOut,
+            return makeError(ErrorCode::TimedOut,
                              pidText(pid) + " did not exit within " + secondsText(deadline.seconds()),
                              Remedy::RaiseTimeout, pid);
         if (errno == EINTR && interruptSignal())
-            return makeError(ExitCode::Interrupted, "interrupted while waiting for " + pidText(pid) + " to exit");
+            return makeError(ErrorCode::Interrupted, "interrupted while waiting for " + pidText(pid) + " to exit");
         if (errno != EINTR)
-            return makeError(ExitCode::Failure, "poll(pidfd): " + std::string(std::strerror(errno)));
+            return makeError(ErrorCode::Failure, "poll(pidfd): " + std::string(std::strerror(errno)));
     }
 }
+
+} // namespace shmtools::detail

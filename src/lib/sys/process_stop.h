@@ -6,10 +6,12 @@
 // still the one it means, so it can only reach the process that was checked.
 
 #include "base/deadline.h"
-#include "base/result.h"
+#include "base/error.h"
 
 #include <functional>
 #include <sys/types.h>
+
+namespace shmtools::detail {
 
 /// Opens a pidfd on `pid`, then sends SIGTERM through it if `stillTheOne()` (asked after the pidfd
 /// pins the process) says it is still the process meant, then waits until it has exited (the
@@ -17,3 +19,5 @@
 /// `deadline`; Interrupted on SIGINT/SIGTERM/SIGHUP (see interrupt.h) while waiting; Failure if
 /// pidfds are unavailable (Linux < 5.3, or no descriptor left), with the cause.
 Status stopProcess(pid_t pid, const std::function<bool()> &stillTheOne, const Deadline &deadline);
+
+} // namespace shmtools::detail

@@ -16,6 +16,8 @@
 #include <sys/sem.h>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 namespace {
 
 std::string describeErrno(int error)
@@ -58,17 +60,17 @@ Result<Semaphore> Semaphore::openOrCreate(const IpcNames &names, bool *created)
         if (error == EEXIST)
             return open(names);
         if (error == ENOSPC)
-            return makeError(ExitCode::Failure,
+            return makeError(ErrorCode::Failure,
                              names.key + ": cannot create the segment's semaphore (ENOSPC: the system's semaphore "
                                          "sets are used up, kernel.sem SEMMNI, the 4th field); remove unused ones "
                                          "(ipcs -s) or raise kernel.sem");
-        return makeError(ExitCode::Failure, names.key + ": semget: " + describeErrno(error));
+        return makeError(ErrorCode::Failure, names.key + ": semget: " + describeErrno(error));
     }
     // Until this, the new semaphore reads 0 (taken): a racing locker waits a moment, no longer.
     if (::semctl(semid, 0, SETVAL, 1) != 0) {
         const int error = errno;
         ::semctl(semid, 0, IPC_RMID);
-        return makeError(ExitCode::Failure, names.key + ": semctl SETVAL: " + describeErrno(error));
+        return makeError(ErrorCode::Failure, names.key + ": semctl SETVAL: " + describeErrno(error));
     }
     if (created)
         *created = true;
@@ -89,19 +91,19 @@ Result<Semaphore> Semaphore::open(const IpcNames &names)
     const int semid = ::semget(keyFile->key, 1, 0);
     if (semid == -1) {
         if (errno == ENOENT)
-            return makeError(ExitCode::NoSegment, names.key + ": no semaphore for the segment (its holder stopped)",
+            return makeError(ErrorCode::NoSegment, names.key + ": no semaphore for the segment (its holder stopped)",
                              Remedy::StartHolder);
         if (errno == EACCES)
-            return makeError(ExitCode::Unsafe,
+            return makeError(ErrorCode::Unsafe,
                              names.key + ": refusing: the semaphore belongs to another user; use another key");
-        return makeError(ExitCode::Failure, names.key + ": semget: " + describeErrno(errno));
+        return makeError(ErrorCode::Failure, names.key + ": semget: " + describeErrno(errno));
     }
     semid_ds ds{};
     if (::semctl(semid, 0, IPC_STAT, &ds) != 0)
-        return makeError(ExitCode::Failure, names.key + ": semctl IPC_STAT: " + describeErrno(errno));
+        return makeError(ErrorCode::Failure, names.key + ": semctl IPC_STAT: " + describeErrno(errno));
     const uid_t me = ::geteuid();
     if (ds.sem_perm.uid != me || ds.sem_perm.cuid != me || (ds.sem_perm.mode & 077))
-        return makeError(ExitCode::Unsafe, names.key + ": refusing: semaphore " + std::to_string(semid) +
+        return makeError(ErrorCode::Unsafe, names.key + ": refusing: semaphore " + std::to_string(semid) +
                                                " is not yours alone (uid " + std::to_string(ds.sem_perm.uid) +
                                                "); use another key");
     return Semaphore(semid, names);
@@ -166,13 +168,13 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
             return Lock(m_semid);
         if (errno == EINTR) {
             if (interruptSignal())
-                return makeError(ExitCode::Interrupted, m_names.key + ": interrupted while waiting for the lock");
+                return makeError(ErrorCode::Interrupted, m_names.key + ": interrupted while waiting for the lock");
             continue;
         }
         if (errno == EAGAIN) {
             const pid_t holder = lastPid();
             const bool abandoned = abandonedBy() != 0;
-            return makeError(ExitCode::TimedOut,
+            return makeError(ErrorCode::TimedOut,
                              m_names.key + ": timed out after " + formatSeconds(deadline.seconds()) +
                                  " s waiting for the segment lock" +
                                  (!holder      ? std::string()
@@ -183,10 +185,10 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
                              abandoned ? Remedy::RaiseTimeout : Remedy::RaiseTimeoutOrStopLockHolder, holder);
         }
         if (errno == EIDRM || errno == EINVAL)
-            return makeError(ExitCode::NoSegment,
+            return makeError(ErrorCode::NoSegment,
                              m_names.key + ": the segment's semaphore was removed (its holder stopped)",
                              Remedy::StartHolder);
-        return makeError(ExitCode::Failure, m_names.key + ": semop: " + describeErrno(errno));
+        return makeError(ErrorCode::Failure, m_names.key + ": semop: " + describeErrno(errno));
     }
 }
 
@@ -203,3 +205,5 @@ bool semaphoreExistsUnder(key_t key)
 {
     return ::semget(key, 0, 0) != -1 || errno != ENOENT;
 }
+
+} // namespace shmtools::detail

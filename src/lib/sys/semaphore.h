@@ -6,10 +6,12 @@
 
 #include "base/deadline.h"
 #include "sys/ipc_names.h"
-#include "base/result.h"
+#include "base/error.h"
 
 #include <cstdint>
 #include <sys/types.h>
+
+namespace shmtools::detail {
 
 /// Qt's one-count semaphore for a key, taken with a deadline.
 class Semaphore {
@@ -73,3 +75,5 @@ private:
 
 /// True if a semaphore set exists under the SysV key `key` (of anyone).
 bool semaphoreExistsUnder(key_t key);
+
+} // namespace shmtools::detail

@@ -3,6 +3,8 @@
 
 #include <sys/sem.h>
 
+namespace shmtools::detail {
+
 void dropSurplusUnit(int semid)
 {
     // Without SEM_UNDO: the unit is gone for good, not handed back when we exit. IPC_NOWAIT:
@@ -10,3 +12,5 @@ void dropSurplusUnit(int semid)
     sembuf drop{0, -1, IPC_NOWAIT};
     ::semop(semid, &drop, 1);
 }
+
+} // namespace shmtools::detail

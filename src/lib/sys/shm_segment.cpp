@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <utility>
 
+namespace shmtools::detail {
+
 Result<int> findSegment(const IpcNames &names)
 {
     auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment");
@@ -23,14 +25,14 @@ Result<int> findSegment(const IpcNames &names)
     if (shmid != -1)
         return shmid;
     if (errno == ENOENT)
-        return makeError(ExitCode::NoSegment,
+        return makeError(ErrorCode::NoSegment,
                          names.key + ": no such segment (key file " + names.segmentKeyFile +
                              " exists, segment does not)",
                          Remedy::StartHolder);
     if (errno == EACCES)
-        return makeError(ExitCode::Unsafe,
+        return makeError(ErrorCode::Unsafe,
                          names.key + ": refusing: the segment belongs to another user; use another key");
-    return makeError(ExitCode::Failure, names.key + ": shmget: " + std::strerror(errno));
+    return makeError(ErrorCode::Failure, names.key + ": shmget: " + std::strerror(errno));
 }
 
 Result<SegmentStatus> statSegment(int shmid, const IpcNames &names)
@@ -38,12 +40,12 @@ Result<SegmentStatus> statSegment(int shmid, const IpcNames &names)
     shmid_ds ds{};
     if (::shmctl(shmid, IPC_STAT, &ds) != 0) {
         if (errno == EINVAL || errno == EIDRM)
-            return makeError(ExitCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",
+            return makeError(ErrorCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",
                              Remedy::StartHolder);
         if (errno == EACCES)
-            return makeError(ExitCode::Unsafe,
+            return makeError(ErrorCode::Unsafe,
                              names.key + ": refusing: the segment belongs to another user; use another key");
-        return makeError(ExitCode::Failure, names.key + ": shmctl IPC_STAT: " + std::strerror(errno));
+        return makeError(ErrorCode::Failure, names.key + ": shmctl IPC_STAT: " + std::strerror(errno));
     }
     SegmentStatus status;
     status.shmid = shmid;
@@ -63,18 +65,18 @@ Status requireOwnedSegment(const SegmentStatus &status, const IpcNames &names)
 {
     const uid_t me = ::geteuid();
     if (status.uid != me || status.cuid != me)
-        return makeError(ExitCode::Unsafe, names.key + ": refusing: segment " + std::to_string(status.shmid) +
+        return makeError(ErrorCode::Unsafe, names.key + ": refusing: segment " + std::to_string(status.shmid) +
                                                " belongs to uid " + std::to_string(status.uid) + " (created by uid " +
                                                std::to_string(status.cuid) + "), not to you; use another key");
     if (status.mode & 077) {
         char mode[16];
         std::snprintf(mode, sizeof mode, "%04o", unsigned(status.mode));
-        return makeError(ExitCode::Unsafe, names.key + ": refusing: segment " + std::to_string(status.shmid) +
+        return makeError(ErrorCode::Unsafe, names.key + ": refusing: segment " + std::to_string(status.shmid) +
                                                " is open to other users (mode " + mode +
                                                "); remove it with 'ipcrm -m " + std::to_string(status.shmid) +
                                                "' or use another key");
     }
-    return Done{};
+    return {};
 }
 
 NewSegment createSegmentExclusive(key_t key, std::uint64_t size)
@@ -129,9 +131,9 @@ Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, con
     void *address = attachSegmentMemory(shmid, size, access);
     if (address == reinterpret_cast<void *>(-1)) {
         if (errno == EIDRM || errno == EINVAL)
-            return makeError(ExitCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",
+            return makeError(ErrorCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",
                              Remedy::StartHolder);
-        return makeError(ExitCode::Failure, names.key + ": shmat: " + std::strerror(errno));
+        return makeError(ErrorCode::Failure, names.key + ": shmat: " + std::strerror(errno));
     }
     SegmentMapping mapping;
     mapping.m_data = static_cast<unsigned char *>(address);
@@ -177,3 +179,5 @@ bool segmentExistsUnder(key_t key)
 {
     return ::shmget(key, 0, 0) != -1 || errno != ENOENT;
 }
+
+} // namespace shmtools::detail

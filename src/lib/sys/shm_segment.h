@@ -7,13 +7,15 @@
 
 #include "sys/huge_pages.h"
 #include "sys/ipc_names.h"
-#include "base/result.h"
+#include "base/error.h"
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <sys/types.h>
 #include <vector>
+
+namespace shmtools::detail {
 
 struct SegmentStatus {
     int shmid = -1;
@@ -82,3 +84,5 @@ std::optional<std::vector<SegmentTableRow>> segmentTable();
 std::optional<std::uint64_t> segmentBytesInUse(int shmid);
 /// True if a segment exists under the SysV key `key` (of anyone).
 bool segmentExistsUnder(key_t key);
+
+} // namespace shmtools::detail

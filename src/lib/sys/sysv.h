@@ -6,3 +6,7 @@
 #include "sys/key_file.h"
 #include "sys/semaphore.h"
 #include "sys/shm_segment.h"
+
+namespace shmtools::detail {
+
+} // namespace shmtools::detail

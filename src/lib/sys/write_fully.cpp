@@ -8,6 +8,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+namespace shmtools::detail {
+
 namespace {
 
 // A descriptor whose open file description is non-blocking (O_NONBLOCK set by whoever shares
@@ -52,3 +54,5 @@ int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &wr
     }
     return 0;
 }
+
+} // namespace shmtools::detail

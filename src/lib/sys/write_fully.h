@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <functional>
 
+namespace shmtools::detail {
+
 /// Called after each successful write with the number of bytes written so far.
 using WrittenFn = std::function<void(std::size_t written)>;
 
@@ -15,3 +17,5 @@ using WrittenFn = std::function<void(std::size_t written)>;
 /// is written, else the errno that stopped it (EINTR: interrupted).
 int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &written = {},
                std::size_t chunk = static_cast<std::size_t>(-1));
+
+} // namespace shmtools::detail
