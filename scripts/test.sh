@@ -9,6 +9,10 @@
 # for the whole machine (/sys/kernel/mm/transparent_hugepage/shmem_enabled), restored afterwards,
 # and would disturb whatever else runs meanwhile. `--system`, or SHM_TEST_SYSTEM=1 in the
 # environment, runs them too (as root, on a machine of your own). `ctest -L system` runs only them.
+# The cases labelled `own_tree` (the Debian packages, the benchmark script) build their own tree
+# from the source, the same whichever build runs them; those labelled `plain_only` take away the
+# threads or descriptors the sanitizers' runtime needs to start: the plain build runs both, the
+# ASan+UBSan build leaves them out.
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 system=${SHM_TEST_SYSTEM:-0}
@@ -21,9 +25,9 @@ for argument in "$@"; do
     ;;
   esac
 done
-ctest_selection=(-LE system)
+system_labels="system"
 system_note="; the system cases left out (--system runs them)"
-[ "$system" = 1 ] && ctest_selection=() && system_note=""
+[ "$system" = 1 ] && system_labels="" && system_note=""
 ensure_packages "to build the tools" "${build_packages[@]}"
 ensure_packages "to build and run the tests" "${test_packages[@]}"
 cd "$repo_root"
@@ -31,10 +35,11 @@ cd "$repo_root"
 summaries=()
 failed=0
 
-# stage NAME DIR CTEST_TIMEOUT [cmake args...]: builds DIR and runs its ctest; records a summary.
+# stage NAME DIR CTEST_TIMEOUT LEAVE_OUT [cmake args...]: builds DIR and runs its ctest, less
+# the labels matching the regex LEAVE_OUT (with the system ones unless --system); records a summary.
 stage() {
-  local name=$1 dir=$2 timeout=$3 summary
-  shift 3
+  local name=$1 dir=$2 timeout=$3 leave_out=$4 summary selection note
+  shift 4
   echo "$script_name: $name: building into $dir/" >&2
   if ! build "$dir" "$@"; then
     summaries+=("$name: the build failed (output above), no test ran")
@@ -43,16 +48,23 @@ stage() {
   fi
   echo "$script_name: $name: running ctest" >&2
   local rc=0
-  (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout "$timeout" "${ctest_selection[@]}") 2>&1 |
+  selection=() note=$system_note
+  if [ -n "$leave_out" ]; then
+    selection=(-LE "^(${leave_out}${system_labels:+|$system_labels})\$")
+    note+="; the ${leave_out//|/ and } cases ran in the plain build"
+  elif [ -n "$system_labels" ]; then
+    selection=(-LE "^(${system_labels})\$")
+  fi
+  (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout "$timeout" "${selection[@]}") 2>&1 |
     tee "$dir/ctest.log" || rc=$?
   summary=$(grep -E '^[0-9]+% tests passed' "$dir/ctest.log" | tail -n 1 || true)
   [ "$rc" -eq 0 ] || failed=1
-  summaries+=("$name: ${summary:-ctest exited $rc without its summary line} (ctest exit code $rc)${system_note}")
+  summaries+=("$name: ${summary:-ctest exited $rc without its summary line} (ctest exit code $rc)${note}")
 }
 
-stage "plain build" build 300
+stage "plain build" build 300 ""
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  stage "ASan+UBSan build" build-sanitize 600 -DSHM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+  stage "ASan+UBSan build" build-sanitize 600 "own_tree|plain_only" -DSHM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 
 echo
 for summary in "${summaries[@]}"; do echo "$script_name: $summary"; done

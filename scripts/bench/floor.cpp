@@ -48,6 +48,8 @@
 #include <thread>
 #include <vector>
 
+using namespace shmtools::detail;
+
 namespace {
 
 unsigned char *attach(int shmid, std::uint64_t bytes, MappingAccess access = MappingAccess::ReadWrite)

@@ -6,7 +6,9 @@
 # watch could not be opened, was dropped silently, and the reader waited for ever.)
 . "$(dirname "$0")/../support/common.sh"
 # The sanitizers' runtime needs threads and descriptors of its own: under a task or descriptor
-# limit it fails before the tool does, so these limits are checked in the plain build only.
+# limit it fails before the tool does, so these limits are checked in the plain build only
+# (label plain_only: scripts/test.sh leaves the case out of its ASan+UBSan build; this skip is for
+# a hand-run ctest there).
 [ "${SHM_SANITIZED:-0}" != 1 ] || skip "ASan/UBSan build: the sanitizer runtime itself needs the threads and descriptors this case takes away"
 start_holder -s 4K || fail "holder"
 shm-load -q "$W/small"
