@@ -9,7 +9,7 @@
 learn_key_file_names
 seg_file=$W/$(printf '%s\n' "${NAMES[@]}" | grep sharedmemory)
 touch "$seg_file"
-planted=$("$H" plant "$seg_file" 135168 0600) || fail "could not plant a half-made segment"
+planted=$(plant "$seg_file" "$H" plant "$seg_file" 135168 0600) || fail "could not plant a half-made segment"
 run shm-create -d -q -s 64K -t 5
 [ "$RC" = 0 ] || fail "half-made segment not recovered: rc=$RC $ERR"
 HP=$(cat "$OUT"); PIDS+=("$HP")
@@ -20,7 +20,7 @@ kill "$HP"; wait_gone "$HP"
 
 # A content of value is never removed: a segment with a nonzero byte, nobody attached, is refused.
 touch "$seg_file"
-planted=$("$H" plant "$seg_file" 135168 0600) || fail "plant 2"
+planted=$(plant "$seg_file" "$H" plant "$seg_file" 135168 0600) || fail "plant 2"
 "$H" poke "$planted" 100 7 || fail "poke"
 run shm-create -d -q -s 64K -t 5
 [ "$RC" = 0 ] && { PIDS+=("$(cat "$OUT")"); fail "a segment with content was replaced"; }

@@ -228,6 +228,21 @@ require_nobody() {
   done
 }
 
+# plant FILE COMMAND...: runs COMMAND, a hostile_peer plant or plantsem under FILE's key (perhaps
+# under runuser), and prints the id it printed. ftok keeps only 16 bits of FILE's inode, so an
+# object of another test or program may hold the same key (hostile_peer exits 3): FILE is then
+# made anew, with a new inode and the same mode, and COMMAND retried, up to 10 times.
+plant() {
+  local file=$1 rc=0 try
+  shift
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    "$@" && return 0 || rc=$?
+    [ "$rc" = 3 ] || return "$rc"
+    cp -p "$file" "$file.new" && mv -f "$file.new" "$file" || return 1
+  done
+  return "$rc"
+}
+
 # plant_foreign_segment: as user nobody, a segment under this test's System V key (key files
 # made by us, readable by nobody); sets PLANTED to its shmid. Needs require_nobody first.
 plant_foreign_segment() {
@@ -235,7 +250,7 @@ plant_foreign_segment() {
   local n shmf
   for n in "${NAMES[@]}"; do touch "$W/$n"; chmod 640 "$W/$n"; done
   chmod 711 "$W"; shmf=$W/$(printf '%s\n' "${NAMES[@]}" | grep sharedmemory)
-  PLANTED=$(runuser -u nobody -- "$H" plant "$shmf" 100000 666) || fail "plant failed"
+  PLANTED=$(plant "$shmf" runuser -u nobody -- "$H" plant "$shmf" 100000 666) || fail "plant failed"
 }
 
 # The shmem huge-page setting (README "Huge pages"), for the cases that switch it; ctest runs them

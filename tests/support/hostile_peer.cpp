@@ -12,8 +12,10 @@
 //   hostile_peer plant FILE SIZE OCTAL   create a segment at ftok(FILE, 'Q'), print its id
 //   hostile_peer plantsem FILE OCTAL     create a semaphore (value 1) at ftok(FILE, 'Q'), print its id
 //
-// Numbers take C prefixes (0x..). Exit codes: 0 ok, 1 failure (perror on stderr), 2 usage.
+// Numbers take C prefixes (0x..). Exit codes: 0 ok, 1 failure (perror on stderr), 2 usage,
+// 3 plant or plantsem found the key taken (by an object whose key file's inode collides: ftok).
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -33,6 +35,14 @@ int failWith(const char *what)
 {
     std::perror(what);
     return 1;
+}
+
+// A plant's key already in use: exit 3, so that the caller can make its key file anew and retry.
+int failPlanting(const char *what)
+{
+    const bool taken = errno == EEXIST;
+    failWith(what);
+    return taken ? 3 : 1;
 }
 
 int lock(const char *semid, short flags)
@@ -101,14 +111,14 @@ int main(int argc, char **argv)
         const int id = shmget(ftok(argv[2], 'Q'), static_cast<size_t>(number(argv[3])),
                               IPC_CREAT | IPC_EXCL | static_cast<int>(number(argv[4], 8)));
         if (id < 0)
-            return failWith("shmget");
+            return failPlanting("shmget");
         std::printf("%d\n", id);
         return 0;
     }
     if (!std::strcmp(command, "plantsem") && argc == 4) {
         const int id = semget(ftok(argv[2], 'Q'), 1, IPC_CREAT | IPC_EXCL | static_cast<int>(number(argv[3], 8)));
         if (id < 0)
-            return failWith("semget");
+            return failPlanting("semget");
         if (semctl(id, 0, SETVAL, 1) != 0)
             return failWith("semctl(SETVAL)");
         std::printf("%d\n", id);
