@@ -6,10 +6,15 @@
 // killed process loses nothing that was published: the protocol is built for that). A program
 // that wants blocking calls to return instead, so that it can release what it holds and stop
 // cleanly, calls installInterruptHandlers() once.
+//
+// These four functions are the interrupt state's only door: the flag the handlers set, the
+// dispositions the process started with and the repeat timer live once in libshmtools, which
+// every blocking call of the API consults. A program that installs the handlers needs the other
+// three for the same reasons the tools do: to see the signal, to make its own blocking calls
+// follow the rule, and to give a child it execs the dispositions it inherited.
 
 #include <shmtools/export.h>
 
-#include <cstddef>
 #include <functional>
 
 namespace shmtools {
@@ -33,11 +38,5 @@ SHMTOOLS_EXPORT void restoreInheritedSignals();
 /// with EINTR; returns -1 with errno EINTR, without calling it, if an interrupt has already
 /// arrived. The rule for interrupts: retry EINTR only while interruptSignal() is 0.
 SHMTOOLS_EXPORT long interruptibleCall(const std::function<long()> &call);
-
-/// Writes all `length` bytes of `data` to `fd` under that rule: short writes are continued,
-/// EINTR is retried unless an interrupt arrived, which ends even a write blocked on a full pipe;
-/// on a non-blocking descriptor EAGAIN is waited out with poll(), as long as the reader takes.
-/// Returns 0 once everything is written, else the errno that stopped it (EINTR: interrupted).
-SHMTOOLS_EXPORT int writeAll(int fd, const void *data, std::size_t length);
 
 } // namespace shmtools
