@@ -27,6 +27,7 @@ namespace shmtools {
 SHMTOOLS_EXPORT void installInterruptHandlers();
 
 /// The signal recorded since installInterruptHandlers() (SIGINT, SIGTERM or SIGHUP), or 0.
+/// Async-signal-safe. Never fails.
 SHMTOOLS_EXPORT int interruptSignal();
 
 /// For a child process about to exec another program: gives SIGINT, SIGTERM and SIGHUP back the
@@ -36,7 +37,8 @@ SHMTOOLS_EXPORT void restoreInheritedSignals();
 /// Runs `call`, a blocking system call of the program's own (read, waitpid, ...) that returns -1
 /// and sets errno on failure, so that an interrupt arriving just before it blocks still ends it
 /// with EINTR; returns -1 with errno EINTR, without calling it, if an interrupt has already
-/// arrived. The rule for interrupts: retry EINTR only while interruptSignal() is 0.
+/// arrived. The rule for interrupts: retry EINTR only while interruptSignal() is 0. Fails only
+/// as `call` fails (its -1 and errno are returned as they are).
 SHMTOOLS_EXPORT long interruptibleCall(const std::function<long()> &call);
 
 } // namespace shmtools

@@ -118,6 +118,7 @@ public:
     Segment &operator=(Segment &&other) noexcept;
     ~Segment();
 
+    /// The key it was opened with. Never fails.
     const std::string &key() const;
     /// The capacity: the largest version this segment takes. Never fails.
     std::uint64_t capacity() const;
