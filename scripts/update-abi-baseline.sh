@@ -14,6 +14,6 @@ if ((${#libraries[@]} != 1)); then
   echo "$script_name: expected one libshmtools.so.1.* in $build: build the project first" >&2
   exit 1
 fi
-abidw --no-show-locs --no-corpus-path --drop-private-types --headers-dir "$repo_root/include/shmtools" \
+abidw --no-show-locs --no-corpus-path \
   "${libraries[0]}" >"$repo_root/src/lib/api/libshmtools.abi"
 echo "$script_name: wrote src/lib/api/libshmtools.abi from ${libraries[0]}" >&2

@@ -10,6 +10,7 @@
 #include "report_channel.h"
 #include "size_option.h"
 #include "standard_streams.h"
+#include "base/size_text.h"
 
 #include <shmtools/shmtools.h>
 
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 using namespace shmtools;
+using shmtools::detail::formatSize;
 
 namespace {
 
@@ -42,12 +44,12 @@ std::string readyMessage(const Holder &holder, bool raw)
     if (holder.adopted()) {
         const VersionInfo &kept = holder.keptVersion();
         text += "adopted the orphaned segment of a holder that died; kept " +
-                (kept.generation ? "generation " + std::to_string(kept.generation) + " (" + sizeText(kept.length) +
+                (kept.generation ? "generation " + std::to_string(kept.generation) + " (" + formatSize(kept.length) +
                                        " from " + kept.source + ")"
                                  : std::string("its (empty) content")) +
                 "; ";
     }
-    return text + "ready, capacity " + sizeText(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
+    return text + "ready, capacity " + formatSize(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
 }
 
 // An adopted orphan keeps its capacity, whatever -s asked for: say so rather than hold silently.
@@ -55,15 +57,15 @@ std::optional<std::string> capacityMismatch(const Holder &holder, const Request 
 {
     if (!holder.adopted() || !request.sizeGiven || holder.capacity() == request.capacity)
         return std::nullopt;
-    return holder.key() + ": the adopted segment keeps its capacity of " + sizeText(holder.capacity()) + ", not the " +
-           sizeText(request.capacity) + " asked for with -s; for " + sizeText(request.capacity) +
+    return holder.key() + ": the adopted segment keeps its capacity of " + formatSize(holder.capacity()) + ", not the " +
+           formatSize(request.capacity) + " asked for with -s; for " + formatSize(request.capacity) +
            ", stop this holder (its content goes) and start again";
 }
 
 void printVersion(const VersionInfo &version)
 {
     writeReport(isoTime(version.loadedAtMs) + " generation " + std::to_string(version.generation) + ": " +
-                sizeText(version.length) + " from " + printable(version.source) + " by PID " +
+                formatSize(version.length) + " from " + printable(version.source) + " by PID " +
                 std::to_string(version.loaderPid) + "\n");
 }
 

@@ -5,6 +5,7 @@
 #include "progress_bar.h"
 #include "report.h"
 #include "standard_streams.h"
+#include "base/size_text.h"
 
 #include <shmtools/shmtools.h>
 
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 using namespace shmtools;
+using shmtools::detail::formatSize;
 
 namespace {
 const char *const kTool = "shm-load";
@@ -83,7 +85,7 @@ int load(const Request &request)
         if (!written)
             return reportError(kTool, written.error());
         reportStatus(kTool, request.common.quiet,
-                     key + ": loaded " + input->name() + ", " + sizeText(*written) + " plus a NUL (raw)");
+                     key + ": loaded " + input->name() + ", " + formatSize(*written) + " plus a NUL (raw)");
         return 0;
     }
     const std::string source =
@@ -100,7 +102,7 @@ int load(const Request &request)
     if (!loaded)
         return reportError(kTool, loaded.error());
     reportStatus(kTool, request.common.quiet,
-                 key + ": loaded " + input->name() + ", " + sizeText(loaded->length) + ", generation " +
+                 key + ": loaded " + input->name() + ", " + formatSize(loaded->length) + ", generation " +
                      std::to_string(loaded->generation));
     return 0;
 }

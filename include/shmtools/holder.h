@@ -41,6 +41,7 @@ public:
     /// every waiter (they get NoSegment), removes the semaphore and the key files.
     ~Holder();
 
+    /// The key it holds, and the capacity (an adopted segment keeps the orphan's). Never fail.
     const std::string &key() const;
     std::uint64_t capacity() const;
     /// True if this holder took over an orphaned segment rather than creating one.

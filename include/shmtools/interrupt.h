@@ -6,10 +6,15 @@
 // killed process loses nothing that was published: the protocol is built for that). A program
 // that wants blocking calls to return instead, so that it can release what it holds and stop
 // cleanly, calls installInterruptHandlers() once.
+//
+// These four functions are the interrupt state's only door: the flag the handlers set, the
+// dispositions the process started with and the repeat timer live once in libshmtools, which
+// every blocking call of the API consults. A program that installs the handlers needs the other
+// three for the same reasons the tools do: to see the signal, to make its own blocking calls
+// follow the rule, and to give a child it execs the dispositions it inherited.
 
 #include <shmtools/export.h>
 
-#include <cstddef>
 #include <functional>
 
 namespace shmtools {
@@ -22,6 +27,7 @@ namespace shmtools {
 SHMTOOLS_EXPORT void installInterruptHandlers();
 
 /// The signal recorded since installInterruptHandlers() (SIGINT, SIGTERM or SIGHUP), or 0.
+/// Async-signal-safe. Never fails.
 SHMTOOLS_EXPORT int interruptSignal();
 
 /// For a child process about to exec another program: gives SIGINT, SIGTERM and SIGHUP back the
@@ -31,13 +37,8 @@ SHMTOOLS_EXPORT void restoreInheritedSignals();
 /// Runs `call`, a blocking system call of the program's own (read, waitpid, ...) that returns -1
 /// and sets errno on failure, so that an interrupt arriving just before it blocks still ends it
 /// with EINTR; returns -1 with errno EINTR, without calling it, if an interrupt has already
-/// arrived. The rule for interrupts: retry EINTR only while interruptSignal() is 0.
+/// arrived. The rule for interrupts: retry EINTR only while interruptSignal() is 0. Fails only
+/// as `call` fails (its -1 and errno are returned as they are).
 SHMTOOLS_EXPORT long interruptibleCall(const std::function<long()> &call);
-
-/// Writes all `length` bytes of `data` to `fd` under that rule: short writes are continued,
-/// EINTR is retried unless an interrupt arrived, which ends even a write blocked on a full pipe;
-/// on a non-blocking descriptor EAGAIN is waited out with poll(), as long as the reader takes.
-/// Returns 0 once everything is written, else the errno that stopped it (EINTR: interrupted).
-SHMTOOLS_EXPORT int writeAll(int fd, const void *data, std::size_t length);
 
 } // namespace shmtools

@@ -56,7 +56,7 @@ using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 struct VersionInfo {
     std::uint64_t generation = 0; ///< 1 for the first load, +1 per load; 0: never loaded
     std::uint64_t length = 0;     ///< bytes
-    std::uint64_t checksum = 0;   ///< XXH3-64 of the content; see checksumText()
+    std::uint64_t checksum = 0;   ///< XXH3-64 of the content (the tools show it as "xxh3:" and 16 hex digits)
     std::string source;           ///< the name the loader recorded
     std::int64_t loadedAtMs = 0;  ///< Unix time in milliseconds
     pid_t loaderPid = 0;
@@ -81,11 +81,6 @@ struct SegmentInfo {
     bool hugePages = false; ///< the latest version (or, before a load, the header) is mapped by 2 MiB pages
     VersionInfo latest;
 };
-
-/// "xxh3:0123456789abcdef", the form the tools show. Never fails.
-SHMTOOLS_EXPORT std::string checksumText(std::uint64_t checksum);
-/// A size for people, as the tools show it: "16.0 MiB", "512 bytes". Never fails.
-SHMTOOLS_EXPORT std::string sizeText(std::uint64_t bytes);
 
 /// Checks that `key` can name a segment (what every call taking a key checks first), so that a
 /// program can refuse a bad key before doing anything else. Usage for an empty or too long key.
@@ -123,6 +118,7 @@ public:
     Segment &operator=(Segment &&other) noexcept;
     ~Segment();
 
+    /// The key it was opened with. Never fails.
     const std::string &key() const;
     /// The capacity: the largest version this segment takes. Never fails.
     std::uint64_t capacity() const;

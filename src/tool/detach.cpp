@@ -5,6 +5,7 @@
 #include "last_resort.h"
 #include "start_report.h"
 #include "task_limit.h"
+#include "sys/write_fully.h"
 
 #include <shmtools/interrupt.h>
 
@@ -89,7 +90,7 @@ shmtools::Result<std::string> readAll(int fd)
         report.error = currentExceptionError(); // unwinding removed what startUp had made
     }
     const std::string bytes = encodeStartReport(report);
-    const bool told = shmtools::writeAll(reportFd, bytes.data(), bytes.size()) == 0;
+    const bool told = shmtools::detail::writeFully(reportFd, bytes.data(), bytes.size()) == 0;
     ::close(reportFd);
     if (!report.ready)
         ::_exit(static_cast<int>(report.error.code));
@@ -127,7 +128,7 @@ shmtools::Status BackgroundProcess::handOver()
 {
     std::signal(SIGPIPE, SIG_IGN); // a child that has ended is an EPIPE here, not our death
     const char byte = 1;
-    const int error = shmtools::writeAll(m_handOverFd, &byte, 1);
+    const int error = shmtools::detail::writeFully(m_handOverFd, &byte, 1);
     ::close(std::exchange(m_handOverFd, -1));
     if (error == EINTR)
         return Error{ErrorCode::Interrupted, "interrupted while handing the holder over"};

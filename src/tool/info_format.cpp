@@ -2,6 +2,8 @@
 #include "info_format.h"
 
 #include "printable.h"
+#include "base/checksum_text.h"
+#include "base/size_text.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -9,10 +11,10 @@
 #include <iomanip>
 #include <sstream>
 
-using shmtools::checksumText;
 using shmtools::SegmentInfo;
-using shmtools::sizeText;
 using shmtools::VersionInfo;
+using shmtools::detail::formatChecksum;
+using shmtools::detail::formatSize;
 
 std::string isoTime(std::int64_t msSinceEpoch)
 {
@@ -32,7 +34,7 @@ std::string infoAsJson(const SegmentInfo &info)
         {"capacity", qint64(info.capacity)},
         {"length", qint64(v.length)},
         {"generation", qint64(v.generation)},
-        {"checksum", v.generation ? str(checksumText(v.checksum)) : QJsonValue()},
+        {"checksum", v.generation ? str(formatChecksum(v.checksum)) : QJsonValue()},
         {"source", v.generation ? str(v.source) : QJsonValue()},
         {"loaded_at", v.generation ? str(isoTime(v.loadedAtMs)) : QJsonValue()},
         {"loader_pid", v.generation ? QJsonValue(qint64(v.loaderPid)) : QJsonValue()},
@@ -61,18 +63,18 @@ std::string infoAsText(const SegmentInfo &info)
     };
     const auto orNone = [&](const std::string &value) { return v.generation ? value : std::string("-"); };
     line("key", info.key);
-    line("capacity", sizeText(info.capacity));
+    line("capacity", formatSize(info.capacity));
     line("length",
-         v.generation ? sizeText(v.length) + " (" + std::to_string(v.length) + " bytes)" : "0 (never loaded)");
+         v.generation ? formatSize(v.length) + " (" + std::to_string(v.length) + " bytes)" : "0 (never loaded)");
     line("generation", std::to_string(v.generation));
     line("source", orNone(v.source));
     line("loaded at", orNone(isoTime(v.loadedAtMs)));
     line("loader PID", orNone(std::to_string(v.loaderPid)));
     line("holder PID", std::to_string(info.holderPid));
-    line("checksum", orNone(checksumText(v.checksum)));
+    line("checksum", orNone(formatChecksum(v.checksum)));
     line("readers", std::to_string(info.readers));
     line("created at", isoTime(info.createdAtMs));
-    line("shmid", std::to_string(info.shmid) + " (" + sizeText(info.segmentSize) + ", " +
+    line("shmid", std::to_string(info.shmid) + " (" + formatSize(info.segmentSize) + ", " +
                       std::to_string(info.attachments) + " attached)");
     line("semid", std::to_string(info.semid));
     line("huge pages", info.hugePages ? "yes" : "no");
@@ -93,7 +95,7 @@ std::string eventAsJson(const std::string &key, const std::string &event, const 
     if (version) {
         object.insert("generation", qint64(version->generation));
         object.insert("length", qint64(version->length));
-        object.insert("checksum", str(checksumText(version->checksum)));
+        object.insert("checksum", str(formatChecksum(version->checksum)));
         object.insert("source", str(version->source));
         object.insert("loaded_at", str(isoTime(version->loadedAtMs)));
         object.insert("loader_pid", qint64(version->loaderPid));

@@ -2,6 +2,7 @@
 #include "list_format.h"
 
 #include "printable.h"
+#include "base/size_text.h"
 
 #include <shmtools/segment.h>
 
@@ -34,7 +35,7 @@ std::string listAsText(const std::vector<SegmentSummary> &segments, bool withTem
         const std::string semid = segment.semid >= 0 ? std::to_string(segment.semid) : "-";
         std::snprintf(line, sizeof line, "%-7s %8d %11llu %10s %10d %10s  ", stateOf(segment),
                       static_cast<int>(segment.holderPid), static_cast<unsigned long long>(segment.generation),
-                      shmtools::sizeText(segment.capacity).c_str(), segment.shmid, semid.c_str());
+                      shmtools::detail::formatSize(segment.capacity).c_str(), segment.shmid, semid.c_str());
         out += line;
         if (withTempDir)
             out += printable(segment.tempDir) + "  ";

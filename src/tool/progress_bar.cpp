@@ -2,8 +2,7 @@
 #include "progress_bar.h"
 
 #include "report_channel.h"
-
-#include <shmtools/segment.h>
+#include "base/size_text.h"
 
 #include <cstdio>
 #include <unistd.h>
@@ -75,10 +74,10 @@ void ProgressBar::draw(bool final)
         std::snprintf(percent, sizeof percent, "%3d%% ", static_cast<int>(fraction * 100));
         line += percent;
     }
-    line += shmtools::sizeText(m_done);
+    line += shmtools::detail::formatSize(m_done);
     if (m_total > 0)
-        line += " of " + shmtools::sizeText(m_total);
-    line += ", " + shmtools::sizeText(static_cast<std::uint64_t>(rate)) + "/s";
+        line += " of " + shmtools::detail::formatSize(m_total);
+    line += ", " + shmtools::detail::formatSize(static_cast<std::uint64_t>(rate)) + "/s";
     if (final)
         line += ", " + clock(elapsed) + " elapsed";
     else if (m_total > 0 && rate > 0)

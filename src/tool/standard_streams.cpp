@@ -3,6 +3,7 @@
 
 #include "report.h"
 #include "report_channel.h"
+#include "sys/write_fully.h"
 
 #include <shmtools/interrupt.h>
 
@@ -49,7 +50,7 @@ shmtools::Status writeStdout(std::string_view text)
 {
     if (auto flushed = flushStdout(); !flushed)
         return flushed;
-    const int error = shmtools::writeAll(STDOUT_FILENO, text.data(), text.size());
+    const int error = shmtools::detail::writeFully(STDOUT_FILENO, text.data(), text.size());
     if (error == EINTR)
         return shmtools::Error{shmtools::ErrorCode::Interrupted, "stdout: interrupted while writing"};
     if (error != 0)

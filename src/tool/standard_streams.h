@@ -17,7 +17,7 @@ void occupyStandardDescriptors();
 shmtools::Status flushStdout();
 
 /// Writes `text` to stdout (after what stdio holds for it) with the one write loop of the tools
-/// (<shmtools/interrupt.h> writeAll): a slow or non-blocking stdout is waited for, as long as it
+/// (sys/write_fully.h, shared with the library): a slow or non-blocking stdout is waited for, as long as it
 /// takes. Failure with the system's reason if stdout refuses it; Interrupted on a signal.
 shmtools::Status writeStdout(std::string_view text);
 

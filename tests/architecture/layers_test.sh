@@ -32,9 +32,28 @@ for folder in "${!allowed[@]}"; do
     done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$file")
   done
 done
-# The tools see only the public API: no core header in src/tool or the mains.
-while IFS= read -r line; do
-  echo "layers: $line: the tools use only <shmtools/...> and src/tool headers"; failures=$((failures + 1))
+# shm_helpers (src/lib/CMakeLists.txt), the stateless helpers the tools link beside libshmtools:
+# its modules include nothing of the core but each other, so a tool that links them gets no
+# second copy of the library's state (the interrupt flag above all).
+helpers=$(sed -n '/^add_library(shm_helpers STATIC/,/^)/s/^ *\([a-z_]*\/[a-z_]*\)\.cpp$/\1/p' lib/CMakeLists.txt)
+[ -n "$helpers" ] || { echo "layers: no shm_helpers sources found in lib/CMakeLists.txt: the pattern is broken"; exit 1; }
+is_helper() { case " $(echo $helpers) " in *" ${1%.*} "*) return 0 ;; esac; return 1; }
+for module in $helpers; do
+  for file in "lib/$module.cpp" "lib/$module.h"; do
+    while IFS= read -r included; do
+      is_helper "$included" || {
+        echo "layers: $file includes \"$included\": shm_helpers modules include only each other"
+        failures=$((failures + 1))
+      }
+    done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$file")
+  done
+done
+# The tools see only the public API and shm_helpers: no other core header in src/tool or the mains.
+while IFS=: read -r file number included; do
+  included=$(echo "$included" | sed -n 's/^#include "\([^"]*\)".*/\1/p')
+  is_helper "$included" && continue
+  echo "layers: $file:$number: includes \"$included\": the tools use only <shmtools/...>, src/tool and shm_helpers headers"
+  failures=$((failures + 1))
 done < <(grep -Hn '^#include "\(base\|format\|sys\|protocol\|api\)/' tool/*.cpp tool/*.h shm_*.cpp || true)
 if ! sort -u "$edges" | tsort >/dev/null 2>"$edges.err"; then
   echo "layers: include cycle between modules:"; sed 's/^/  /' "$edges.err"; failures=$((failures + 1))

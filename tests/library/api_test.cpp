@@ -372,8 +372,7 @@ TEST_CASE("describe and listSegments report the segment, its holder and its late
     CHECK(info->latest.generation == 1);
     CHECK(info->latest.length == 9);
     CHECK(info->latest.source == "src");
-    CHECK(checksumText(info->latest.checksum) == checksumText(loaded->checksum));
-    CHECK(checksumText(0).rfind("xxh3:", 0) == 0);
+    CHECK(info->latest.checksum == loaded->checksum);
 
     auto listed = listSegments();
     REQUIRE(listed.ok());

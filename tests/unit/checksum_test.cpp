@@ -30,10 +30,10 @@ TEST_CASE("checksum detects a single flipped bit and a NUL-only difference", "[c
     CHECK(Checksum::of(nul1.data(), 1) != Checksum::of(nul2.data(), 2));
 }
 
-TEST_CASE("checksum of empty content is stable and formatted with its algorithm", "[checksum]")
+TEST_CASE("checksum of empty content is XXH3-64's, streamed or one-shot", "[checksum]")
 {
     Checksum empty;
     CHECK(empty.digest() == Checksum::of(nullptr, 0));
     // XXH3-64 of no bytes, from the xxHash reference.
-    CHECK(Checksum::format(empty.digest()) == "xxh3:2d06800538d394c2");
+    CHECK(empty.digest() == 0x2d06800538d394c2ull);
 }

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The public Segment: a facade over the core's Segment.
-#include "format/checksum.h"
 #include "base/error.h"
 #include "sys/ipc_names.h"
 #include "input_opening.h"
 #include "protocol/segment.h"
-#include "base/size_text.h"
 
 #include <shmtools/segment.h>
 
@@ -16,16 +14,6 @@ struct Segment::Impl {
     detail::Segment core;
     std::string key;
 };
-
-std::string checksumText(std::uint64_t checksum)
-{
-    return detail::Checksum::format(checksum);
-}
-
-std::string sizeText(std::uint64_t bytes)
-{
-    return detail::formatSize(bytes);
-}
 
 Status checkKey(const std::string &key)
 {

@@ -4,8 +4,6 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include <cstdio>
-
 // SHM_XXH3_AVX2 comes from src/CMakeLists.txt on x86-64 targets only, where checksum_avx2.cpp is
 // built. Elsewhere XXH3 uses what the target always has (SSE2, NEON, ...), chosen at compile time.
 #ifdef SHM_XXH3_AVX2
@@ -59,13 +57,6 @@ std::uint64_t Checksum::of(const void *data, std::size_t length)
         return xxh3Avx2(data, length);
 #endif
     return XXH3_64bits(data, length);
-}
-
-std::string Checksum::format(std::uint64_t digest)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "xxh3:%016llx", static_cast<unsigned long long>(digest));
-    return text;
 }
 
 } // namespace shmtools::detail

@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <string>
 
 namespace shmtools::detail {
 
@@ -22,8 +21,6 @@ public:
 
     /// One-shot digest of a buffer.
     static std::uint64_t of(const void *data, std::size_t length);
-    /// The form shown to users and in JSON: "xxh3:0123456789abcdef".
-    static std::string format(std::uint64_t digest);
 
 private:
     struct State;

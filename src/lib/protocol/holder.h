@@ -8,6 +8,7 @@
 #include "sys/ipc_names.h"
 #include "base/error.h"
 #include "format/segment_layout.h"
+#include "protocol/holder_os.h"
 #include "protocol/slot_protocol.h"
 #include "sys/sysv.h"
 #include "protocol/sysv_protocol_os.h"
@@ -32,6 +33,10 @@ public:
     /// limit or the memory; Unsafe if objects under the key are not ours alone, or belong to
     /// another key (an ftok collision); InvalidContent for a corrupt or foreign orphan.
     static Result<std::unique_ptr<Holder>> start(const IpcNames &names, const HolderOptions &options);
+    /// As above, against `os` (the unit tests' fake; start() above uses SysvHolderOs). Key files
+    /// are real files either way.
+    static Result<std::unique_ptr<Holder>> start(const IpcNames &names, const HolderOptions &options,
+                                                 std::unique_ptr<HolderOs> os);
     ~Holder();
     Holder(const Holder &) = delete;
     Holder &operator=(const Holder &) = delete;
@@ -41,6 +46,9 @@ public:
     /// The version kept from the orphan (generation 0 if none or not adopted).
     const VersionInfo &keptVersion() const { return m_kept; }
     std::uint64_t capacity() const { return m_capacity; }
+    /// The segment's id and its protocol (none for a raw segment), for the unit tests.
+    int shmid() const { return m_shmid; }
+    SlotProtocol *protocol() const { return m_protocol.get(); }
 
     /// Something the holder noticed and repaired, or could not: one line, for the tool to show.
     using NoticeFn = std::function<void(const std::string &)>;
@@ -56,7 +64,7 @@ public:
     static constexpr std::chrono::hours kTouchPeriod{1};
 
 private:
-    Holder(IpcNames names, const HolderOptions &options);
+    Holder(IpcNames names, const HolderOptions &options, std::unique_ptr<HolderOs> os);
     Status create(std::uint64_t segmentSize);
     Status createUnderLock(std::uint64_t segmentSize);
     /// Removes a segment under the key that its creator never finished (nattch 0, header all
@@ -73,9 +81,10 @@ private:
     HolderOptions m_options;
     layout::KeyIdentity m_identity{};
     int m_shmid = -1; ///< set once this holder owns the segment
-    SegmentMapping m_mapping;
-    std::unique_ptr<SysvProtocolOs> m_os;
-    std::unique_ptr<SlotProtocol> m_protocol; ///< none for a raw segment
+    std::unique_ptr<HolderOs> m_system; ///< the semaphore, the segment and its mapping
+    ProtocolOs *m_protocolOs = nullptr; ///< m_system's, once this holder is a participant
+    SysvProtocolOs *m_os = nullptr;     ///< the same on the real System V (housekeeping), else none
+    std::unique_ptr<SlotProtocol> m_protocol; ///< none for a raw segment; after m_system, so gone first
     std::uint64_t m_capacity = 0;
     bool m_adopted = false;
     bool m_keyFilesLost = false;

@@ -16,13 +16,13 @@ using namespace layout;
 
 Status Holder::adoptExisting()
 {
-    auto mapped = mapSegment(m_names);
+    auto mapped = m_system->mapSegment(m_names);
     if (!mapped)
         return mapped.error();
     const SegmentStatus &status = mapped->status;
     const std::string ipcrm = "remove it with 'ipcrm -m " + std::to_string(status.shmid) + "'";
     SegmentHeader copy{};
-    std::memcpy(&copy, mapped->mapping.data(), std::min<std::uint64_t>(sizeof copy, status.size));
+    std::memcpy(&copy, mapped->data, std::min<std::uint64_t>(sizeof copy, status.size));
     const HeaderCheck check = status.size >= kHeaderSize ? checkHeader(copy, status.size).check : HeaderCheck::Foreign;
     if (check == HeaderCheck::Foreign || m_options.raw) {
         if (status.attachments > 0)
@@ -35,7 +35,7 @@ Status Holder::adoptExisting()
                              (check == HeaderCheck::Foreign ? "not made by shm-tools" : "of shm-tools format") +
                              " exists under this key; " + ipcrm);
     }
-    auto protocol = std::make_unique<SlotProtocol>(mapped->mapping.data(), status.size, *m_os, m_names.key, m_identity);
+    auto protocol = std::make_unique<SlotProtocol>(mapped->data, status.size, *m_protocolOs, m_names.key, m_identity);
     auto kept = protocol->adopt(Deadline::after(m_options.lockTimeout.count()));
     if (!kept) {
         if (kept.error().code != ErrorCode::InvalidContent)
@@ -45,7 +45,7 @@ Status Holder::adoptExisting()
         // holder is recognised the way it recognised itself.
         const bool older = copy.formatVersion != 0 && copy.formatVersion < kFormatVersion;
         // Either reading that says it runs wins: a live holder's segment is never taken.
-        const bool holderRuns = m_os->isAlive(copy.holder.token) ||
+        const bool holderRuns = m_protocolOs->isAlive(copy.holder.token) ||
                                 (older && ProcessIdentity{copy.holder.pid, copy.holder.token}.isAlive());
         const pid_t pid = older ? copy.holder.pid : pidInOurNamespace(copy.holder, pidNamespaceId());
         const std::string who =
@@ -59,7 +59,6 @@ Status Holder::adoptExisting()
                          kept.error().message + " (the orphan of a holder that died); " + ipcrm);
     }
     m_shmid = status.shmid;
-    m_mapping = std::move(mapped->mapping);
     m_protocol = std::move(protocol);
     m_adopted = true;
     m_kept = *kept;
@@ -74,10 +73,10 @@ Status Holder::adoptExisting()
 // the header (at most the first page, or huge page, is in memory), so nothing of value is lost.
 Result<bool> Holder::removeHalfMadeSegment()
 {
-    auto shmid = findSegment(m_names);
+    auto shmid = m_system->findSegment(m_names);
     if (!shmid)
         return shmid.error().code == ErrorCode::NoSegment ? Result<bool>(false) : Result<bool>(shmid.error());
-    auto status = statSegment(*shmid, m_names);
+    auto status = m_system->statSegment(*shmid, m_names);
     if (!status)
         return status.error().code == ErrorCode::NoSegment ? Result<bool>(false) : Result<bool>(status.error());
     if (auto owned = requireOwnedSegment(*status, m_names); !owned)
@@ -85,17 +84,17 @@ Result<bool> Holder::removeHalfMadeSegment()
     if (status->attachments != 0 || status->markedForRemoval)
         return false;
     constexpr std::uint64_t kHugePage = 2u << 20;
-    const auto inUse = segmentBytesInUse(status->shmid);
+    const auto inUse = m_system->segmentBytesInUse(status->shmid);
     if (!inUse || *inUse > kHugePage)
         return false;
     if (*inUse != 0) {
         unsigned char start[kHeaderSize];
         const std::size_t bytes = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof start, status->size));
-        if (!copySegmentStart(status->shmid, start, bytes) ||
+        if (!m_system->copySegmentStart(status->shmid, start, bytes) ||
             std::any_of(start, start + bytes, [](unsigned char byte) { return byte != 0; }))
             return false;
     }
-    removeSegment(status->shmid);
+    m_system->removeSegment(status->shmid);
     return true;
 }
 

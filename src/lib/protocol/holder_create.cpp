@@ -5,11 +5,9 @@
 #include "protocol/holder.h"
 
 #include "sys/kernel_limits.h"
-#include "sys/participant_lock.h"
 #include "sys/key_file.h"
 #include "protocol/segment_attach.h"
-#include "protocol/segment_list.h"
-#include "base/size_text.h"
+#include "protocol/sysv_holder_os.h"
 
 #include <cerrno>
 #include <cstring>
@@ -24,9 +22,18 @@ Error Holder::heldBy(const IpcNames &names, const std::string &who, pid_t pid)
     return makeError(ErrorCode::KeyHeld, names.key + ": held by " + who, Remedy::StopHolderOrChooseAnotherKey, pid);
 }
 
-Holder::Holder(IpcNames names, const HolderOptions &options) : m_names(std::move(names)), m_options(options) {}
+Holder::Holder(IpcNames names, const HolderOptions &options, std::unique_ptr<HolderOs> os)
+    : m_names(std::move(names)), m_options(options), m_system(std::move(os))
+{
+}
 
 Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const HolderOptions &options)
+{
+    return start(names, options, std::make_unique<SysvHolderOs>());
+}
+
+Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const HolderOptions &options,
+                                              std::unique_ptr<HolderOs> os)
 {
     if (options.capacity == 0)
         return makeError(ErrorCode::Usage, names.key + ": the capacity must be at least one byte");
@@ -35,7 +42,7 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     if (auto fits = checkKernelLimits(names.key, options.capacity, segmentSize); !fits)
         return fits.error();
 
-    std::unique_ptr<Holder> holder(new Holder(names, options));
+    std::unique_ptr<Holder> holder(new Holder(names, options, std::move(os)));
     if (auto created = holder->create(*segmentSize); !created)
         return created.error();
     holder->anchorKeyFiles();
@@ -64,13 +71,15 @@ Status Holder::create(std::uint64_t segmentSize)
 // goes again, unless a segment now exists under the key: then it is that segment's.
 void Holder::discardWhatWasMade()
 {
-    if (findSegment(m_names))
+    if (m_system->findSegment(m_names))
         return;
-    if (m_madeSemaphore && m_os) {
+    if (m_madeSemaphore && m_protocolOs) {
         // Under the lock, so that a racing start that is about to make the segment keeps it.
-        if (auto lock = m_os->semaphore().lock(Deadline::after(0.1)); lock && !findSegment(m_names)) {
-            lock->unlock();
-            m_os->semaphore().remove();
+        if (m_protocolOs->lock(Deadline::after(0.1))) {
+            const bool none = !m_system->findSegment(m_names);
+            m_protocolOs->unlock();
+            if (none)
+                m_system->removeSemaphore();
         }
     }
     if (m_madeSegmentKeyFile)
@@ -86,8 +95,8 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
         return segmentKeyFile.error();
     m_identity.segmentKeyFile = segmentKeyFile->id;
     // Someone else's segment under the key is refused before anything is made or opened.
-    if (auto existing = findSegment(m_names)) {
-        auto status = statSegment(*existing, m_names);
+    if (auto existing = m_system->findSegment(m_names)) {
+        auto status = m_system->statSegment(*existing, m_names);
         if (!status)
             return status.error();
         if (auto owned = requireOwnedSegment(*status, m_names); !owned)
@@ -100,56 +109,58 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     if (!semaphoreKeyFile)
         return semaphoreKeyFile.error();
     m_identity.semaphoreKeyFile = semaphoreKeyFile->id;
-    auto semaphore = Semaphore::openOrCreate(m_names, &m_madeSemaphore);
-    if (!semaphore)
+    if (auto semaphore = m_system->openSemaphore(m_names, &m_madeSemaphore); !semaphore)
         return semaphore.error();
     m_identity = keyIdentityOf(m_names, segmentKeyFile->id, semaphoreKeyFile->id);
     // A holder whose key files were removed (and are now new files, with another SysV key)
     // still holds the key: a second one would split loaders and readers between two segments.
-    if (const auto other = findLiveHolder(m_names);
+    if (const auto other = m_system->findLiveHolder(m_names);
         other && (other->identity.segmentKeyFile.inode != m_identity.segmentKeyFile.inode ||
                   other->identity.segmentKeyFile.device != m_identity.segmentKeyFile.device)) {
         if (m_madeSemaphore)
-            semaphore->remove(); // made by this start, for a segment it will not make
+            m_system->removeSemaphore(); // made by this start, for a segment it will not make
         return heldBy(m_names,
                       "a running holder (PID " + std::to_string(other->holderPid) + ", segment " +
                           std::to_string(other->shmid) + "), whose key files in " + m_names.tempDir + " were removed",
                       other->holderPid);
     }
     // The holder is a participant too: its record in the header names this lock.
-    auto participant = ParticipantLock::take(m_names.segmentKeyFile, segmentKeyFile->id, m_names.key);
+    auto participant = m_system->participate(m_names, *segmentKeyFile);
     if (!participant) {
         if (m_madeSemaphore)
-            semaphore->remove(); // made by this start, for a segment it will not make
+            m_system->removeSemaphore(); // made by this start, for a segment it will not make
         return participant.error();
     }
-    m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore), std::move(*participant));
+    m_protocolOs = *participant;
+    m_os = dynamic_cast<SysvProtocolOs *>(m_protocolOs);
 
     NewSegment made;
     {
         // The lock orders creators and adopters; shmget(IPC_EXCL) picks the one creator.
-        auto lock = m_os->semaphore().lock(Deadline::after(m_options.lockTimeout.count()));
-        if (!lock)
-            return lock.error();
-        made = createSegmentExclusive(segmentKeyFile->key, segmentSize);
+        if (auto locked = m_protocolOs->lock(Deadline::after(m_options.lockTimeout.count())); !locked)
+            return locked.error();
+        struct Unlock {
+            ProtocolOs &os;
+            ~Unlock() { os.unlock(); }
+        } unlock{*m_protocolOs};
+        made = m_system->createSegmentExclusive(segmentKeyFile->key, segmentSize);
         if (made.shmid == -1 && made.error == EEXIST) {
             // A segment under the key that its creator never finished (killed between shmget
             // and writing the header): nothing of value is in it, so it goes, under the lock.
             if (auto recovered = removeHalfMadeSegment(); !recovered)
                 return recovered.error();
             else if (*recovered)
-                made = createSegmentExclusive(segmentKeyFile->key, segmentSize);
+                made = m_system->createSegmentExclusive(segmentKeyFile->key, segmentSize);
         }
         if (made.shmid != -1) {
             m_shmid = made.shmid; // ours from here on: the destructor removes what we made
-            auto mapping = SegmentMapping::attach(made.shmid, segmentSize, m_names);
-            if (!mapping)
-                return mapping.error();
-            m_mapping = std::move(*mapping);
+            auto memory = m_system->attach(made.shmid, segmentSize, m_names);
+            if (!memory)
+                return memory.error();
             m_capacity = m_options.raw ? segmentSize : m_options.capacity;
             if (!m_options.raw) {
                 m_protocol =
-                    std::make_unique<SlotProtocol>(m_mapping.data(), segmentSize, *m_os, m_names.key, m_identity);
+                    std::make_unique<SlotProtocol>(*memory, segmentSize, *m_protocolOs, m_names.key, m_identity);
                 m_protocol->initialise(m_options.capacity, m_identity);
             }
             return {};

@@ -146,10 +146,10 @@ Holder::~Holder()
         return; // a child of fork(): the segment, semaphore and key files are the parent's
     // Mark the segment for removal first (attached processes keep their mapping, nobody new
     // finds it), then wake every waiter so it sees that, then remove the semaphore and files.
-    removeSegment(m_shmid);
+    m_system->removeSegment(m_shmid);
     if (m_protocol)
         bumpAndWake(m_protocol->changeCounter());
-    m_os->semaphore().remove();
+    m_system->removeSemaphore();
     // Only our own key files: after a cleaner removed them, the files there are someone else's.
     if (isSameFile(m_names.segmentKeyFile, m_identity.segmentKeyFile) &&
         isSameFile(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile))

@@ -5,6 +5,7 @@
 #include "sys/huge_pages.h"
 #include "sys/interrupt.h"
 #include "sys/page_populator.h"
+#include "base/checksum_text.h"
 #include "base/size_text.h"
 #include "sys/write_fully.h"
 
@@ -227,8 +228,8 @@ Segment::readVerified(const std::function<Status(const VersionInfo &, std::span<
     if (actual != version.checksum)
         return makeError(ErrorCode::InvalidContent,
                          m_names.key + ": checksum mismatch in generation " + std::to_string(version.generation) +
-                             " (expected " + Checksum::format(version.checksum) + ", found " +
-                             Checksum::format(actual) + "); nothing was written; load it again");
+                             " (expected " + formatChecksum(version.checksum) + ", found " +
+                             formatChecksum(actual) + "); nothing was written; load it again");
     if (auto used = use(version, std::as_bytes(std::span(data, version.length))); !used)
         return used.error();
     return version;

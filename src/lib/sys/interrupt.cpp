@@ -174,4 +174,9 @@ void restoreInheritedSignals()
         std::signal(signal, g_ignoredAtStart[signal] ? SIG_IGN : SIG_DFL);
 }
 
+long interruptibleCall(const std::function<long()> &call)
+{
+    return detail::interruptibleCall(call);
+}
+
 } // namespace shmtools

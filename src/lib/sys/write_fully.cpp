@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sys/write_fully.h"
 
-#include "sys/interrupt.h"
+#include <shmtools/interrupt.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <poll.h>
 #include <unistd.h>
 
 namespace shmtools::detail {
 
 namespace {
+
+// This file is part of shm_helpers, which the tools link beside libshmtools.so.1: it reaches the
+// interrupt state only through the public calls, so a tool process has that state once (in the
+// library). std::ref keeps std::function from allocating for each call.
+long interruptible(const auto &call)
+{
+    return shmtools::interruptibleCall(std::cref(call));
+}
 
 // A descriptor whose open file description is non-blocking (O_NONBLOCK set by whoever shares
 // it: the consumer, the shell) refuses a write with EAGAIN while its pipe is full. That is no
@@ -20,9 +29,9 @@ int waitUntilWritable(int fd)
 {
     pollfd writable{fd, POLLOUT, 0};
     for (;;) {
-        if (interruptibleCall([&] { return ::poll(&writable, 1, -1); }) >= 0)
+        if (interruptible([&] { return ::poll(&writable, 1, -1); }) >= 0)
             return 0; // POLLERR/POLLHUP included: the next write says what went wrong
-        if (errno != EINTR || interruptSignal())
+        if (errno != EINTR || shmtools::interruptSignal())
             return errno;
     }
 }
@@ -35,9 +44,9 @@ int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &wr
     std::size_t done = 0;
     while (done < length) {
         const std::size_t want = std::min(length - done, chunk);
-        const ssize_t n = interruptibleCall([&] { return ::write(fd, bytes + done, want); });
+        const ssize_t n = interruptible([&] { return ::write(fd, bytes + done, want); });
         if (n < 0) {
-            if (errno == EINTR && !interruptSignal())
+            if (errno == EINTR && !shmtools::interruptSignal())
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 if (const int error = waitUntilWritable(fd))
