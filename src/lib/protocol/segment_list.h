@@ -34,7 +34,8 @@ struct ListedSegment {
 /// shm-tools header of this format version, in shmid order. Each header is read from a
 /// read-only attachment into a validated copy, without the lock (a copy torn by a concurrent
 /// update is skipped or shows the previous generation). Segments of other formats, other
-/// users, raw segments, and segments removed meanwhile are left out. Failure only if
+/// users, raw segments, and segments removed (marked for removal: still attached by readers
+/// draining them, reached by no key) are left out. Failure only if
 /// /proc/sysvipc/shm cannot be read.
 Result<std::vector<ListedSegment>> listSegments();
 
