@@ -6,6 +6,7 @@
 #include <csignal>
 #include <ctime>
 #include <linux/futex.h>
+#include <poll.h>
 #include <sys/syscall.h>
 #include <system_error>
 #include <unistd.h>
@@ -137,6 +138,17 @@ std::thread startOptionalHelperThread(std::function<void()> body)
         return startHelperThread(std::move(body));
     } catch (const std::system_error &) {
         return {};
+    }
+}
+
+int waitUntilReady(int fd, short events)
+{
+    pollfd ready{fd, events, 0};
+    for (;;) {
+        if (interruptibleCall([&] { return ::poll(&ready, 1, -1); }) >= 0)
+            return 0;
+        if (errno != EINTR || interruptSignal())
+            return errno;
     }
 }
 

@@ -45,6 +45,13 @@ auto interruptibleCall(Call &&call) -> decltype(call())
     return result;
 }
 
+/// Sleeps in poll() until `fd` is ready for `events` (POLLIN or POLLOUT; an error or hang-up
+/// counts as ready: the next read or write says what it is), however long that takes, unless an
+/// interrupt arrives. For a descriptor whose open file description is non-blocking (O_NONBLOCK,
+/// set by whoever shares it) EAGAIN is no error, only a reason to wait as a blocking call would.
+/// 0, or the errno that ended the wait (EINTR: interrupted).
+int waitUntilReady(int fd, short events);
+
 /// Starts a helper thread with the interrupt signals blocked, so that they always reach (and
 /// interrupt) the thread doing the work. Throws std::system_error (EAGAIN) when the system has
 /// no thread to give (a pids cgroup at pids.max, a systemd unit at TasksMax, RLIMIT_NPROC); the
