@@ -35,6 +35,11 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     if (auto fits = checkKernelLimits(names.key, options.capacity, segmentSize); !fits)
         return fits.error();
 
+    // Another user's entry where the anchors go is refused before anything is made: the holder
+    // could not keep its key files restorable, and must not remove what is not its own.
+    for (const std::string &path : {names.segmentKeyFile, names.semaphoreKeyFile})
+        if (auto place = checkAnchorPlace(anchorPathFor(path), names); !place)
+            return place.error();
     std::unique_ptr<Holder> holder(new Holder(names, options));
     if (auto created = holder->create(*segmentSize); !created)
         return created.error();

@@ -48,16 +48,23 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
     m_keyFilesLost = lost;
 }
 
+void Holder::tellAnchorProblem(const NoticeFn &onNotice)
+{
+    if (m_anchorProblem.empty())
+        return;
+    if (onNotice)
+        onNotice(m_names.key + ": removed key files cannot be restored while this holder runs (" + m_anchorProblem +
+                 ")");
+    m_anchorProblem.clear();
+}
+
 void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
 {
     const auto notice = [&](const std::string &text) {
         if (onNotice)
             onNotice(m_names.key + ": " + text);
     };
-    if (!m_anchorProblem.empty()) {
-        notice("removed key files cannot be restored while this holder runs (" + m_anchorProblem + ")");
-        m_anchorProblem.clear();
-    }
+    tellAnchorProblem(onNotice);
     restoreKeyFiles(notice);
     const bool keyFilesThere = !m_keyFilesLost;
     if (keyFilesThere && touch) {
@@ -111,6 +118,8 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
     std::uint64_t reported = m_kept.generation;
     std::string lastProblem;
     auto lastTouch = std::chrono::steady_clock::now();
+    // Said at once, not at the first housekeeping: the user learns it with the ready line.
+    tellAnchorProblem(onNotice);
     while (!interruptSignal()) {
         const std::uint32_t counter = loadWord(word);
         if (onVersion && m_protocol) {
