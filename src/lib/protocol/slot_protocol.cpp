@@ -2,6 +2,7 @@
 #include "protocol/slot_protocol.h"
 
 #include "base/size_text.h"
+#include "sys/process_identity.h"
 
 #include <cstddef>
 #include <cstring>
@@ -148,15 +149,17 @@ void SlotProtocol::unlockOwned()
 
 std::string describeParticipant(const Participant &record, std::uint64_t ourNamespace)
 {
-    std::string text = "PID " + std::to_string(record.pid);
-    if (inAnotherNamespace(record, ourNamespace))
-        text += " in another PID namespace";
-    return text;
+    if (!inAnotherNamespace(record, ourNamespace))
+        return "PID " + std::to_string(record.pid);
+    if (const pid_t here = pidSeenHere(record.pid, record.pidNamespace))
+        return "PID " + std::to_string(here) + " (PID " + std::to_string(record.pid) + " in its PID namespace)";
+    return "PID " + std::to_string(record.pid) + " in another PID namespace";
 }
 
 pid_t pidInOurNamespace(const Participant &record, std::uint64_t ourNamespace)
 {
-    return inAnotherNamespace(record, ourNamespace) ? 0 : record.pid;
+    // A namespace below ours (a container started from here) shows its processes to us too.
+    return inAnotherNamespace(record, ourNamespace) ? pidSeenHere(record.pid, record.pidNamespace) : record.pid;
 }
 
 std::string SlotProtocol::who(const Participant &record) const

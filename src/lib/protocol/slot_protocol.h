@@ -22,10 +22,12 @@
 
 namespace shmtools::detail {
 
-/// Who a record names, for messages: "PID 7", or "PID 7 in another PID namespace" when it was
-/// made in a namespace other than `ourNamespace` (see pidNamespaceId()).
+/// Who a record names, for messages: "PID 7"; for a record made in a namespace other than
+/// `ourNamespace` (see pidNamespaceId()) "PID 4242 (PID 7 in its PID namespace)" when that
+/// namespace is below ours (pidSeenHere), else "PID 7 in another PID namespace".
 std::string describeParticipant(const layout::Participant &record, std::uint64_t ourNamespace);
-/// The record's PID if it means something here (made in `ourNamespace`), else 0.
+/// The record's PID as seen here: its own if made in `ourNamespace`, the translated one for a
+/// namespace below ours (pidSeenHere), else 0 (it cannot be signalled from here).
 pid_t pidInOurNamespace(const layout::Participant &record, std::uint64_t ourNamespace);
 
 /// Metadata of the latest version in `header` (generation 0 if none); `header` must be valid.
