@@ -131,7 +131,9 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
                     reported = latest.generation;
                     onVersion(latest);
                 }
-            } else if (copy.error().message != lastProblem && copy.error().code != ErrorCode::TimedOut) {
+            } else if (copy.error().message != lastProblem && copy.error().code != ErrorCode::TimedOut &&
+                       copy.error().code != ErrorCode::NoSegment) {
+                // (A removed semaphore, NoSegment, is told and repaired by keepAlive below.)
                 lastProblem = copy.error().message;
                 if (onNotice)
                     onNotice(lastProblem);

@@ -34,6 +34,9 @@ public:
     /// Takes the segment's semaphore (the lock Qt peers see). TimedOut at the deadline,
     /// Interrupted on a signal, NoSegment if it has gone.
     virtual Status lock(const Deadline &deadline) = 0;
+    /// After lock() said NoSegment (the semaphore was removed): true if a semaphore exists under
+    /// the same key again (the holder restored it), which lock() takes from now on.
+    virtual bool lockRestored() { return false; }
     /// Gives the semaphore back; never fails.
     virtual void unlock() = 0;
     /// Called while holding the semaphore: destroys one more unit of it if there is one, which

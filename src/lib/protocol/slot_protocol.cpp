@@ -91,11 +91,52 @@ bool SlotProtocol::ownsHeaderWords() const
     return identityMismatch(recorded, *m_expected).empty();
 }
 
+// The semaphore was removed under a live holder (systemd-logind's RemoveIPC at logout, a Qt
+// program's failed create(), by hand): the holder restores it under the same key within about a
+// second, so wait for that, bounded by the deadline, instead of failing. NoSegment (exit 3)
+// naming the holder if it does not come back in time; the error as it was if the holder has
+// stopped, or is this participant (only it can restore the semaphore: never wait for itself).
+Status SlotProtocol::waitForRestoredLock(const Error &removed, const Deadline &deadline)
+{
+    const std::uint64_t holder =
+        ownsHeaderWords() ? shared(live().holder.token).load(std::memory_order_acquire) : 0;
+    if (holder == 0 || holder == m_os.self().token || !m_os.isAlive(holder))
+        return removed;
+    Participant record{};
+    std::memcpy(&record, m_base + offsetof(SegmentHeader, holder), sizeof record);
+    const auto holderGone = [&] { return !m_os.isAlive(holder); };
+    for (;;) {
+        if (m_os.lockRestored()) {
+            auto locked = m_os.lock(deadline);
+            if (locked || locked.error().code != ErrorCode::NoSegment)
+                return locked;
+            continue; // removed again meanwhile
+        }
+        if (holderGone())
+            return removed;
+        const WaitOutcome outcome =
+            m_os.waitForChange(changeCounter(), load(live().changeCounter), deadline, kProbeSlice, [] { return true; });
+        if (outcome == WaitOutcome::Interrupted)
+            return makeError(ErrorCode::Interrupted, m_key + ": interrupted while waiting for the segment lock");
+        if (outcome == WaitOutcome::TimedOut)
+            return makeError(ErrorCode::NoSegment,
+                             m_key + ": the segment's semaphore was removed while its holder (" + who(record) +
+                                 ") runs (systemd-logind's RemoveIPC at logout, a Qt program's failed create(), or "
+                                 "by hand), and the holder did not restore it within " +
+                                 formatSeconds(deadline.seconds()) + " s",
+                             Remedy::RaiseTimeout, pidOf(record));
+    }
+}
+
 Status SlotProtocol::lockFor(const Deadline &deadline)
 {
     const std::uint64_t me = m_os.self().token;
-    if (auto locked = m_os.lock(deadline); !locked)
-        return locked.error();
+    if (auto locked = m_os.lock(deadline); !locked) {
+        if (locked.error().code != ErrorCode::NoSegment)
+            return locked.error();
+        if (auto restored = waitForRestoredLock(locked.error(), deadline); !restored)
+            return restored.error();
+    }
     if (!ownsHeaderWords()) {
         m_ownerWordSet = false; // checkedCopy names what the segment is
         return {};

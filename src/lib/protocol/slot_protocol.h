@@ -150,6 +150,7 @@ private:
     /// token there means the semaphore was granted twice: we keep our unit (the surplus one),
     /// stay out, and retry until that owner leaves or dies, or the deadline.
     Status lockFor(const Deadline &deadline);
+    Status waitForRestoredLock(const Error &removed, const Deadline &deadline);
     void unlockOwned();
     /// Holds the lock taken by lockFor for a scope; unlock() gives it back early.
     class Held {

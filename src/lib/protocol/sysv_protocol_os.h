@@ -19,6 +19,7 @@ public:
     bool isAlive(std::uint64_t token) const override { return m_participant.isAlive(token); }
     std::int64_t unixTimeMs() const override;
     Status lock(const Deadline &deadline) override;
+    bool lockRestored() override;
     void unlock() override { m_lock.reset(); }
     void dropSurplusUnit() override;
     WaitOutcome waitForChange(std::uint32_t *word, std::uint32_t seen, const Deadline &deadline,
