@@ -44,6 +44,9 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     if (auto created = holder->create(*segmentSize); !created)
         return created.error();
     holder->anchorKeyFiles();
+    // The key's holder from now on: found through the key file even if its header is overwritten.
+    if (!options.raw) // a raw segment has no header to lose, and tools rightly say "use --raw"
+        holder->m_os->markHolder();
     return holder;
 }
 
@@ -129,6 +132,7 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
         return participant.error();
     }
     m_os = std::make_unique<SysvProtocolOs>(std::move(*semaphore), std::move(*participant));
+
 
     NewSegment made;
     {

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 namespace shmtools::detail {
 
@@ -28,6 +29,9 @@ public:
     /// True while the participant with `token` exists (our own token included; 0 names nobody).
     /// Decided by the kernel, never by a PID.
     virtual bool isAlive(std::uint64_t token) const = 0;
+    /// If a holder of this key marked itself on the key file (ParticipantLock::markHolder): its
+    /// PID here (0 if unknown); nullopt if none. For a header that no longer names it.
+    virtual std::optional<pid_t> markedHolder() const { return std::nullopt; }
     /// Now, as the header records times: Unix time in milliseconds.
     virtual std::int64_t unixTimeMs() const = 0;
 

@@ -6,6 +6,7 @@
 #include "protocol/slot_protocol.h"
 #include "protocol/segment_attach.h"
 #include "sys/participant_lock.h"
+#include "sys/key_file.h"
 #include "sys/process_stop.h"
 
 #include <algorithm>
@@ -80,6 +81,30 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
     return Removal{true, pid, found.shmid};
 }
 
+// A header overwritten (by a program writing into the segment) while our holder runs: the header
+// no longer names it, but its mark on the key file does (ParticipantLock::markHolder), and /proc
+// gives the process holding that mark. nullopt if no holder is marked; it is stopped otherwise.
+std::optional<Result<Removal>> stopMarkedHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
+{
+    auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment");
+    if (!keyFile || !probeHolderMark(names.segmentKeyFile, keyFile->id).value_or(false))
+        return std::nullopt;
+    const pid_t pid = processHoldingLock(keyFile->id, kHolderMark);
+    if (pid == 0)
+        return Result<Removal>(makeError(ErrorCode::KeyHeld,
+                                         names.key + ": segment " + std::to_string(found.shmid) +
+                                             " has an overwritten header, and its holder runs where it cannot be "
+                                             "found or signalled from here; stop it from its own PID namespace",
+                                         Remedy::None));
+    const auto stillTheHolder = [&] { return probeHolderMark(names.segmentKeyFile, keyFile->id).value_or(false); };
+    if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped && stopped.error().code != ErrorCode::NoSegment) {
+        Error error = stopped.error();
+        error.message = names.key + ": the holder, " + error.message;
+        return Result<Removal>(error);
+    }
+    return Result<Removal>(Removal{true, pid, found.shmid});
+}
+
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout)
 {
     auto adopted = Holder::start(names, HolderOptions{1, false, Seconds(timeout)});
@@ -102,6 +127,9 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
     auto found = look(names);
     if (!found)
         return found.error();
+    if (found->check == HeaderCheck::Foreign)
+        if (auto stopped = stopMarkedHolder(names, *found, deadline))
+            return *stopped;
     if (found->check == HeaderCheck::Foreign)
         return makeError(ErrorCode::InvalidContent,
                          names.key + ": segment " + std::to_string(found->shmid) +

@@ -238,6 +238,15 @@ Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
     switch (verdict.check) {
     case HeaderCheck::Valid: break;
     case HeaderCheck::Foreign:
+        // A shm-tools holder marked on the key file still holds it: the header was overwritten.
+        if (const auto holder = m_os.markedHolder())
+            return makeError(ErrorCode::InvalidContent,
+                             m_key + ": the segment's header was overwritten (a program wrote into the segment, "
+                                     "e.g. a Qt peer through data()) while its holder (" +
+                                 (*holder ? "PID " + std::to_string(*holder) : std::string("PID unknown here")) +
+                                 ") runs; nothing can be read or loaded until the holder is restarted ('shm-create "
+                                 "--remove' stops it and removes the segment)",
+                             Remedy::RestartHolder, *holder);
         return makeError(ErrorCode::InvalidContent,
                          m_key + ": the segment was not made by shm-tools (no shm-tools header)", Remedy::UseRaw);
     case HeaderCheck::OtherVersion:
