@@ -20,6 +20,7 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
 {
     const auto nothingUnder = [](key_t key) { return !segmentExistsUnder(key) && !semaphoreExistsUnder(key); };
     bool lost = false;
+    bool forGood = false; // an anchor is gone too: that inode, and so its SysV key, cannot come back
     std::string problems;
     for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
                                    std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}}) {
@@ -35,11 +36,17 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
             break;
         case KeyFileRepair::Failed:
             lost = true;
+            forGood = forGood || !isSameFile(anchorPathFor(path), id);
             problems += (problems.empty() ? "" : "; ") + path + ": " + problem;
             break;
         }
     }
-    if (lost && !m_keyFilesLost)
+    if (lost && !m_keyFilesLost && forGood)
+        notice("the key files in " + m_names.tempDir + " were removed with their anchors (" + problems +
+               "), e.g. with TMPDIR itself: they cannot come back under the same System V key, so no new loader "
+               "or reader can reach this segment again; stop this holder with 'shm-create --remove -k " +
+               m_names.key + "' (it still reaches it) and start a new one");
+    else if (lost && !m_keyFilesLost)
         notice("the key files in " + m_names.tempDir + " were removed or replaced and cannot be restored (" +
                problems + "); no new loader or reader can reach this segment until they are; retrying every " +
                "second");

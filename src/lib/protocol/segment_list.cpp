@@ -17,8 +17,10 @@ namespace {
 
 // A holder's liveness is its OFD lock on the key file, which a listing reaches from the recorded
 // key and TMPDIR: through the key file, or through the holder's second hard link (its anchor) when
-// the key file was removed. Where neither can be probed (both removed, or a key too long to be
-// recorded whole), what remains is that a live holder is always attached.
+// the key file was removed. Where neither can be probed (both removed, e.g. with TMPDIR, or a
+// key too long to be recorded whole), the holder still holds the removed file open: /proc shows
+// the process holding its token on that inode. Only where that is hidden too (another user's
+// view, a PID namespace we cannot see) what remains is that a live holder is always attached.
 bool holderAlive(const SegmentHeader &copy, const SegmentStatus &status)
 {
     const std::string key = text(copy.identity.key, sizeof copy.identity.key);
@@ -30,6 +32,8 @@ bool holderAlive(const SegmentHeader &copy, const SegmentStatus &status)
             if (auto alive = probeToken(where, copy.identity.segmentKeyFile, copy.holder.token))
                 return *alive;
     }
+    if (processHoldingLock(copy.identity.segmentKeyFile, copy.holder.token) != 0)
+        return true;
     return status.attachments > 0;
 }
 
@@ -59,6 +63,7 @@ std::optional<ListedSegment> describe(int shmid)
     listed.generation = latest.generation;
     listed.length = latest.length;
     listed.holderPid = pidInOurNamespace(copy.holder, pidNamespaceId());
+    listed.holderToken = copy.holder.token;
     listed.holderAlive = holderAlive(copy, *status);
     listed.identity = copy.identity;
     return listed;

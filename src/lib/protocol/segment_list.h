@@ -26,6 +26,7 @@ struct ListedSegment {
     std::uint64_t generation = 0; ///< 0: never loaded
     std::uint64_t length = 0;     ///< of the latest version
     pid_t holderPid = 0;
+    std::uint64_t holderToken = 0; ///< the holder's lock on its segment key file
     bool holderAlive = false; ///< false: an orphan, adoptable by `shm-create` with that key
     layout::KeyIdentity identity{};
 };

@@ -5,6 +5,7 @@
 #include "protocol/holder.h"
 #include "protocol/slot_protocol.h"
 #include "protocol/segment_attach.h"
+#include "protocol/segment_list.h"
 #include "sys/participant_lock.h"
 #include "sys/key_file.h"
 #include "sys/process_stop.h"
@@ -105,6 +106,28 @@ std::optional<Result<Removal>> stopMarkedHolder(const IpcNames &names, const Fou
     return Result<Removal>(Removal{true, pid, found.shmid});
 }
 
+// A live holder whose key files (and their anchors) were removed, e.g. with TMPDIR: no key
+// reaches its segment, but the holder still holds the removed key file open with its token
+// locked, and /proc gives the process holding that lock. nullopt if there is no such holder.
+std::optional<Result<Removal>> stopUnreachableHolder(const IpcNames &names, const Deadline &deadline)
+{
+    const auto listed = findLiveHolder(names);
+    if (!listed)
+        return std::nullopt;
+    const FileIdentity keyFile = listed->identity.segmentKeyFile;
+    const std::uint64_t token = listed->holderToken;
+    const pid_t pid = processHoldingLock(keyFile, token);
+    if (pid == 0)
+        return std::nullopt; // the message of the lookup names it, with what to do
+    const auto stillTheHolder = [&] { return processHoldingLock(keyFile, token) == pid; };
+    if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped && stopped.error().code != ErrorCode::NoSegment) {
+        Error error = stopped.error();
+        error.message = names.key + ": the holder, " + error.message;
+        return Result<Removal>(error);
+    }
+    return Result<Removal>(Removal{true, pid, listed->shmid});
+}
+
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout)
 {
     auto adopted = Holder::start(names, HolderOptions{1, false, Seconds(timeout)});
@@ -125,8 +148,13 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
 {
     const Deadline deadline = Deadline::after(timeout);
     auto found = look(names);
-    if (!found)
+    if (!found) {
+        // No key file reaches a segment, yet a holder of this key runs (its key files were removed).
+        if (found.error().code == ErrorCode::NoSegment && found.error().pid != 0)
+            if (auto stopped = stopUnreachableHolder(names, deadline))
+                return *stopped;
         return found.error();
+    }
     if (found->check == HeaderCheck::Foreign)
         if (auto stopped = stopMarkedHolder(names, *found, deadline))
             return *stopped;
