@@ -3,8 +3,9 @@
 # The documented limit (design.md, "What is not guaranteed"): a child made without fork()'s
 # handlers (syscall(SYS_fork), or clone() as some runtimes use it) inherits the holder's key-file
 # descriptor and with it the lock that is the holder's life. After the holder is SIGKILLed, its
-# segment counts as held for as long as that child runs (reads work, shm-create exits 4); once
-# the child exits, tools exit 3 at once and shm-create adopts the segment with its content.
+# segment counts as held for as long as that child runs (reads work, shm-create exits 4, and
+# --remove exits 4 naming that child rather than signalling it or claiming a removal); once the
+# child exits, tools exit 3 at once and shm-create adopts the segment with its content.
 . "$(dirname "$0")/../support/common.sh"
 P=${PARTICIPANT_PEER_BIN:?set PARTICIPANT_PEER_BIN}
 mkfifo "$W/go"
@@ -20,6 +21,10 @@ gone "$child" && fail "the raw child ended early"
 echo kept | shm-load -q - || fail "a load while the raw child keeps the dead holder's lock"
 run shm-create -s 4K
 [ "$RC" = 4 ] || fail "while the raw child lives, shm-create: rc=$RC (documented: 4) $ERR"
+run shm-create --remove -t 5
+[ "$RC" = 4 ] && [[ $ERR == *"PID $child"* && $ERR == *"has exited"* ]] ||
+  fail "--remove while the raw child lives: rc=$RC (want 4, naming the child PID $child, not signalling it) $ERR"
+gone "$child" && fail "--remove ended the innocent child"
 exec 8>&-
 wait_gone "$child"
 run shm-read -t 5

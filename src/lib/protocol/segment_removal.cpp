@@ -70,7 +70,12 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
                              ") that cannot be signalled from here; stop it from its own PID namespace "
                              "(container)",
                          Remedy::None);
-    const auto stillTheHolder = [&] { return holderRuns(names, found); };
+    // Its lock alive, and held by the process at that PID (not by a child that inherited it
+    // after the holder died, its PID since reused): where /proc cannot tell, the lock alone.
+    const auto stillTheHolder = [&] {
+        return holderRuns(names, found) &&
+               processHoldsLock(pid, found.keyFile, found.holder.token).value_or(true);
+    };
     if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped) {
         Error error = stopped.error();
         error.message = error.code == ErrorCode::Interrupted
@@ -169,9 +174,22 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
     const bool readable = found->check == HeaderCheck::Valid || found->check == HeaderCheck::OtherVersion;
     if (readable && holderRuns(names, *found)) {
         auto stopped = stopHolder(names, *found, deadline);
-        // A holder that exited on its own just before the signal leaves nothing behind.
         if (stopped || stopped.error().code != ErrorCode::NoSegment)
             return stopped;
+        // Its process is gone, yet its lock is held: a child made without fork()'s handlers
+        // (syscall(SYS_fork), clone()) inherited the descriptor (design.md, "What is not
+        // guaranteed"). That child is not the holder: name it rather than signal it.
+        if (holderRuns(names, *found)) {
+            const pid_t child = processHoldingLock(found->keyFile, found->holder.token);
+            return makeError(ErrorCode::KeyHeld,
+                             names.key + ": its holder (PID " + std::to_string(found->holder.pid) +
+                                 ") has exited, but its lock on the key file is still held" +
+                                 (child ? " by PID " + std::to_string(child) : std::string()) +
+                                 ", a process that inherited it without fork()'s handlers (syscall(SYS_fork), "
+                                 "clone()); the segment stays until that process exits or closes it",
+                             Remedy::None, child);
+        }
+        // A holder that exited on its own just before the signal leaves nothing behind.
         return Removal{true, found->holder.pid, found->shmid};
     }
     return removeOrphan(names, *found, timeout);

@@ -311,40 +311,45 @@ bool fdinfoHasLockAt(const char *path, std::uint64_t offset)
 
 } // namespace
 
+std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::uint64_t offset)
+{
+    char path[320]; // /proc/PID/fdinfo/NAME, NAME at most 255 bytes
+    std::snprintf(path, sizeof path, "/proc/%d/fd", static_cast<int>(pid));
+    DIR *fds = ::opendir(path);
+    if (!fds)
+        return std::nullopt;
+    bool holds = false;
+    while (const dirent *fd = ::readdir(fds)) {
+        if (fd->d_name[0] == '.')
+            continue;
+        std::snprintf(path, sizeof path, "/proc/%d/fd/%s", static_cast<int>(pid), fd->d_name);
+        struct stat target {};
+        if (::stat(path, &target) != 0 || static_cast<std::uint64_t>(target.st_dev) != file.device ||
+            static_cast<std::uint64_t>(target.st_ino) != file.inode)
+            continue;
+        std::snprintf(path, sizeof path, "/proc/%d/fdinfo/%s", static_cast<int>(pid), fd->d_name);
+        if ((holds = fdinfoHasLockAt(path, offset)))
+            break;
+    }
+    ::closedir(fds);
+    return holds;
+}
+
 pid_t processHoldingLock(const FileIdentity &file, std::uint64_t offset)
 {
     DIR *proc = ::opendir("/proc");
     if (!proc)
         return 0;
     pid_t found = 0;
-    while (found == 0) {
-        const dirent *process = ::readdir(proc);
-        if (!process)
-            break;
+    while (const dirent *process = ::readdir(proc)) {
         char *end = nullptr;
         const long pid = std::strtol(process->d_name, &end, 10);
         if (pid <= 0 || *end != '\0')
             continue;
-        char path[320]; // /proc/PID/fdinfo/NAME, NAME at most 255 bytes
-        std::snprintf(path, sizeof path, "/proc/%ld/fd", pid);
-        DIR *fds = ::opendir(path);
-        if (!fds)
-            continue;
-        while (const dirent *fd = ::readdir(fds)) {
-            if (fd->d_name[0] == '.')
-                continue;
-            std::snprintf(path, sizeof path, "/proc/%ld/fd/%s", pid, fd->d_name);
-            struct stat target {};
-            if (::stat(path, &target) != 0 || static_cast<std::uint64_t>(target.st_dev) != file.device ||
-                static_cast<std::uint64_t>(target.st_ino) != file.inode)
-                continue;
-            std::snprintf(path, sizeof path, "/proc/%ld/fdinfo/%s", pid, fd->d_name);
-            if (fdinfoHasLockAt(path, offset)) {
-                found = static_cast<pid_t>(pid);
-                break;
-            }
+        if (processHoldsLock(static_cast<pid_t>(pid), file, offset).value_or(false)) {
+            found = static_cast<pid_t>(pid);
+            break;
         }
-        ::closedir(fds);
     }
     ::closedir(proc);
     return found;

@@ -81,6 +81,9 @@ std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity 
 /// `offset`): an OFD lock records no PID. 0 if none can be seen (another user's process without
 /// privilege, a PID namespace we cannot see, /proc unreadable, or no descriptor left).
 pid_t processHoldingLock(const FileIdentity &file, std::uint64_t offset);
+/// Whether process `pid` holds (through one of its descriptors) an OFD lock at `offset` of the
+/// file `file`; nullopt if its descriptors cannot be inspected from here.
+std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::uint64_t offset);
 
 /// How many fork()s this process descends from since the library was loaded (0 in the
 /// original process); a ParticipantLock records it when taken.
