@@ -90,47 +90,47 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
 // A header overwritten (by a program writing into the segment) while our holder runs: the header
 // no longer names it, but its mark on the key file does (ParticipantLock::markHolder), and /proc
 // gives the process holding that mark. nullopt if no holder is marked; it is stopped otherwise.
-std::optional<Result<Removal>> stopMarkedHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
+Result<std::optional<Removal>> stopMarkedHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
 {
     auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment");
     if (!keyFile || !probeHolderMark(names.segmentKeyFile, keyFile->id).value_or(false))
-        return std::nullopt;
+        return std::optional<Removal>();
     const pid_t pid = processHoldingLock(keyFile->id, kHolderMark);
     if (pid == 0)
-        return Result<Removal>(makeError(ErrorCode::KeyHeld,
-                                         names.key + ": segment " + std::to_string(found.shmid) +
-                                             " has an overwritten header, and its holder runs where it cannot be "
-                                             "found or signalled from here; stop it from its own PID namespace",
-                                         Remedy::None));
+        return makeError(ErrorCode::KeyHeld,
+                         names.key + ": segment " + std::to_string(found.shmid) +
+                             " has an overwritten header, and its holder runs where it cannot be found or "
+                             "signalled from here; stop it from its own PID namespace",
+                         Remedy::None);
     const auto stillTheHolder = [&] { return probeHolderMark(names.segmentKeyFile, keyFile->id).value_or(false); };
     if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped && stopped.error().code != ErrorCode::NoSegment) {
         Error error = stopped.error();
         error.message = names.key + ": the holder, " + error.message;
-        return Result<Removal>(error);
+        return error;
     }
-    return Result<Removal>(Removal{true, pid, found.shmid});
+    return std::optional<Removal>(Removal{true, pid, found.shmid});
 }
 
 // A live holder whose key files (and their anchors) were removed, e.g. with TMPDIR: no key
 // reaches its segment, but the holder still holds the removed key file open with its token
 // locked, and /proc gives the process holding that lock. nullopt if there is no such holder.
-std::optional<Result<Removal>> stopUnreachableHolder(const IpcNames &names, const Deadline &deadline)
+Result<std::optional<Removal>> stopUnreachableHolder(const IpcNames &names, const Deadline &deadline)
 {
     const auto listed = findLiveHolder(names);
     if (!listed)
-        return std::nullopt;
+        return std::optional<Removal>();
     const FileIdentity keyFile = listed->identity.segmentKeyFile;
     const std::uint64_t token = listed->holderToken;
     const pid_t pid = processHoldingLock(keyFile, token);
     if (pid == 0)
-        return std::nullopt; // the message of the lookup names it, with what to do
+        return std::optional<Removal>(); // the message of the lookup names it, with what to do
     const auto stillTheHolder = [&] { return processHoldingLock(keyFile, token) == pid; };
     if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped && stopped.error().code != ErrorCode::NoSegment) {
         Error error = stopped.error();
         error.message = names.key + ": the holder, " + error.message;
-        return Result<Removal>(error);
+        return error;
     }
-    return Result<Removal>(Removal{true, pid, listed->shmid});
+    return std::optional<Removal>(Removal{true, pid, listed->shmid});
 }
 
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout)
@@ -155,14 +155,22 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
     auto found = look(names);
     if (!found) {
         // No key file reaches a segment, yet a holder of this key runs (its key files were removed).
-        if (found.error().code == ErrorCode::NoSegment && found.error().pid != 0)
-            if (auto stopped = stopUnreachableHolder(names, deadline))
-                return *stopped;
+        if (found.error().code == ErrorCode::NoSegment && found.error().pid != 0) {
+            auto stopped = stopUnreachableHolder(names, deadline);
+            if (!stopped)
+                return stopped.error();
+            if (*stopped)
+                return **stopped;
+        }
         return found.error();
     }
-    if (found->check == HeaderCheck::Foreign)
-        if (auto stopped = stopMarkedHolder(names, *found, deadline))
-            return *stopped;
+    if (found->check == HeaderCheck::Foreign) {
+        auto stopped = stopMarkedHolder(names, *found, deadline);
+        if (!stopped)
+            return stopped.error();
+        if (*stopped)
+            return **stopped;
+    }
     if (found->check == HeaderCheck::Foreign)
         return makeError(ErrorCode::InvalidContent,
                          names.key + ": segment " + std::to_string(found->shmid) +
