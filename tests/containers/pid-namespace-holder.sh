@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Issue 15, item 8: a holder in a PID namespace of its own that shares the IPC namespace and
 # TMPDIR (as `docker --ipc=host -v /tmp:/tmp` does) is alive to host tools: shm-read works,
-# shm-create on the key exits 4 (held) and names it as a PID of another namespace; once it is
+# shm-create on the key exits 4 (held) and names it by its PID here and there; once it is
 # killed, the host's shm-create adopts its segment and keeps the version. (Before: its PID, 1 in
 # its namespace, meant nothing on the host; the live segment was adopted.)
 . "$(dirname "$0")/../support/common.sh"
@@ -19,7 +19,7 @@ run shm-read
 cmp -s "$OUT" "$W/small" || fail "host shm-read returned other bytes"
 run shm-create -s 64K
 [ "$RC" = 4 ] || fail "host shm-create on the held key: rc=$RC (want 4) $ERR"
-[[ $ERR == *"in another PID namespace"* ]] || fail "the refusal does not say where the holder runs: $ERR"
+[[ $ERR == *"PID $hp (PID 1 in its PID namespace)"* ]] || fail "the refusal does not name the holder by its PID here and there: $ERR"
 kill -KILL "$hp"
 wait_gone "$hp"
 wait_rc "$up"

@@ -15,10 +15,16 @@
 //                                             its own and is killed mid-load; prints "killed"
 //                                             and waits for a line on stdin (others load
 //                                             meanwhile), then loads itself
+//   participant_peer raw-fork-holder KEY      holds KEY, makes a child with syscall(SYS_fork)
+//                                             (no pthread_atfork handlers run), prints
+//                                             "child PID" and SIGKILLs itself; the child waits
+//                                             until stdin closes (design.md, "What is not
+//                                             guaranteed")
 //   participant_peer hold-token FILE TOKEN    what a participant inside the lock is to others:
 //                                             an OFD lock on byte TOKEN of key file FILE;
 //                                             prints "held", keeps it until stdin closes
 
+#include <shmtools/holder.h>
 #include <shmtools/segment.h>
 
 #include <atomic>
@@ -30,6 +36,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <string>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -203,6 +210,28 @@ int forkKill(const std::string &key)
     return loaded ? 0 : 1;
 }
 
+int rawForkHolder(const std::string &key)
+{
+    auto holder = shmtools::Holder::start(key, {.capacity = 4096});
+    if (!holder) {
+        std::fprintf(stderr, "raw-fork-holder: %s\n", holder.error().message.c_str());
+        return 1;
+    }
+    // What clone()-based runtimes do: a child without the fork handlers, which inherits the
+    // holder's descriptor and so its lock.
+    const pid_t child = static_cast<pid_t>(::syscall(SYS_fork));
+    if (child == 0) {
+        char buffer[64];
+        while (::read(STDIN_FILENO, buffer, sizeof buffer) > 0) {
+        }
+        ::_exit(0);
+    }
+    std::printf("child %d\n", static_cast<int>(child));
+    std::fflush(stdout);
+    ::kill(::getpid(), SIGKILL);
+    return 1;
+}
+
 int holdToken(const std::string &file, std::uint64_t token)
 {
     const int fd = ::open(file.c_str(), O_RDWR | O_CLOEXEC);
@@ -230,7 +259,8 @@ int main(int argc, char **argv)
     if (argc < 3) {
         std::fprintf(
             stderr,
-            "usage: participant_peer threads|pthread-exit|fork-use|fork-kill KEY [ROUNDS] | hold-token FILE TOKEN\n");
+            "usage: participant_peer threads|pthread-exit|fork-use|fork-kill|raw-fork-holder KEY [ROUNDS] | hold-token "
+            "FILE TOKEN\n");
         return 2;
     }
     const std::string mode = argv[1];
@@ -243,6 +273,8 @@ int main(int argc, char **argv)
         return forkUse(key);
     if (mode == "fork-kill")
         return forkKill(key);
+    if (mode == "raw-fork-holder")
+        return rawForkHolder(key);
     if (mode == "hold-token" && argc > 3)
         return holdToken(key, std::strtoull(argv[3], nullptr, 0));
     std::fprintf(stderr, "participant_peer: unknown mode %s\n", mode.c_str());

@@ -76,6 +76,7 @@ private:
     Status adoptExisting();
     static Error heldBy(const IpcNames &names, const std::string &who, pid_t pid);
     void keepAlive(const NoticeFn &onNotice, bool touch);
+    void tellAnchorProblem(const NoticeFn &onNotice);
 
     IpcNames m_names;
     HolderOptions m_options;

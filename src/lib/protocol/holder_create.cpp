@@ -42,10 +42,18 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     if (auto fits = checkKernelLimits(names.key, options.capacity, segmentSize); !fits)
         return fits.error();
 
+    // Another user's entry where the anchors go is refused before anything is made: the holder
+    // could not keep its key files restorable, and must not remove what is not its own.
+    for (const std::string &path : {names.segmentKeyFile, names.semaphoreKeyFile})
+        if (auto place = checkAnchorPlace(anchorPathFor(path), names); !place)
+            return place.error();
     std::unique_ptr<Holder> holder(new Holder(names, options, std::move(os)));
     if (auto created = holder->create(*segmentSize); !created)
         return created.error();
     holder->anchorKeyFiles();
+    // The key's holder from now on: found through the key file even if its header is overwritten.
+    if (!options.raw) // a raw segment has no header to lose, and tools rightly say "use --raw"
+        holder->m_os->markHolder();
     return holder;
 }
 

@@ -20,6 +20,7 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
 {
     const auto nothingUnder = [](key_t key) { return !segmentExistsUnder(key) && !semaphoreExistsUnder(key); };
     bool lost = false;
+    bool forGood = false; // an anchor is gone too: that inode, and so its SysV key, cannot come back
     std::string problems;
     for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
                                    std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}}) {
@@ -35,11 +36,17 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
             break;
         case KeyFileRepair::Failed:
             lost = true;
+            forGood = forGood || !isSameFile(anchorPathFor(path), id);
             problems += (problems.empty() ? "" : "; ") + path + ": " + problem;
             break;
         }
     }
-    if (lost && !m_keyFilesLost)
+    if (lost && !m_keyFilesLost && forGood)
+        notice("the key files in " + m_names.tempDir + " were removed with their anchors (" + problems +
+               "), e.g. with TMPDIR itself: they cannot come back under the same System V key, so no new loader "
+               "or reader can reach this segment again; stop this holder with 'shm-create --remove -k " +
+               m_names.key + "' (it still reaches it) and start a new one");
+    else if (lost && !m_keyFilesLost)
         notice("the key files in " + m_names.tempDir + " were removed or replaced and cannot be restored (" +
                problems + "); no new loader or reader can reach this segment until they are; retrying every " +
                "second");
@@ -48,16 +55,23 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
     m_keyFilesLost = lost;
 }
 
+void Holder::tellAnchorProblem(const NoticeFn &onNotice)
+{
+    if (m_anchorProblem.empty())
+        return;
+    if (onNotice)
+        onNotice(m_names.key + ": removed key files cannot be restored while this holder runs (" + m_anchorProblem +
+                 ")");
+    m_anchorProblem.clear();
+}
+
 void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
 {
     const auto notice = [&](const std::string &text) {
         if (onNotice)
             onNotice(m_names.key + ": " + text);
     };
-    if (!m_anchorProblem.empty()) {
-        notice("removed key files cannot be restored while this holder runs (" + m_anchorProblem + ")");
-        m_anchorProblem.clear();
-    }
+    tellAnchorProblem(onNotice);
     restoreKeyFiles(notice);
     const bool keyFilesThere = !m_keyFilesLost;
     if (keyFilesThere && touch) {
@@ -111,6 +125,8 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
     std::uint64_t reported = m_kept.generation;
     std::string lastProblem;
     auto lastTouch = std::chrono::steady_clock::now();
+    // Said at once, not at the first housekeeping: the user learns it with the ready line.
+    tellAnchorProblem(onNotice);
     while (!interruptSignal()) {
         const std::uint32_t counter = loadWord(word);
         if (onVersion && m_protocol) {
@@ -122,7 +138,9 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
                     reported = latest.generation;
                     onVersion(latest);
                 }
-            } else if (copy.error().message != lastProblem && copy.error().code != ErrorCode::TimedOut) {
+            } else if (copy.error().message != lastProblem && copy.error().code != ErrorCode::TimedOut &&
+                       copy.error().code != ErrorCode::NoSegment) {
+                // (A removed semaphore, NoSegment, is told and repaired by keepAlive below.)
                 lastProblem = copy.error().message;
                 if (onNotice)
                     onNotice(lastProblem);

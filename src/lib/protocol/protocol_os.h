@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 namespace shmtools::detail {
 
@@ -28,12 +29,18 @@ public:
     /// True while the participant with `token` exists (our own token included; 0 names nobody).
     /// Decided by the kernel, never by a PID.
     virtual bool isAlive(std::uint64_t token) const = 0;
+    /// If a holder of this key marked itself on the key file (ParticipantLock::markHolder): its
+    /// PID here (0 if unknown); nullopt if none. For a header that no longer names it.
+    virtual std::optional<pid_t> markedHolder() const { return std::nullopt; }
     /// Now, as the header records times: Unix time in milliseconds.
     virtual std::int64_t unixTimeMs() const = 0;
 
     /// Takes the segment's semaphore (the lock Qt peers see). TimedOut at the deadline,
     /// Interrupted on a signal, NoSegment if it has gone.
     virtual Status lock(const Deadline &deadline) = 0;
+    /// After lock() said NoSegment (the semaphore was removed): true if a semaphore exists under
+    /// the same key again (the holder restored it), which lock() takes from now on.
+    virtual bool lockRestored() { return false; }
     /// Gives the semaphore back; never fails.
     virtual void unlock() = 0;
     /// Called while holding the semaphore: destroys one more unit of it if there is one, which

@@ -88,7 +88,7 @@ Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint6
 
 Segment::Segment(IpcNames names, AttachedSegment attached, double lockTimeout)
     : m_names(std::move(names)), m_status(attached.status), m_mapping(std::move(attached.mapping)),
-      m_semid(attached.semaphore.id()), m_lockTimeout(lockTimeout),
+      m_lockTimeout(lockTimeout),
       m_os(std::make_unique<SysvProtocolOs>(std::move(attached.semaphore), std::move(attached.participant))),
       m_protocol(std::make_unique<SlotProtocol>(m_mapping.data(), m_status.size, *m_os, m_names.key, attached.identity))
 {
@@ -289,7 +289,7 @@ Result<SegmentInfo> Segment::info()
     // Others' attachments, as `ipcs` shows them while we are not looking: not our own mappings.
     const std::uint64_t ours = (m_mapping.data() ? 1 : 0) + (m_readMapping.data() ? 1 : 0);
     info.attachments = status->attachments - std::min(ours, status->attachments);
-    info.semid = m_semid;
+    info.semid = m_os->semaphore().id(); // the one in use now: a holder may have made it again
     info.capacity = copy.capacity;
     info.formatVersion = copy.formatVersion;
     info.createdAtMs = copy.createdAtMs;

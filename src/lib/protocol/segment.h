@@ -88,7 +88,6 @@ private:
     IpcNames m_names;
     SegmentStatus m_status;
     SegmentMapping m_mapping;
-    int m_semid;
     /// A second, read-only mapping for writing versions out, made on the first read: tearing
     /// down read-only page-table entries costs about half as much (README, "Performance").
     SegmentMapping m_readMapping;

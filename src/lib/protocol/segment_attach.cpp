@@ -74,18 +74,16 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
     if (!semaphore) {
         if (semaphore.error().code != ErrorCode::NoSegment || mapped->status.size < kHeaderSize)
             return semaphore.error();
-        // Name the holder if the header (a validated copy, read without the lock) has one alive.
+        // Missing while the holder (a validated copy of the header, read without the lock) runs:
+        // removed by RemoveIPC at logout, a Qt program's failed create() or by hand, and the
+        // holder makes it again within about a second. Attach with a stand-in; the first lock
+        // waits for the new one, bounded by the operation's timeout (SlotProtocol::lockFor).
         SegmentHeader copy;
         std::memcpy(&copy, mapped->mapping.data(), sizeof copy);
         if (checkHeader(copy, mapped->status.size).check != HeaderCheck::Valid ||
             !probeToken(names.segmentKeyFile, segmentKeyFile->id, copy.holder.token).value_or(false))
             return semaphore.error();
-        return makeError(ErrorCode::NoSegment,
-                         names.key + ": the segment's semaphore is missing while its holder (" +
-                             describeParticipant(copy.holder, pidNamespaceId()) +
-                             ") runs (removed by hand, or by systemd-logind's RemoveIPC at logout); the holder "
-                             "restores it within seconds: retry; see the README, \"Logout and RemoveIPC\"",
-                         pidInOurNamespace(copy.holder, pidNamespaceId()));
+        semaphore = Semaphore::missing(names);
     }
     // Last, so that the steps before (which open and close files of their own) never find the
     // descriptor limit taken by it: at RLIMIT_NOFILE=4 a participant still gets its one.

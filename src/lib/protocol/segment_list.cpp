@@ -3,6 +3,7 @@
 
 #include "format/checksum.h"
 #include "protocol/slot_protocol.h"
+#include "sys/key_file.h"
 #include "sys/participant_lock.h"
 #include "sys/sysv.h"
 
@@ -15,8 +16,11 @@ using namespace layout;
 namespace {
 
 // A holder's liveness is its OFD lock on the key file, which a listing reaches from the recorded
-// key and TMPDIR. Where that file cannot be probed (removed, replaced, or a key too long to be
-// recorded whole), what remains is that a live holder is always attached.
+// key and TMPDIR: through the key file, or through the holder's second hard link (its anchor) when
+// the key file was removed. Where neither can be probed (both removed, e.g. with TMPDIR, or a
+// key too long to be recorded whole), the holder still holds the removed file open: /proc shows
+// the process holding its token on that inode. Only where that is hidden too (another user's
+// view, a PID namespace we cannot see) what remains is that a live holder is always attached.
 bool holderAlive(const SegmentHeader &copy, const SegmentStatus &status)
 {
     const std::string key = text(copy.identity.key, sizeof copy.identity.key);
@@ -24,9 +28,12 @@ bool holderAlive(const SegmentHeader &copy, const SegmentStatus &status)
     if (auto names = ipcNamesFor(key)) {
         const std::string &file = names->segmentKeyFile;
         const std::string path = tempDir + file.substr(file.find_last_of('/'));
-        if (auto alive = probeToken(path, copy.identity.segmentKeyFile, copy.holder.token))
-            return *alive;
+        for (const std::string &where : {path, anchorPathFor(path)})
+            if (auto alive = probeToken(where, copy.identity.segmentKeyFile, copy.holder.token))
+                return *alive;
     }
+    if (processHoldingLock(copy.identity.segmentKeyFile, copy.holder.token) != 0)
+        return true;
     return status.attachments > 0;
 }
 
@@ -34,7 +41,11 @@ std::optional<ListedSegment> describe(int shmid)
 {
     const IpcNames anonymous{"(listing)", {}, {}, {}};
     auto status = statSegment(shmid, anonymous);
-    if (!status || !requireOwnedSegment(*status, anonymous) || status->size < kHeaderSize)
+    // A segment marked for removal is reached by no key any more: its holder stopped (a stopping
+    // holder marks it first) or someone removed it. Readers still attached drain it; it holds the
+    // key for nobody, and a new holder may start.
+    if (!status || !requireOwnedSegment(*status, anonymous) || status->size < kHeaderSize ||
+        status->markedForRemoval)
         return std::nullopt;
     SegmentHeader copy;
     if (!copySegmentStart(shmid, &copy, sizeof copy)) // rule 2: into a copy, validated below
@@ -52,6 +63,7 @@ std::optional<ListedSegment> describe(int shmid)
     listed.generation = latest.generation;
     listed.length = latest.length;
     listed.holderPid = pidInOurNamespace(copy.holder, pidNamespaceId());
+    listed.holderToken = copy.holder.token;
     listed.holderAlive = holderAlive(copy, *status);
     listed.identity = copy.identity;
     return listed;

@@ -26,6 +26,7 @@ struct ListedSegment {
     std::uint64_t generation = 0; ///< 0: never loaded
     std::uint64_t length = 0;     ///< of the latest version
     pid_t holderPid = 0;
+    std::uint64_t holderToken = 0; ///< the holder's lock on its segment key file
     bool holderAlive = false; ///< false: an orphan, adoptable by `shm-create` with that key
     layout::KeyIdentity identity{};
 };
@@ -34,7 +35,8 @@ struct ListedSegment {
 /// shm-tools header of this format version, in shmid order. Each header is read from a
 /// read-only attachment into a validated copy, without the lock (a copy torn by a concurrent
 /// update is skipped or shows the previous generation). Segments of other formats, other
-/// users, raw segments, and segments removed meanwhile are left out. Failure only if
+/// users, raw segments, and segments removed (marked for removal: still attached by readers
+/// draining them, reached by no key) are left out. Failure only if
 /// /proc/sysvipc/shm cannot be read.
 Result<std::vector<ListedSegment>> listSegments();
 

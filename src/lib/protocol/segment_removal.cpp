@@ -5,7 +5,9 @@
 #include "protocol/holder.h"
 #include "protocol/slot_protocol.h"
 #include "protocol/segment_attach.h"
+#include "protocol/segment_list.h"
 #include "sys/participant_lock.h"
+#include "sys/key_file.h"
 #include "sys/process_stop.h"
 
 #include <algorithm>
@@ -68,7 +70,12 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
                              ") that cannot be signalled from here; stop it from its own PID namespace "
                              "(container)",
                          Remedy::None);
-    const auto stillTheHolder = [&] { return holderRuns(names, found); };
+    // Its lock alive, and held by the process at that PID (not by a child that inherited it
+    // after the holder died, its PID since reused): where /proc cannot tell, the lock alone.
+    const auto stillTheHolder = [&] {
+        return holderRuns(names, found) &&
+               processHoldsLock(pid, found.keyFile, found.holder.token).value_or(true);
+    };
     if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped) {
         Error error = stopped.error();
         error.message = error.code == ErrorCode::Interrupted
@@ -78,6 +85,52 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
         return error;
     }
     return Removal{true, pid, found.shmid};
+}
+
+// A header overwritten (by a program writing into the segment) while our holder runs: the header
+// no longer names it, but its mark on the key file does (ParticipantLock::markHolder), and /proc
+// gives the process holding that mark. nullopt if no holder is marked; it is stopped otherwise.
+Result<std::optional<Removal>> stopMarkedHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
+{
+    auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment");
+    if (!keyFile || !probeHolderMark(names.segmentKeyFile, keyFile->id).value_or(false))
+        return std::optional<Removal>();
+    const pid_t pid = processHoldingLock(keyFile->id, kHolderMark);
+    if (pid == 0)
+        return makeError(ErrorCode::KeyHeld,
+                         names.key + ": segment " + std::to_string(found.shmid) +
+                             " has an overwritten header, and its holder runs where it cannot be found or "
+                             "signalled from here; stop it from its own PID namespace",
+                         Remedy::None);
+    const auto stillTheHolder = [&] { return probeHolderMark(names.segmentKeyFile, keyFile->id).value_or(false); };
+    if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped && stopped.error().code != ErrorCode::NoSegment) {
+        Error error = stopped.error();
+        error.message = names.key + ": the holder, " + error.message;
+        return error;
+    }
+    return std::optional<Removal>(Removal{true, pid, found.shmid});
+}
+
+// A live holder whose key files (and their anchors) were removed, e.g. with TMPDIR: no key
+// reaches its segment, but the holder still holds the removed key file open with its token
+// locked, and /proc gives the process holding that lock. nullopt if there is no such holder.
+Result<std::optional<Removal>> stopUnreachableHolder(const IpcNames &names, const Deadline &deadline)
+{
+    const auto listed = findLiveHolder(names);
+    if (!listed)
+        return std::optional<Removal>();
+    const FileIdentity keyFile = listed->identity.segmentKeyFile;
+    const std::uint64_t token = listed->holderToken;
+    const pid_t pid = processHoldingLock(keyFile, token);
+    if (pid == 0)
+        return std::optional<Removal>(); // the message of the lookup names it, with what to do
+    const auto stillTheHolder = [&] { return processHoldingLock(keyFile, token) == pid; };
+    if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped && stopped.error().code != ErrorCode::NoSegment) {
+        Error error = stopped.error();
+        error.message = names.key + ": the holder, " + error.message;
+        return error;
+    }
+    return std::optional<Removal>(Removal{true, pid, listed->shmid});
 }
 
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout)
@@ -100,8 +153,24 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
 {
     const Deadline deadline = Deadline::after(timeout);
     auto found = look(names);
-    if (!found)
+    if (!found) {
+        // No key file reaches a segment, yet a holder of this key runs (its key files were removed).
+        if (found.error().code == ErrorCode::NoSegment && found.error().pid != 0) {
+            auto stopped = stopUnreachableHolder(names, deadline);
+            if (!stopped)
+                return stopped.error();
+            if (*stopped)
+                return **stopped;
+        }
         return found.error();
+    }
+    if (found->check == HeaderCheck::Foreign) {
+        auto stopped = stopMarkedHolder(names, *found, deadline);
+        if (!stopped)
+            return stopped.error();
+        if (*stopped)
+            return **stopped;
+    }
     if (found->check == HeaderCheck::Foreign)
         return makeError(ErrorCode::InvalidContent,
                          names.key + ": segment " + std::to_string(found->shmid) +
@@ -113,9 +182,22 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
     const bool readable = found->check == HeaderCheck::Valid || found->check == HeaderCheck::OtherVersion;
     if (readable && holderRuns(names, *found)) {
         auto stopped = stopHolder(names, *found, deadline);
-        // A holder that exited on its own just before the signal leaves nothing behind.
         if (stopped || stopped.error().code != ErrorCode::NoSegment)
             return stopped;
+        // Its process is gone, yet its lock is held: a child made without fork()'s handlers
+        // (syscall(SYS_fork), clone()) inherited the descriptor (design.md, "What is not
+        // guaranteed"). That child is not the holder: name it rather than signal it.
+        if (holderRuns(names, *found)) {
+            const pid_t child = processHoldingLock(found->keyFile, found->holder.token);
+            return makeError(ErrorCode::KeyHeld,
+                             names.key + ": its holder (PID " + std::to_string(found->holder.pid) +
+                                 ") has exited, but its lock on the key file is still held" +
+                                 (child ? " by PID " + std::to_string(child) : std::string()) +
+                                 ", a process that inherited it without fork()'s handlers (syscall(SYS_fork), "
+                                 "clone()); the segment stays until that process exits or closes it",
+                             Remedy::None, child);
+        }
+        // A holder that exited on its own just before the signal leaves nothing behind.
         return Removal{true, found->holder.pid, found->shmid};
     }
     return removeOrphan(names, *found, timeout);

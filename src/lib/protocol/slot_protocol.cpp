@@ -2,6 +2,7 @@
 #include "protocol/slot_protocol.h"
 
 #include "base/size_text.h"
+#include "sys/process_identity.h"
 
 #include <cstddef>
 #include <cstring>
@@ -90,11 +91,52 @@ bool SlotProtocol::ownsHeaderWords() const
     return identityMismatch(recorded, *m_expected).empty();
 }
 
+// The semaphore was removed under a live holder (systemd-logind's RemoveIPC at logout, a Qt
+// program's failed create(), by hand): the holder restores it under the same key within about a
+// second, so wait for that, bounded by the deadline, instead of failing. NoSegment (exit 3)
+// naming the holder if it does not come back in time; the error as it was if the holder has
+// stopped, or is this participant (only it can restore the semaphore: never wait for itself).
+Status SlotProtocol::waitForRestoredLock(const Error &removed, const Deadline &deadline)
+{
+    const std::uint64_t holder =
+        ownsHeaderWords() ? shared(live().holder.token).load(std::memory_order_acquire) : 0;
+    if (holder == 0 || holder == m_os.self().token || !m_os.isAlive(holder))
+        return removed;
+    Participant record{};
+    std::memcpy(&record, m_base + offsetof(SegmentHeader, holder), sizeof record);
+    const auto holderGone = [&] { return !m_os.isAlive(holder); };
+    for (;;) {
+        if (m_os.lockRestored()) {
+            auto locked = m_os.lock(deadline);
+            if (locked || locked.error().code != ErrorCode::NoSegment)
+                return locked;
+            continue; // removed again meanwhile
+        }
+        if (holderGone())
+            return removed;
+        const WaitOutcome outcome =
+            m_os.waitForChange(changeCounter(), load(live().changeCounter), deadline, kProbeSlice, [] { return true; });
+        if (outcome == WaitOutcome::Interrupted)
+            return makeError(ErrorCode::Interrupted, m_key + ": interrupted while waiting for the segment lock");
+        if (outcome == WaitOutcome::TimedOut)
+            return makeError(ErrorCode::NoSegment,
+                             m_key + ": the segment's semaphore was removed while its holder (" + who(record) +
+                                 ") runs (systemd-logind's RemoveIPC at logout, a Qt program's failed create(), or "
+                                 "by hand), and the holder did not restore it within " +
+                                 formatSeconds(deadline.seconds()) + " s",
+                             Remedy::RaiseTimeout, pidOf(record));
+    }
+}
+
 Status SlotProtocol::lockFor(const Deadline &deadline)
 {
     const std::uint64_t me = m_os.self().token;
-    if (auto locked = m_os.lock(deadline); !locked)
-        return locked.error();
+    if (auto locked = m_os.lock(deadline); !locked) {
+        if (locked.error().code != ErrorCode::NoSegment)
+            return locked.error();
+        if (auto restored = waitForRestoredLock(locked.error(), deadline); !restored)
+            return restored.error();
+    }
     if (!ownsHeaderWords()) {
         m_ownerWordSet = false; // checkedCopy names what the segment is
         return {};
@@ -148,15 +190,17 @@ void SlotProtocol::unlockOwned()
 
 std::string describeParticipant(const Participant &record, std::uint64_t ourNamespace)
 {
-    std::string text = "PID " + std::to_string(record.pid);
-    if (inAnotherNamespace(record, ourNamespace))
-        text += " in another PID namespace";
-    return text;
+    if (!inAnotherNamespace(record, ourNamespace))
+        return "PID " + std::to_string(record.pid);
+    if (const pid_t here = pidSeenHere(record.pid, record.pidNamespace))
+        return "PID " + std::to_string(here) + " (PID " + std::to_string(record.pid) + " in its PID namespace)";
+    return "PID " + std::to_string(record.pid) + " in another PID namespace";
 }
 
 pid_t pidInOurNamespace(const Participant &record, std::uint64_t ourNamespace)
 {
-    return inAnotherNamespace(record, ourNamespace) ? 0 : record.pid;
+    // A namespace below ours (a container started from here) shows its processes to us too.
+    return inAnotherNamespace(record, ourNamespace) ? pidSeenHere(record.pid, record.pidNamespace) : record.pid;
 }
 
 std::string SlotProtocol::who(const Participant &record) const
@@ -194,6 +238,15 @@ Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
     switch (verdict.check) {
     case HeaderCheck::Valid: break;
     case HeaderCheck::Foreign:
+        // A shm-tools holder marked on the key file still holds it: the header was overwritten.
+        if (const auto holder = m_os.markedHolder())
+            return makeError(ErrorCode::InvalidContent,
+                             m_key + ": the segment's header was overwritten (a program wrote into the segment, "
+                                     "e.g. a Qt peer through data()) while its holder (" +
+                                 (*holder ? "PID " + std::to_string(*holder) : std::string("PID unknown here")) +
+                                 ") runs; nothing can be read or loaded until the holder is restarted ('shm-create "
+                                 "--remove' stops it and removes the segment)",
+                             Remedy::RestartHolder, *holder);
         return makeError(ErrorCode::InvalidContent,
                          m_key + ": the segment was not made by shm-tools (no shm-tools header)", Remedy::UseRaw);
     case HeaderCheck::OtherVersion:

@@ -22,10 +22,12 @@
 
 namespace shmtools::detail {
 
-/// Who a record names, for messages: "PID 7", or "PID 7 in another PID namespace" when it was
-/// made in a namespace other than `ourNamespace` (see pidNamespaceId()).
+/// Who a record names, for messages: "PID 7"; for a record made in a namespace other than
+/// `ourNamespace` (see pidNamespaceId()) "PID 4242 (PID 7 in its PID namespace)" when that
+/// namespace is below ours (pidSeenHere), else "PID 7 in another PID namespace".
 std::string describeParticipant(const layout::Participant &record, std::uint64_t ourNamespace);
-/// The record's PID if it means something here (made in `ourNamespace`), else 0.
+/// The record's PID as seen here: its own if made in `ourNamespace`, the translated one for a
+/// namespace below ours (pidSeenHere), else 0 (it cannot be signalled from here).
 pid_t pidInOurNamespace(const layout::Participant &record, std::uint64_t ourNamespace);
 
 /// Metadata of the latest version in `header` (generation 0 if none); `header` must be valid.
@@ -148,6 +150,7 @@ private:
     /// token there means the semaphore was granted twice: we keep our unit (the surplus one),
     /// stay out, and retry until that owner leaves or dies, or the deadline.
     Status lockFor(const Deadline &deadline);
+    Status waitForRestoredLock(const Error &removed, const Deadline &deadline);
     void unlockOwned();
     /// Holds the lock taken by lockFor for a scope; unlock() gives it back early.
     class Held {

@@ -30,6 +30,15 @@ Status SysvProtocolOs::lock(const Deadline &deadline)
     return {};
 }
 
+bool SysvProtocolOs::lockRestored()
+{
+    auto restored = m_semaphore.reopen();
+    if (!restored)
+        return false;
+    setSemaphore(std::move(*restored));
+    return true;
+}
+
 void SysvProtocolOs::dropSurplusUnit()
 {
     detail::dropSurplusUnit(m_semaphore.id());

@@ -17,8 +17,10 @@ public:
 
     layout::Participant self() const override { return m_self; }
     bool isAlive(std::uint64_t token) const override { return m_participant.isAlive(token); }
+    std::optional<pid_t> markedHolder() const override { return m_participant.markedHolder(); }
     std::int64_t unixTimeMs() const override;
     Status lock(const Deadline &deadline) override;
+    bool lockRestored() override;
     void unlock() override { m_lock.reset(); }
     void dropSurplusUnit() override;
     WaitOutcome waitForChange(std::uint32_t *word, std::uint32_t seen, const Deadline &deadline,
@@ -32,6 +34,8 @@ public:
         m_lock.reset();
         m_semaphore = std::move(semaphore);
     }
+    /// Marks this participant as the key's holder (ParticipantLock::markHolder).
+    bool markHolder() { return m_participant.markHolder(); }
     /// True in a child of fork(): this participant belongs to the parent.
     bool forked() const { return m_participant.forked(); }
 

@@ -2,11 +2,13 @@
 #include "sys/input_source.h"
 
 #include "sys/interrupt.h"
+#include "sys/ready_wait.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -93,6 +95,15 @@ Result<std::size_t> InputSource::read(void *destination, std::size_t length)
             *m_readAt += n;
         if (n >= 0)
             return static_cast<std::size_t>(n);
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            // A non-blocking input (O_NONBLOCK set by whoever shares the description, e.g. a
+            // pipe the producer made non-blocking) with nothing to read yet: no error, wait for
+            // more as long as the producer takes; only the input's end ends the load.
+            const int error = waitUntilReady(m_fd, POLLIN);
+            if (error == 0)
+                continue;
+            errno = error;
+        }
         if (errno == EINTR) {
             if (interruptSignal())
                 return makeError(ErrorCode::Interrupted, m_name + ": interrupted while reading");

@@ -145,22 +145,39 @@ std::string anchorPathFor(const std::string &path)
     return dir + "/." + base + ".shm-tools-anchor";
 }
 
+Status checkAnchorPlace(const std::string &anchor, const IpcNames &names)
+{
+    struct stat info {};
+    if (::lstat(anchor.c_str(), &info) != 0)
+        return {};
+    if (info.st_uid != ::geteuid())
+        return makeError(ErrorCode::Unsafe, names.key + ": refusing: " + anchor + " (where the holder keeps a second "
+                                               "link to its key file) belongs to another user (uid " +
+                                               std::to_string(info.st_uid) + "); have it removed, or use another key");
+    if (S_ISDIR(info.st_mode))
+        return makeError(ErrorCode::Unsafe, names.key + ": refusing: " + anchor + " (where the holder keeps a second "
+                                               "link to its key file) is a directory; remove it, or use another key");
+    return {};
+}
+
 Status makeAnchor(const std::string &path, const FileIdentity &id, const std::string &anchor, const IpcNames &names)
 {
     if (isSameFile(anchor, id))
         return {};
-    struct stat info {};
-    // A stale anchor (a killed holder's, for a key file since replaced) is ours to replace;
-    // anything else under that name is not ours and stays.
-    if (::lstat(anchor.c_str(), &info) == 0) {
-        if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid())
-            return makeError(ErrorCode::Unsafe, names.key + ": refusing: " + anchor +
-                                                   " is not a regular file owned by you; remove it");
-        ::unlink(anchor.c_str());
-    }
-    if (::link(path.c_str(), anchor.c_str()) != 0)
-        return makeError(ErrorCode::Failure, names.key + ": cannot link " + path + " to " + anchor + " (" +
+    if (auto place = checkAnchorPlace(anchor, names); !place)
+        return place;
+    const std::string temporary = anchor + ".new" + std::to_string(::getpid());
+    ::unlink(temporary.c_str()); // our own leftover at most: unlink never follows a symlink
+    if (::link(path.c_str(), temporary.c_str()) != 0)
+        return makeError(ErrorCode::Failure, names.key + ": cannot link " + path + " to " + temporary + " (" +
                                                 std::strerror(errno) + ")");
+    if (::rename(temporary.c_str(), anchor.c_str()) != 0) {
+        const int error = errno;
+        ::unlink(temporary.c_str());
+        return makeError(error == EPERM || error == EACCES ? ErrorCode::Unsafe : ErrorCode::Failure,
+                         names.key + ": cannot put the anchor " + anchor + " in place (" + std::strerror(error) +
+                             "); remove what is there");
+    }
     if (!isSameFile(anchor, id)) { // the key file was swapped between the check and link()
         ::unlink(anchor.c_str());
         return makeError(ErrorCode::Failure, names.key + ": the key file " + path + " changed while linking it");

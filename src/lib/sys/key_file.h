@@ -45,10 +45,18 @@ bool isSameFile(const std::string &path, const FileIdentity &id);
 /// Where a holder keeps its second hard link to the key file `path`: a hidden name beside it
 /// (same directory, so the same file system), never a name Qt derives.
 std::string anchorPathFor(const std::string &path);
-/// Makes `anchor` a second hard link of the key file `path`, which must be the file `id` (an
-/// anchor left by a killed holder for another file is replaced). While the anchor exists, the
-/// key file can be brought back under the same inode, and so the same SysV key, after anyone
-/// removed it. Failure naming the cause if the link cannot be made (then nothing can be restored).
+/// Unsafe, naming it, if something a holder may not replace is at `anchor`: an entry of another
+/// user, or a directory. Anything else of ours there (a stale anchor, a symlink or a FIFO
+/// planted by a program of ours) makeAnchor replaces without following or opening it.
+Status checkAnchorPlace(const std::string &anchor, const IpcNames &names);
+/// Makes `anchor` a second hard link of the key file `path`, which must be the file `id`. The
+/// link is made under a fresh temporary name (link() never follows or replaces what is there)
+/// and renamed over `anchor`, which replaces an entry of ours there (a killed holder's stale
+/// anchor, a planted symlink or FIFO) itself, never what it points to, and fails on another
+/// user's entry in a sticky directory. While the anchor exists, the key file can be brought back
+/// under the same inode, and so the same SysV key, after anyone removed it. Unsafe as
+/// checkAnchorPlace; Failure naming the cause if the link cannot be made (then nothing can be
+/// restored).
 Status makeAnchor(const std::string &path, const FileIdentity &id, const std::string &anchor,
                   const IpcNames &names);
 /// What restoreFromAnchor found and did.

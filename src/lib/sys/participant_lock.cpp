@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <mutex>
 #include <pthread.h>
@@ -197,6 +200,29 @@ ParticipantLock::~ParticipantLock()
         ::close(m_state->fd);
 }
 
+bool ParticipantLock::markHolder()
+{
+    if (!m_state || m_state->fd < 0 || forked())
+        return false;
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = static_cast<off_t>(kHolderMark);
+    lock.l_len = 1;
+    return ::fcntl(m_state->fd, F_OFD_SETLK, &lock) == 0;
+}
+
+std::optional<pid_t> ParticipantLock::markedHolder() const
+{
+    if (!m_state || m_state->fd < 0 || forked() || !lockedByOther(m_state->fd, kHolderMark).value_or(false))
+        return std::nullopt;
+    struct stat info {};
+    if (::fstat(m_state->fd, &info) != 0)
+        return pid_t{0};
+    return processHoldingLock({static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)},
+                              kHolderMark);
+}
+
 std::uint64_t ParticipantLock::token() const
 {
     return m_state ? m_state->token : 0;
@@ -236,6 +262,97 @@ std::optional<bool> probeToken(const std::string &path, const FileIdentity &expe
         alive = lockedByOther(fd, token);
     ::close(fd);
     return alive;
+}
+
+std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity &expected)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    struct stat info {};
+    std::optional<bool> marked;
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
+        static_cast<std::uint64_t>(info.st_dev) == expected.device &&
+        static_cast<std::uint64_t>(info.st_ino) == expected.inode)
+        marked = lockedByOther(fd, kHolderMark);
+    ::close(fd);
+    return marked;
+}
+
+namespace {
+
+// Whether the fdinfo of /proc/PID/fdinfo/FD lists an OFD lock starting at `offset` (a line
+// "lock:\t1: OFDLCK ADVISORY WRITE -1 MAJ:MIN:INODE START END").
+bool fdinfoHasLockAt(const char *path, std::uint64_t offset)
+{
+    FILE *info = std::fopen(path, "re");
+    if (!info)
+        return false;
+    char line[256];
+    bool found = false;
+    while (!found && std::fgets(line, sizeof line, info)) {
+        if (std::strncmp(line, "lock:", 5) != 0 || !std::strstr(line, "OFDLCK"))
+            continue;
+        // START is the second to last number of the line.
+        char *end = line + std::strlen(line);
+        while (end > line && (end[-1] == '\n' || end[-1] == ' '))
+            --end;
+        *end = '\0';
+        char *last = std::strrchr(line, ' ');
+        if (!last)
+            continue;
+        *last = '\0';
+        const char *start = std::strrchr(line, ' ');
+        found = start && std::strtoull(start + 1, nullptr, 10) == offset;
+    }
+    std::fclose(info);
+    return found;
+}
+
+} // namespace
+
+std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::uint64_t offset)
+{
+    char path[320]; // /proc/PID/fdinfo/NAME, NAME at most 255 bytes
+    std::snprintf(path, sizeof path, "/proc/%d/fd", static_cast<int>(pid));
+    DIR *fds = ::opendir(path);
+    if (!fds)
+        return std::nullopt;
+    bool holds = false;
+    while (const dirent *fd = ::readdir(fds)) {
+        if (fd->d_name[0] == '.')
+            continue;
+        std::snprintf(path, sizeof path, "/proc/%d/fd/%s", static_cast<int>(pid), fd->d_name);
+        struct stat target {};
+        if (::stat(path, &target) != 0 || static_cast<std::uint64_t>(target.st_dev) != file.device ||
+            static_cast<std::uint64_t>(target.st_ino) != file.inode)
+            continue;
+        std::snprintf(path, sizeof path, "/proc/%d/fdinfo/%s", static_cast<int>(pid), fd->d_name);
+        if ((holds = fdinfoHasLockAt(path, offset)))
+            break;
+    }
+    ::closedir(fds);
+    return holds;
+}
+
+pid_t processHoldingLock(const FileIdentity &file, std::uint64_t offset)
+{
+    DIR *proc = ::opendir("/proc");
+    if (!proc)
+        return 0;
+    pid_t found = 0;
+    while (const dirent *process = ::readdir(proc)) {
+        char *end = nullptr;
+        const long pid = std::strtol(process->d_name, &end, 10);
+        if (pid <= 0 || *end != '\0')
+            continue;
+        if (processHoldsLock(static_cast<pid_t>(pid), file, offset).value_or(false)) {
+            found = static_cast<pid_t>(pid);
+            break;
+        }
+    }
+    ::closedir(proc);
+    return found;
 }
 
 std::uint64_t forkGeneration()

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <sys/types.h>
 
 namespace shmtools::detail {
 
@@ -40,6 +41,14 @@ public:
 
     /// The byte this participant locks: its name in every record it makes.
     std::uint64_t token() const;
+    /// Marks this participant as the key's holder: an OFD lock on kHolderMark, a byte outside
+    /// the tokens' range, through the same description, so that it lives and dies with the
+    /// token. It lets a holder be found when its header (and so its record) was overwritten.
+    /// Best effort: false if it could not be taken.
+    bool markHolder();
+    /// If another participant marked itself holder (markHolder) on this key file: its PID as
+    /// processHoldingLock finds it (0 if it cannot be seen); nullopt if no holder is marked.
+    std::optional<pid_t> markedHolder() const;
     /// True in a child of fork() (the descriptor was closed there; nothing here may be used).
     bool forked() const;
     /// True while a participant with `token` exists: our own token, or a lock held on that byte
@@ -59,6 +68,22 @@ private:
 /// listings): nullopt if the file cannot be opened or is not the file `expected` names (the
 /// locks of a removed or replaced key file cannot be seen from a path).
 std::optional<bool> probeToken(const std::string &path, const FileIdentity &expected, std::uint64_t token);
+
+/// The byte a holder locks besides its token (markHolder): above every token.
+constexpr std::uint64_t kHolderMark = std::uint64_t{1} << 62;
+
+/// True if a live holder marked itself (markHolder) in the key file at `path`, which must be the
+/// file `expected`: nullopt if it cannot be opened or is another file.
+std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity &expected);
+
+/// The PID (in our namespace) of the process holding an OFD lock at `offset` of the file
+/// `file`, found through /proc (a descriptor of that file whose fdinfo lists a lock starting at
+/// `offset`): an OFD lock records no PID. 0 if none can be seen (another user's process without
+/// privilege, a PID namespace we cannot see, /proc unreadable, or no descriptor left).
+pid_t processHoldingLock(const FileIdentity &file, std::uint64_t offset);
+/// Whether process `pid` holds (through one of its descriptors) an OFD lock at `offset` of the
+/// file `file`; nullopt if its descriptors cannot be inspected from here.
+std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::uint64_t offset);
 
 /// How many fork()s this process descends from since the library was loaded (0 in the
 /// original process); a ParticipantLock records it when taken.

@@ -6,7 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace shmtools::detail {
@@ -47,6 +49,34 @@ ProcStat readProcStat(pid_t pid)
     return stat;
 }
 
+// The last number of the NSpid line of /proc/PID/status (the PID in the process's own
+// namespace), if there are at least two (its namespace is below ours); else 0.
+pid_t pidInOwnNamespace(long pid)
+{
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%ld/status", pid);
+    FILE *status = std::fopen(path, "re");
+    if (!status)
+        return 0;
+    char line[256];
+    pid_t last = 0;
+    int levels = 0;
+    while (std::fgets(line, sizeof line, status))
+        if (std::strncmp(line, "NSpid:", 6) == 0) {
+            char *cursor = line + 6;
+            for (char *end = nullptr;; cursor = end) {
+                const long value = std::strtol(cursor, &end, 10);
+                if (end == cursor)
+                    break;
+                last = static_cast<pid_t>(value);
+                ++levels;
+            }
+            break;
+        }
+    std::fclose(status);
+    return levels >= 2 ? last : 0;
+}
+
 bool pidExists(pid_t pid)
 {
     return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
@@ -76,6 +106,34 @@ bool ProcessIdentity::isAlive() const
     if (!stat.exists)
         return true; // cannot inspect it (hidepid): the PID's existence is all we know
     return !stat.exited && (startTime == 0 || stat.startTime == startTime);
+}
+
+pid_t pidSeenHere(pid_t pidThere, std::uint64_t pidNamespace)
+{
+    if (pidThere <= 0 || pidNamespace == 0)
+        return 0;
+    DIR *proc = ::opendir("/proc");
+    if (!proc)
+        return 0;
+    pid_t found = 0;
+    while (const dirent *entry = ::readdir(proc)) {
+        char *end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (pid <= 0 || *end != '\0')
+            continue;
+        char path[64];
+        std::snprintf(path, sizeof path, "/proc/%ld/ns/pid", pid);
+        struct stat info {};
+        // The namespace first: one stat, where the status file needs a read and a parse.
+        if (::stat(path, &info) != 0 || static_cast<std::uint64_t>(info.st_ino) != pidNamespace)
+            continue;
+        if (pidInOwnNamespace(pid) == pidThere) {
+            found = static_cast<pid_t>(pid);
+            break;
+        }
+    }
+    ::closedir(proc);
+    return found;
 }
 
 } // namespace shmtools::detail

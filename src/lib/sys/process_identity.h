@@ -20,4 +20,11 @@ struct ProcessIdentity {
     bool isAlive() const;
 };
 
+/// The PID, in our PID namespace, of the process whose PID is `pidThere` in the PID namespace
+/// with inode `pidNamespace` (/proc/PID/ns/pid): found through /proc when that namespace is a
+/// descendant of ours (a container started from here), as the process whose namespace has that
+/// inode and whose NSpid ends in `pidThere`. 0 if no such process can be seen from here (an
+/// unrelated or ancestor namespace, or /proc not readable).
+pid_t pidSeenHere(pid_t pidThere, std::uint64_t pidNamespace);
+
 } // namespace shmtools::detail

@@ -24,8 +24,14 @@ public:
     /// when the system's semaphore sets are used up. `created` (if given) says whether this call
     /// made it (and so whose it is to remove when what it was made for fails).
     static Result<Semaphore> openOrCreate(const IpcNames &names, bool *created = nullptr);
+    /// A stand-in for the semaphore under `names` while it is missing (removed under a live
+    /// holder, which makes it again): its lock() says NoSegment, and reopen() finds the new one.
+    static Semaphore missing(const IpcNames &names) { return Semaphore(-1, names); }
     /// True if this semaphore no longer exists (removed, e.g. by systemd-logind's RemoveIPC).
     bool isGone() const;
+    /// The semaphore under this one's key now (the one a holder made again after this one was
+    /// removed), as open() finds it.
+    Result<Semaphore> reopen() const { return open(m_names); }
 
     int id() const { return m_semid; }
     /// PID of the last process that changed it: the lock holder while it is taken.

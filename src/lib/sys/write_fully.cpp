@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sys/write_fully.h"
 
+#include "sys/ready_wait.h"
+
 #include <shmtools/interrupt.h>
 
 #include <algorithm>
@@ -21,21 +23,6 @@ long interruptible(const auto &call)
     return shmtools::interruptibleCall(std::cref(call));
 }
 
-// A descriptor whose open file description is non-blocking (O_NONBLOCK set by whoever shares
-// it: the consumer, the shell) refuses a write with EAGAIN while its pipe is full. That is no
-// error: sleep until it has room, as a blocking write would have, for as long as the consumer
-// takes. 0, or the errno that ended the wait (EINTR: interrupted).
-int waitUntilWritable(int fd)
-{
-    pollfd writable{fd, POLLOUT, 0};
-    for (;;) {
-        if (interruptible([&] { return ::poll(&writable, 1, -1); }) >= 0)
-            return 0; // POLLERR/POLLHUP included: the next write says what went wrong
-        if (errno != EINTR || shmtools::interruptSignal())
-            return errno;
-    }
-}
-
 } // namespace
 
 int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &written, std::size_t chunk)
@@ -49,7 +36,9 @@ int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &wr
             if (errno == EINTR && !shmtools::interruptSignal())
                 continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                if (const int error = waitUntilWritable(fd))
+                // Non-blocking (O_NONBLOCK set by whoever shares the description) and full:
+                // no error, wait for room as long as the consumer takes.
+                if (const int error = waitUntilReady(fd, POLLOUT))
                     return error;
                 continue;
             }
