@@ -44,6 +44,7 @@ struct Kernel {
     World world;
     std::map<key_t, Segment> segments;
     bool semaphoreExists = false;
+    bool holderMarked = false; ///< the holder marked itself on the key file (HolderOs::markHolder)
     int nextShmid = 1000;
     int shmgetError = 0; ///< 0: shmget succeeds (unless a segment exists: EEXIST)
     std::set<int> removed;
@@ -77,6 +78,7 @@ public:
         return {};
     }
     void removeSemaphore() override { m_kernel.semaphoreExists = false; }
+    void markHolder() override { m_kernel.holderMarked = true; }
     Result<ProtocolOs *> participate(const IpcNames &, const KeyFile &) override
     {
         m_os = std::make_unique<FakeOs>(m_kernel.world, m_pid);
@@ -219,6 +221,7 @@ TEST_CASE("holder: creates the segment when the key is free, and removes everyth
         REQUIRE(s.kernel.segments.size() == 1);
         CHECK(s.kernel.segments.begin()->second.status.shmid == (*holder)->shmid());
         CHECK(s.kernel.semaphoreExists);
+        CHECK(s.kernel.holderMarked); // --remove finds it even if its header is overwritten
         // The header is written, naming this holder, under the key's own identity.
         SegmentHeader header;
         std::memcpy(&header, s.kernel.segments.begin()->second.memory.data(), sizeof header);

@@ -53,7 +53,7 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     holder->anchorKeyFiles();
     // The key's holder from now on: found through the key file even if its header is overwritten.
     if (!options.raw) // a raw segment has no header to lose, and tools rightly say "use --raw"
-        holder->m_os->markHolder();
+        holder->m_system->markHolder();
     return holder;
 }
 

@@ -31,6 +31,10 @@ public:
     /// This holder as a participant (its record on the segment key file): the ProtocolOs its
     /// protocol uses, whose lock() is the semaphore opened above. Owned by this object.
     virtual Result<ProtocolOs *> participate(const IpcNames &names, const KeyFile &segmentKeyFile) = 0;
+    /// Marks that participant as the key's holder on the segment key file, so that removal finds
+    /// the holder even when its header has been overwritten. Best effort: a holder without the
+    /// mark still serves; only that rescue is lost.
+    virtual void markHolder() = 0;
 
     /// A running holder of the key, found by its header (even with its key files gone).
     virtual std::optional<ListedSegment> findLiveHolder(const IpcNames &names) = 0;

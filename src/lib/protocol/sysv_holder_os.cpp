@@ -35,6 +35,12 @@ Result<ProtocolOs *> SysvHolderOs::participate(const IpcNames &names, const KeyF
     return static_cast<ProtocolOs *>(m_os.get());
 }
 
+void SysvHolderOs::markHolder()
+{
+    if (m_os)
+        m_os->markHolder(); // ParticipantLock::markHolder
+}
+
 std::optional<ListedSegment> SysvHolderOs::findLiveHolder(const IpcNames &names)
 {
     return detail::findLiveHolder(names);
