@@ -109,6 +109,11 @@ std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc
     if (!helpOrVersion)
         if (auto problem = findArgumentProblem(app, args))
             return usage(*problem);
+    // A repeated option: the last one wins (`-k a -k b` is b), as in coreutils and most CLIs,
+    // so that an alias or a script's defaults can be overridden by appending.
+    for (CLI::Option *option : app.get_options())
+        if (!option->get_positional())
+            option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {
