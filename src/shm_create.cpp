@@ -87,7 +87,6 @@ void printEvent(const std::string &line)
 
 int remove(const Request &request)
 {
-    installInterruptHandlers();
     int status = 0;
     for (const std::string &key : request.removeKeys) {
         auto removed = removeSegment(key, Seconds(request.common.timeout));
@@ -112,9 +111,21 @@ int remove(const Request &request)
 int detached(const Request &request, const std::function<Result<std::string>()> &startUp,
              const std::function<int()> &serve, const std::function<void()> &abandon)
 {
+    // Whoever waits for the PID must get it and us gone, whatever stderr is (a full pipe
+    // nobody reads): no report of ours, nor of the starting child, waits for room on it.
+    reportsNeverWait(kTool);
+    if (interruptSignal())
+        return reportError(kTool, Error{ErrorCode::Interrupted, request.common.key +
+                                                                    ": interrupted before the holder started; "
+                                                                    "nothing was made"});
     auto background = runInBackground(startUp, serve, abandon);
-    if (!background)
-        return reportError(kTool, background.error());
+    if (!background) {
+        // What went wrong around the child (a pipe, fork, an interrupt) is about this key too.
+        Error error = background.error();
+        if (error.message.rfind(request.common.key + ": ", 0) != 0)
+            error.message = request.common.key + ": " + error.message;
+        return reportError(kTool, error);
+    }
     const std::string pid = std::to_string(background->pid());
     // A reader of our stdout that has gone must not end us with SIGPIPE before we stop the
     // holder nobody learnt the PID of: the write fails with EPIPE instead.
@@ -146,7 +157,6 @@ int hold(const Request &request)
     if (auto key = checkKey(request.common.key); !key)
         return reportError(kTool, key.error());
     const HolderOptions options{request.capacity, request.raw, Seconds(request.common.timeout)};
-    installInterruptHandlers();
     const std::string &key = request.common.key;
     const bool json = request.watch && request.json;
 
@@ -288,5 +298,8 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
+    // Before anything that a signal could interrupt: a SIGHUP in the first milliseconds of
+    // shm-create -d must end it with 130 and a message, its half-started holder stopped.
+    installInterruptHandlers();
     return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

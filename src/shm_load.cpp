@@ -71,7 +71,6 @@ int load(const Request &request)
     const std::string &key = request.common.key;
     if (auto checked = checkKey(key); !checked)
         return reportError(kTool, checked.error());
-    installInterruptHandlers();
     std::optional<OpenedInput> opened;
     auto input = openInput(request.file, opened);
     if (!input)
@@ -150,5 +149,6 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
+    installInterruptHandlers(); // before anything a signal could interrupt: it ends with 130 and a message
     return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

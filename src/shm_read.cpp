@@ -174,7 +174,6 @@ int showSegment(const Request &request)
     if (auto key = checkKey(request.common.key); !key)
         return reportError(kTool, key.error());
     const OpenOptions openOptions{Seconds(request.common.timeout)};
-    installInterruptHandlers();
     if (request.mode == Mode::Raw) {
         auto read = rawRead(request.common.key, STDOUT_FILENO, request.all, openOptions);
         return read ? 0 : reportError(kTool, read.error());
@@ -302,5 +301,6 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
+    installInterruptHandlers(); // before anything a signal could interrupt: it ends with 130 and a message
     return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

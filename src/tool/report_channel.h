@@ -17,8 +17,9 @@
 /// there is nobody to tell if stderr cannot be written.
 void writeReport(const std::string &text);
 
-/// From now on (the holder's serving phase) reports never wait for stderr. `tool` prefixes the
-/// line that counts dropped reports.
+/// From now on (the holder's serving phase, and all of shm-create -d) reports never wait for
+/// stderr, in this process and in children it forks. `tool` prefixes the line that counts
+/// dropped reports.
 void reportsNeverWait(const std::string &tool);
 
 /// Writes what is still in the backlog, waiting at most half a second: the last step before a
