@@ -282,6 +282,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     if (remove && (request.removeKeys.empty() || keyOptionTyped(argc, argv)))
         request.removeKeys.insert(request.removeKeys.begin(), request.common.key);
     request.mode = remove ? Mode::Remove : detach ? Mode::Detach : Mode::Hold;
+    if (!remove) // --remove names each key in its own lines
+        setReportKey(request.common.key);
     return std::nullopt;
 }
 

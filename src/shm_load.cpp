@@ -131,6 +131,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
              "  shm-load -k demo -t 2 image.png   another key; give up after 2 s of waiting\n");
     if (auto code = parseArguments(app, request.common, argc, argv, rules))
         return code;
+    setReportKey(request.common.key);
     request.progress = progress ? ProgressBar::Mode::Always : noProgress ? ProgressBar::Mode::Never
                                                                          : ProgressBar::Mode::Auto;
     return std::nullopt;

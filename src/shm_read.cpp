@@ -11,6 +11,7 @@
 #include "progress_bar.h"
 #include "report.h"
 #include "standard_streams.h"
+#include "write_failure.h"
 
 #include <shmtools/shmtools.h>
 
@@ -97,8 +98,11 @@ Result<VersionInfo> readWithProgress(Segment &segment, const Request &request, c
 
 Result<VersionInfo> toStdout(Segment &segment, const Request &request)
 {
-    return readWithProgress(segment, request,
-                            [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; });
+    auto version = readWithProgress(segment, request,
+                                    [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; });
+    if (!version)
+        return describeOutputError(version.error(), "standard output");
+    return version;
 }
 
 // -o FILE: replaced only once the checksum of what was written has held.
@@ -110,7 +114,7 @@ Result<VersionInfo> toFile(Segment &segment, const Request &request)
     auto version = readWithProgress(segment, request,
                                     [&](const VersionInfo &) -> Result<Sink> { return Sink{file->fd(), false}; });
     if (!version)
-        return version;
+        return describeOutputError(version.error(), request.output);
     if (auto committed = file->commit(); !committed)
         return committed.error();
     return version;
@@ -176,7 +180,7 @@ int showSegment(const Request &request)
     const OpenOptions openOptions{Seconds(request.common.timeout)};
     if (request.mode == Mode::Raw) {
         auto read = rawRead(request.common.key, STDOUT_FILENO, request.all, openOptions);
-        return read ? 0 : reportError(kTool, read.error());
+        return read ? 0 : reportError(kTool, describeOutputError(read.error(), "standard output"));
     }
     auto segment = Segment::open(request.common.key, openOptions);
     if (!segment)
@@ -276,6 +280,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
              "  shm-read --list                    your segments: alive or orphaned, and their keys\n");
     if (auto code = parseArguments(app, request.common, argc, argv, rules()))
         return code;
+    if (!list)
+        setReportKey(request.common.key);
     if (request.all && !list && !raw) {
         reportUsage(kTool, "--all works only with --list or --raw");
         return static_cast<int>(ErrorCode::Usage);

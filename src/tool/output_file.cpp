@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "output_file.h"
 
+#include "write_failure.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +18,8 @@ namespace {
 
 Error failed(const std::string &path, const std::string &step, int error)
 {
+    if (error == EMFILE || error == ENFILE)
+        return Error{ErrorCode::Failure, descriptorLimitText(path + ": cannot " + step, error)};
     return Error{ErrorCode::Failure, path + ": cannot " + step + " (" + std::strerror(error) + ")"};
 }
 
