@@ -3,6 +3,7 @@
 
 #include "child_process.h"
 #include "last_resort.h"
+#include "report_channel.h"
 #include "start_report.h"
 #include "task_limit.h"
 #include "write_failure.h"
@@ -108,6 +109,7 @@ shmtools::Result<std::string> readAll(int fd)
     }
     ::close(handOverFd);
     redirectStdioToNull();
+    reportsFollowStderr();
     int code = static_cast<int>(ErrorCode::Failure);
     try {
         code = serve();

@@ -166,6 +166,16 @@ void reportsNeverWait(const std::string &tool)
     g_channel.tool = tool;
 }
 
+void reportsFollowStderr()
+{
+    if (g_channel.kind == Kind::NonBlocking)
+        ::close(g_channel.fd);
+    g_channel.kind = Kind::Plain;
+    g_channel.fd = STDERR_FILENO;
+    g_channel.openedBy = 0; // the next report opens a channel for the new stderr
+    g_channel.backlog.clear(); // meant for the old stderr
+}
+
 void drainReports()
 {
     if (g_channel.backlog.empty() && g_channel.dropped == 0)

@@ -22,6 +22,11 @@ void writeReport(const std::string &text);
 /// dropped reports.
 void reportsNeverWait(const std::string &tool);
 
+/// After stderr was replaced (dup2 of /dev/null in a detached child): closes the channel's own
+/// descriptor for the old stderr, so that the child keeps no pipe of its launcher open, and
+/// writes to the new one from now on.
+void reportsFollowStderr();
+
 /// Writes what is still in the backlog, waiting at most half a second: the last step before a
 /// tool exits, so that a holder's final lines go out if they can and never delay its exit.
 void drainReports();
