@@ -98,6 +98,13 @@ int remove(const Request &request)
             continue;
         }
         const std::string pid = std::to_string(removed->holderPid);
+        if (removed->holderStopped && request.common.timeout == 0) {
+            reportStatus(kTool, request.common.quiet,
+                         key + ": asked its holder (PID " + pid + ") to stop; with -t 0 not waiting for it: it "
+                               "removes segment " + std::to_string(removed->shmid) +
+                               ", its semaphore and key files as it exits ('shm-read --list' shows when it is gone)");
+            continue;
+        }
         reportStatus(kTool, request.common.quiet,
                      key + (removed->holderStopped
                                 ? ": stopped its holder (PID " + pid + "), which removed segment " +
@@ -237,7 +244,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     bool detach = false, remove = false;
     app.add_option("-s,--size", size,
                    "The largest content the segment takes (default 16M): bytes, or with a unit: K, M, G, T "
-                   "(powers of 1024), KB, MB, GB, TB (powers of 1000); 1.5M is accepted")
+                   "(powers of 1024), KB, MB, GB, TB (powers of 1000); 1.5M is accepted. The segment takes "
+                   "about twice SIZE: two slots, so that a load never overwrites what a reader reads")
         ->option_text("SIZE")
         ->group(group::kContent);
     app.add_flag("--raw", request.raw,
@@ -265,9 +273,9 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         {K::Excludes, "--remove", "--raw", ""},
         {K::Needs, "KEY", "--remove", "to hold a key, give it with -k KEY"},
     };
-    setUpApp(app, request.common, {"the segment lock, and with --remove for the holder to stop", false},
-             "  shm-create -s 64M                 hold a 64 MiB segment until Ctrl-C\n"
-             "  pid=$(shm-create -d -k demo)       start in the background; stop with: kill $pid\n"
+    setUpApp(app, request.common, {"the segment lock when starting, and with --remove for each holder to stop (with 0 it is only signalled)", false},
+             "  shm-create -s 64M                  hold a 64 MiB segment until Ctrl-C\n"
+             "  shm-create -d -k demo              start in the background (prints its PID)\n"
              "  shm-create --remove -k demo        stop demo's holder, or remove its orphan\n"
              "  shm-create --raw -s 10K            a segment a Qt QSharedMemory program can use\n");
     if (auto code = parseArguments(app, request.common, argc, argv, rules))

@@ -41,7 +41,8 @@ std::string timeoutHelp(const TimeoutWording &wording)
                        wording.waitsFor + " (default 10)";
     if (wording.boundsNewVersions)
         text += "; and, only when given, for a new version (--wait, --since, --follow)";
-    return text + ". Reading the input and writing the output are not bounded";
+    return text + ". 0: do not wait, try once. Reading "
+                  "the input and writing the output are not bounded";
 }
 
 } // namespace

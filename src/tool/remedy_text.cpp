@@ -24,8 +24,8 @@ std::string capacityOption(const std::string &tool, const char *larger)
 
 std::string restartHolder(const std::string &tool, const shmtools::Error &error)
 {
-    const std::string kill = error.pid > 0 ? " (kill " + std::to_string(error.pid) + ")" : std::string();
-    return "stop its holder" + kill + " and start a new one with " + startHolderCommand(error.key) +
+    return "stop its holder ('shm-create --remove -k " + error.key + "') and start a new one with " +
+           startHolderCommand(error.key) +
            (tool == "shm-load" ? ", then load again" : "");
 }
 

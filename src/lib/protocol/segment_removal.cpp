@@ -70,6 +70,10 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
                          Remedy::None);
     const auto stillTheHolder = [&] { return holderRuns(names, found); };
     if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped) {
+        // A timeout of 0 asks not to wait: the holder has been signalled and removes everything
+        // as it exits; that is the whole request, not a timeout.
+        if (stopped.error().code == ErrorCode::TimedOut && deadline.seconds() == 0)
+            return Removal{true, pid, found.shmid};
         Error error = stopped.error();
         error.message = error.code == ErrorCode::Interrupted
                             ? names.key + ": interrupted while waiting for its holder (PID " +
