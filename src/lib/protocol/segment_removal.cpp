@@ -5,6 +5,8 @@
 #include "protocol/holder.h"
 #include "protocol/slot_protocol.h"
 #include "protocol/segment_attach.h"
+#include "protocol/segment_list.h"
+#include "sys/key_file.h"
 #include "sys/participant_lock.h"
 #include "sys/process_stop.h"
 
@@ -32,12 +34,33 @@ struct Found {
     FileId keyFile{}; ///< the segment key file the header was made for: where the holder's lock is
 };
 
+// A live holder that nothing can reach under the key any more (its segment removed by
+// ipcrm -m, or its key files removed): found through the list of segments, so that --remove,
+// which the message about it advises, can stop it.
+std::optional<Found> lookUnreachableHolder(const IpcNames &names)
+{
+    const auto holder = findLiveHolder(names);
+    SegmentHeader copy{};
+    if (!holder || holder->size < kHeaderSize || !copySegmentStart(holder->shmid, &copy, sizeof copy))
+        return std::nullopt;
+    Found found;
+    found.shmid = holder->shmid;
+    found.attachments = holder->attachments;
+    found.check = checkHeader(copy, holder->size).check;
+    found.holder = copy.holder;
+    found.keyFile = copy.identity.segmentKeyFile;
+    return found;
+}
+
 Result<Found> look(const IpcNames &names)
 {
     auto mapped = mapSegment(names);
     if (!mapped) {
         if (mapped.error().code == ErrorCode::NoSegment && mapped.error().pid == 0)
             return nothingThere(names);
+        if (mapped.error().code == ErrorCode::NoSegment)
+            if (auto unreachable = lookUnreachableHolder(names))
+                return *unreachable;
         return mapped.error();
     }
     Found found;
@@ -56,7 +79,9 @@ Result<Found> look(const IpcNames &names)
 // addresses the signal.
 bool holderRuns(const IpcNames &names, const Found &found)
 {
-    return probeToken(names.segmentKeyFile, found.keyFile, found.holder.token).value_or(false);
+    // Through the holder's anchor (a second link of the same file) when the key file was removed.
+    return probeToken(names.segmentKeyFile, found.keyFile, found.holder.token)
+        .value_or(probeToken(anchorPathFor(names.segmentKeyFile), found.keyFile, found.holder.token).value_or(false));
 }
 
 Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
