@@ -8,6 +8,7 @@
 #include "protocol/segment_list.h"
 #include "sys/key_file.h"
 #include "sys/participant_lock.h"
+#include "sys/process_identity.h"
 #include "sys/process_stop.h"
 
 #include <algorithm>
@@ -32,6 +33,7 @@ struct Found {
     HeaderCheck check = HeaderCheck::Foreign;
     Participant holder{};
     FileId keyFile{}; ///< the segment key file the header was made for: where the holder's lock is
+    pid_t creatorPid = 0;
 };
 
 // A live holder that nothing can reach under the key any more (its segment removed by
@@ -66,6 +68,7 @@ Result<Found> look(const IpcNames &names)
     Found found;
     found.shmid = mapped->status.shmid;
     found.attachments = mapped->status.attachments;
+    found.creatorPid = mapped->status.creatorPid;
     SegmentHeader copy{};
     std::memcpy(&copy, mapped->mapping.data(), std::min<std::uint64_t>(sizeof copy, mapped->status.size));
     found.check = mapped->status.size >= kHeaderSize ? checkHeader(copy, mapped->status.size).check
@@ -123,6 +126,24 @@ Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double t
     return Removal{false, found.holder.pid, found.shmid};
 }
 
+// A raw holder (shm-create --raw) has no header, but it made the segment and keeps its lock's
+// descriptor of the segment key file open: its creator PID with that file open is one.
+std::optional<Result<Removal>> stopRawHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
+{
+    auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment");
+    if (!keyFile || found.creatorPid <= 0 || !processHasFileOpen(found.creatorPid, keyFile->id))
+        return std::nullopt;
+    const FileId id = keyFile->id;
+    const pid_t pid = found.creatorPid;
+    auto stopped = stopProcess(pid, [&] { return processHasFileOpen(pid, id); }, deadline);
+    if (stopped || stopped.error().code == ErrorCode::NoSegment ||
+        (stopped.error().code == ErrorCode::TimedOut && deadline.seconds() == 0))
+        return Result<Removal>(Removal{true, pid, found.shmid});
+    Error error = stopped.error();
+    error.message = names.key + ": the raw holder, " + error.message;
+    return Result<Removal>(error);
+}
+
 } // namespace
 
 Result<Removal> removeSegment(const IpcNames &names, double timeout)
@@ -131,6 +152,9 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
     auto found = look(names);
     if (!found)
         return found.error();
+    if (found->check == HeaderCheck::Foreign)
+        if (auto raw = stopRawHolder(names, *found, deadline))
+            return *raw;
     if (found->check == HeaderCheck::Foreign)
         return makeError(ErrorCode::InvalidContent,
                          names.key + ": segment " + std::to_string(found->shmid) +

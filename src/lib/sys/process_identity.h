@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
+#include "base/file_identity.h"
+
 #include <cstdint>
 #include <sys/types.h>
 
@@ -19,5 +21,11 @@ struct ProcessIdentity {
     /// True while this very process (same PID and start time) still runs.
     bool isAlive() const;
 };
+
+/// True if process `pid` (of this user) has the file `file` open (through /proc/PID/fd): how a
+/// raw holder, which has no header to name it, is told from a Qt program that made a plain
+/// segment (Qt does not keep its key file open; a shm-tools holder keeps its lock on it).
+/// False if it has not, or /proc cannot tell.
+bool processHasFileOpen(pid_t pid, const FileIdentity &file);
 
 } // namespace shmtools::detail
