@@ -173,6 +173,22 @@ int follow(Segment &segment, const Request &request, std::optional<Seconds> wait
     return reportError(kTool, followed.error());
 }
 
+// --info on an orphan: what is known of it on stdout (the error line, exit 3, follows): people
+// asking about a segment should see that it is there, orphaned, and what to do.
+void showOrphan(const std::string &key, const Error &error)
+{
+    if (error.remedy != Remedy::AdoptOrphan)
+        return;
+    auto listed = listSegments();
+    if (!listed)
+        return;
+    for (const SegmentSummary &segment : *listed)
+        if (segment.underThisTempDir && segment.keyComplete && segment.key == key && !segment.holderAlive) {
+            [[maybe_unused]] auto written = writeStdout(orphanAsText(segment));
+            return;
+        }
+}
+
 int showSegment(const Request &request)
 {
     if (auto key = checkKey(request.common.key); !key)
@@ -183,8 +199,11 @@ int showSegment(const Request &request)
         return read ? 0 : reportError(kTool, describeOutputError(read.error(), "standard output"));
     }
     auto segment = Segment::open(request.common.key, openOptions);
-    if (!segment)
+    if (!segment) {
+        if (request.mode == Mode::Metadata && !request.json)
+            showOrphan(request.common.key, segment.error());
         return reportError(kTool, segment.error());
+    }
     // Waiting for a version is bounded only when --timeout is given; locks always are.
     const std::optional<Seconds> waitTimeout =
         request.common.timeoutGiven ? std::optional<Seconds>(request.common.timeout) : std::nullopt;

@@ -61,7 +61,8 @@ std::string remedyText(const std::string &tool, const shmtools::Error &error, co
     case Remedy::None: return {};
     case Remedy::StartHolder: return startOrChooseKey(error.key, tempDir);
     case Remedy::AdoptOrphan:
-        return "run " + startHolderCommand(error.key) + " to adopt the segment and keep its content";
+        return "run " + startHolderCommand(error.key) + " to adopt the segment and keep its content, or " +
+               "'shm-create --remove -k " + error.key + "' to remove it";
     case Remedy::RestartHolder: return restartHolder(tool, error);
     case Remedy::UseMatchingVersion: return "use that version's tools with it, or " + restartHolder(tool, error);
     case Remedy::StopHolderOrChooseAnotherKey: return "stop it first, or choose another key with -k";
