@@ -139,8 +139,9 @@ Result<VersionInfo> toCommand(Segment &segment, const Request &request)
                      request.common.key + ": interrupted while --exec '" + request.command + "' ran", request.common.key};
     if (exitStatus != 0 && version)
         reportStatus(kTool, false,
-                     "--exec: '" + request.command + "' exited with status " + std::to_string(exitStatus) +
-                         " for generation " + std::to_string(version->generation));
+                     request.common.key + ": --exec '" + request.command + "' exited with status " +
+                         std::to_string(exitStatus) + " for generation " + std::to_string(version->generation) +
+                         "; following on");
     return version;
 }
 
