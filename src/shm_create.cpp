@@ -89,7 +89,6 @@ void printEvent(const std::string &line)
 
 int remove(const Request &request)
 {
-    installInterruptHandlers();
     int status = 0;
     for (const std::string &key : request.removeKeys) {
         auto removed = removeSegment(key, Seconds(request.common.timeout));
@@ -101,6 +100,13 @@ int remove(const Request &request)
             continue;
         }
         const std::string pid = std::to_string(removed->holderPid);
+        if (removed->holderStopped && request.common.timeout == 0) {
+            reportStatus(kTool, request.common.quiet,
+                         key + ": asked its holder (PID " + pid + ") to stop; with -t 0 not waiting for it: it "
+                               "removes segment " + std::to_string(removed->shmid) +
+                               ", its semaphore and key files as it exits ('shm-read --list' shows when it is gone)");
+            continue;
+        }
         reportStatus(kTool, request.common.quiet,
                      key + (removed->holderStopped
                                 ? ": stopped its holder (PID " + pid + "), which removed segment " +
@@ -114,9 +120,21 @@ int remove(const Request &request)
 int detached(const Request &request, const std::function<Result<std::string>()> &startUp,
              const std::function<int()> &serve, const std::function<void()> &abandon)
 {
+    // Whoever waits for the PID must get it and us gone, whatever stderr is (a full pipe
+    // nobody reads): no report of ours, nor of the starting child, waits for room on it.
+    reportsNeverWait(kTool);
+    if (interruptSignal())
+        return reportError(kTool, Error{ErrorCode::Interrupted, request.common.key +
+                                                                    ": interrupted before the holder started; "
+                                                                    "nothing was made"});
     auto background = runInBackground(startUp, serve, abandon);
-    if (!background)
-        return reportError(kTool, background.error());
+    if (!background) {
+        // What went wrong around the child (a pipe, fork, an interrupt) is about this key too.
+        Error error = background.error();
+        if (error.message.rfind(request.common.key + ": ", 0) != 0)
+            error.message = request.common.key + ": " + error.message;
+        return reportError(kTool, error);
+    }
     const std::string pid = std::to_string(background->pid());
     // A reader of our stdout that has gone must not end us with SIGPIPE before we stop the
     // holder nobody learnt the PID of: the write fails with EPIPE instead.
@@ -148,7 +166,6 @@ int hold(const Request &request)
     if (auto key = checkKey(request.common.key); !key)
         return reportError(kTool, key.error());
     const HolderOptions options{request.capacity, request.raw, Seconds(request.common.timeout)};
-    installInterruptHandlers();
     const std::string &key = request.common.key;
     const bool json = request.watch && request.json;
 
@@ -229,7 +246,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     bool detach = false, remove = false;
     app.add_option("-s,--size", size,
                    "The largest content the segment takes (default 16M): bytes, or with a unit: K, M, G, T "
-                   "(powers of 1024), KB, MB, GB, TB (powers of 1000); 1.5M is accepted")
+                   "(powers of 1024), KB, MB, GB, TB (powers of 1000); 1.5M is accepted. The segment takes "
+                   "about twice SIZE: two slots, so that a load never overwrites what a reader reads")
         ->option_text("SIZE")
         ->group(group::kContent);
     app.add_flag("--raw", request.raw,
@@ -257,9 +275,9 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         {K::Excludes, "--remove", "--raw", ""},
         {K::Needs, "KEY", "--remove", "to hold a key, give it with -k KEY"},
     };
-    setUpApp(app, request.common, {"the segment lock, and with --remove for the holder to stop", false},
-             "  shm-create -s 64M                 hold a 64 MiB segment until Ctrl-C\n"
-             "  pid=$(shm-create -d -k demo)       start in the background; stop with: kill $pid\n"
+    setUpApp(app, request.common, {"the segment lock when starting, and with --remove for each holder to stop (with 0 it is only signalled)", false},
+             "  shm-create -s 64M                  hold a 64 MiB segment until Ctrl-C\n"
+             "  shm-create -d -k demo              start in the background (prints its PID)\n"
              "  shm-create --remove -k demo        stop demo's holder, or remove its orphan\n"
              "  shm-create --raw -s 10K            a segment a Qt QSharedMemory program can use\n");
     if (auto code = parseArguments(app, request.common, argc, argv, rules))
@@ -274,6 +292,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     if (remove && (request.removeKeys.empty() || keyOptionTyped(argc, argv)))
         request.removeKeys.insert(request.removeKeys.begin(), request.common.key);
     request.mode = remove ? Mode::Remove : detach ? Mode::Detach : Mode::Hold;
+    if (!remove) // --remove names each key in its own lines
+        setReportKey(request.common.key);
     return std::nullopt;
 }
 
@@ -290,5 +310,8 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
+    // Before anything that a signal could interrupt: a SIGHUP in the first milliseconds of
+    // shm-create -d must end it with 130 and a message, its half-started holder stopped.
+    installInterruptHandlers();
     return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

@@ -73,7 +73,6 @@ int load(const Request &request)
     const std::string &key = request.common.key;
     if (auto checked = checkKey(key); !checked)
         return reportError(kTool, checked.error());
-    installInterruptHandlers();
     std::optional<OpenedInput> opened;
     auto input = openInput(request.file, opened);
     if (!input)
@@ -134,6 +133,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
              "  shm-load -k demo -t 2 image.png   another key; give up after 2 s of waiting\n");
     if (auto code = parseArguments(app, request.common, argc, argv, rules))
         return code;
+    setReportKey(request.common.key);
     request.progress = progress ? ProgressBar::Mode::Always : noProgress ? ProgressBar::Mode::Never
                                                                          : ProgressBar::Mode::Auto;
     return std::nullopt;
@@ -152,5 +152,6 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
+    installInterruptHandlers(); // before anything a signal could interrupt: it ends with 130 and a message
     return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

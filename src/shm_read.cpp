@@ -11,6 +11,7 @@
 #include "progress_bar.h"
 #include "report.h"
 #include "standard_streams.h"
+#include "write_failure.h"
 
 #include <shmtools/shmtools.h>
 
@@ -97,8 +98,11 @@ Result<VersionInfo> readWithProgress(Segment &segment, const Request &request, c
 
 Result<VersionInfo> toStdout(Segment &segment, const Request &request)
 {
-    return readWithProgress(segment, request,
-                            [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; });
+    auto version = readWithProgress(segment, request,
+                                    [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; });
+    if (!version)
+        return describeOutputError(version.error(), "standard output");
+    return version;
 }
 
 // -o FILE: replaced only once the checksum of what was written has held.
@@ -110,7 +114,7 @@ Result<VersionInfo> toFile(Segment &segment, const Request &request)
     auto version = readWithProgress(segment, request,
                                     [&](const VersionInfo &) -> Result<Sink> { return Sink{file->fd(), false}; });
     if (!version)
-        return version;
+        return describeOutputError(version.error(), request.output);
     if (auto committed = file->commit(); !committed)
         return committed.error();
     return version;
@@ -135,8 +139,9 @@ Result<VersionInfo> toCommand(Segment &segment, const Request &request)
                      request.common.key + ": interrupted while --exec '" + request.command + "' ran", request.common.key};
     if (exitStatus != 0 && version)
         reportStatus(kTool, false,
-                     "--exec: '" + request.command + "' exited with status " + std::to_string(exitStatus) +
-                         " for generation " + std::to_string(version->generation));
+                     request.common.key + ": --exec '" + request.command + "' exited with status " +
+                         std::to_string(exitStatus) + " for generation " + std::to_string(version->generation) +
+                         "; following on");
     return version;
 }
 
@@ -169,19 +174,37 @@ int follow(Segment &segment, const Request &request, std::optional<Seconds> wait
     return reportError(kTool, followed.error());
 }
 
+// --info on an orphan: what is known of it on stdout (the error line, exit 3, follows): people
+// asking about a segment should see that it is there, orphaned, and what to do.
+void showOrphan(const std::string &key, const Error &error)
+{
+    if (error.remedy != Remedy::AdoptOrphan)
+        return;
+    auto listed = listSegments();
+    if (!listed)
+        return;
+    for (const SegmentSummary &segment : *listed)
+        if (segment.underThisTempDir && segment.keyComplete && segment.key == key && !segment.holderAlive) {
+            [[maybe_unused]] auto written = writeStdout(orphanAsText(segment));
+            return;
+        }
+}
+
 int showSegment(const Request &request)
 {
     if (auto key = checkKey(request.common.key); !key)
         return reportError(kTool, key.error());
     const OpenOptions openOptions{Seconds(request.common.timeout)};
-    installInterruptHandlers();
     if (request.mode == Mode::Raw) {
         auto read = rawRead(request.common.key, STDOUT_FILENO, request.all, openOptions);
-        return read ? 0 : reportError(kTool, read.error());
+        return read ? 0 : reportError(kTool, describeOutputError(read.error(), "standard output"));
     }
     auto segment = Segment::open(request.common.key, openOptions);
-    if (!segment)
+    if (!segment) {
+        if (request.mode == Mode::Metadata && !request.json)
+            showOrphan(request.common.key, segment.error());
         return reportError(kTool, segment.error());
+    }
     // Waiting for a version is bounded only when --timeout is given; locks always are.
     const std::optional<Seconds> waitTimeout =
         request.common.timeoutGiven ? std::optional<Seconds>(request.common.timeout) : std::nullopt;
@@ -277,6 +300,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
              "  shm-read --list                    your segments: alive or orphaned, and their keys\n");
     if (auto code = parseArguments(app, request.common, argc, argv, rules()))
         return code;
+    if (!list)
+        setReportKey(request.common.key);
     if (request.all && !list && !raw) {
         reportUsage(kTool, "--all works only with --list or --raw");
         return static_cast<int>(ErrorCode::Usage);
@@ -302,5 +327,6 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
+    installInterruptHandlers(); // before anything a signal could interrupt: it ends with 130 and a message
     return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

@@ -75,7 +75,8 @@ struct Removed {
 /// holder (of this user) is sent SIGTERM, through a pidfd after checking it is still that
 /// process, and waited for until it has exited (its Holder removes everything, as on any
 /// stop); an orphan is adopted under its lock with the same identity checks as Holder::start,
-/// then removed. Waits at most `timeout`. Fails with NoSegment if nothing is under the key;
+/// then removed. Waits at most `timeout`; a timeout of 0 does not wait: a live holder is only
+/// signalled (holderStopped is true; it removes everything as it exits), a lock is tried once. Fails with NoSegment if nothing is under the key;
 /// Unsafe if it is not this user's alone; InvalidContent for a segment not made by shm-tools
 /// or a corrupt orphan (the message says how to remove it by hand); TimedOut if the holder
 /// has not exited in time or an orphan's lock stayed taken; Interrupted on a signal while

@@ -3,6 +3,7 @@
 
 #include "child_process.h"
 #include "task_limit.h"
+#include "write_failure.h"
 
 #include <shmtools/interrupt.h>
 
@@ -29,7 +30,9 @@ shmtools::Result<CommandSink> CommandSink::start(const std::string &command, std
 {
     int pipeFds[2];
     if (::pipe2(pipeFds, O_CLOEXEC) != 0)
-        return Error{ErrorCode::Failure, std::string("--exec: pipe: ") + std::strerror(errno)};
+        return Error{ErrorCode::Failure, errno == EMFILE || errno == ENFILE
+                                             ? descriptorLimitText("--exec: cannot create a pipe", errno)
+                                             : std::string("--exec: pipe: ") + std::strerror(errno)};
     const std::string generationText = std::to_string(generation);
     const pid_t child = ::fork();
     if (child < 0) {

@@ -41,7 +41,8 @@ std::string timeoutHelp(const TimeoutWording &wording)
                        wording.waitsFor + " (default 10)";
     if (wording.boundsNewVersions)
         text += "; and, only when given, for a new version (--wait, --since, --follow)";
-    return text + ". Reading the input and writing the output are not bounded";
+    return text + ". 0: do not wait, try once. Reading "
+                  "the input and writing the output are not bounded";
 }
 
 } // namespace
@@ -109,6 +110,11 @@ std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc
     if (!helpOrVersion)
         if (auto problem = findArgumentProblem(app, args))
             return usage(*problem);
+    // A repeated option: the last one wins (`-k a -k b` is b), as in coreutils and most CLIs,
+    // so that an alias or a script's defaults can be overridden by appending.
+    for (CLI::Option *option : app.get_options())
+        if (!option->get_positional())
+            option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

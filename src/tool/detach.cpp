@@ -3,9 +3,11 @@
 
 #include "child_process.h"
 #include "last_resort.h"
+#include "report_channel.h"
 #include "start_report.h"
 #include "task_limit.h"
 #include "sys/write_fully.h"
+#include "write_failure.h"
 
 #include <shmtools/interrupt.h>
 
@@ -23,6 +25,13 @@ using shmtools::interruptibleCall;
 using shmtools::interruptSignal;
 
 namespace {
+
+std::string pipeFailure(int error)
+{
+    if (error == EMFILE || error == ENFILE)
+        return descriptorLimitText("cannot create the pipes to the background holder", error);
+    return std::string("cannot create the pipes to the background holder (") + std::strerror(error) + ")";
+}
 
 // How long a stopping child may take to clean up before it is killed.
 constexpr int kStopGraceMs = 5000;
@@ -101,6 +110,7 @@ shmtools::Result<std::string> readAll(int fd)
     }
     ::close(handOverFd);
     redirectStdioToNull();
+    reportsFollowStderr();
     int code = static_cast<int>(ErrorCode::Failure);
     try {
         code = serve();
@@ -149,13 +159,13 @@ shmtools::Result<BackgroundProcess> runInBackground(const std::function<shmtools
 {
     int reportPipe[2];
     if (::pipe2(reportPipe, O_CLOEXEC) != 0)
-        return Error{ErrorCode::Failure, std::string("pipe: ") + std::strerror(errno)};
+        return Error{ErrorCode::Failure, pipeFailure(errno)};
     int handOverPipe[2];
     if (::pipe2(handOverPipe, O_CLOEXEC) != 0) {
         const int error = errno;
         ::close(reportPipe[0]);
         ::close(reportPipe[1]);
-        return Error{ErrorCode::Failure, std::string("pipe: ") + std::strerror(error)};
+        return Error{ErrorCode::Failure, pipeFailure(error)};
     }
     const pid_t child = ::fork();
     if (child < 0) {

@@ -83,6 +83,29 @@ std::string infoAsText(const SegmentInfo &info)
     return out.str();
 }
 
+std::string orphanAsText(const shmtools::SegmentSummary &orphan)
+{
+    std::ostringstream out;
+    const auto line = [&](const char *name, const std::string &value) {
+        out << std::left << std::setw(12) << (std::string(name) + ":") << printable(value) << "\n";
+    };
+    line("key", orphan.key);
+    line("state", "orphan: its holder (PID " + std::to_string(orphan.holderPid) +
+                      ") is not running; the segment and its content remain");
+    line("to keep it", "shm-create -k " + orphan.key + " (adopts it, content and all)");
+    line("to remove", "shm-create --remove -k " + orphan.key);
+    line("capacity", formatSize(orphan.capacity));
+    line("length", orphan.generation ? formatSize(orphan.length) + " (" + std::to_string(orphan.length) + " bytes)"
+                                     : "0 (never loaded)");
+    line("generation", std::to_string(orphan.generation));
+    line("shmid", std::to_string(orphan.shmid) + " (" + formatSize(orphan.segmentSize) + ", " +
+                      std::to_string(orphan.attachments) + " attached)");
+    line("semid", std::to_string(orphan.semid));
+    line("key file", orphan.nativeKey);
+    line("TMPDIR", orphan.tempDir);
+    return out.str();
+}
+
 std::string eventAsJson(const std::string &key, const std::string &event, const VersionInfo *version,
                         const std::string &message)
 {

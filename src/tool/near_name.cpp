@@ -2,6 +2,7 @@
 #include "near_name.h"
 
 #include <algorithm>
+#include <cctype>
 
 std::size_t editDistance(const std::string &a, const std::string &b)
 {
@@ -23,20 +24,50 @@ std::size_t editDistance(const std::string &a, const std::string &b)
     return previous[b.size()];
 }
 
+namespace {
+
+std::string lower(std::string text)
+{
+    for (char &c : text)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+// How many characters a typed prefix needs before it names a longer key ("dem" for "demo-2").
+constexpr std::size_t kMinPrefix = 3;
+
+} // namespace
+
 std::string nearestName(const std::string &typed, const std::vector<std::string> &candidates)
 {
     // A name that exists is no typo.
     if (std::find(candidates.begin(), candidates.end(), typed) != candidates.end())
         return {};
+    // Case is the commonest slip (keys are case-sensitive): "Demo" for "demo", however long.
+    const std::string typedLower = lower(typed);
+    for (const std::string &candidate : candidates)
+        if (lower(candidate) == typedLower)
+            return candidate;
     std::string best;
     std::size_t bestDistance = 0;
     for (const std::string &candidate : candidates) {
-        const std::size_t distance = editDistance(typed, candidate);
+        const std::size_t distance = editDistance(typedLower, lower(candidate));
         const std::size_t allowed = std::min<std::size_t>(3, std::max(typed.size(), candidate.size()) / 3);
         if (distance <= allowed && (best.empty() || distance < bestDistance)) {
             best = candidate;
             bestDistance = distance;
         }
     }
-    return best;
+    if (!best.empty() || typed.size() < kMinPrefix)
+        return best;
+    // A name cut short: the one candidate that starts with it (several would be a guess).
+    std::string onlyExtension;
+    for (const std::string &candidate : candidates) {
+        if (lower(candidate).rfind(typedLower, 0) != 0)
+            continue;
+        if (!onlyExtension.empty())
+            return {};
+        onlyExtension = candidate;
+    }
+    return onlyExtension;
 }

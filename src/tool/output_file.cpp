@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "output_file.h"
 
+#include "write_failure.h"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +19,26 @@ namespace {
 
 Error failed(const std::string &path, const std::string &step, int error)
 {
+    if (error == EMFILE || error == ENFILE)
+        return Error{ErrorCode::Failure, descriptorLimitText(path + ": cannot " + step, error)};
     return Error{ErrorCode::Failure, path + ": cannot " + step + " (" + std::strerror(error) + ")"};
+}
+
+std::string temporaryName(const std::filesystem::path &target)
+{
+    std::string name = (target.parent_path() / ("." + target.filename().string() + ".")).string();
+    static constexpr char kLetters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    std::random_device random;
+    for (int i = 0; i < 6; ++i)
+        name += kLetters[random() % (sizeof kLetters - 1)];
+    return name;
+}
+
+// The directory FILE is in, for O_TMPFILE.
+std::string directoryOf(const std::string &path)
+{
+    const std::string directory = std::filesystem::path(path).parent_path().string();
+    return directory.empty() ? "." : directory;
 }
 
 mode_t modeFor(const std::string &path)
@@ -67,6 +89,11 @@ shmtools::Result<OutputFile> OutputFile::create(const std::string &path)
                                            " is not a regular file (a device, FIFO, socket or symbolic link), "
                                            "which -o would replace; write to it through stdout instead: "
                                            "shm-read > " + path};
+    // Unnamed until commit: nothing to leave behind if we are killed while writing.
+    if (const int fd = ::open(directoryOf(path).c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600); fd >= 0)
+        return OutputFile(path, std::string(), fd);
+    else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        return failed(path, "create a temporary file beside it", errno);
     std::string temporary =
         (target.parent_path() / ("." + target.filename().string() + ".XXXXXX")).string();
     const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
@@ -75,12 +102,32 @@ shmtools::Result<OutputFile> OutputFile::create(const std::string &path)
     return OutputFile(path, std::move(temporary), fd);
 }
 
+// A name only for the rename over FILE (rename cannot take a descriptor); a new random one if
+// another process took it first.
+shmtools::Status OutputFile::giveName()
+{
+    const std::string self = "/proc/self/fd/" + std::to_string(m_fd);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        std::string name = temporaryName(std::filesystem::path(m_path));
+        if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+            m_temporary = std::move(name);
+            return {};
+        }
+        if (errno != EEXIST)
+            return failed(m_path, "name the temporary file beside it (linkat)", errno);
+    }
+    return failed(m_path, "name the temporary file beside it (linkat)", EEXIST);
+}
+
 shmtools::Status OutputFile::commit()
 {
     if (::fsync(m_fd) != 0)
         return failed(m_path, "write it to disk (fsync)", errno);
     if (::fchmod(m_fd, modeFor(m_path)) != 0)
         return failed(m_path, "set its mode", errno);
+    if (m_temporary.empty())
+        if (auto named = giveName(); !named)
+            return named;
     if (::close(std::exchange(m_fd, -1)) != 0)
         return failed(m_path, "write it (close)", errno);
     if (::rename(m_temporary.c_str(), m_path.c_str()) != 0)

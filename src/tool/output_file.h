@@ -8,9 +8,11 @@
 /// `shm-read -o FILE`: the content goes to a temporary file beside FILE (same directory, so the
 /// rename cannot cross file systems) and replaces FILE only by commit(), after the caller has
 /// seen the checksum hold: FILE is never half-written, and is left as it was on any failure.
+/// The temporary file has no name until commit (O_TMPFILE), so a reader killed meanwhile
+/// (SIGKILL) leaves nothing behind; where the file system lacks O_TMPFILE, a named one.
 class OutputFile {
 public:
-    /// Creates the temporary file ("dir/.NAME.XXXXXX", mode 0600 until commit). Failure naming
+    /// Creates the temporary file (unnamed, or "dir/.NAME.XXXXXX", mode 0600 until commit). Failure naming
     /// FILE and the cause if the directory cannot take it.
     static shmtools::Result<OutputFile> create(const std::string &path);
     OutputFile(OutputFile &&other) noexcept;
@@ -25,6 +27,7 @@ public:
 
 private:
     OutputFile(std::string path, std::string temporary, int fd);
+    shmtools::Status giveName(); ///< links an unnamed temporary file as "dir/.NAME.XXXXXX"
     std::string m_path;
     std::string m_temporary;
     int m_fd = -1;

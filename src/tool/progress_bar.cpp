@@ -4,13 +4,17 @@
 #include "report_channel.h"
 #include "base/size_text.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace {
 constexpr auto kShowAfter = std::chrono::milliseconds(500);
 constexpr auto kRedrawEvery = std::chrono::milliseconds(100);
 constexpr int kBarWidth = 24;
+constexpr int kMinBarWidth = 10;
 
 std::string clock(double seconds)
 {
@@ -20,6 +24,42 @@ std::string clock(double seconds)
     return text;
 }
 } // namespace
+
+std::string fitProgressLine(const std::string &prefix, double fraction, const std::string &tail, int columns)
+{
+    const int room = std::max(columns - 1, 1);
+    std::string line = prefix;
+    if (fraction >= 0) {
+        char percent[16];
+        std::snprintf(percent, sizeof percent, "%3d%% ", static_cast<int>(fraction * 100));
+        const int fixed = static_cast<int>(prefix.size() + 3 + std::string(percent).size() + tail.size());
+        const int width = std::min(kBarWidth, room - fixed);
+        if (width >= kMinBarWidth) {
+            const int filled = static_cast<int>(fraction * width);
+            line += '[';
+            line.append(static_cast<std::size_t>(filled), '#');
+            line.append(static_cast<std::size_t>(width - filled), '.');
+            line += "] ";
+        }
+        line += percent;
+    }
+    line += tail;
+    if (static_cast<int>(line.size()) > room)
+        line.resize(static_cast<std::size_t>(room));
+    return line;
+}
+
+int terminalColumns()
+{
+    if (winsize size{}; ::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0)
+        return size.ws_col;
+    if (const char *columns = std::getenv("COLUMNS")) {
+        const int value = std::atoi(columns);
+        if (value > 0)
+            return value;
+    }
+    return 80;
+}
 
 ProgressBar::ProgressBar(std::string tool, Mode mode)
     : m_tool(std::move(tool)), m_mode(mode), m_terminal(::isatty(STDERR_FILENO) == 1)
@@ -62,19 +102,8 @@ void ProgressBar::draw(bool final)
     m_lastDraw = Clock::now();
     const double elapsed = std::chrono::duration<double>(m_lastDraw - m_start).count();
     const double rate = elapsed > 0 ? m_done / elapsed : 0;
-    std::string line = "\r" + m_tool + ": ";
-    if (m_total > 0) {
-        const double fraction = static_cast<double>(m_done) / static_cast<double>(m_total);
-        const int filled = static_cast<int>(fraction * kBarWidth);
-        line += '[';
-        line.append(static_cast<std::size_t>(filled), '#');
-        line.append(static_cast<std::size_t>(kBarWidth - filled), '.');
-        line += "] ";
-        char percent[16];
-        std::snprintf(percent, sizeof percent, "%3d%% ", static_cast<int>(fraction * 100));
-        line += percent;
-    }
-    line += shmtools::detail::formatSize(m_done);
+    const double fraction = m_total > 0 ? static_cast<double>(m_done) / static_cast<double>(m_total) : -1;
+    std::string line = shmtools::detail::formatSize(m_done);
     if (m_total > 0)
         line += " of " + shmtools::detail::formatSize(m_total);
     line += ", " + shmtools::detail::formatSize(static_cast<std::uint64_t>(rate)) + "/s";
@@ -82,6 +111,7 @@ void ProgressBar::draw(bool final)
         line += ", " + clock(elapsed) + " elapsed";
     else if (m_total > 0 && rate > 0)
         line += ", ETA " + clock(static_cast<double>(m_total - m_done) / rate);
-    line += "\033[K"; // clear what a longer previous line left
-    writeReport(line);
+    // Fitted to the width now: a line that wraps redraws as a new line each time.
+    writeReport("\r" + fitProgressLine(m_tool + ": ", fraction, line, terminalColumns()) +
+                "\033[K"); // clear what a longer previous line left
 }

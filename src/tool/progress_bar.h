@@ -5,6 +5,15 @@
 #include <cstdint>
 #include <string>
 
+/// One redraw of a progress bar fitted to `columns` (the terminal's width): "PREFIX[####....]
+/// 42% TAIL" with the bar between 10 and 24 cells, or without the bar, or cut, so that the text
+/// takes at most columns - 1 cells (the last column would wrap on some terminals). `fraction` is
+/// negative when the total is unknown (no bar, no percentage). Never fails.
+std::string fitProgressLine(const std::string &prefix, double fraction, const std::string &tail, int columns);
+
+/// The width of the terminal on stderr (TIOCGWINSZ), else $COLUMNS, else 80.
+int terminalColumns();
+
 /// A progress bar with rate and ETA on stderr. In Auto mode it appears only when stderr is a
 /// terminal and the transfer has taken longer than half a second, so scripts get clean stderr.
 class ProgressBar {

@@ -24,8 +24,8 @@ std::string capacityOption(const std::string &tool, const char *larger)
 
 std::string restartHolder(const std::string &tool, const shmtools::Error &error)
 {
-    const std::string kill = error.pid > 0 ? " (kill " + std::to_string(error.pid) + ")" : std::string();
-    return "stop its holder" + kill + " and start a new one with " + startHolderCommand(error.key) +
+    return "stop its holder ('shm-create --remove -k " + error.key + "') and start a new one with " +
+           startHolderCommand(error.key) +
            (tool == "shm-load" ? ", then load again" : "");
 }
 
@@ -61,7 +61,8 @@ std::string remedyText(const std::string &tool, const shmtools::Error &error, co
     case Remedy::None: return {};
     case Remedy::StartHolder: return startOrChooseKey(error.key, tempDir);
     case Remedy::AdoptOrphan:
-        return "run " + startHolderCommand(error.key) + " to adopt the segment and keep its content";
+        return "run " + startHolderCommand(error.key) + " to adopt the segment and keep its content, or " +
+               "'shm-create --remove -k " + error.key + "' to remove it";
     case Remedy::RestartHolder: return restartHolder(tool, error);
     case Remedy::UseMatchingVersion: return "use that version's tools with it, or " + restartHolder(tool, error);
     case Remedy::StopHolderOrChooseAnotherKey: return "stop it first, or choose another key with -k";

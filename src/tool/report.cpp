@@ -7,12 +7,23 @@
 
 #include <cstdlib>
 
+namespace {
+std::string g_key;
+} // namespace
+
+void setReportKey(const std::string &key)
+{
+    g_key = key;
+}
+
 int reportError(const std::string &tool, const shmtools::Error &error)
 {
     // resolveTempDir() has put the directory the key files are in back into the environment.
     const char *tempDir = std::getenv("TMPDIR");
     const std::string remedy = remedyText(tool, error, tempDir && *tempDir ? tempDir : "/tmp");
-    const std::string line = remedy.empty() ? error.message : error.message + "; " + remedy;
+    std::string line = remedy.empty() ? error.message : error.message + "; " + remedy;
+    if (!g_key.empty() && line.rfind(g_key + ": ", 0) != 0)
+        line = g_key + ": " + line;
     writeReport(tool + ": " + printable(line) + "\n");
     return static_cast<int>(error.code);
 }

@@ -52,8 +52,14 @@ void openChannel()
         return;
     if (g_channel.openedBy != 0 && g_channel.kind == Kind::NonBlocking)
         ::close(g_channel.fd); // the parent's stderr, not ours
+    // A child of a parent that never waits (shm-create -d) shares its stderr: it must not wait
+    // either, or a full pipe would stop its start-up and with it the parent.
+    const bool neverWait = g_channel.neverWait;
+    std::string tool = std::move(g_channel.tool);
     g_channel = Channel{};
     g_channel.openedBy = self;
+    g_channel.neverWait = neverWait;
+    g_channel.tool = std::move(tool);
     struct stat info {};
     if (::fstat(STDERR_FILENO, &info) != 0)
         return;
@@ -158,6 +164,16 @@ void reportsNeverWait(const std::string &tool)
     openChannel();
     g_channel.neverWait = true;
     g_channel.tool = tool;
+}
+
+void reportsFollowStderr()
+{
+    if (g_channel.kind == Kind::NonBlocking)
+        ::close(g_channel.fd);
+    g_channel.kind = Kind::Plain;
+    g_channel.fd = STDERR_FILENO;
+    g_channel.openedBy = 0; // the next report opens a channel for the new stderr
+    g_channel.backlog.clear(); // meant for the old stderr
 }
 
 void drainReports()

@@ -17,9 +17,15 @@
 /// there is nobody to tell if stderr cannot be written.
 void writeReport(const std::string &text);
 
-/// From now on (the holder's serving phase) reports never wait for stderr. `tool` prefixes the
-/// line that counts dropped reports.
+/// From now on (the holder's serving phase, and all of shm-create -d) reports never wait for
+/// stderr, in this process and in children it forks. `tool` prefixes the line that counts
+/// dropped reports.
 void reportsNeverWait(const std::string &tool);
+
+/// After stderr was replaced (dup2 of /dev/null in a detached child): closes the channel's own
+/// descriptor for the old stderr, so that the child keeps no pipe of its launcher open, and
+/// writes to the new one from now on.
+void reportsFollowStderr();
 
 /// Writes what is still in the backlog, waiting at most half a second: the last step before a
 /// tool exits, so that a holder's final lines go out if they can and never delay its exit.

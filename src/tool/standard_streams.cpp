@@ -4,6 +4,7 @@
 #include "report.h"
 #include "report_channel.h"
 #include "sys/write_fully.h"
+#include "write_failure.h"
 
 #include <shmtools/interrupt.h>
 
@@ -18,8 +19,7 @@ namespace {
 
 shmtools::Error writeError(int error)
 {
-    return shmtools::Error{shmtools::ErrorCode::Failure, std::string("stdout: write error") +
-                                                             (error ? std::string(": ") + std::strerror(error) : "")};
+    return shmtools::Error{shmtools::ErrorCode::Failure, writeFailureText("standard output", error ? error : EIO)};
 }
 
 } // namespace
@@ -52,7 +52,7 @@ shmtools::Status writeStdout(std::string_view text)
         return flushed;
     const int error = shmtools::detail::writeFully(STDOUT_FILENO, text.data(), text.size());
     if (error == EINTR)
-        return shmtools::Error{shmtools::ErrorCode::Interrupted, "stdout: interrupted while writing"};
+        return shmtools::Error{shmtools::ErrorCode::Interrupted, "interrupted while writing standard output"};
     if (error != 0)
         return writeError(error);
     return {};

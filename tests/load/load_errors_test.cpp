@@ -91,7 +91,7 @@ TEST_CASE("an unreadable input is refused with exit 5 naming the file and the re
     INFO(describe(refused));
     CHECK(refused.out.empty());
     CHECK(isOneLine(refused.err));
-    CHECK(refused.err.rfind("shm-load: " + path + ": " + reason, 0) == 0);
+    CHECK(refused.err.rfind("shm-load: " + key + ": " + path + ": " + reason, 0) == 0);
 
     checkStillFirstVersion(key, old);
 

@@ -31,3 +31,19 @@ TEST_CASE("nearestName offers a name only within a third of its length, at most 
     CHECK(nearestName("-x", {"-k", "-t"}).empty()); // too short to guess
     CHECK(nearestName("mykey-1", {"mykey-2", "other"}) == "mykey-2");
 }
+
+// User trial (i): the near-key quirks. Keys differing by case, cut short, or by one character
+// are suggested; the same key never is; a far key never is.
+TEST_CASE("nearestName: case, prefix, one character; never the same name, never a far one", "[option]")
+{
+    const std::vector<std::string> keys{"webcam-frames", "Demo", "sensor-a", "sensor-b"};
+    CHECK(nearestName("demo", keys) == "Demo");                   // case only
+    CHECK(nearestName("WEBCAM-FRAMES", keys) == "webcam-frames"); // case only, long
+    CHECK(nearestName("webc", keys) == "webcam-frames");          // cut short, only one match
+    CHECK(nearestName("sens", keys).empty());                     // cut short, two matches: a guess
+    CHECK(nearestName("webcam-frame", keys) == "webcam-frames");  // one character missing
+    CHECK(nearestName("sensor-c", keys) == "sensor-a");           // one character: first of the ties
+    CHECK(nearestName("Demo", keys).empty());                     // the same key
+    CHECK(nearestName("we", keys).empty());                       // too short to be a prefix
+    CHECK(nearestName("database", keys).empty());                 // far from all
+}

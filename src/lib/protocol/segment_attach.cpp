@@ -22,6 +22,14 @@ Error withLiveHolder(const IpcNames &names, const Error &error)
     const auto holder = findLiveHolder(names);
     if (!holder)
         return error;
+    // ipcrm -m under a live holder: the key files are there, the segment is what went.
+    if (const auto status = statSegment(holder->shmid, names); status && status->markedForRemoval)
+        return makeError(ErrorCode::NoSegment,
+                         names.key + ": its segment " + std::to_string(holder->shmid) +
+                             " was removed (ipcrm -m, or another program) while its holder (PID " +
+                             std::to_string(holder->holderPid) +
+                             ") still runs, so nothing new can reach it; the key files are still there",
+                         Remedy::RestartHolder, holder->holderPid);
     return makeError(ErrorCode::NoSegment,
                      names.key + ": the key files in " + names.tempDir + " were removed while its holder (PID " +
                          std::to_string(holder->holderPid) + ", segment " + std::to_string(holder->shmid) +

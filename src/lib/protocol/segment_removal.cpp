@@ -6,8 +6,9 @@
 #include "protocol/slot_protocol.h"
 #include "protocol/segment_attach.h"
 #include "protocol/segment_list.h"
-#include "sys/participant_lock.h"
 #include "sys/key_file.h"
+#include "sys/participant_lock.h"
+#include "sys/process_identity.h"
 #include "sys/process_stop.h"
 
 #include <algorithm>
@@ -32,7 +33,26 @@ struct Found {
     HeaderCheck check = HeaderCheck::Foreign;
     Participant holder{};
     FileId keyFile{}; ///< the segment key file the header was made for: where the holder's lock is
+    pid_t creatorPid = 0;
 };
+
+// A live holder that nothing can reach under the key any more (its segment removed by
+// ipcrm -m, or its key files removed): found through the list of segments, so that --remove,
+// which the message about it advises, can stop it.
+std::optional<Found> lookUnreachableHolder(const IpcNames &names)
+{
+    const auto holder = findLiveHolder(names);
+    SegmentHeader copy{};
+    if (!holder || holder->size < kHeaderSize || !copySegmentStart(holder->shmid, &copy, sizeof copy))
+        return std::nullopt;
+    Found found;
+    found.shmid = holder->shmid;
+    found.attachments = holder->attachments;
+    found.check = checkHeader(copy, holder->size).check;
+    found.holder = copy.holder;
+    found.keyFile = copy.identity.segmentKeyFile;
+    return found;
+}
 
 Result<Found> look(const IpcNames &names)
 {
@@ -40,11 +60,15 @@ Result<Found> look(const IpcNames &names)
     if (!mapped) {
         if (mapped.error().code == ErrorCode::NoSegment && mapped.error().pid == 0)
             return nothingThere(names);
+        if (mapped.error().code == ErrorCode::NoSegment)
+            if (auto unreachable = lookUnreachableHolder(names))
+                return *unreachable;
         return mapped.error();
     }
     Found found;
     found.shmid = mapped->status.shmid;
     found.attachments = mapped->status.attachments;
+    found.creatorPid = mapped->status.creatorPid;
     SegmentHeader copy{};
     std::memcpy(&copy, mapped->mapping.data(), std::min<std::uint64_t>(sizeof copy, mapped->status.size));
     found.check = mapped->status.size >= kHeaderSize ? checkHeader(copy, mapped->status.size).check
@@ -58,7 +82,9 @@ Result<Found> look(const IpcNames &names)
 // addresses the signal.
 bool holderRuns(const IpcNames &names, const Found &found)
 {
-    return probeToken(names.segmentKeyFile, found.keyFile, found.holder.token).value_or(false);
+    // Through the holder's anchor (a second link of the same file) when the key file was removed.
+    return probeToken(names.segmentKeyFile, found.keyFile, found.holder.token)
+        .value_or(probeToken(anchorPathFor(names.segmentKeyFile), found.keyFile, found.holder.token).value_or(false));
 }
 
 Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
@@ -77,6 +103,10 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
                processHoldsLock(pid, found.keyFile, found.holder.token).value_or(true);
     };
     if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped) {
+        // A timeout of 0 asks not to wait: the holder has been signalled and removes everything
+        // as it exits; that is the whole request, not a timeout.
+        if (stopped.error().code == ErrorCode::TimedOut && deadline.seconds() == 0)
+            return Removal{true, pid, found.shmid};
         Error error = stopped.error();
         error.message = error.code == ErrorCode::Interrupted
                             ? names.key + ": interrupted while waiting for its holder (PID " +
@@ -147,6 +177,24 @@ Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double t
     return Removal{false, found.holder.pid, found.shmid};
 }
 
+// A raw holder (shm-create --raw) has no header, but it made the segment and keeps its lock's
+// descriptor of the segment key file open: its creator PID with that file open is one.
+std::optional<Result<Removal>> stopRawHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
+{
+    auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment");
+    if (!keyFile || found.creatorPid <= 0 || !processHasFileOpen(found.creatorPid, keyFile->id))
+        return std::nullopt;
+    const FileId id = keyFile->id;
+    const pid_t pid = found.creatorPid;
+    auto stopped = stopProcess(pid, [&] { return processHasFileOpen(pid, id); }, deadline);
+    if (stopped || stopped.error().code == ErrorCode::NoSegment ||
+        (stopped.error().code == ErrorCode::TimedOut && deadline.seconds() == 0))
+        return Result<Removal>(Removal{true, pid, found.shmid});
+    Error error = stopped.error();
+    error.message = names.key + ": the raw holder, " + error.message;
+    return Result<Removal>(error);
+}
+
 } // namespace
 
 Result<Removal> removeSegment(const IpcNames &names, double timeout)
@@ -171,6 +219,9 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
         if (*stopped)
             return **stopped;
     }
+    if (found->check == HeaderCheck::Foreign)
+        if (auto raw = stopRawHolder(names, *found, deadline))
+            return *raw;
     if (found->check == HeaderCheck::Foreign)
         return makeError(ErrorCode::InvalidContent,
                          names.key + ": segment " + std::to_string(found->shmid) +

@@ -81,6 +81,12 @@ Result<KeyFile> keyFileAt(const std::string &file, const IpcNames &names, const 
                              Remedy::StartHolder);
         if (error == ELOOP || error == ENXIO || error == EACCES || error == EPERM)
             return notOurs(names, file, info);
+        if (error == EMFILE || error == ENFILE)
+            return makeError(ErrorCode::Failure,
+                             names.key + ": cannot open the " + what + " key file " + file +
+                                 ": no file descriptor left (" + std::strerror(error) +
+                                 (error == EMFILE ? ", RLIMIT_NOFILE reached" : ", system-wide limit") +
+                                 "); raise the limit (ulimit -n) or close descriptors");
         return makeError(ErrorCode::Failure, names.key + ": " + file + ": " + std::strerror(error));
     }
     struct stat opened {};

@@ -2,6 +2,9 @@
 #include "sys/process_identity.h"
 
 #include <cerrno>
+#include <dirent.h>
+#include <string>
+#include <sys/stat.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -133,6 +136,26 @@ pid_t pidSeenHere(pid_t pidThere, std::uint64_t pidNamespace)
         }
     }
     ::closedir(proc);
+    return found;
+}
+
+bool processHasFileOpen(pid_t pid, const FileIdentity &file)
+{
+    const std::string directory = "/proc/" + std::to_string(pid) + "/fd";
+    DIR *fds = ::opendir(directory.c_str());
+    if (fds == nullptr)
+        return false;
+    bool found = false;
+    while (const dirent *entry = ::readdir(fds)) {
+        struct stat info {};
+        if (entry->d_name[0] == '.' || ::stat((directory + "/" + entry->d_name).c_str(), &info) != 0)
+            continue;
+        if (static_cast<std::uint64_t>(info.st_dev) == file.device && static_cast<std::uint64_t>(info.st_ino) == file.inode) {
+            found = true;
+            break;
+        }
+    }
+    ::closedir(fds);
     return found;
 }
 

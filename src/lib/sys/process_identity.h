@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
+#include "base/file_identity.h"
+
 #include <cstdint>
 #include <sys/types.h>
 
@@ -26,5 +28,11 @@ struct ProcessIdentity {
 /// inode and whose NSpid ends in `pidThere`. 0 if no such process can be seen from here (an
 /// unrelated or ancestor namespace, or /proc not readable).
 pid_t pidSeenHere(pid_t pidThere, std::uint64_t pidNamespace);
+
+/// True if process `pid` (of this user) has the file `file` open (through /proc/PID/fd): how a
+/// raw holder, which has no header to name it, is told from a Qt program that made a plain
+/// segment (Qt does not keep its key file open; a shm-tools holder keeps its lock on it).
+/// False if it has not, or /proc cannot tell.
+bool processHasFileOpen(pid_t pid, const FileIdentity &file);
 
 } // namespace shmtools::detail
