@@ -34,18 +34,16 @@ bool holderAlive(const SegmentHeader &copy, const SegmentStatus &status)
     }
     if (processHoldingLock(copy.identity.segmentKeyFile, copy.holder.token) != 0)
         return true;
-    return status.attachments > 0;
+    // Readers stay attached to a segment marked for removal while they drain it after its holder
+    // stopped: there, attachments say nothing of the holder.
+    return !status.markedForRemoval && status.attachments > 0;
 }
 
 std::optional<ListedSegment> describe(int shmid)
 {
     const IpcNames anonymous{"(listing)", {}, {}, {}};
     auto status = statSegment(shmid, anonymous);
-    // A segment marked for removal is reached by no key any more: its holder stopped (a stopping
-    // holder marks it first) or someone removed it. Readers still attached drain it; it holds the
-    // key for nobody, and a new holder may start.
-    if (!status || !requireOwnedSegment(*status, anonymous) || status->size < kHeaderSize ||
-        status->markedForRemoval)
+    if (!status || !requireOwnedSegment(*status, anonymous) || status->size < kHeaderSize)
         return std::nullopt;
     SegmentHeader copy;
     if (!copySegmentStart(shmid, &copy, sizeof copy)) // rule 2: into a copy, validated below
@@ -65,6 +63,12 @@ std::optional<ListedSegment> describe(int shmid)
     listed.holderPid = pidInOurNamespace(copy.holder, pidNamespaceId());
     listed.holderToken = copy.holder.token;
     listed.holderAlive = holderAlive(copy, *status);
+    // A segment marked for removal is reached by no key any more. Its holder stopped (a stopping
+    // holder marks it first) and readers still drain it: it holds the key for nobody, a new holder
+    // may start, and it is not listed. Or someone removed it (ipcrm -m) under a running holder:
+    // listed, so that the tools can say so and --remove can stop that holder.
+    if (status->markedForRemoval && !listed.holderAlive)
+        return std::nullopt;
     listed.identity = copy.identity;
     return listed;
 }

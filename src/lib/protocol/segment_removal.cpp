@@ -82,9 +82,13 @@ Result<Found> look(const IpcNames &names)
 // addresses the signal.
 bool holderRuns(const IpcNames &names, const Found &found)
 {
-    // Through the holder's anchor (a second link of the same file) when the key file was removed.
-    return probeToken(names.segmentKeyFile, found.keyFile, found.holder.token)
-        .value_or(probeToken(anchorPathFor(names.segmentKeyFile), found.keyFile, found.holder.token).value_or(false));
+    // Through the key file, else through the holder's anchor (a second link of the same file);
+    // where both were removed (with TMPDIR), the holder still holds the removed file open, and
+    // /proc shows the process holding its token on that inode.
+    for (const std::string &where : {names.segmentKeyFile, anchorPathFor(names.segmentKeyFile)})
+        if (auto alive = probeToken(where, found.keyFile, found.holder.token))
+            return *alive;
+    return processHoldingLock(found.keyFile, found.holder.token) != 0;
 }
 
 Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
@@ -141,28 +145,6 @@ Result<std::optional<Removal>> stopMarkedHolder(const IpcNames &names, const Fou
     return std::optional<Removal>(Removal{true, pid, found.shmid});
 }
 
-// A live holder whose key files (and their anchors) were removed, e.g. with TMPDIR: no key
-// reaches its segment, but the holder still holds the removed key file open with its token
-// locked, and /proc gives the process holding that lock. nullopt if there is no such holder.
-Result<std::optional<Removal>> stopUnreachableHolder(const IpcNames &names, const Deadline &deadline)
-{
-    const auto listed = findLiveHolder(names);
-    if (!listed)
-        return std::optional<Removal>();
-    const FileIdentity keyFile = listed->identity.segmentKeyFile;
-    const std::uint64_t token = listed->holderToken;
-    const pid_t pid = processHoldingLock(keyFile, token);
-    if (pid == 0)
-        return std::optional<Removal>(); // the message of the lookup names it, with what to do
-    const auto stillTheHolder = [&] { return processHoldingLock(keyFile, token) == pid; };
-    if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped && stopped.error().code != ErrorCode::NoSegment) {
-        Error error = stopped.error();
-        error.message = names.key + ": the holder, " + error.message;
-        return error;
-    }
-    return std::optional<Removal>(Removal{true, pid, listed->shmid});
-}
-
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout)
 {
     auto adopted = Holder::start(names, HolderOptions{1, false, Seconds(timeout)});
@@ -201,17 +183,8 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
 {
     const Deadline deadline = Deadline::after(timeout);
     auto found = look(names);
-    if (!found) {
-        // No key file reaches a segment, yet a holder of this key runs (its key files were removed).
-        if (found.error().code == ErrorCode::NoSegment && found.error().pid != 0) {
-            auto stopped = stopUnreachableHolder(names, deadline);
-            if (!stopped)
-                return stopped.error();
-            if (*stopped)
-                return **stopped;
-        }
+    if (!found)
         return found.error();
-    }
     if (found->check == HeaderCheck::Foreign) {
         auto stopped = stopMarkedHolder(names, *found, deadline);
         if (!stopped)
