@@ -6,12 +6,8 @@
 # namespace that cannot see the holder (a host holder seen from a container), --remove exits 4
 # "cannot be signalled from here" and the holder keeps running.
 . "$(dirname "$0")/../support/common.sh"
-command -v unshare >/dev/null || skip "no unshare"
-unshare --pid --fork --kill-child true 2>/dev/null || skip "cannot make a PID namespace here (needs root)"
-unshare --pid --fork --kill-child shm-create -q -s 64K >"$W/holder.out" 2>&1 & up=$!
-PIDS+=("$up")
-wait_until 30 "the namespaced holder answers" holder_ready
-hp=$(pgrep -P "$up") || fail "no holder under unshare"
+start_pid_namespace_holder
+hp=$NS_HOLDER up=$NS_UNSHARE
 [ "$(jget holder_pid)" = "$hp" ] || fail "--json holder_pid is $(jget holder_pid), the holder is PID $hp here"
 run shm-read --info
 grep -q "holder PID:.*\b$hp\b" "$OUT" || fail "--info does not give the holder's PID $hp here: $(cat "$OUT")"

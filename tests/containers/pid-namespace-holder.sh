@@ -6,12 +6,8 @@
 # killed, the host's shm-create adopts its segment and keeps the version. (Before: its PID, 1 in
 # its namespace, meant nothing on the host; the live segment was adopted.)
 . "$(dirname "$0")/../support/common.sh"
-command -v unshare >/dev/null || skip "no unshare"
-unshare --pid --fork --kill-child true 2>/dev/null || skip "cannot make a PID namespace here (needs root)"
-unshare --pid --fork --kill-child shm-create -q -s 64K >"$W/holder.out" 2>&1 & up=$!
-PIDS+=("$up")
-wait_until 30 "the namespaced holder answers" holder_ready
-hp=$(pgrep -P "$up") || fail "no holder under unshare"
+start_pid_namespace_holder
+hp=$NS_HOLDER up=$NS_UNSHARE
 grep -q '^NSpid:.*[[:space:]]1$' "/proc/$hp/status" || fail "the holder is not PID 1 of a namespace: $(grep NSpid "/proc/$hp/status")"
 shm-load -q "$W/small"
 run shm-read

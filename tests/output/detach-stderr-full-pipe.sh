@@ -5,13 +5,7 @@
 # it blocked forever on its status line. With a size the orphan does not have, the starting
 # child's own notice (the capacity line) must not block it either.
 . "$(dirname "$0")/../support/common.sh"
-mkfifo "$W/stderr.fifo"
-exec 3<>"$W/stderr.fifo"
-(kill -STOP "$BASHPID"; exec cat) <&3 >"$W/stderr.log" & reader=$!
-PIDS+=("$reader")
-wait_until 10 "the reader is stopped" stopped "$reader"
-exec 3<&-
-head -c 65536 /dev/zero >"$W/stderr.fifo" # the pipe's default size: not one more byte fits
+stderr_pipe_nobody_reads full
 
 t=$(now_ms); RC=0; HP=$(timeout 20 shm-create -d -s 64K 2>"$W/stderr.fifo") || RC=$?; el=$(ms "$t")
 [ -n "$HP" ] && PIDS+=("$HP")

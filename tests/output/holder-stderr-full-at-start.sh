@@ -4,14 +4,7 @@
 # shared pipe nobody reads) still serves and repairs, and answers SIGTERM within a second (bound
 # 1.5 s: a loaded machine) with exit 0 and nothing left; its ready line waits in the backlog.
 . "$(dirname "$0")/../support/common.sh"
-mkfifo "$W/stderr.fifo"
-exec 3<>"$W/stderr.fifo"
-(kill -STOP "$BASHPID"; exec cat) <&3 >"$W/stderr.log" & reader=$!
-PIDS+=("$reader")
-wait_until 10 "the reader is stopped" stopped "$reader"
-exec 3<&-
-# Fill the pipe: 64 KiB, its default size, so that not one more byte fits.
-head -c 65536 /dev/zero >"$W/stderr.fifo"
+stderr_pipe_nobody_reads full
 
 shm-create -s 64K 2>"$W/stderr.fifo" & hp=$!
 PIDS+=("$hp")

@@ -6,13 +6,9 @@
 # exits cleanly (exit 0, nothing left). When the reader reads again, one line says how many
 # reports were dropped.
 . "$(dirname "$0")/../support/common.sh"
-mkfifo "$W/stderr.fifo"
-exec 3<>"$W/stderr.fifo" # opens the FIFO without waiting for the other end
 # The stderr reader: starts stopped, reads only when continued.
-(kill -STOP "$BASHPID"; exec cat) <&3 >"$W/stderr.log" & reader=$!
-PIDS+=("$reader")
-wait_until 10 "the reader is stopped" stopped "$reader"
-exec 3<&- # only the reader holds the read end now
+stderr_pipe_nobody_reads
+reader=$STDERR_READER
 
 shm-create --watch -s 64K 2>"$W/stderr.fifo" & hp=$!
 PIDS+=("$hp")

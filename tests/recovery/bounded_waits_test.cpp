@@ -183,22 +183,15 @@ TEST_CASE("reliability: adopting an orphan whose lock a stopped process holds is
 {
     const std::string key = uniqueKey("adoptlocked");
     const KeyGuard guard(key);
-    std::optional<Holder> dead;
-    dead.emplace(key, HolderOptions::sized("64K"));
-    REQUIRE_EXIT(loadStdin(key, "kept"), 0);
-    rememberIpc(key);
-    // A Qt program takes the lock and is stopped; then the holder dies.
-    Child locker(Tool::QtPeer, {"hold-lock", key, "120"});
-    REQUIRE(locker.waitFor(1, "locked", 20));
-    REQUIRE(locker.signal(SIGSTOP));
-    REQUIRE(dead->stop(SIGKILL).gone);
+    // A Qt program holds the lock of the dead holder's orphan, stopped: adopting it blocks until -t.
+    LockedOrphan orphan(key);
 
     const std::string t = std::to_string(kTimeout);
     checkTimedOut(run(Tool::Create, {"-k", key, "-s", "64K", "-t", t}, hangGuard()), "shm-create");
     checkTimedOut(run(Tool::Read, {"-k", key, "-t", t}, hangGuard()), "shm-read");
     checkTimedOut(run(Tool::Load, {"-k", key, "-t", t, "/dev/null"}, hangGuard()), "shm-load");
 
-    REQUIRE(locker.signal(SIGCONT));
-    REQUIRE(locker.signal(SIGTERM));
-    CHECK_EXIT(locker.wait(20), 0);
+    REQUIRE(orphan.locker->signal(SIGCONT));
+    REQUIRE(orphan.locker->signal(SIGTERM));
+    CHECK_EXIT(orphan.locker->wait(20), 0);
 }

@@ -125,15 +125,8 @@ TEST_CASE("shm-create still starting answers SIGINT: the half-started holder is 
     CAPTURE(detach, strsignal(sig));
     const std::string key = uniqueKey("startint");
     const KeyGuard guard(key);
-    // An orphan whose lock a stopped Qt program holds: adopting it blocks until -t.
-    std::optional<Holder> dead;
-    dead.emplace(key, HolderOptions::sized("64K"));
-    REQUIRE_EXIT(loadStdin(key, "kept"), 0);
-    rememberIpc(key);
-    Child locker(Tool::QtPeer, {"hold-lock", key, "120"});
-    REQUIRE(locker.waitFor(1, "locked", 20));
-    REQUIRE(locker.signal(SIGSTOP));
-    REQUIRE(dead->stop(SIGKILL).gone);
+    // A Qt program holds the lock of the dead holder's orphan, stopped: adopting it blocks until -t.
+    LockedOrphan orphan(key);
 
     std::vector<std::string> args{"-k", key, "-s", "64K", "-t", "60"};
     if (detach)
@@ -165,9 +158,9 @@ TEST_CASE("shm-create still starting answers SIGINT: the half-started holder is 
 
     // Nothing of the interrupted start stays in the way: once the locker is gone, the key can
     // be held again (Qt removes the orphan when the locker, its last user, detaches).
-    REQUIRE(locker.signal(SIGCONT));
-    REQUIRE(locker.signal(SIGTERM));
-    CHECK_EXIT(locker.wait(20), 0);
+    REQUIRE(orphan.locker->signal(SIGCONT));
+    REQUIRE(orphan.locker->signal(SIGTERM));
+    CHECK_EXIT(orphan.locker->wait(20), 0);
     Holder next(key);
     CHECK(next.stop().gone);
     INFO(leftoversReport(key));

@@ -182,6 +182,34 @@ start_holder() {
 # holder_ready: the segment of $SHM_KEY answers (for a holder started in the foreground).
 holder_ready() { shm-read --json >/dev/null 2>&1; }
 
+# stderr_pipe_nobody_reads [FILL]: makes $W/stderr.fifo, a FIFO whose only reader (STDERR_READER,
+# in PIDS) is stopped and copies to $W/stderr.log once continued; with FILL, its 64 KiB (the
+# default pipe size) are filled first, so that not one more byte fits.
+stderr_pipe_nobody_reads() {
+  mkfifo "$W/stderr.fifo"
+  exec 3<>"$W/stderr.fifo" # opens the FIFO without waiting for the other end
+  (kill -STOP "$BASHPID"; exec cat) <&3 >"$W/stderr.log" & STDERR_READER=$!
+  PIDS+=("$STDERR_READER")
+  wait_until 10 "the stderr reader is stopped" stopped "$STDERR_READER"
+  exec 3<&- # only the reader holds the read end now
+  [ -z "${1:-}" ] || head -c 65536 /dev/zero >"$W/stderr.fifo"
+}
+
+# start_pid_namespace_holder: `shm-create -q -s 64K` as PID 1 of a PID namespace of its own
+# (sharing the IPC namespace and TMPDIR, as `docker --ipc=host -v /tmp:/tmp` does); sets
+# NS_HOLDER to its PID here and NS_UNSHARE to its parent's, unshare's (in PIDS). Skips where no
+# namespace can be made.
+start_pid_namespace_holder() {
+  local up
+  command -v unshare >/dev/null || skip "no unshare"
+  unshare --pid --fork --kill-child true 2>/dev/null || skip "cannot make a PID namespace here (needs root)"
+  unshare --pid --fork --kill-child shm-create -q -s 64K >"$W/holder.out" 2>&1 & up=$!
+  PIDS+=("$up")
+  wait_until 30 "the namespaced holder answers" holder_ready
+  NS_UNSHARE=$up
+  NS_HOLDER=$(pgrep -P "$up") || fail "no holder under unshare"
+}
+
 # jget FIELD: a field of `shm-read --json` ("null" when it has none).
 jget() { shm-read --json 2>/dev/null | "$JSON_FIELD" "$1"; }
 

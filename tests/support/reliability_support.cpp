@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "support/reliability_support.h"
 
+#include "support/catch_compat.h"
+#include "support/cli_support.h"
+
 #include <QDir>
+
+#include <csignal>
 
 #include <cerrno>
 #include <charconv>
@@ -293,6 +298,17 @@ pid_t startDetachedHolder(const std::vector<std::string> &argvPrefix, const std:
         std::from_chars(out.data(), out.data() + out.size() - 1, pid).ptr != out.data() + out.size() - 1 || pid <= 0)
         throw std::runtime_error("the holder did not start:\n" + shmtest::describe(started));
     return pid;
+}
+
+LockedOrphan::LockedOrphan(const std::string &key)
+{
+    dead.emplace(key, HolderOptions::sized("64K"));
+    REQUIRE_EXIT(loadStdin(key, "kept"), 0);
+    rememberIpc(key);
+    locker.emplace(Tool::QtPeer, std::vector<std::string>{"hold-lock", key, "120"});
+    REQUIRE(locker->waitFor(1, "locked", 20));
+    REQUIRE(locker->signal(SIGSTOP));
+    REQUIRE(dead->stop(SIGKILL).gone);
 }
 
 } // namespace shmtest

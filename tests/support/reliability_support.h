@@ -119,4 +119,15 @@ pid_t deadPid();
 pid_t startDetachedHolder(const std::vector<std::string> &argvPrefix, const std::string &key, const std::string &size,
                           const RunOptions &options);
 
+/// KEY made an orphan whose lock a stopped Qt program holds (a holder of 64 KiB loaded with
+/// "kept", a qt_peer that took the lock and was sent SIGSTOP, then the holder killed): adopting
+/// or using it blocks until the timeout. Until it goes, the locker keeps the lock; then it is
+/// killed and what is left of KEY removed. The constructor REQUIREs each step.
+struct LockedOrphan {
+    explicit LockedOrphan(const std::string &key);
+
+    std::optional<Holder> dead;    ///< the killed holder (its destructor removes KEY's leftovers)
+    std::optional<Child> locker;   ///< qt_peer hold-lock, stopped; goes first
+};
+
 } // namespace shmtest
