@@ -48,6 +48,8 @@ struct Kernel {
     int nextShmid = 1000;
     int shmgetError = 0; ///< 0: shmget succeeds (unless a segment exists: EEXIST)
     std::set<int> removed;
+    /// The memory of removed segments: as after IPC_RMID, whoever attached keeps a valid mapping.
+    std::vector<std::vector<unsigned char>> stillMapped;
     std::optional<ListedSegment> liveHolder;
 
     Segment *byId(int shmid)
@@ -152,6 +154,7 @@ public:
         for (auto it = m_kernel.segments.begin(); it != m_kernel.segments.end(); ++it)
             if (it->second.status.shmid == shmid) {
                 m_kernel.removed.insert(shmid);
+                m_kernel.stillMapped.push_back(std::move(it->second.memory));
                 m_kernel.segments.erase(it);
                 return;
             }
