@@ -51,9 +51,10 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     if (auto created = holder->create(*segmentSize); !created)
         return created.error();
     holder->anchorKeyFiles();
-    // The key's holder from now on: found through the key file even if its header is overwritten.
-    if (!options.raw) // a raw segment has no header to lose, and tools rightly say "use --raw"
-        holder->m_system->markHolder();
+    // The key's holder from now on: found through the key file even if its header is overwritten,
+    // and through its anchor while its key files are being restored. A raw holder's mark is
+    // another byte: its segment has no header to lose, and tools rightly say "use --raw".
+    holder->m_system->markHolder(options.raw);
     return holder;
 }
 
