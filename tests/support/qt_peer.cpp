@@ -9,6 +9,7 @@
 //   qt_peer read KEY                           attach, lock, print up to the first NUL
 //   qt_peer dump KEY                           attach, lock, print every byte of the segment
 //   qt_peer hold-lock KEY SECONDS              attach, lock, "locked", hold, unlock
+//   qt_peer hold KEY                           attach, "attached", hold (lock not taken), detach
 //   qt_peer native-key KEY                     print Qt's key file path for KEY
 //
 // Holding commands end on SIGTERM, SIGINT or SIGHUP (detaching properly, exit 0). Exit codes:
@@ -40,7 +41,7 @@ int fail(const std::string &what)
 int usage()
 {
     std::fputs("usage: qt_peer create KEY SIZE [TEXT] | plant KEY SIZE MODE [TEXT] | write KEY TEXT"
-               " | read KEY | dump KEY | hold-lock KEY SECONDS | native-key KEY\n",
+               " | read KEY | dump KEY | hold-lock KEY SECONDS | hold KEY | native-key KEY\n",
                stderr);
     return 2;
 }
@@ -224,6 +225,19 @@ int main(int argc, char **argv)
             holdUntilSignal(stopSignals, seconds);
             return 0;
         });
+    }
+    if (command == "hold" && argc == 3) {
+        // Qt keeps the semaphore it opened (and made, if there was none) for as long as the
+        // QSharedMemory lives, and removes it and its key file on detach.
+        const sigset_t stopSignals = blockStopSignals();
+        QSharedMemory shm(key);
+        if (!shm.attach())
+            return fail(errorOf(shm, "attach"));
+        std::fputs("attached\n", stdout);
+        std::fflush(stdout);
+        holdUntilSignal(stopSignals);
+        shm.detach();
+        return 0;
     }
     if (command == "native-key" && argc == 3) {
         std::printf("%s\n", QSharedMemory(key).nativeKey().toLocal8Bit().constData());

@@ -80,7 +80,7 @@ public:
         return {};
     }
     void removeSemaphore() override { m_kernel.semaphoreExists = false; }
-    void markHolder() override { m_kernel.holderMarked = true; }
+    void markHolder(bool) override { m_kernel.holderMarked = true; }
     Result<ProtocolOs *> participate(const IpcNames &, const KeyFile &) override
     {
         m_os = std::make_unique<FakeOs>(m_kernel.world, m_pid);

@@ -75,6 +75,8 @@ private:
     void restoreKeyFiles(const NoticeFn &notice);
     Status adoptExisting();
     static Error heldBy(const IpcNames &names, const std::string &who, pid_t pid);
+    /// KeyHeld: a running holder (PID `pid`, 0 if unknown) is restoring its key files.
+    static Error restoringKeyFiles(const IpcNames &names, pid_t pid);
     void keepAlive(const NoticeFn &onNotice, bool touch);
     void tellAnchorProblem(const NoticeFn &onNotice);
 

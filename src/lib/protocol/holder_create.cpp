@@ -4,6 +4,7 @@
 // adopts the orphan under the key.
 #include "protocol/holder.h"
 
+#include "protocol/holder_anchors.h"
 #include "sys/kernel_limits.h"
 #include "sys/key_file.h"
 #include "protocol/segment_attach.h"
@@ -51,9 +52,10 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     if (auto created = holder->create(*segmentSize); !created)
         return created.error();
     holder->anchorKeyFiles();
-    // The key's holder from now on: found through the key file even if its header is overwritten.
-    if (!options.raw) // a raw segment has no header to lose, and tools rightly say "use --raw"
-        holder->m_system->markHolder();
+    // The key's holder from now on: found through the key file even if its header is overwritten,
+    // and through its anchor while its key files are being restored. A raw holder's mark is
+    // another byte: its segment has no header to lose, and tools rightly say "use --raw".
+    holder->m_system->markHolder(options.raw);
     return holder;
 }
 
@@ -76,9 +78,24 @@ Status Holder::create(std::uint64_t segmentSize)
 }
 
 // What this start made for a segment it then did not get (a refused start, a kernel limit)
-// goes again, unless a segment now exists under the key: then it is that segment's.
+// goes again, unless a segment now exists under the key: then it is that segment's. Not so while
+// a running holder's key files are being restored: what this start made in their place is no
+// holder's (its anchors name other files), and left there it would keep the holder from
+// restoring its own.
 void Holder::discardWhatWasMade()
 {
+    if (const auto anchors = runningHolderAnchors(m_names)) {
+        const auto anchored = [](const std::optional<FileIdentity> &anchor, const FileIdentity &id) {
+            return anchor && anchor->device == id.device && anchor->inode == id.inode;
+        };
+        if (m_madeSemaphore && !anchored(anchors->semaphoreKeyFile, m_identity.semaphoreKeyFile))
+            m_system->removeSemaphore(); // under a key file this start made, which no holder uses
+        if (m_madeSegmentKeyFile && !anchored(anchors->segmentKeyFile, m_identity.segmentKeyFile))
+            removeKeyFileIf(m_names.segmentKeyFile, m_identity.segmentKeyFile);
+        if (m_madeSemaphoreKeyFile && !anchored(anchors->semaphoreKeyFile, m_identity.semaphoreKeyFile))
+            removeKeyFileIf(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile);
+        return;
+    }
     if (m_system->findSegment(m_names))
         return;
     if (m_madeSemaphore && m_protocolOs) {
@@ -96,8 +113,23 @@ void Holder::discardWhatWasMade()
         removeKeyFileIf(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile);
 }
 
+Error Holder::restoringKeyFiles(const IpcNames &names, pid_t pid)
+{
+    return heldBy(names,
+                  "a running holder (PID " + (pid ? std::to_string(pid) : std::string("unknown here")) +
+                      ") whose key files in " + names.tempDir +
+                      " were removed or replaced (a Qt program's failed create(), systemd-logind's RemoveIPC, or by "
+                      "hand) and are being restored by it",
+                  pid);
+}
+
 Status Holder::createUnderLock(std::uint64_t segmentSize)
 {
+    // In the second after a Qt program's failed create() (or a cleaner) removed a running
+    // holder's key files, before it restores them: key files or a semaphore made here now would
+    // be other files under other System V keys, in its way. Found through its anchors.
+    if (const auto repair = keyFilesUnderRepair(m_names))
+        return restoringKeyFiles(m_names, repair->holderPid());
     auto segmentKeyFile = ensureKeyFile(m_names.segmentKeyFile, m_names, "segment", &m_madeSegmentKeyFile);
     if (!segmentKeyFile)
         return segmentKeyFile.error();
@@ -117,6 +149,10 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     if (!semaphoreKeyFile)
         return semaphoreKeyFile.error();
     m_identity.semaphoreKeyFile = semaphoreKeyFile->id;
+    // Removed between the look above and making them: what this start made is not the holder's.
+    if (m_madeSegmentKeyFile || m_madeSemaphoreKeyFile)
+        if (const auto repair = keyFilesUnderRepair(m_names))
+            return restoringKeyFiles(m_names, repair->holderPid());
     if (auto semaphore = m_system->openSemaphore(m_names, &m_madeSemaphore); !semaphore)
         return semaphore.error();
     m_identity = keyIdentityOf(m_names, segmentKeyFile->id, semaphoreKeyFile->id);

@@ -16,16 +16,24 @@ using namespace layout;
 // A removed key file comes back from its anchor under the same inode, so the same SysV key:
 // Qt programs and tools meet this segment again. A file of ours put in its place (a Qt peer's
 // create() during the gap makes a new one) is swapped back while nothing lives under its key.
+// For the semaphore key file a semaphore there is no obstacle: no segment is reached through
+// that file, so its semaphore is a Qt peer's that attached to this segment meanwhile (Qt makes a
+// semaphore of its own when it finds none); that peer keeps using it by its id, and removes it,
+// and the key file by name, when it detaches (restored again then).
 void Holder::restoreKeyFiles(const NoticeFn &notice)
 {
-    const auto nothingUnder = [](key_t key) { return !segmentExistsUnder(key) && !semaphoreExistsUnder(key); };
+
     bool lost = false;
     bool forGood = false; // an anchor is gone too: that inode, and so its SysV key, cannot come back
     std::string problems;
     for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
                                    std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}}) {
         std::string problem;
-        switch (restoreFromAnchor(path, id, anchorPathFor(path), nothingUnder, problem)) {
+        const bool semaphoreKeyFile = path == m_names.semaphoreKeyFile;
+        const auto replaceable = [semaphoreKeyFile](key_t key) {
+            return !segmentExistsUnder(key) && (semaphoreKeyFile || !semaphoreExistsUnder(key));
+        };
+        switch (restoreFromAnchor(path, id, anchorPathFor(path), replaceable, problem)) {
         case KeyFileRepair::Present: break;
         case KeyFileRepair::Restored:
             notice("the key file " + path + " was removed (by a Qt program's failed create(), a cleaner of old "

@@ -31,10 +31,11 @@ public:
     /// This holder as a participant (its record on the segment key file): the ProtocolOs its
     /// protocol uses, whose lock() is the semaphore opened above. Owned by this object.
     virtual Result<ProtocolOs *> participate(const IpcNames &names, const KeyFile &segmentKeyFile) = 0;
-    /// Marks that participant as the key's holder on the segment key file, so that removal finds
-    /// the holder even when its header has been overwritten. Best effort: a holder without the
-    /// mark still serves; only that rescue is lost.
-    virtual void markHolder() = 0;
+    /// Marks that participant as the key's holder on the segment key file (`raw`: a raw holder's
+    /// mark), so that removal finds the holder even when its header has been overwritten, and
+    /// tools and creators find it through its anchor while its key files are being restored.
+    /// Best effort: a holder without the mark still serves; only those rescues are lost.
+    virtual void markHolder(bool raw) = 0;
 
     /// A running holder of the key, found by its header (even with its key files gone).
     virtual std::optional<ListedSegment> findLiveHolder(const IpcNames &names) = 0;

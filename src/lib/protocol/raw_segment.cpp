@@ -18,9 +18,9 @@ namespace {
 
 using RawTarget = AttachedSegment;
 
-Result<RawTarget> openRaw(const IpcNames &names)
+Result<RawTarget> openRaw(const IpcNames &names, const Deadline &deadline)
 {
-    return attachSegment(names);
+    return attachSegment(names, deadline);
 }
 
 bool hasShmToolsMagic(const SegmentMapping &mapping)
@@ -40,7 +40,8 @@ Error shmToolsSegment(const IpcNames &names, const char *why)
 
 Result<std::uint64_t> rawLoad(const IpcNames &names, InputSource &input, double lockTimeout)
 {
-    auto target = openRaw(names);
+    // Waits for a repair, if its holder is making one, within the same -t as the lock.
+    auto target = openRaw(names, Deadline::after(lockTimeout));
     if (!target)
         return target.error();
     if (hasShmToolsMagic(target->mapping))
@@ -72,7 +73,8 @@ Result<std::uint64_t> rawLoad(const IpcNames &names, InputSource &input, double 
 
 Result<std::uint64_t> rawRead(const IpcNames &names, int fd, bool all, double lockTimeout)
 {
-    auto target = openRaw(names);
+    const Deadline deadline = Deadline::after(lockTimeout);
+    auto target = openRaw(names, deadline);
     if (!target)
         return target.error();
     // Both directions refuse alike: its raw bytes are a header and two slots, not a Qt peer's
@@ -81,7 +83,7 @@ Result<std::uint64_t> rawRead(const IpcNames &names, int fd, bool all, double lo
         return shmToolsSegment(names, "its raw bytes are a header and slots, not content");
     std::vector<unsigned char> copy;
     {
-        auto lock = target->semaphore.lock(Deadline::after(lockTimeout));
+        auto lock = target->semaphore.lock(deadline);
         if (!lock)
             return lock.error();
         const unsigned char *begin = target->mapping.data();

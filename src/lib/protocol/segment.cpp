@@ -100,7 +100,9 @@ Segment::~Segment() = default;
 
 Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
 {
-    auto attached = attachSegment(names);
+    // One deadline for the whole open: waiting for a repair and for the lock share the -t.
+    const Deadline deadline = Deadline::after(lockTimeout);
+    auto attached = attachSegment(names, deadline);
     if (!attached)
         return attached.error();
     if (attached->status.size < kHeaderSize)
@@ -109,7 +111,7 @@ Result<Segment> Segment::open(const IpcNames &names, double lockTimeout)
                              formatSize(attached->status.size) + ") was not made by shm-tools",
                          Remedy::UseRaw);
     Segment segment(names, std::move(*attached), lockTimeout);
-    if (auto valid = segment.m_protocol->snapshot(Deadline::after(lockTimeout)); !valid)
+    if (auto valid = segment.m_protocol->snapshot(deadline); !valid)
         return valid.error();
     return segment;
 }

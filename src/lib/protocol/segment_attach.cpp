@@ -3,7 +3,12 @@
 
 #include "format/checksum.h"
 #include "protocol/slot_protocol.h"
+#include "protocol/holder_anchors.h"
 #include "protocol/segment_list.h"
+#include "base/size_text.h"
+#include "sys/futex.h"
+
+#include <algorithm>
 
 #include <cstring>
 
@@ -67,8 +72,23 @@ Result<MappedSegment> mapSegment(const IpcNames &names)
     return MappedSegment{*status, std::move(*mapping)};
 }
 
-Result<AttachedSegment> attachSegment(const IpcNames &names)
+namespace {
+
+// How often a tool looks whether the holder has restored its key files or semaphore: they come
+// back within about a second (Holder::kHousekeepingPeriod), so a few dozen looks at most.
+constexpr double kRepairPollSeconds = 0.02;
+
+enum class AttachStep { Done, AwaitRepair };
+
+// One attempt. AwaitRepair (and no segment) when a running holder is about to restore what is
+// missing: the key files (not in place: removed or replaced), or a raw segment's semaphore.
+Result<AttachedSegment> attachOnce(const IpcNames &names, AttachStep *step)
 {
+    *step = AttachStep::Done;
+    if (keyFilesUnderRepair(names)) {
+        *step = AttachStep::AwaitRepair;
+        return makeError(ErrorCode::NoSegment, names.key + ": its key files are being restored");
+    }
     auto mapped = mapSegment(names);
     if (!mapped)
         return mapped.error();
@@ -80,16 +100,21 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
         return withLiveHolder(names, semaphoreKeyFile.error());
     auto semaphore = Semaphore::open(names);
     if (!semaphore) {
-        if (semaphore.error().code != ErrorCode::NoSegment || mapped->status.size < kHeaderSize)
+        if (semaphore.error().code != ErrorCode::NoSegment)
             return semaphore.error();
         // Missing while the holder (a validated copy of the header, read without the lock) runs:
         // removed by RemoveIPC at logout, a Qt program's failed create() or by hand, and the
         // holder makes it again within about a second. Attach with a stand-in; the first lock
         // waits for the new one, bounded by the operation's timeout (SlotProtocol::lockFor).
+        // A raw segment has no header to wait on: its holder is found by its mark.
         SegmentHeader copy;
-        std::memcpy(&copy, mapped->mapping.data(), sizeof copy);
-        if (checkHeader(copy, mapped->status.size).check != HeaderCheck::Valid ||
-            !probeToken(names.segmentKeyFile, segmentKeyFile->id, copy.holder.token).value_or(false))
+        std::memcpy(&copy, mapped->mapping.data(), std::min<std::size_t>(sizeof copy, mapped->status.size));
+        if (mapped->status.size < kHeaderSize || checkHeader(copy, mapped->status.size).check != HeaderCheck::Valid) {
+            if (runningHolderAnchors(names))
+                *step = AttachStep::AwaitRepair;
+            return semaphore.error();
+        }
+        if (!probeToken(names.segmentKeyFile, segmentKeyFile->id, copy.holder.token).value_or(false))
             return semaphore.error();
         semaphore = Semaphore::missing(names);
     }
@@ -98,9 +123,54 @@ Result<AttachedSegment> attachSegment(const IpcNames &names)
     auto participant = ParticipantLock::take(names.segmentKeyFile, segmentKeyFile->id, names.key);
     if (!participant)
         return participant.error();
+    // Replaced meanwhile (after the look above): what we opened may not be the holder's files.
+    if (keyFilesUnderRepair(names)) {
+        *step = AttachStep::AwaitRepair;
+        return makeError(ErrorCode::NoSegment, names.key + ": its key files are being restored");
+    }
     const KeyIdentity identity = keyIdentityOf(names, segmentKeyFile->id, semaphoreKeyFile->id);
     return AttachedSegment{mapped->status, std::move(mapped->mapping), std::move(*semaphore), identity,
                            std::move(*participant)};
+}
+
+Error notRestoredInTime(const IpcNames &names, const Deadline &deadline)
+{
+    const auto anchors = runningHolderAnchors(names);
+    const pid_t pid = anchors ? anchors->holderPid() : 0;
+    const std::string holder = pid ? "its holder (PID " + std::to_string(pid) + ")" : std::string("its holder");
+    const bool keyFiles = anchors && !anchors->inPlace(names);
+    return makeError(ErrorCode::NoSegment,
+                     names.key + ": " +
+                         (keyFiles ? "its key files in " + names.tempDir + " were" : "its semaphore was") +
+                         " removed or replaced (a Qt program's failed create(), systemd-logind's RemoveIPC, a cleaner "
+                         "of old files, or by hand) while " +
+                         holder + " runs, and the holder did not restore " + (keyFiles ? "them" : "it") + " within " +
+                         formatSeconds(deadline.seconds()) + " s",
+                     Remedy::RaiseTimeout, pid);
+}
+
+} // namespace
+
+Result<AttachedSegment> attachSegment(const IpcNames &names, const Deadline &deadline)
+{
+    // A private word to sleep on: an interruptible sleep that a signal ends at once.
+    std::uint32_t sleeper = 0;
+    for (;;) {
+        AttachStep step = AttachStep::Done;
+        auto attached = attachOnce(names, &step);
+        if (step == AttachStep::Done)
+            return attached;
+        double nap = kRepairPollSeconds;
+        if (!deadline.isNever()) {
+            const timespec left = deadline.remaining();
+            if (left.tv_sec == 0 && left.tv_nsec == 0)
+                return notRestoredInTime(names, deadline);
+            nap = std::min(nap, static_cast<double>(left.tv_sec) + static_cast<double>(left.tv_nsec) / 1e9);
+        }
+        if (waitWhileEqual(&sleeper, 0, Deadline::after(nap)) == WaitOutcome::Interrupted)
+            return makeError(ErrorCode::Interrupted,
+                             names.key + ": interrupted while waiting for its holder to restore its key files");
+    }
 }
 
 } // namespace shmtools::detail

@@ -6,6 +6,7 @@
 // ftok, shmget) → stat → check the owner → attach → open the semaphore. The identity check
 // follows under the lock, in SlotProtocol, for segments that carry a header.
 
+#include "base/deadline.h"
 #include "sys/ipc_names.h"
 #include "sys/participant_lock.h"
 #include "base/error.h"
@@ -35,9 +36,13 @@ struct AttachedSegment {
     layout::KeyIdentity identity; ///< ours, to compare with the header's
     ParticipantLock participant;  ///< who we are from now on (sys/participant_lock.h)
 };
-/// mapSegment, then this participant's lock on the segment's key file, then the semaphore. A
-/// missing semaphore under a live holder (removed by systemd-logind's RemoveIPC, or by hand) is
-/// NoSegment naming that holder. Failure naming RLIMIT_NOFILE if no descriptor is left.
-Result<AttachedSegment> attachSegment(const IpcNames &names);
+/// mapSegment, then this participant's lock on the segment's key file, then the semaphore. While
+/// a running holder's key files are not in place (removed or replaced, e.g. by a Qt program's
+/// failed create(); holder_anchors.h), or a raw holder's semaphore is missing, it waits for the
+/// holder to restore them, in short sleeps until `deadline`: NoSegment naming that holder if it
+/// does not in time, Interrupted on a signal. A missing semaphore under a live shm-tools holder
+/// gives a stand-in that the first lock replaces (SlotProtocol::lockFor). Failure naming
+/// RLIMIT_NOFILE if no descriptor is left.
+Result<AttachedSegment> attachSegment(const IpcNames &names, const Deadline &deadline);
 
 } // namespace shmtools::detail

@@ -35,10 +35,10 @@ Result<ProtocolOs *> SysvHolderOs::participate(const IpcNames &names, const KeyF
     return static_cast<ProtocolOs *>(m_os.get());
 }
 
-void SysvHolderOs::markHolder()
+void SysvHolderOs::markHolder(bool raw)
 {
     if (m_os)
-        m_os->markHolder(); // ParticipantLock::markHolder
+        m_os->markHolder(raw); // ParticipantLock::markHolder
 }
 
 std::optional<ListedSegment> SysvHolderOs::findLiveHolder(const IpcNames &names)

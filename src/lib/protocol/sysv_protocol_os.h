@@ -35,7 +35,7 @@ public:
         m_semaphore = std::move(semaphore);
     }
     /// Marks this participant as the key's holder (ParticipantLock::markHolder).
-    bool markHolder() { return m_participant.markHolder(); }
+    bool markHolder(bool raw) { return m_participant.markHolder(raw); }
     /// True in a child of fork(): this participant belongs to the parent.
     bool forked() const { return m_participant.forked(); }
 

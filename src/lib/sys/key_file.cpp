@@ -57,6 +57,14 @@ bool isSameFile(const std::string &path, const FileIdentity &id)
     return ::lstat(path.c_str(), &info) == 0 && idOf(info).device == id.device && idOf(info).inode == id.inode;
 }
 
+std::optional<FileIdentity> ownRegularFileAt(const std::string &path)
+{
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode) || info.st_uid != ::geteuid())
+        return std::nullopt;
+    return idOf(info);
+}
+
 // Judged by lstat first, so that nothing but a regular file of ours is ever opened; then opened
 // without blocking or following, and the file opened must be the one judged (a swap between the
 // two is refused like the planted file it is).

@@ -10,6 +10,7 @@
 #include "base/file_identity.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 
@@ -41,6 +42,9 @@ void removeKeyFileIf(const std::string &path, const FileIdentity &id);
 void removeKeyFiles(const IpcNames &names);
 /// True if `path` is (lstat) the file `id`.
 bool isSameFile(const std::string &path, const FileIdentity &id);
+/// The identity of `path` (lstat) if it is a regular file of ours; nullopt otherwise (missing,
+/// another user's, a symlink, a FIFO...).
+std::optional<FileIdentity> ownRegularFileAt(const std::string &path);
 
 /// Where a holder keeps its second hard link to the key file `path`: a hidden name beside it
 /// (same directory, so the same file system), never a name Qt derives.

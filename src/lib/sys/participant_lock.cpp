@@ -200,14 +200,14 @@ ParticipantLock::~ParticipantLock()
         ::close(m_state->fd);
 }
 
-bool ParticipantLock::markHolder()
+bool ParticipantLock::markHolder(bool raw)
 {
     if (!m_state || m_state->fd < 0 || forked())
         return false;
     struct flock lock {};
     lock.l_type = F_WRLCK;
     lock.l_whence = SEEK_SET;
-    lock.l_start = static_cast<off_t>(kHolderMark);
+    lock.l_start = static_cast<off_t>(raw ? kRawHolderMark : kHolderMark);
     lock.l_len = 1;
     return ::fcntl(m_state->fd, F_OFD_SETLK, &lock) == 0;
 }
@@ -264,7 +264,7 @@ std::optional<bool> probeToken(const std::string &path, const FileIdentity &expe
     return alive;
 }
 
-std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity &expected)
+std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity &expected, std::uint64_t mark)
 {
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
@@ -274,7 +274,7 @@ std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity 
     if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
         static_cast<std::uint64_t>(info.st_dev) == expected.device &&
         static_cast<std::uint64_t>(info.st_ino) == expected.inode)
-        marked = lockedByOther(fd, kHolderMark);
+        marked = lockedByOther(fd, mark);
     ::close(fd);
     return marked;
 }

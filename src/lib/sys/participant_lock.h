@@ -41,11 +41,12 @@ public:
 
     /// The byte this participant locks: its name in every record it makes.
     std::uint64_t token() const;
-    /// Marks this participant as the key's holder: an OFD lock on kHolderMark, a byte outside
-    /// the tokens' range, through the same description, so that it lives and dies with the
-    /// token. It lets a holder be found when its header (and so its record) was overwritten.
-    /// Best effort: false if it could not be taken.
-    bool markHolder();
+    /// Marks this participant as the key's holder: an OFD lock on kHolderMark (kRawHolderMark
+    /// for a raw holder, whose segment has no header), a byte outside the tokens' range, through
+    /// the same description, so that it lives and dies with the token. It lets a holder be found
+    /// when its header (and so its record) was overwritten, and while its key files are being
+    /// restored (through its anchor). Best effort: false if it could not be taken.
+    bool markHolder(bool raw = false);
     /// If another participant marked itself holder (markHolder) on this key file: its PID as
     /// processHoldingLock finds it (0 if it cannot be seen); nullopt if no holder is marked.
     std::optional<pid_t> markedHolder() const;
@@ -71,10 +72,14 @@ std::optional<bool> probeToken(const std::string &path, const FileIdentity &expe
 
 /// The byte a holder locks besides its token (markHolder): above every token.
 constexpr std::uint64_t kHolderMark = std::uint64_t{1} << 62;
+/// The byte a raw holder locks instead: apart, so that a raw segment (no header) is never taken
+/// for a shm-tools segment whose header was overwritten.
+constexpr std::uint64_t kRawHolderMark = kHolderMark + 1;
 
-/// True if a live holder marked itself (markHolder) in the key file at `path`, which must be the
-/// file `expected`: nullopt if it cannot be opened or is another file.
-std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity &expected);
+/// True if a live holder marked itself (markHolder) at `mark` in the key file at `path`, which
+/// must be the file `expected`: nullopt if it cannot be opened or is another file.
+std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity &expected,
+                                    std::uint64_t mark = kHolderMark);
 
 /// The PID (in our namespace) of the process holding an OFD lock at `offset` of the file
 /// `file`, found through /proc (a descriptor of that file whose fdinfo lists a lock starting at
