@@ -146,6 +146,8 @@ int detached(const Request &request, const std::function<Result<std::string>()> 
         printed = background->handOver();
     // A holder whose PID nobody got, or that was meant to stop, must not run on.
     if (!printed || interruptSignal()) {
+        if (background->ended()) // it ended before the hand-over: the message says how
+            return reportError(kTool, Error{printed.error().code, request.common.key + ": " + printed.error().message});
         stopBackground(background->pid());
         if (!printed)
             return reportError(kTool, Error{printed.error().code,

@@ -80,7 +80,11 @@ struct Removed {
 /// Unsafe if it is not this user's alone; InvalidContent for a segment not made by shm-tools
 /// or a corrupt orphan (the message says how to remove it by hand); TimedOut if the holder
 /// has not exited in time or an orphan's lock stayed taken; Interrupted on a signal while
-/// waiting (with installInterruptHandlers()); Usage for an empty or too long key.
+/// waiting (with installInterruptHandlers()); Usage for an empty or too long key. What is left
+/// is checked afterwards: a holder that died without cleaning up leaves an orphan, which is
+/// removed too; Failure, naming what was removed, what remains and why, if anything remains (a
+/// key file that cannot be unlinked, something else put in a key file's place), and where no
+/// descriptor is left for the checks (RLIMIT_NOFILE) or /proc cannot tell the holder.
 SHMTOOLS_EXPORT Result<Removed> removeSegment(const std::string &key, Seconds timeout = std::chrono::seconds(10));
 
 } // namespace shmtools

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <string>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <utility>
 
@@ -124,7 +125,7 @@ shmtools::Result<std::string> readAll(int fd)
 
 BackgroundProcess::BackgroundProcess(BackgroundProcess &&other) noexcept
     : m_pid(other.m_pid), m_readyMessage(std::move(other.m_readyMessage)),
-      m_handOverFd(std::exchange(other.m_handOverFd, -1))
+      m_handOverFd(std::exchange(other.m_handOverFd, -1)), m_ended(other.m_ended)
 {
 }
 
@@ -142,10 +143,26 @@ shmtools::Status BackgroundProcess::handOver()
     ::close(std::exchange(m_handOverFd, -1));
     if (error == EINTR)
         return Error{ErrorCode::Interrupted, "interrupted while handing the holder over"};
-    if (error != 0)
-        return Error{ErrorCode::Failure, "the background holder (PID " + std::to_string(m_pid) +
-                                             ") ended before it was handed over: " + std::strerror(error)};
-    return {};
+    if (error == 0)
+        return {};
+    // The child closed its end: it has ended, or is ending, without serving. What it did is its
+    // exit status, not the pipe's errno (a `shm-create --remove` that stopped it in this gap).
+    auto status = waitForChild(m_pid, kStopGraceMs);
+    if (!status)
+        status = stopChild(m_pid, m_pid, kStopGraceMs);
+    m_ended = true;
+    const std::string holder = "its holder (PID " + std::to_string(m_pid) + ")";
+    if (WIFEXITED(*status) && WEXITSTATUS(*status) == static_cast<int>(ErrorCode::Interrupted))
+        return Error{ErrorCode::Interrupted,
+                     holder + " was stopped by a signal (from 'shm-create --remove' or kill) before it was handed "
+                              "over, and removed the segment again; no holder runs"};
+    if (WIFSIGNALED(*status))
+        return Error{ErrorCode::Failure, holder + " was killed by SIG" + sigabbrev_np(WTERMSIG(*status)) +
+                                             " before it was handed over; what it held is an orphan now "
+                                             "(the next shm-create adopts it, 'shm-create --remove' removes it)"};
+    return Error{ErrorCode::Failure, holder + " ended before it was handed over (exit status " +
+                                         std::to_string(WIFEXITED(*status) ? WEXITSTATUS(*status) : -1) + ")" +
+                                         (error == EPIPE ? std::string() : std::string(": ") + std::strerror(error))};
 }
 
 void stopBackground(pid_t pid)

@@ -25,13 +25,18 @@ public:
     /// What `startUp` returned.
     const std::string &readyMessage() const { return m_readyMessage; }
     /// Tells the child that its PID has been handed over: it serves from now on. Call only once
-    /// the PID is out (printed and flushed). Failure if the child has ended meanwhile.
+    /// the PID is out (printed and flushed). If the child has ended meanwhile it is reaped
+    /// (ended() is true) and the error says how it ended: Interrupted if a signal stopped it
+    /// (it removed what it made), Failure otherwise.
     shmtools::Status handOver();
+    /// True once handOver() found the child ended and reaped it: there is nothing to stop.
+    bool ended() const { return m_ended; }
 
 private:
     pid_t m_pid;
     std::string m_readyMessage;
     int m_handOverFd;
+    bool m_ended = false;
 };
 
 /// Runs `startUp` in a background child (its own session, stdio on /dev/null) and waits until it

@@ -7,12 +7,17 @@
 #include "protocol/segment_attach.h"
 #include "protocol/segment_list.h"
 #include "sys/key_file.h"
+#include "sys/kernel_limits.h"
 #include "sys/participant_lock.h"
 #include "sys/process_identity.h"
 #include "sys/process_stop.h"
+#include "sys/semaphore.h"
+#include "sys/shm_segment.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace shmtools::detail {
 
@@ -33,6 +38,7 @@ struct Found {
     HeaderCheck check = HeaderCheck::Foreign;
     Participant holder{};
     FileId keyFile{}; ///< the segment key file the header was made for: where the holder's lock is
+    FileId semaphoreKeyFile{}; ///< the semaphore key file the header was made for
     pid_t creatorPid = 0;
 };
 
@@ -51,6 +57,7 @@ std::optional<Found> lookUnreachableHolder(const IpcNames &names)
     found.check = checkHeader(copy, holder->size).check;
     found.holder = copy.holder;
     found.keyFile = copy.identity.segmentKeyFile;
+    found.semaphoreKeyFile = copy.identity.semaphoreKeyFile;
     return found;
 }
 
@@ -75,6 +82,7 @@ Result<Found> look(const IpcNames &names)
                                                       : HeaderCheck::Foreign;
     found.holder = copy.holder;
     found.keyFile = copy.identity.segmentKeyFile;
+    found.semaphoreKeyFile = copy.identity.semaphoreKeyFile;
     return found;
 }
 
@@ -89,6 +97,118 @@ bool holderRuns(const IpcNames &names, const Found &found)
         if (auto alive = probeToken(where, found.keyFile, found.holder.token))
             return *alive;
     return processHoldingLock(found.keyFile, found.holder.token) != 0;
+}
+
+Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout);
+
+bool processRuns(pid_t pid)
+{
+    return pid > 0 && ProcessIdentity::of(pid).pid != 0;
+}
+
+// Whether the segment `shmid` is still there for anyone to find (not marked for removal).
+bool segmentRemains(int shmid, const IpcNames &names)
+{
+    auto status = statSegment(shmid, names);
+    return status && !status->markedForRemoval;
+}
+
+std::string joined(const std::vector<std::string> &items)
+{
+    std::string text;
+    for (std::size_t i = 0; i < items.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == items.size() ? " and " : ", ") + items[i];
+    return text;
+}
+
+// What is left of the key's objects once its holder has exited (or our adoption removed them),
+// each with why. After a clean stop nothing is; where the holder could not remove its key files
+// (a read-only or immutable TMPDIR) they are tried once more here, for the cause. Something else
+// put in a key file's place (a FIFO) is not a key file: it stays, and is named. `removed`
+// receives what is gone. Key files are removed here only once segment and semaphore are gone.
+std::vector<std::string> leftovers(const IpcNames &names, const Found &found, std::vector<std::string> &removed)
+{
+    std::vector<std::string> left;
+    const bool segmentLeft = segmentRemains(found.shmid, names);
+    (segmentLeft ? left : removed).push_back("segment " + std::to_string(found.shmid));
+    const key_t semaphoreKey = qtKeyOf(found.semaphoreKeyFile.device, found.semaphoreKeyFile.inode);
+    const bool semaphoreLeft = semaphoreExistsUnder(semaphoreKey);
+    char keyText[16];
+    std::snprintf(keyText, sizeof keyText, "0x%08x", static_cast<unsigned>(semaphoreKey));
+    (semaphoreLeft ? left : removed).push_back(semaphoreLeft ? std::string("its semaphore (key ") + keyText + ")"
+                                                             : std::string("its semaphore"));
+    bool keyFilesGone = true;
+    std::vector<std::string> unremovable; // names in TMPDIR, all failing with `cause`
+    int cause = 0;
+    for (const auto &[path, id] : {std::pair{names.segmentKeyFile, found.keyFile},
+                                   std::pair{names.semaphoreKeyFile, found.semaphoreKeyFile},
+                                   std::pair{anchorPathFor(names.segmentKeyFile), found.keyFile},
+                                   std::pair{anchorPathFor(names.semaphoreKeyFile), found.semaphoreKeyFile}}) {
+        if (segmentLeft || semaphoreLeft) {
+            if (isSameFile(path, id)) {
+                left.push_back("the key file " + path);
+                keyFilesGone = false;
+            }
+            continue;
+        }
+        const KeyFileRemoval removal = removeKeyFileReporting(path, id);
+        using Outcome = KeyFileRemoval::Outcome;
+        if (removal.outcome == Outcome::Failed && (cause == 0 || cause == removal.error)) {
+            cause = removal.error;
+            unremovable.push_back(path.substr(path.find_last_of('/') + 1));
+            keyFilesGone = false;
+        } else if (removal.outcome == Outcome::Failed) {
+            left.push_back("the key file " + path + " (cannot be removed: " + std::strerror(removal.error) + ")");
+            keyFilesGone = false;
+        } else if (removal.outcome == Outcome::Foreign) {
+            left.push_back(path + ", " + removal.what + " put in the key file's place (not removed: not a key file)");
+            keyFilesGone = false;
+        }
+    }
+    if (!unremovable.empty())
+        left.insert(left.begin(), std::string(unremovable.size() == 1 ? "the key file " : "the key files ") +
+                                      joined(unremovable) + " in " + names.tempDir + " (cannot be removed: " +
+                                      std::strerror(cause) + ")");
+    if (keyFilesGone)
+        removed.push_back("its key files");
+    return left;
+}
+
+// A removal checked against what is really gone: Failure naming what was removed, what remains
+// and why, if anything remains.
+Result<Removal> verified(const IpcNames &names, const Found &found, const Removal &removal)
+{
+    std::vector<std::string> removed;
+    const std::vector<std::string> left = leftovers(names, found, removed);
+    if (left.empty())
+        return removal;
+    const std::string pid = std::to_string(removal.holderPid);
+    const std::string done =
+        removal.holderStopped ? "stopped its holder (PID " + pid + ")" + (removed.empty() ? "" : ", which removed " + joined(removed))
+                              : "its holder (PID " + pid + ") had died" + (removed.empty() ? "" : "; removed " + joined(removed));
+    return makeError(ErrorCode::Failure,
+                     names.key + ": " + done + ", but " + joined(left) + (left.size() == 1 && left[0].rfind("the key files ", 0) != 0 ? " remains" : " remain") +
+                         "; remove what remains by hand once the cause is gone",
+                     Remedy::None, removal.holderPid);
+}
+
+// The holder has exited: if it removed its segment, check what is left; if it died without
+// (SIGKILLed while it was asked to stop, before it could clean up), its segment is an orphan
+// now, and is removed as one.
+Result<Removal> afterHolderExited(const IpcNames &names, const Found &found, pid_t pid, const Deadline &deadline)
+{
+    if (!segmentRemains(found.shmid, names))
+        return verified(names, found, Removal{true, pid, found.shmid});
+    const timespec left = deadline.remaining();
+    const double seconds = deadline.isNever() ? deadline.seconds() : left.tv_sec + left.tv_nsec / 1e9;
+    auto orphan = removeOrphan(names, found, seconds);
+    if (!orphan) {
+        Error error = orphan.error();
+        error.message = names.key + ": its holder (PID " + std::to_string(pid) + ") exited without removing segment " +
+                        std::to_string(found.shmid) + ", and removing that orphan failed: " + error.message;
+        return error;
+    }
+    return orphan;
 }
 
 Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Deadline &deadline)
@@ -111,14 +231,16 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
         // as it exits; that is the whole request, not a timeout.
         if (stopped.error().code == ErrorCode::TimedOut && deadline.seconds() == 0)
             return Removal{true, pid, found.shmid};
+        if (stopped.error().code == ErrorCode::NoSegment)
+            return stopped.error(); // not signalled: the caller looks at what holds the lock now
         Error error = stopped.error();
         error.message = error.code == ErrorCode::Interrupted
                             ? names.key + ": interrupted while waiting for its holder (PID " +
                                   std::to_string(pid) + ") to stop"
-                            : names.key + ": the holder, " + error.message;
+                            : names.key + ": its holder (PID " + std::to_string(pid) + "): " + error.message;
         return error;
     }
-    return Removal{true, pid, found.shmid};
+    return afterHolderExited(names, found, pid, deadline);
 }
 
 // A header overwritten (by a program writing into the segment) while our holder runs: the header
@@ -156,7 +278,7 @@ Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double t
     adopted->reset();
     if (!wasOrphan)
         return nothingThere(names);
-    return Removal{false, found.holder.pid, found.shmid};
+    return verified(names, found, Removal{false, found.holder.pid, found.shmid});
 }
 
 // A raw holder (shm-create --raw) has no header, but it made the segment and keeps its lock's
@@ -182,6 +304,10 @@ std::optional<Result<Removal>> stopRawHolder(const IpcNames &names, const Found 
 Result<Removal> removeSegment(const IpcNames &names, double timeout)
 {
     const Deadline deadline = Deadline::after(timeout);
+    // Telling a holder from what holds its lock takes a pidfd, a key file and /proc entries at
+    // once; where they cannot be opened the checks could only guess.
+    if (auto room = requireDescriptors(names.key, 3, "check and stop its holder"); !room)
+        return room.error();
     auto found = look(names);
     if (!found)
         return found.error();
@@ -208,21 +334,32 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
         auto stopped = stopHolder(names, *found, deadline);
         if (stopped || stopped.error().code != ErrorCode::NoSegment)
             return stopped;
-        // Its process is gone, yet its lock is held: a child made without fork()'s handlers
-        // (syscall(SYS_fork), clone()) inherited the descriptor (design.md, "What is not
-        // guaranteed"). That child is not the holder: name it rather than signal it.
+        const pid_t pid = pidInOurNamespace(found->holder, pidNamespaceId());
         if (holderRuns(names, *found)) {
-            const pid_t child = processHoldingLock(found->keyFile, found->holder.token);
-            return makeError(ErrorCode::KeyHeld,
-                             names.key + ": its holder (PID " + std::to_string(found->holder.pid) +
-                                 ") has exited, but its lock on the key file is still held" +
-                                 (child ? " by PID " + std::to_string(child) : std::string()) +
-                                 ", a process that inherited it without fork()'s handlers (syscall(SYS_fork), "
-                                 "clone()); the segment stays until that process exits or closes it",
-                             Remedy::None, child);
+            const pid_t other = processHoldingLock(found->keyFile, found->holder.token);
+            // Its process is gone, yet its lock is held, and /proc shows the process that holds
+            // it: a child made without fork()'s handlers (syscall(SYS_fork), clone()) inherited
+            // the descriptor (design.md, "What is not guaranteed"). That child is not the
+            // holder: name it rather than signal it.
+            if (other != 0 && other != pid && !processRuns(pid))
+                return makeError(ErrorCode::KeyHeld,
+                                 names.key + ": its holder (PID " + std::to_string(found->holder.pid) +
+                                     ") has exited, but its lock on the key file is still held by PID " +
+                                     std::to_string(other) +
+                                     ", a process that inherited it without fork()'s handlers (syscall(SYS_fork), "
+                                     "clone()); the segment stays until that process exits or closes it",
+                                 Remedy::None, other);
+            // Anything else is what could not be told: say that, not a story.
+            return makeError(ErrorCode::Failure,
+                             names.key + ": its holder's lock on the key file is held, but whether PID " +
+                                 std::to_string(pid) + " (" + (processRuns(pid) ? "running" : "gone") +
+                                 ") is the process holding it cannot be told from here (its /proc entries "
+                                 "cannot be read); not signalled: stop it with 'kill " +
+                                 std::to_string(pid) + "' if it is the holder",
+                             Remedy::None, pid);
         }
-        // A holder that exited on its own just before the signal leaves nothing behind.
-        return Removal{true, found->holder.pid, found->shmid};
+        // A holder that exited on its own just before the signal: check what it left.
+        return afterHolderExited(names, *found, found->holder.pid, deadline);
     }
     return removeOrphan(names, *found, timeout);
 }

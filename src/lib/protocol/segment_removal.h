@@ -24,7 +24,12 @@ struct Removal {
 /// is not this user's alone (or its holder is not ours to signal); InvalidContent if it is not
 /// a shm-tools segment (a plain Qt segment, or another program's) or a corrupt orphan (the
 /// message says how to remove it by hand); TimedOut if the holder did not exit or the lock
-/// stayed taken; Interrupted on a signal while waiting (see interrupt.h).
+/// stayed taken; Interrupted on a signal while waiting (see interrupt.h). What is left afterwards
+/// is checked: a holder that died without cleaning up (killed while asked to stop) leaves an
+/// orphan, which is then removed too; Failure naming what was removed, what remains and why if
+/// anything remains (a key file in a read-only TMPDIR, a FIFO put in a key file's place), if
+/// fewer than three descriptors can be opened (RLIMIT_NOFILE), or if /proc cannot tell whether
+/// the recorded PID is the process holding the holder's lock.
 Result<Removal> removeSegment(const IpcNames &names, double timeout);
 
 } // namespace shmtools::detail

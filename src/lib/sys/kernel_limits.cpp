@@ -5,8 +5,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <sys/resource.h>
 #include <unistd.h>
+#include <vector>
 
 namespace shmtools::detail {
 
@@ -106,6 +109,34 @@ Error segmentCreationError(const std::string &key, int error, std::uint64_t segm
                      key + ": cannot create a segment of " + formatSize(segmentSize) + " (" + std::strerror(error) +
                          (error == EINVAL ? ": outside kernel.shmmin..kernel.shmmax)" : ": not enough memory)"),
                      Remedy::SmallerCapacity);
+}
+
+Status requireDescriptors(const std::string &key, int count, const std::string &what)
+{
+    std::vector<int> opened;
+    int error = 0;
+    for (int i = 0; i < count && error == 0; ++i) {
+        const int fd = ::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            error = errno;
+        else
+            opened.push_back(fd);
+    }
+    for (int fd : opened)
+        ::close(fd);
+    if (error == 0)
+        return {};
+    rlimit limit{};
+    const bool known = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY;
+    if (error == EMFILE)
+        return makeError(ErrorCode::Failure,
+                         key + ": cannot " + what + ": it needs " + std::to_string(count) +
+                             " file descriptors at once, and the descriptor limit RLIMIT_NOFILE" +
+                             (known ? " (" + std::to_string(limit.rlim_cur) + ")" : std::string()) +
+                             " leaves " + std::to_string(opened.size()) +
+                             "; raise it with 'ulimit -n' (or close descriptors)");
+    return makeError(ErrorCode::Failure, key + ": cannot " + what + ": no file descriptor can be opened (" +
+                                             std::strerror(error) + ")");
 }
 
 } // namespace shmtools::detail

@@ -20,4 +20,9 @@ Status checkKernelLimits(const std::string &key, std::uint64_t capacity, std::op
 /// can change, Failure for a system-wide limit that a smaller size would not help.
 Error segmentCreationError(const std::string &key, int error, std::uint64_t segmentSize);
 
+/// Failure naming RLIMIT_NOFILE and `ulimit -n` ("KEY: cannot WHAT: ...") unless `count` more
+/// file descriptors can be opened at once now (each is opened and closed again): for work that
+/// needs several at a time and could not tell "no descriptor" from "no" halfway through.
+Status requireDescriptors(const std::string &key, int count, const std::string &what);
+
 } // namespace shmtools::detail

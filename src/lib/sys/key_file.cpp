@@ -142,6 +142,28 @@ void removeKeyFileIf(const std::string &path, const FileIdentity &id)
         ::unlink(path.c_str());
 }
 
+KeyFileRemoval removeKeyFileReporting(const std::string &path, const FileIdentity &id)
+{
+    using Outcome = KeyFileRemoval::Outcome;
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0)
+        return {errno == ENOENT ? Outcome::Absent : Outcome::Failed, errno == ENOENT ? 0 : errno, {}};
+    if (!S_ISREG(info.st_mode) || info.st_uid != ::geteuid()) {
+        const char *what = S_ISFIFO(info.st_mode)   ? "a FIFO"
+                           : S_ISDIR(info.st_mode)  ? "a directory"
+                           : S_ISLNK(info.st_mode)  ? "a symbolic link"
+                           : S_ISSOCK(info.st_mode) ? "a socket"
+                           : !S_ISREG(info.st_mode) ? "a device"
+                                                    : "another user's file";
+        return {Outcome::Foreign, 0, what};
+    }
+    if (static_cast<std::uint64_t>(info.st_dev) != id.device || static_cast<std::uint64_t>(info.st_ino) != id.inode)
+        return {Outcome::Replaced, 0, {}};
+    if (::unlink(path.c_str()) != 0)
+        return {errno == ENOENT ? Outcome::Absent : Outcome::Failed, errno == ENOENT ? 0 : errno, {}};
+    return {Outcome::Removed, 0, {}};
+}
+
 void removeKeyFiles(const IpcNames &names)
 {
     for (const std::string &file : {names.segmentKeyFile, names.semaphoreKeyFile}) {

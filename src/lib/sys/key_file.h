@@ -38,6 +38,22 @@ key_t qtKeyOf(std::uint64_t device, std::uint64_t inode);
 /// Removes the key file `path` if it is still the file `id` (a file someone else put there
 /// meanwhile is theirs). Best effort.
 void removeKeyFileIf(const std::string &path, const FileIdentity &id);
+/// What removeKeyFileReporting found at a key file's path and did.
+struct KeyFileRemoval {
+    enum class Outcome {
+        Absent,   ///< nothing there (or removed meanwhile)
+        Removed,  ///< it was the file `id` and is removed now
+        Failed,   ///< it is the file `id`, but unlink() failed with `error`
+        Replaced, ///< a regular file of ours, but not the file `id` (someone made it anew): left alone
+        Foreign,  ///< something else is there (`what`: a FIFO, a directory, another user's file): left alone
+    };
+    Outcome outcome = Outcome::Absent;
+    int error = 0;
+    std::string what;
+};
+/// Removes the key file `path` if it is the file `id`, and says what it found and why it could
+/// not remove it (EROFS, EPERM for an immutable directory, EACCES). Never follows a symlink.
+KeyFileRemoval removeKeyFileReporting(const std::string &path, const FileIdentity &id);
 /// Removes both key files if they are ours. Best effort.
 void removeKeyFiles(const IpcNames &names);
 /// True if `path` is (lstat) the file `id`.

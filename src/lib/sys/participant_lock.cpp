@@ -283,11 +283,11 @@ namespace {
 
 // Whether the fdinfo of /proc/PID/fdinfo/FD lists an OFD lock starting at `offset` (a line
 // "lock:\t1: OFDLCK ADVISORY WRITE -1 MAJ:MIN:INODE START END").
-bool fdinfoHasLockAt(const char *path, std::uint64_t offset)
+std::optional<bool> fdinfoHasLockAt(const char *path, std::uint64_t offset)
 {
     FILE *info = std::fopen(path, "re");
     if (!info)
-        return false;
+        return errno == ENOENT ? std::optional<bool>(false) : std::nullopt;
     char line[256];
     bool found = false;
     while (!found && std::fgets(line, sizeof line, info)) {
@@ -318,18 +318,31 @@ std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::u
     DIR *fds = ::opendir(path);
     if (!fds)
         return std::nullopt;
-    bool holds = false;
+    // The directory may be listed where its entries cannot be followed (from a user namespace,
+    // the process's own being the parent's: EACCES), or no descriptor may be left to read an
+    // fdinfo (EMFILE): then /proc cannot tell, which is not "no".
+    std::optional<bool> holds = false;
     while (const dirent *fd = ::readdir(fds)) {
         if (fd->d_name[0] == '.')
             continue;
         std::snprintf(path, sizeof path, "/proc/%d/fd/%s", static_cast<int>(pid), fd->d_name);
         struct stat target {};
-        if (::stat(path, &target) != 0 || static_cast<std::uint64_t>(target.st_dev) != file.device ||
+        if (::stat(path, &target) != 0) {
+            if (errno != ENOENT) // ENOENT: closed meanwhile
+                holds = std::nullopt;
+            continue;
+        }
+        if (static_cast<std::uint64_t>(target.st_dev) != file.device ||
             static_cast<std::uint64_t>(target.st_ino) != file.inode)
             continue;
         std::snprintf(path, sizeof path, "/proc/%d/fdinfo/%s", static_cast<int>(pid), fd->d_name);
-        if ((holds = fdinfoHasLockAt(path, offset)))
+        const std::optional<bool> listed = fdinfoHasLockAt(path, offset);
+        if (listed.value_or(false)) {
+            holds = true;
             break;
+        }
+        if (!listed)
+            holds = std::nullopt;
     }
     ::closedir(fds);
     return holds;

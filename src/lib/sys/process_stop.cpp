@@ -51,6 +51,10 @@ Status stopProcess(pid_t pid, const std::function<bool()> &stillTheOne, const De
     if (pidfd.fd() < 0) {
         if (errno == ESRCH)
             return makeError(ErrorCode::NoSegment, pidText(pid) + " has exited");
+        if (errno == EMFILE)
+            return makeError(ErrorCode::Failure, "cannot open a pidfd of " + pidText(pid) +
+                                                     ": the descriptor limit RLIMIT_NOFILE is reached; raise it "
+                                                     "with 'ulimit -n'");
         return makeError(ErrorCode::Failure, "pidfd_open(" + pidText(pid) + "): " + std::strerror(errno));
     }
     // The pidfd now pins whichever process has this PID: if that is still the one meant, the
@@ -60,8 +64,13 @@ Status stopProcess(pid_t pid, const std::function<bool()> &stillTheOne, const De
     if (::syscall(SYS_pidfd_send_signal, pidfd.fd(), SIGTERM, nullptr, 0) != 0) {
         if (errno == ESRCH)
             return makeError(ErrorCode::NoSegment, pidText(pid) + " has exited");
+        // EPERM: another user's process, or one in a user namespace that this one may not
+        // signal; the error says only what is known.
         if (errno == EPERM)
-            return makeError(ErrorCode::Unsafe, pidText(pid) + " belongs to another user", pid);
+            return makeError(ErrorCode::Unsafe,
+                             "cannot signal " + pidText(pid) + ": " + std::strerror(EPERM) +
+                                 " (another user's process, or outside what this user namespace may signal)",
+                             pid);
         return makeError(ErrorCode::Failure, "pidfd_send_signal(" + pidText(pid) + "): " + std::strerror(errno));
     }
     // A pidfd becomes readable when the whole thread group has exited.
