@@ -39,8 +39,16 @@ struct Found {
     Participant holder{};
     FileId keyFile{}; ///< the segment key file the header was made for: where the holder's lock is
     FileId semaphoreKeyFile{}; ///< the semaphore key file the header was made for
+    int semid = -1; ///< the semaphore set under that key file's key when found, if any
     pid_t creatorPid = 0;
 };
+
+// The semaphore set under the key of `found`'s semaphore key file, now: asked once, when the
+// segment is found, because the key is free for another set as soon as the key file is gone.
+void noteSemaphore(Found &found)
+{
+    found.semid = semaphoreIdUnder(qtKeyOf(found.semaphoreKeyFile.device, found.semaphoreKeyFile.inode)).value_or(-1);
+}
 
 // A live holder that nothing can reach under the key any more (its segment removed by
 // ipcrm -m, or its key files removed): found through the list of segments, so that --remove,
@@ -58,6 +66,7 @@ std::optional<Found> lookUnreachableHolder(const IpcNames &names)
     found.holder = copy.holder;
     found.keyFile = copy.identity.segmentKeyFile;
     found.semaphoreKeyFile = copy.identity.semaphoreKeyFile;
+    noteSemaphore(found);
     return found;
 }
 
@@ -83,6 +92,7 @@ Result<Found> look(const IpcNames &names)
     found.holder = copy.holder;
     found.keyFile = copy.identity.segmentKeyFile;
     found.semaphoreKeyFile = copy.identity.semaphoreKeyFile;
+    noteSemaphore(found);
     return found;
 }
 
@@ -131,12 +141,11 @@ std::vector<std::string> leftovers(const IpcNames &names, const Found &found, st
     std::vector<std::string> left;
     const bool segmentLeft = segmentRemains(found.shmid, names);
     (segmentLeft ? left : removed).push_back("segment " + std::to_string(found.shmid));
-    const key_t semaphoreKey = qtKeyOf(found.semaphoreKeyFile.device, found.semaphoreKeyFile.inode);
-    const bool semaphoreLeft = semaphoreExistsUnder(semaphoreKey);
-    char keyText[16];
-    std::snprintf(keyText, sizeof keyText, "0x%08x", static_cast<unsigned>(semaphoreKey));
-    (semaphoreLeft ? left : removed).push_back(semaphoreLeft ? std::string("its semaphore (key ") + keyText + ")"
-                                                             : std::string("its semaphore"));
+    // By id: another test's or program's set may have taken the key since (a reused inode).
+    const bool semaphoreLeft = found.semid != -1 && semaphoreIdExists(found.semid);
+    if (found.semid != -1) // none when found (RemoveIPC took it): neither removed nor left
+        (semaphoreLeft ? left : removed).push_back(semaphoreLeft ? "its semaphore (semid " + std::to_string(found.semid) + ")"
+                                                                 : std::string("its semaphore"));
     bool keyFilesGone = true;
     std::vector<std::string> unremovable; // names in TMPDIR, all failing with `cause`
     int cause = 0;

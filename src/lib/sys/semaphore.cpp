@@ -206,4 +206,16 @@ bool semaphoreExistsUnder(key_t key)
     return ::semget(key, 0, 0) != -1 || errno != ENOENT;
 }
 
+std::optional<int> semaphoreIdUnder(key_t key)
+{
+    const int semid = ::semget(key, 0, 0);
+    return semid == -1 ? std::nullopt : std::optional<int>(semid);
+}
+
+bool semaphoreIdExists(int semid)
+{
+    // GETVAL fails with EINVAL or EIDRM once the set is gone; EACCES means it exists.
+    return ::semctl(semid, 0, GETVAL) != -1 || (errno != EINVAL && errno != EIDRM);
+}
+
 } // namespace shmtools::detail

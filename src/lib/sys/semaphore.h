@@ -9,6 +9,7 @@
 #include "base/error.h"
 
 #include <cstdint>
+#include <optional>
 #include <sys/types.h>
 
 namespace shmtools::detail {
@@ -81,5 +82,14 @@ private:
 
 /// True if a semaphore set exists under the SysV key `key` (of anyone).
 bool semaphoreExistsUnder(key_t key);
+
+/// The id of the semaphore set under `key` now, if there is one. Keys come from the low 16 bits
+/// of a key file's inode, which the file system reuses as soon as the file is removed: to ask
+/// later whether *this* set still exists, keep its id (semaphoreIdExists), not its key.
+std::optional<int> semaphoreIdUnder(key_t key);
+
+/// Whether the semaphore set `semid` still exists (ids carry a sequence number: one removed and
+/// made anew under the same slot has another id).
+bool semaphoreIdExists(int semid);
 
 } // namespace shmtools::detail
