@@ -25,18 +25,7 @@ for kind in plain raw; do
     [[ $ERR == *"PID $HP"* && $ERR == *"did not restore"*"within 1 s"* ]] ||
       fail "$kind: $tool -t 1 does not name the running holder and the wait: $ERR"
   done
-  echo -n v2 >"$W/in2"
-  shm-load -q "${rf[@]}" -t 30 "$W/in2" 2>"$W/load.err" & lp=$!
-  shm-read "${rf[@]}" -t 30 >"$W/read.out" 2>"$W/read.err" & rp=$!
-  PIDS+=("$lp" "$rp")
-  wait_sleeping_in "$lp" futex
-  wait_sleeping_in "$rp" futex
-  kill -CONT "$HP"
-  wait_rc "$lp"; [ "$RC" = 0 ] || fail "$kind: the waiting load: rc=$RC $(cat "$W/load.err")"
-  wait_rc "$rp"; [ "$RC" = 0 ] || fail "$kind: the waiting read: rc=$RC $(cat "$W/read.err")"
-  grep -qx 'v[12]' "$W/read.out" || fail "$kind: the waiting read gave: $(head -c 100 "$W/read.out")"
-  run shm-read "${rf[@]}"
-  [ "$RC" = 0 ] && [ "$(cat "$OUT")" = v2 ] || fail "$kind: after the repair: rc=$RC $ERR"
+  load_and_read_wait_out_the_repair "$kind" "${rf[@]}"
   # The holder gone in the gap: nobody restores anything, so nothing is waited for.
   kill -STOP "$HP"
   wait_until 10 "the holder is stopped" stopped "$HP"

@@ -17,16 +17,5 @@ run shm-load -t 1 "$W/small"
 [[ $ERR == *"holder (PID $HP)"* && $ERR == *"did not restore it within 1 s"* ]] ||
   fail "the message does not name the live holder and the wait: $ERR"
 [[ $ERR != *"holder stopped"* ]] || fail "the message says the holder stopped while it runs: $ERR"
-echo v2 >"$W/v2"
-shm-load -q -t 30 "$W/v2" 2>"$W/load.err" & lp=$!
-shm-read -t 30 >"$W/read.out" 2>"$W/read.err" & rp=$!
-PIDS+=("$lp" "$rp")
-wait_sleeping_in "$lp" futex
-wait_sleeping_in "$rp" futex
-kill -CONT "$HP"
-wait_rc "$lp"; [ "$RC" = 0 ] || fail "the waiting load: rc=$RC $(cat "$W/load.err")"
-wait_rc "$rp"; [ "$RC" = 0 ] || fail "the waiting read: rc=$RC $(cat "$W/read.err")"
-grep -qx 'v[12]' "$W/read.out" || fail "the waiting read gave: $(head -c 100 "$W/read.out")"
-run shm-read
-[ "$RC" = 0 ] && [ "$(cat "$OUT")" = v2 ] || fail "after the restore: rc=$RC $ERR"
+load_and_read_wait_out_the_repair "in the gap"
 pass "in the gap: -t 1 exits 3 naming PID $HP; a load and a read waited for the restore and succeeded"

@@ -210,6 +210,27 @@ start_pid_namespace_holder() {
   NS_HOLDER=$(pgrep -P "$up") || fail "no holder under unshare"
 }
 
+# load_and_read_wait_out_the_repair WHAT [OPTIONS...]: while the holder HP is stopped in the gap
+# before its repair, starts a load of "v2" and a read (both with -t 30 and OPTIONS), waits until
+# both sleep, continues HP, and fails (naming WHAT) unless both succeed, the read gives a whole
+# version (v1 or v2) and a read afterwards gives v2.
+load_and_read_wait_out_the_repair() {
+  local what=$1 lp rp
+  shift
+  echo -n v2 >"$W/v2"
+  shm-load -q "$@" -t 30 "$W/v2" 2>"$W/load.err" & lp=$!
+  shm-read "$@" -t 30 >"$W/read.out" 2>"$W/read.err" & rp=$!
+  PIDS+=("$lp" "$rp")
+  wait_sleeping_in "$lp" futex
+  wait_sleeping_in "$rp" futex
+  kill -CONT "$HP"
+  wait_rc "$lp"; [ "$RC" = 0 ] || fail "$what: the waiting load: rc=$RC $(cat "$W/load.err")"
+  wait_rc "$rp"; [ "$RC" = 0 ] || fail "$what: the waiting read: rc=$RC $(cat "$W/read.err")"
+  grep -qx 'v[12]' "$W/read.out" || fail "$what: the waiting read gave: $(head -c 100 "$W/read.out")"
+  run shm-read "$@"
+  [ "$RC" = 0 ] && [ "$(cat "$OUT")" = v2 ] || fail "$what: after the repair: rc=$RC $ERR"
+}
+
 # jget FIELD: a field of `shm-read --json` ("null" when it has none).
 jget() { shm-read --json 2>/dev/null | "$JSON_FIELD" "$1"; }
 
