@@ -5,10 +5,11 @@
 #include "sys/key_file.h"
 #include "sys/process_identity.h"
 #include "base/size_text.h"
+#include "sys/text_file.h"
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <sstream>
 #include <limits>
 #include <optional>
 #include <string>
@@ -29,7 +30,7 @@ std::string describeErrno(int error)
 // in seconds since the epoch: /proc/stat's btime plus the ticks. nullopt if unknown.
 std::optional<std::int64_t> startedAtUnixSeconds(std::uint64_t ticks)
 {
-    std::ifstream stat("/proc/stat");
+    std::istringstream stat(readTextFile("/proc/stat").value_or(""));
     std::string name;
     std::int64_t bootTime = -1;
     while (stat >> name) {
