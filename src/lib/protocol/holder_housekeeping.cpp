@@ -93,7 +93,9 @@ void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
             notice("its semaphore was removed as well; it is restored once the key files are");
             return;
         }
-        auto restored = Semaphore::openOrCreate(m_names);
+        // Without a descriptor (the key from the key file's recorded identity): a holder
+        // started at a tight RLIMIT_NOFILE has none to spare, and still must repair.
+        auto restored = Semaphore::recreate(m_names, m_identity.semaphoreKeyFile);
         if (!restored) {
             notice("its semaphore was removed and cannot be restored yet: " + restored.error().message);
             return;
