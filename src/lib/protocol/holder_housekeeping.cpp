@@ -65,12 +65,12 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
 
 void Holder::tellAnchorProblem(const NoticeFn &onNotice)
 {
-    if (m_anchorProblem.empty())
+    if (m_anchorProblem.empty() || m_anchorProblemTold)
         return;
     if (onNotice)
-        onNotice(m_names.key + ": removed key files cannot be restored while this holder runs (" + m_anchorProblem +
-                 ")");
-    m_anchorProblem.clear();
+        onNotice(m_names.key + ": key files removed from " + m_names.tempDir +
+                 " cannot be restored while this holder runs (" + m_anchorProblem + ")");
+    m_anchorProblemTold = true;
 }
 
 void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
