@@ -49,7 +49,11 @@ std::string readyMessage(const Holder &holder, bool raw)
                                  : std::string("its (empty) content")) +
                 "; ";
     }
-    return text + "ready, capacity " + formatSize(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
+    text += "ready, capacity " + formatSize(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
+    // Said with the ready line, not later: a detached holder's stderr is /dev/null by then.
+    if (const std::string problem = holder.keyFileRepairProblem(); !problem.empty())
+        text += "; key files removed from TMPDIR cannot be restored while it runs (" + problem + ")";
+    return text;
 }
 
 // An adopted orphan keeps its capacity, whatever -s asked for: say so rather than hold silently.

@@ -48,6 +48,11 @@ public:
     bool adopted() const;
     /// The version kept from the orphan (generation 0 if none, or not adopted).
     const VersionInfo &keptVersion() const;
+    /// Why key files removed while it runs (by a cleaner of old files, a Qt program's failed
+    /// create(), by hand) cannot be restored: its second hard links to them, made at start in
+    /// TMPDIR, could not be made (e.g. TMPDIR full); empty if they can. For the start report:
+    /// once asked for here, serve() does not tell it again through onNotice. Never fails.
+    std::string keyFileRepairProblem() const;
 
     /// Blocks without polling until SIGINT, SIGTERM or SIGHUP, calling `onVersion` (if set) on
     /// this thread for each version published meanwhile (versions published faster than it

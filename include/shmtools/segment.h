@@ -17,10 +17,13 @@
 // - Liveness: a participant lives as long as its process (the whole thread group) does,
 //   decided by the kernel, in any PID namespace that shares the IPC namespace and TMPDIR, and
 //   never confused by a reused PID. It costs one descriptor per Segment (on the key file).
-// - fork(): a Segment belongs to the process that opened it. In the child every call on it
-//   returns ErrorCode::Usage ("... opened before fork() ...; open a new Segment in the child") and its
-//   destructor touches nothing shared; open a new Segment in the child instead. A child never
-//   keeps the parent's participant alive (its descriptor is closed in the child at fork()).
+// - fork(): a Segment used after fork() either works or refuses with a clear error. It belongs
+//   to the process that opened it: there it works on; in the child every call on it returns
+//   ErrorCode::Usage ("... opened before fork() ...; open a new Segment in the child") and its
+//   destructor touches nothing shared; a Segment opened in the child works. A child never keeps
+//   the parent's participant alive, whatever other threads were doing at the fork (opening or
+//   closing Segments): its descriptor is closed in the child at fork(). Every descriptor the
+//   library opens is close-on-exec, so a child that exec()s carries none of them.
 // Every blocking step is bounded (the lock by OpenOptions::lockTimeout, waits by their own
 // timeout) and returns ErrorCode::Interrupted on a signal once installInterruptHandlers() was
 // called. A wait for another participant notices its death within about 0.1 s, without a thread

@@ -8,9 +8,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -74,6 +78,30 @@ std::string readThroughDescriptor(Segment &segment)
     REQUIRE(::pread(fd, content.data(), content.size(), 0) == ssize_t(content.size()));
     ::close(fd);
     return content;
+}
+
+// How many descriptors of this process carry an OFD lock (a descriptor's fdinfo lists the locks
+// of its own open file description only). In a child of fork() every one is a lock of a parent's
+// participant, which the child would keep alive after the parent died. Only open/read/close:
+// it runs in a child forked while other threads ran.
+int descriptorsWithLocks()
+{
+    int found = 0;
+    for (int fd = 0; fd < 1024; ++fd) {
+        char path[64];
+        std::snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+        const int info = ::open(path, O_RDONLY | O_CLOEXEC);
+        if (info < 0)
+            continue;
+        char text[4096];
+        const ssize_t n = ::read(info, text, sizeof text - 1);
+        ::close(info);
+        if (n > 0) {
+            text[n] = '\0';
+            found += std::strstr(text, "OFDLCK") != nullptr;
+        }
+    }
+    return found;
 }
 
 } // namespace
@@ -432,4 +460,58 @@ TEST_CASE("QByteArray in and out through <shmtools/qt.h>")
     auto version = read(*segment, back);
     REQUIRE(version.ok());
     CHECK(back == content);
+}
+
+// Issue 15 (break pass), item 1: threads open and close Segments (and list segments) while
+// another thread forks. A child that goes on without exec() (sleeps) must hold no descriptor that
+// carries a participant's lock: otherwise a parent that dies stays "alive" for as long as the
+// child runs. A child that execs must carry no descriptor of the library at all (O_CLOEXEC).
+// Before: a fork() between a Segment's open() of its key file (with its lock) and its entry in
+// the fork registry, or between leaving the registry and close(), left the lock in the child;
+// and the /proc files the library read through std::ifstream (no O_CLOEXEC) went with an exec.
+TEST_CASE("fork() while other threads open and close Segments: no child keeps a participant's lock")
+{
+    const std::string key = uniqueKey();
+    Holder holder = startHolder(key, 4096);
+    std::atomic<bool> stop{false};
+    std::atomic<int> opened{0};
+    std::vector<std::thread> openers;
+    for (int i = 0; i < 3; ++i)
+        openers.emplace_back([&] {
+            while (!stop) {
+                auto segment = Segment::open(key, {2s});
+                if (segment && segment->currentGeneration())
+                    ++opened;
+            }
+        });
+    openers.emplace_back([&] { // reads /proc/sysvipc/shm
+        while (!stop)
+            [[maybe_unused]] auto listed = listSegments();
+    });
+    while (opened < 10)
+        std::this_thread::yield();
+    int leaked = 0, execLeaked = 0, forks = 0;
+    for (; forks < 400; ++forks) {
+        const bool exec = forks % 8 == 0;
+        const pid_t child = ::fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            if (exec) // what a descriptor without O_CLOEXEC would carry into the new program
+                ::execl("/bin/sh", "sh", "-c",
+                        "! for fd in /proc/$$/fd/*; do readlink \"$fd\"; done | grep -q -e qipc_ -e '^/proc/'",
+                        static_cast<char *>(nullptr));
+            ::_exit(descriptorsWithLocks() == 0 ? 0 : 1);
+        }
+        int status = 0;
+        REQUIRE(::waitpid(child, &status, 0) == child);
+        REQUIRE(WIFEXITED(status));
+        if (WEXITSTATUS(status) != 0)
+            ++(exec ? execLeaked : leaked);
+    }
+    stop = true;
+    for (std::thread &opener : openers)
+        opener.join();
+    INFO(forks << " forks while " << opened.load() << " Segments were opened and closed");
+    CHECK(leaked == 0);
+    CHECK(execLeaked == 0);
 }

@@ -53,6 +53,11 @@ const VersionInfo &Holder::keptVersion() const
     return m_impl->core->keptVersion();
 }
 
+std::string Holder::keyFileRepairProblem() const
+{
+    return m_impl->core->keyFileRepairProblem();
+}
+
 int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion,
                   const std::function<void(const std::string &)> &onNotice)
 {

@@ -46,6 +46,14 @@ public:
     /// The version kept from the orphan (generation 0 if none or not adopted).
     const VersionInfo &keptVersion() const { return m_kept; }
     std::uint64_t capacity() const { return m_capacity; }
+    /// Why key files removed while it runs cannot be restored (its anchors could not be made:
+    /// TMPDIR full, a name there taken), without the key; empty if they can. Once asked for,
+    /// serve() does not tell it again.
+    const std::string &keyFileRepairProblem() const
+    {
+        m_anchorProblemTold = true;
+        return m_anchorProblem;
+    }
     /// The segment's id and its protocol (none for a raw segment), for the unit tests.
     int shmid() const { return m_shmid; }
     SlotProtocol *protocol() const { return m_protocol.get(); }
@@ -94,7 +102,8 @@ private:
     bool m_madeSegmentKeyFile = false; ///< by this start: removed again if it fails
     bool m_madeSemaphoreKeyFile = false;
     bool m_madeSemaphore = false;
-    std::string m_anchorProblem; ///< why the key files could not be anchored, told once
+    std::string m_anchorProblem; ///< why the key files could not be anchored (without the key)
+    mutable bool m_anchorProblemTold = false; ///< by serve() or to keyFileRepairProblem()
     pid_t m_abandonedBy = 0; ///< the lock seen left taken by this dead PID at the last check
     Semaphore::Taker m_lastTaker; ///< who had the lock taken at the last check
     VersionInfo m_kept;

@@ -65,8 +65,11 @@ void Holder::anchorKeyFiles()
 {
     for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
                                    std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}})
-        if (auto anchored = makeAnchor(path, id, anchorPathFor(path), m_names); !anchored && m_anchorProblem.empty())
-            m_anchorProblem = anchored.error().message;
+        if (auto anchored = makeAnchor(path, id, anchorPathFor(path), m_names); !anchored && m_anchorProblem.empty()) {
+            const std::string &message = anchored.error().message;
+            const std::string prefix = m_names.key + ": ";
+            m_anchorProblem = message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+        }
 }
 
 Status Holder::create(std::uint64_t segmentSize)

@@ -65,12 +65,12 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
 
 void Holder::tellAnchorProblem(const NoticeFn &onNotice)
 {
-    if (m_anchorProblem.empty())
+    if (m_anchorProblem.empty() || m_anchorProblemTold)
         return;
     if (onNotice)
-        onNotice(m_names.key + ": removed key files cannot be restored while this holder runs (" + m_anchorProblem +
-                 ")");
-    m_anchorProblem.clear();
+        onNotice(m_names.key + ": key files removed from " + m_names.tempDir +
+                 " cannot be restored while this holder runs (" + m_anchorProblem + ")");
+    m_anchorProblemTold = true;
 }
 
 void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
@@ -93,7 +93,9 @@ void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
             notice("its semaphore was removed as well; it is restored once the key files are");
             return;
         }
-        auto restored = Semaphore::openOrCreate(m_names);
+        // Without a descriptor (the key from the key file's recorded identity): a holder
+        // started at a tight RLIMIT_NOFILE has none to spare, and still must repair.
+        auto restored = Semaphore::recreate(m_names, m_identity.semaphoreKeyFile);
         if (!restored) {
             notice("its semaphore was removed and cannot be restored yet: " + restored.error().message);
             return;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sys/huge_pages.h"
+#include "sys/text_file.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,7 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -91,7 +92,7 @@ namespace {
 // ShmemPmdMapped (or FilePmdMapped) of this process's mapping that starts at `start`, in KiB.
 unsigned long pmdMappedKib(const unsigned char *start)
 {
-    std::ifstream smaps("/proc/self/smaps");
+    std::istringstream smaps(readTextFile("/proc/self/smaps").value_or(""));
     const auto wanted = reinterpret_cast<std::uintptr_t>(start);
     bool inMapping = false;
     std::string line;

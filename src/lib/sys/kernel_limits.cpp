@@ -2,11 +2,12 @@
 #include "sys/kernel_limits.h"
 
 #include "base/size_text.h"
+#include "sys/text_file.h"
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
+#include <sstream>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
@@ -17,7 +18,7 @@ namespace {
 
 std::optional<std::uint64_t> readSysctl(const char *path)
 {
-    std::ifstream file(path);
+    std::istringstream file(readTextFile(path).value_or(""));
     std::uint64_t value = 0;
     if (file >> value)
         return value;
@@ -27,7 +28,7 @@ std::optional<std::uint64_t> readSysctl(const char *path)
 // MemTotal + SwapTotal from /proc/meminfo, in bytes; 0 if unknown.
 std::uint64_t physicalMemory()
 {
-    std::ifstream meminfo("/proc/meminfo");
+    std::istringstream meminfo(readTextFile("/proc/meminfo").value_or(""));
     std::string name, unit;
     std::uint64_t kib = 0, total = 0;
     while (meminfo >> name >> kib >> unit)
@@ -75,9 +76,10 @@ namespace {
 // How many segments exist in this IPC namespace (the lines of /proc/sysvipc/shm but its title).
 std::optional<std::uint64_t> segmentCount()
 {
-    std::ifstream table("/proc/sysvipc/shm");
-    if (!table)
+    const auto text = readTextFile("/proc/sysvipc/shm");
+    if (!text)
         return std::nullopt;
+    std::istringstream table(*text);
     std::string line;
     std::uint64_t lines = 0;
     while (std::getline(table, line))

@@ -205,8 +205,8 @@ Status makeAnchor(const std::string &path, const FileIdentity &id, const std::st
     const std::string temporary = anchor + ".new" + std::to_string(::getpid());
     ::unlink(temporary.c_str()); // our own leftover at most: unlink never follows a symlink
     if (::link(path.c_str(), temporary.c_str()) != 0)
-        return makeError(ErrorCode::Failure, names.key + ": cannot link " + path + " to " + temporary + " (" +
-                                                std::strerror(errno) + ")");
+        return makeError(ErrorCode::Failure, names.key + ": cannot link " + path + " as " + anchor + " (" +
+                                                tempDirCause(errno, names) + ")");
     if (::rename(temporary.c_str(), anchor.c_str()) != 0) {
         const int error = errno;
         ::unlink(temporary.c_str());

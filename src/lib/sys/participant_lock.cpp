@@ -14,6 +14,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace shmtools::detail {
@@ -39,8 +40,11 @@ namespace {
 
 // Every live ParticipantLock, so that the child of a fork() can close their descriptors. The
 // handlers run around fork() in the forking thread: `prepare` takes the mutex so that no other
-// thread is halfway through adding or removing one, `parent` gives it back, `child` (the only
-// thread there) closes the descriptors without allocating, then gives it back.
+// thread is halfway through taking or dropping one, `parent` gives it back, `child` (the only
+// thread there) closes the descriptors without allocating, then gives it back. A descriptor
+// carries its participant's lock from the fcntl() on, so it is opened, locked and registered
+// under the mutex in one go, and unregistered and closed in one go: a fork() in another thread
+// meets it either in the registry or not open at all, never in between.
 pthread_mutex_t g_registryMutex = PTHREAD_MUTEX_INITIALIZER;
 std::vector<ParticipantLock::State *> *g_registry = nullptr;
 
@@ -64,22 +68,31 @@ void afterForkInChild()
     ::pthread_mutex_unlock(&g_registryMutex);
 }
 
+// Holds the registry's mutex for a scope (and installs the fork handlers before the first use).
+class RegistryLock {
+public:
+    RegistryLock()
+    {
+        static std::once_flag installed;
+        std::call_once(installed, [] { ::pthread_atfork(prepareFork, afterForkInParent, afterForkInChild); });
+        ::pthread_mutex_lock(&g_registryMutex);
+    }
+    ~RegistryLock() { ::pthread_mutex_unlock(&g_registryMutex); }
+    RegistryLock(const RegistryLock &) = delete;
+    RegistryLock &operator=(const RegistryLock &) = delete;
+};
+
+// Both called with the registry's mutex held.
 void registerState(ParticipantLock::State *state)
 {
-    static std::once_flag installed;
-    std::call_once(installed, [] { ::pthread_atfork(prepareFork, afterForkInParent, afterForkInChild); });
-    ::pthread_mutex_lock(&g_registryMutex);
     if (!g_registry)
         g_registry = new std::vector<ParticipantLock::State *>(); // never freed: handlers may run at exit
     g_registry->push_back(state);
-    ::pthread_mutex_unlock(&g_registryMutex);
 }
 
 void unregisterState(ParticipantLock::State *state)
 {
-    ::pthread_mutex_lock(&g_registryMutex);
     g_registry->erase(std::remove(g_registry->begin(), g_registry->end(), state), g_registry->end());
-    ::pthread_mutex_unlock(&g_registryMutex);
 }
 
 std::uint64_t randomToken()
@@ -134,10 +147,18 @@ Error openError(const std::string &key, const std::string &path, int error)
 Result<ParticipantLock> ParticipantLock::take(const std::string &keyFile, const FileIdentity &expected,
                                               const std::string &key)
 {
+    auto state = std::make_unique<State>();
+    state->generation = forkGeneration();
+    // From open() to registration in one go (see g_registryMutex): a fork() in another thread
+    // waits for it. No allocation below may throw while the descriptor is open but unregistered
+    // (the registry reserves room first).
+    const RegistryLock registry;
+    if (!g_registry)
+        g_registry = new std::vector<ParticipantLock::State *>(); // never freed: handlers may run at exit
+    g_registry->reserve(g_registry->size() + 1);
     const int fd = ::open(keyFile.c_str(), O_RDWR | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return openError(key, keyFile, errno);
-    auto state = std::make_unique<State>();
     state->fd = fd;
     struct stat info {};
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_uid != ::geteuid()) {
@@ -161,7 +182,6 @@ Result<ParticipantLock> ParticipantLock::take(const std::string &keyFile, const 
         lock.l_len = 1;
         if (::fcntl(fd, F_OFD_SETLK, &lock) == 0) {
             state->token = token;
-            state->generation = forkGeneration();
             registerState(state.get());
             return ParticipantLock(std::move(state));
         }
@@ -194,10 +214,12 @@ ParticipantLock::~ParticipantLock()
 {
     if (!m_state)
         return;
+    // Unregistered and closed in one go (see g_registryMutex). In a child the descriptor was
+    // closed by the fork handler; its number may be reused now.
+    const RegistryLock registry;
     unregisterState(m_state.get());
-    // In a child the descriptor was closed by the fork handler; its number may be reused now.
     if (m_state->fd >= 0 && !forked())
-        ::close(m_state->fd);
+        ::close(std::exchange(m_state->fd, -1));
 }
 
 bool ParticipantLock::markHolder(bool raw)

@@ -5,10 +5,11 @@
 #include "sys/key_file.h"
 #include "sys/process_identity.h"
 #include "base/size_text.h"
+#include "sys/text_file.h"
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <sstream>
 #include <limits>
 #include <optional>
 #include <string>
@@ -29,7 +30,7 @@ std::string describeErrno(int error)
 // in seconds since the epoch: /proc/stat's btime plus the ticks. nullopt if unknown.
 std::optional<std::int64_t> startedAtUnixSeconds(std::uint64_t ticks)
 {
-    std::ifstream stat("/proc/stat");
+    std::istringstream stat(readTextFile("/proc/stat").value_or(""));
     std::string name;
     std::int64_t bootTime = -1;
     while (stat >> name) {
@@ -54,11 +55,29 @@ Result<Semaphore> Semaphore::openOrCreate(const IpcNames &names, bool *created)
     auto keyFile = ensureKeyFile(names.semaphoreKeyFile, names, "semaphore");
     if (!keyFile)
         return keyFile.error();
-    const int semid = ::semget(keyFile->key, 1, 0600 | IPC_CREAT | IPC_EXCL);
+    return openOrCreateUnder(names, keyFile->key, created);
+}
+
+Result<Semaphore> Semaphore::recreate(const IpcNames &names, const FileIdentity &keyFile)
+{
+    // lstat needs no descriptor; the key is the recorded file's, whatever is at the path by the
+    // time semget runs (a file swapped in there meanwhile is the next housekeeping's to put back).
+    if (!isSameFile(names.semaphoreKeyFile, keyFile))
+        return makeError(ErrorCode::NoSegment,
+                         names.key + ": the semaphore key file " + names.semaphoreKeyFile + " is not in place",
+                         Remedy::StartHolder);
+    return openOrCreateUnder(names, qtKeyOf(keyFile.device, keyFile.inode), nullptr);
+}
+
+Result<Semaphore> Semaphore::openOrCreateUnder(const IpcNames &names, key_t key, bool *created)
+{
+    if (created)
+        *created = false;
+    const int semid = ::semget(key, 1, 0600 | IPC_CREAT | IPC_EXCL);
     if (semid == -1) {
         const int error = errno;
         if (error == EEXIST)
-            return open(names);
+            return openUnder(names, key);
         if (error == ENOSPC)
             return makeError(ErrorCode::Failure,
                              names.key + ": cannot create the segment's semaphore (ENOSPC: the system's semaphore "
@@ -88,7 +107,12 @@ Result<Semaphore> Semaphore::open(const IpcNames &names)
     auto keyFile = keyFileAt(names.semaphoreKeyFile, names, "semaphore");
     if (!keyFile)
         return keyFile.error();
-    const int semid = ::semget(keyFile->key, 1, 0);
+    return openUnder(names, keyFile->key);
+}
+
+Result<Semaphore> Semaphore::openUnder(const IpcNames &names, key_t key)
+{
+    const int semid = ::semget(key, 1, 0);
     if (semid == -1) {
         if (errno == ENOENT)
             return makeError(ErrorCode::NoSegment, names.key + ": no semaphore for the segment (its holder stopped)",

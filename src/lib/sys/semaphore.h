@@ -7,6 +7,7 @@
 #include "base/deadline.h"
 #include "sys/ipc_names.h"
 #include "base/error.h"
+#include "base/file_identity.h"
 
 #include <cstdint>
 #include <optional>
@@ -25,6 +26,12 @@ public:
     /// when the system's semaphore sets are used up. `created` (if given) says whether this call
     /// made it (and so whose it is to remove when what it was made for fails).
     static Result<Semaphore> openOrCreate(const IpcNames &names, bool *created = nullptr);
+    /// The semaphore under `names` made again (or found, if someone made it meanwhile) after it
+    /// was removed under its holder, without a file descriptor: a holder at its RLIMIT_NOFILE
+    /// must still repair. Its System V key comes from `keyFile`, the semaphore key file's
+    /// recorded identity (device and inode, what ftok reads), which lstat must find at its path.
+    /// NoSegment if the file there is not `keyFile`; otherwise fails as openOrCreate.
+    static Result<Semaphore> recreate(const IpcNames &names, const FileIdentity &keyFile);
     /// A stand-in for the semaphore under `names` while it is missing (removed under a live
     /// holder, which makes it again): its lock() says NoSegment, and reopen() finds the new one.
     static Semaphore missing(const IpcNames &names) { return Semaphore(-1, names); }
@@ -62,6 +69,10 @@ public:
     Result<Lock> lock(const Deadline &deadline) const;
 
 private:
+    /// openOrCreate's and recreate's work once the key is known.
+    static Result<Semaphore> openOrCreateUnder(const IpcNames &names, key_t key, bool *created);
+    /// open()'s work once the key is known.
+    static Result<Semaphore> openUnder(const IpcNames &names, key_t key);
     explicit Semaphore(int semid, IpcNames names) : m_semid(semid), m_names(std::move(names)) {}
     int m_semid = -1;
     IpcNames m_names;

@@ -2,11 +2,11 @@
 #include "sys/shm_segment.h"
 
 #include "sys/key_file.h"
+#include "sys/text_file.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <sys/ipc.h>
@@ -143,9 +143,10 @@ Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, con
 
 std::optional<std::vector<SegmentTableRow>> segmentTable()
 {
-    std::ifstream table("/proc/sysvipc/shm");
-    if (!table)
+    const auto text = readTextFile("/proc/sysvipc/shm");
+    if (!text)
         return std::nullopt;
+    std::istringstream table(*text);
     std::vector<SegmentTableRow> rows;
     std::string line;
     std::getline(table, line); // column titles
