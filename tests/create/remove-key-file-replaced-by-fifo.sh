@@ -8,8 +8,11 @@ start_holder -s 64K || fail "holder"
 shm_key=$(ftok_key "$(ls "$TMPDIR"/qipc_sharedmemory_*)")
 sem_file=$(ls "$TMPDIR"/qipc_systemsem_*)
 sem_key=$(ftok_key "$sem_file")
+# Stopped meanwhile: a running holder restores a missing key file within a second.
+kill -STOP "$HP"; wait_until 10 "the holder is stopped" stopped "$HP"
 rm "$sem_file"
 mkfifo "$sem_file"
+kill -CONT "$HP"
 run shm-create --remove -t 30
 wait_gone "$HP"
 [ "$RC" = 1 ] || fail "rc=$RC (expected 1): $ERR"
