@@ -248,7 +248,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     bool detach = false, remove = false;
     app.add_option("-s,--size", size,
                    "The largest content the segment takes (default 16M): bytes, or with a unit: K, M, G, T "
-                   "(powers of 1024), KB, MB, GB, TB (powers of 1000); 1.5M is accepted. The segment takes "
+                   "(powers of 1024), KB (or kB), MB, GB, TB (powers of 1000); 1.5M is accepted. The segment takes "
                    "about twice SIZE: two slots, so that a load never overwrites what a reader reads")
         ->option_text("SIZE")
         ->group(group::kContent);

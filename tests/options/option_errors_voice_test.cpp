@@ -71,10 +71,11 @@ TEST_CASE("sizes follow coreutils; a bad one is refused naming the accepted form
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("KB and MB are powers of 1000, K and KiB of 1024, and 1.5M is accepted", "[option][size]")
+TEST_CASE("KB, kB and MB are powers of 1000, K and KiB of 1024, and 1.5M is accepted", "[option][size]")
 {
     const auto [size, bytes] = GENERATE(table<std::string, std::int64_t>({
         {"10KB", 10'000},
+        {"10kB", 10'000},
         {"10K", 10'240},
         {"10KiB", 10'240},
         {"1.5M", 1'572'864},
