@@ -232,7 +232,6 @@ std::vector<OptionRule> rules()
         {K::Excludes, "--wait", "--since", "--wait is --since with the current generation"},
         {K::Excludes, "--follow", "--wait", "--follow already waits for every new version"},
         {K::Excludes, "--follow", "--info", "--follow --json follows the metadata"},
-        {K::Excludes, "--follow", "--output", "redirect stdout, or use --exec"},
         {K::Needs, "--exec", "--follow", "to run a command on the current content: shm-read | CMD"},
         {K::Excludes, "--exec", "--json", ""},
         {K::Excludes, "--raw", "--info", "a plain Qt segment has no metadata"},
@@ -240,16 +239,25 @@ std::vector<OptionRule> rules()
         {K::Excludes, "--raw", "--wait", "a plain Qt segment has no versions"},
         {K::Excludes, "--raw", "--since", "a plain Qt segment has no versions"},
         {K::Excludes, "--raw", "--follow", "a plain Qt segment has no versions"},
-        {K::Excludes, "--raw", "--output", "redirect stdout instead"},
         {K::Excludes, "--list", "--info", ""},
         {K::Excludes, "--list", "--wait", ""},
         {K::Excludes, "--list", "--since", ""},
         {K::Excludes, "--list", "--follow", ""},
         {K::Excludes, "--list", "--raw", ""},
+        {K::Excludes, "--progress", "--no-progress", ""},
+    };
+}
+
+// What -o FILE cannot be combined with; -o - (standard output) goes with all of them.
+std::vector<OptionRule> outputRules()
+{
+    using K = OptionRule::Kind;
+    return {
+        {K::Excludes, "--follow", "--output", "redirect stdout, or use --exec"},
+        {K::Excludes, "--raw", "--output", "redirect stdout instead"},
         {K::Excludes, "--list", "--output", "redirect stdout instead"},
         {K::Excludes, "--info", "--output", "redirect stdout instead"},
         {K::Excludes, "--json", "--output", "redirect stdout instead"},
-        {K::Excludes, "--progress", "--no-progress", ""},
     };
 }
 
@@ -286,8 +294,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         ->option_text("CMD")
         ->group(group::kWaiting);
     app.add_option("-o,--output", request.output,
-                   "Write the content to FILE instead of stdout: FILE is replaced only once the whole content "
-                   "is written and its checksum holds")
+                   "Write the content to FILE instead of stdout (- is stdout): FILE is replaced only once the "
+                   "whole content is written and its checksum holds")
         ->option_text("FILE")
         ->group(group::kContent);
     addProgressOptions(app, progress, noProgress, "reads", group::kContent);
@@ -300,6 +308,12 @@ std::optional<int> parse(int argc, char **argv, Request &request)
              "  shm-read --list                    your segments: alive or orphaned, and their keys\n");
     if (auto code = parseArguments(app, request.common, argc, argv, rules()))
         return code;
+    if (request.output == "-") // standard output, as in most tools that take -o
+        request.output.clear();
+    else if (auto problem = findRuleProblem(app, outputRules())) {
+        reportUsage(kTool, *problem);
+        return static_cast<int>(ErrorCode::Usage);
+    }
     if (!list)
         setReportKey(request.common.key);
     if (request.all && !list && !raw) {
