@@ -244,7 +244,6 @@ std::vector<OptionRule> rules()
         {K::Excludes, "--list", "--since", ""},
         {K::Excludes, "--list", "--follow", ""},
         {K::Excludes, "--list", "--raw", ""},
-        {K::Excludes, "--progress", "--no-progress", ""},
     };
 }
 
@@ -266,7 +265,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     CLI::App app{"Write the latest content loaded into the segment to stdout, byte for byte, after verifying its "
                  "checksum; or show its metadata, list the segments, or wait for and follow new versions.",
                  kTool};
-    bool info = false, list = false, followFlag = false, raw = false, progress = false, noProgress = false;
+    bool info = false, list = false, followFlag = false, raw = false;
     app.add_flag("--info", info, "Show the metadata for people instead of the content")->group(group::kShow);
     app.add_flag("--json", request.json,
                  "Show the metadata as one JSON object; with --list one per segment, with --follow one per "
@@ -298,7 +297,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
                    "whole content is written and its checksum holds")
         ->option_text("FILE")
         ->group(group::kContent);
-    addProgressOptions(app, progress, noProgress, "reads", group::kContent);
+    addProgressOptions(app, "reads", group::kContent);
     setUpApp(app, request.common, {"the segment lock", true},
              "  shm-read | less                    page through the latest content\n"
              "  shm-read -o copy.tar               to a file, replaced only when complete\n"
@@ -321,8 +320,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         return static_cast<int>(ErrorCode::Usage);
     }
     request.sinceGiven = app.count("--since") > 0;
-    request.progress = progress ? ProgressBar::Mode::Always : noProgress ? ProgressBar::Mode::Never
-                                                                         : ProgressBar::Mode::Auto;
+    request.progress = progressMode(app);
     request.mode = list ? Mode::List : raw ? Mode::Raw : followFlag ? Mode::Follow
                                      : (info || request.json) ? Mode::Metadata : Mode::Content;
     return std::nullopt;

@@ -60,11 +60,24 @@ CLI::Validator wholeNumber()
         "");
 }
 
-void addProgressOptions(CLI::App &app, bool &progress, bool &noProgress, const char *what, const char *heading)
+void addProgressOptions(CLI::App &app, const char *what, const char *heading)
 {
-    app.add_flag("--progress", progress, std::string("Show a progress bar on a terminal even for short ") + what)
+    app.add_flag("--progress")
+        ->description(std::string("Show a progress bar on a terminal even for short ") + what)
         ->group(heading);
-    app.add_flag("--no-progress", noProgress, "Never show a progress bar")->group(heading);
+    app.add_flag("--no-progress")->description("Never show a progress bar")->group(heading);
+}
+
+ProgressBar::Mode progressMode(const CLI::App &app)
+{
+    ProgressBar::Mode mode = ProgressBar::Mode::Auto;
+    for (const CLI::Option *option : app.parse_order()) {
+        if (option->check_lname("progress"))
+            mode = ProgressBar::Mode::Always;
+        else if (option->check_lname("no-progress"))
+            mode = ProgressBar::Mode::Never;
+    }
+    return mode;
 }
 
 std::string versionText(const std::string &tool)

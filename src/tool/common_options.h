@@ -2,6 +2,7 @@
 #pragma once
 
 #include "argument_check.h"
+#include "progress_bar.h"
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -31,8 +32,12 @@ inline const char *const kCommon = "Common options";
 CLI::Validator wholeNumber();
 
 /// --progress and --no-progress (shm-load, shm-read) under `heading`, worded for `what` ("loads",
-/// "reads"); the flags they set go to `progress` and `noProgress`.
-void addProgressOptions(CLI::App &app, bool &progress, bool &noProgress, const char *what, const char *heading);
+/// "reads"); after the parse, progressMode() says which was given last.
+void addProgressOptions(CLI::App &app, const char *what, const char *heading);
+
+/// After a successful parse: Always or Never for whichever of --progress and --no-progress was
+/// given last (the last wins, as with every repeated option), Auto if neither was.
+ProgressBar::Mode progressMode(const CLI::App &app);
 
 /// What -t bounds in `tool`, for its --help.
 struct TimeoutWording {
