@@ -277,7 +277,10 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         {K::Excludes, "--remove", "--raw", ""},
         {K::Needs, "KEY", "--remove", "to hold a key, give it with -k KEY"},
     };
-    setUpApp(app, request.common, {"the segment lock when starting, and with --remove for each holder to stop (with 0 it is only signalled)", false},
+    setUpApp(app, request.common,
+             {"for the segment lock when starting (creating the segment or adopting an orphan), and with "
+              "--remove for each holder to stop (default 10)",
+              "try the lock once; with --remove, signal each holder without waiting for it", ""},
              "  shm-create -s 64M                  hold a 64 MiB segment until Ctrl-C\n"
              "  shm-create -d -k demo              start in the background (prints its PID)\n"
              "  shm-create --remove -k demo        stop demo's holder, or remove its orphan\n"

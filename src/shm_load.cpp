@@ -125,7 +125,9 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     const std::vector<OptionRule> rules{
         {K::Excludes, "--raw", "--source", "a plain Qt segment records no source"},
     };
-    setUpApp(app, request.common, {"the segment lock or a free slot", false},
+    setUpApp(app, request.common,
+             {"for the segment lock and for a free slot (default 10)", "do not wait, try once",
+              "Reading the input is not bounded"},
              "  shm-load notes.txt                load a file\n"
              "  tar -c src | shm-load -q -        load stdin, no status line\n"
              "  shm-load -k demo -t 2 image.png   another key; give up after 2 s of waiting\n");

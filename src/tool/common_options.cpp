@@ -37,12 +37,9 @@ std::string keyHelp()
 
 std::string timeoutHelp(const TimeoutWording &wording)
 {
-    std::string text = "How long to wait for other processes, in seconds (decimals allowed): for " +
-                       wording.waitsFor + " (default 10)";
-    if (wording.boundsNewVersions)
-        text += "; and, only when given, for a new version (--wait, --since, --follow)";
-    return text + ". 0: do not wait, try once. Reading "
-                  "the input and writing the output are not bounded";
+    std::string text = "How long to wait for other processes, in seconds (decimals allowed): " + wording.waitsFor +
+                       ". 0: " + wording.zero;
+    return wording.notBounded.empty() ? text : text + ". " + wording.notBounded;
 }
 
 } // namespace

@@ -39,14 +39,15 @@ void addProgressOptions(CLI::App &app, const char *what, const char *heading);
 /// given last (the last wins, as with every repeated option), Auto if neither was.
 ProgressBar::Mode progressMode(const CLI::App &app);
 
-/// What -t bounds in `tool`, for its --help.
+/// What -t bounds in a tool, for its --help: only what that tool waits for, in its own options.
 struct TimeoutWording {
-    std::string waitsFor; ///< "the segment lock", "the lock or a free slot", ...
-    bool boundsNewVersions = false;
+    std::string waitsFor;   ///< "for the segment lock and for a free slot", ...
+    std::string zero;       ///< what 0 means: "do not wait, try once", ...
+    std::string notBounded; ///< "Reading the input is not bounded", ... ("" for none)
 };
 
 /// Sets up an app for the tool: the formatter of help_format.h, -V/--version, -h/--help and the
-/// common options (their help worded for the tool by `timeout`, the key's default the effective
+/// common options (-t's help worded for the tool by `timeout`, the key's default the effective
 /// one: $SHM_KEY when set), and a footer with `examples` and the exit-code table.
 void setUpApp(CLI::App &app, CommonOptions &common, const TimeoutWording &timeout, const std::string &examples);
 
