@@ -216,28 +216,6 @@ int hold(const Request &request)
     return 0;
 }
 
-// Whether -k/--key was typed (not only taken from $SHM_KEY): with --remove and KEY arguments,
-// a typed key is removed too, the environment's is not.
-bool keyOptionTyped(int argc, char **argv)
-{
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--")
-            return false;
-        if (arg.rfind("--key", 0) == 0)
-            return true;
-        if (arg.size() < 2 || arg[0] != '-' || arg[1] == '-')
-            continue;
-        for (std::size_t at = 1; at < arg.size(); ++at) {
-            if (arg[at] == 'k')
-                return true;
-            if (arg[at] == 's' || arg[at] == 't')
-                break; // the rest of the word is that option's value
-        }
-    }
-    return false;
-}
-
 std::optional<int> parse(int argc, char **argv, Request &request)
 {
     CLI::App app{"Create a named shared-memory segment and hold it until stopped (SIGINT, SIGTERM, SIGHUP); the "
@@ -294,7 +272,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     }
     request.capacity = *capacity;
     request.sizeGiven = app.count("--size") > 0;
-    if (remove && (request.removeKeys.empty() || keyOptionTyped(argc, argv)))
+    // With KEY arguments, a typed -k is removed too, the one of $SHM_KEY is not.
+    if (remove && (request.removeKeys.empty() || request.common.keyTyped))
         request.removeKeys.insert(request.removeKeys.begin(), request.common.key);
     request.mode = remove ? Mode::Remove : detach ? Mode::Detach : Mode::Hold;
     if (!remove) // --remove names each key in its own lines

@@ -36,7 +36,13 @@ struct Request {
     ProgressBar::Mode progress = ProgressBar::Mode::Auto;
 };
 
-// --list: the segments under this TMPDIR (with --all: under every TMPDIR) on stdout; without
+// Whether `segment` is the one of `key`; a shortened key (a very long one) is matched by its start.
+bool hasKey(const SegmentSummary &segment, const std::string &key)
+{
+    return segment.keyComplete ? segment.key == key : key.rfind(segment.key, 0) == 0;
+}
+
+// --list: the segments under this TMPDIR (with -k KEY typed, only those of KEY) (with --all: under every TMPDIR) on stdout; without
 // --all, how many live under other TMPDIRs in a status line, so that none goes unnoticed.
 int list(const Request &request)
 {
@@ -47,6 +53,8 @@ int list(const Request &request)
     std::set<std::string> otherTempDirs;
     std::size_t elsewhere = 0;
     for (SegmentSummary &segment : *listed) {
+        if (request.common.keyTyped && !hasKey(segment, request.common.key))
+            continue;
         if (segment.underThisTempDir || request.all) {
             shown.push_back(std::move(segment));
         } else {
@@ -272,8 +280,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
                  "version (JSON Lines)")
         ->group(group::kShow);
     app.add_flag("--list", list,
-                 "List your segments under this TMPDIR: state (alive or orphan), holder PID, generation, capacity, "
-                 "shmid, semid, key")
+                 "List your segments under this TMPDIR (with -k, only that key's): state (alive or orphan), "
+                 "holder PID, generation, capacity, shmid, semid, key")
         ->group(group::kShow);
     app.add_flag("--all", request.all, "With --list: under every TMPDIR. With --raw: every byte of the segment")
         ->group(group::kShow);

@@ -125,6 +125,40 @@ std::optional<std::string> findArgumentProblem(const CLI::App &app, const std::v
     return std::nullopt;
 }
 
+bool optionTyped(const CLI::App &app, const std::vector<std::string> &args, const std::string &name)
+{
+    const CLI::Option *wanted = app.get_option_no_throw(name);
+    if (wanted == nullptr)
+        return false;
+    for (std::size_t at = 0; at < args.size(); ++at) {
+        const std::string &arg = args[at];
+        if (arg == "--")
+            return false;
+        if (arg.size() < 2 || arg[0] != '-')
+            continue;
+        if (arg[1] == '-') {
+            const std::size_t equals = arg.find('=');
+            const CLI::Option *option = app.get_option_no_throw(arg.substr(0, equals));
+            if (option == wanted)
+                return true;
+            if (option != nullptr && takesValue(option) && equals == std::string::npos)
+                ++at; // the next word is its value
+            continue;
+        }
+        for (std::size_t i = 1; i < arg.size(); ++i) {
+            const CLI::Option *option = app.get_option_no_throw(std::string("-") + arg[i]);
+            if (option == wanted)
+                return true;
+            if (option == nullptr || !takesValue(option))
+                continue;
+            if (i + 1 == arg.size())
+                ++at; // the next word is its value
+            break;    // else the rest of the word is
+        }
+    }
+    return false;
+}
+
 std::optional<std::string> findRuleProblem(const CLI::App &app, const std::vector<OptionRule> &rules)
 {
     for (const OptionRule &rule : rules) {

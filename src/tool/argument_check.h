@@ -24,6 +24,11 @@ struct OptionRule {
 /// reportUsage(); nullopt if there is none.
 std::optional<std::string> findArgumentProblem(const CLI::App &app, const std::vector<std::string> &args);
 
+/// Whether the option `name` ("--key") appears in `args` (argv without the program name), in any
+/// spelling ("-k K", "-qkK", "--key=K"), before "--": typed, not taken from the environment
+/// (CLI11's count() counts $SHM_KEY too). Never fails.
+bool optionTyped(const CLI::App &app, const std::vector<std::string> &args, const std::string &name);
+
 /// After a successful parse: the first rule that the given options break, worded; nullopt if
 /// none does.
 std::optional<std::string> findRuleProblem(const CLI::App &app, const std::vector<OptionRule> &rules);

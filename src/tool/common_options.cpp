@@ -140,6 +140,7 @@ std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc
         app.count("--key") == 0 && fromEnvironment && *fromEnvironment == '\0')
         return usage("SHM_KEY is set but empty; unset it for the default key, or give one with -k KEY");
     common.timeoutGiven = app.count("--timeout") > 0;
+    common.keyTyped = optionTyped(app, args, "--key");
     if (auto tempDir = resolveTempDir(); !tempDir)
         return reportError(app.get_name(), tempDir.error());
     return std::nullopt;

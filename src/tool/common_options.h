@@ -14,6 +14,7 @@ struct CommonOptions {
     std::string key = "fileloader_shm_key";
     double timeout = 10;
     bool timeoutGiven = false;
+    bool keyTyped = false; ///< -k/--key was on the command line (not only $SHM_KEY)
     bool quiet = false;
 };
 
