@@ -76,6 +76,31 @@ int list(const Request &request)
     return 0;
 }
 
+// A holder that stops (its segment removed) while shm-read waits on a segment it found: the key
+// was no typo, so no "did you mean" guess; the message says what ended the wait. Other errors,
+// a holder killed (its orphan remains) among them, are returned as they are.
+Error holderStoppedDuring(const Error &error, const Request &request, const std::string &during)
+{
+    if (error.code != ErrorCode::NoSegment || error.remedy != Remedy::StartHolder)
+        return error;
+    const std::string &key = request.common.key;
+    return Error{ErrorCode::NoSegment,
+                 key + ": the holder stopped " + during +
+                     "; the segment and its content went with it; start a new holder with 'shm-create -k " + key +
+                     "' to go on",
+                 key};
+}
+
+// What a wait was for, in the words of the option that asked for it.
+std::string waitingFor(const Request &request)
+{
+    if (request.mode == Mode::Follow)
+        return "during --follow";
+    if (request.wait)
+        return "while --wait waited for a new version";
+    return "while --since " + std::to_string(request.since) + " waited for a later generation";
+}
+
 // The wait that --wait and --since ask for before the content or metadata is shown.
 Status waitFirst(Segment &segment, const Request &request, std::optional<Seconds> waitTimeout)
 {
@@ -179,7 +204,7 @@ int follow(Segment &segment, const Request &request, std::optional<Seconds> wait
             return metadataLine(segment);
         return request.command.empty() ? toStdout(segment, request) : toCommand(segment, request);
     });
-    return reportError(kTool, followed.error());
+    return reportError(kTool, holderStoppedDuring(followed.error(), request, waitingFor(request)));
 }
 
 // --info on an orphan: what is known of it on stdout (the error line, exit 3, follows): people
@@ -219,7 +244,7 @@ int showSegment(const Request &request)
     if (request.mode == Mode::Follow)
         return follow(*segment, request, waitTimeout);
     if (auto waited = waitFirst(*segment, request, waitTimeout); !waited)
-        return reportError(kTool, waited.error());
+        return reportError(kTool, holderStoppedDuring(waited.error(), request, waitingFor(request)));
     if (request.mode == Mode::Metadata) {
         auto metadata = segment->describe();
         if (!metadata)
