@@ -10,10 +10,12 @@
 #include "report_channel.h"
 #include "size_option.h"
 #include "standard_streams.h"
+#include "write_failure.h"
 #include "base/size_text.h"
 
 #include <shmtools/shmtools.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -141,17 +143,28 @@ int detached(const Request &request, const std::function<Result<std::string>()> 
     std::signal(SIGPIPE, SIG_IGN);
     // The holder stays only once its PID is out; killed before that, we leave none behind
     // (the child removes everything when the hand-over pipe closes without a word).
-    auto printed = writeStdout(pid + "\n");
-    if (printed && !interruptSignal())
-        printed = background->handOver();
+    const int pidError = writeStdoutOrErrno(pid + "\n");
+    Status handedOver;
+    if (pidError == 0 && !interruptSignal())
+        handedOver = background->handOver();
     // A holder whose PID nobody got, or that was meant to stop, must not run on.
-    if (!printed || interruptSignal()) {
+    if (pidError != 0 || !handedOver || interruptSignal()) {
         if (background->ended()) // it ended before the hand-over: the message says how
-            return reportError(kTool, Error{printed.error().code, request.common.key + ": " + printed.error().message});
+            return reportError(kTool, Error{handedOver.error().code,
+                                            request.common.key + ": " + handedOver.error().message});
         stopBackground(background->pid());
-        if (!printed)
-            return reportError(kTool, Error{printed.error().code,
-                                            printed.error().message + "; stopped the holder (PID " + pid + ")"});
+        if (pidError != 0 && pidError != EINTR) {
+            const OutputTarget out = OutputTarget::standardOutput();
+            return reportError(kTool, Error{ErrorCode::Failure,
+                                            request.common.key + ": shm-create could not write the holder's PID to "
+                                                                 "standard output: " +
+                                                writeFailureCause(out, pidError) + "; so it stopped the holder (PID " +
+                                                pid + ") it had started; " + writeFailureAdvice(out, pidError) +
+                                                ", and start it again"});
+        }
+        if (!handedOver)
+            return reportError(kTool, Error{handedOver.error().code,
+                                            handedOver.error().message + "; stopped the holder (PID " + pid + ")"});
         return reportError(kTool, Error{ErrorCode::Interrupted, request.common.key +
                                                                     ": interrupted while starting in the background; "
                                                                     "stopped the holder (PID " +

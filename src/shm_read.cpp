@@ -134,7 +134,7 @@ Result<VersionInfo> toStdout(Segment &segment, const Request &request)
     auto version = readWithProgress(segment, request,
                                     [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; });
     if (!version)
-        return describeOutputError(version.error(), "standard output");
+        return describeOutputError(version.error(), OutputTarget::standardOutput());
     return version;
 }
 
@@ -147,7 +147,7 @@ Result<VersionInfo> toFile(Segment &segment, const Request &request)
     auto version = readWithProgress(segment, request,
                                     [&](const VersionInfo &) -> Result<Sink> { return Sink{file->fd(), false}; });
     if (!version)
-        return describeOutputError(version.error(), request.output);
+        return describeOutputError(version.error(), OutputTarget::file(request.output));
     if (auto committed = file->commit(); !committed)
         return committed.error();
     return version;
@@ -166,6 +166,8 @@ Result<VersionInfo> toCommand(Segment &segment, const Request &request)
     });
     if (!sink)
         return version;
+    if (!version)
+        version = describeOutputError(version.error(), OutputTarget::command(request.command));
     const int exitStatus = sink->finish();
     if (interruptSignal())
         return Error{ErrorCode::Interrupted,
@@ -230,7 +232,7 @@ int showSegment(const Request &request)
     const OpenOptions openOptions{Seconds(request.common.timeout)};
     if (request.mode == Mode::Raw) {
         auto read = rawRead(request.common.key, STDOUT_FILENO, request.all, openOptions);
-        return read ? 0 : reportError(kTool, describeOutputError(read.error(), "standard output"));
+        return read ? 0 : reportError(kTool, describeOutputError(read.error(), OutputTarget::standardOutput()));
     }
     auto segment = Segment::open(request.common.key, openOptions);
     if (!segment) {
