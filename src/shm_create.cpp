@@ -10,10 +10,12 @@
 #include "report_channel.h"
 #include "size_option.h"
 #include "standard_streams.h"
+#include "write_failure.h"
 #include "base/size_text.h"
 
 #include <shmtools/shmtools.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -145,17 +147,28 @@ int detached(const Request &request, const std::function<Result<std::string>()> 
     std::signal(SIGPIPE, SIG_IGN);
     // The holder stays only once its PID is out; killed before that, we leave none behind
     // (the child removes everything when the hand-over pipe closes without a word).
-    auto printed = writeStdout(pid + "\n");
-    if (printed && !interruptSignal())
-        printed = background->handOver();
+    const int pidError = writeStdoutOrErrno(pid + "\n");
+    Status handedOver;
+    if (pidError == 0 && !interruptSignal())
+        handedOver = background->handOver();
     // A holder whose PID nobody got, or that was meant to stop, must not run on.
-    if (!printed || interruptSignal()) {
+    if (pidError != 0 || !handedOver || interruptSignal()) {
         if (background->ended()) // it ended before the hand-over: the message says how
-            return reportError(kTool, Error{printed.error().code, request.common.key + ": " + printed.error().message});
+            return reportError(kTool, Error{handedOver.error().code,
+                                            request.common.key + ": " + handedOver.error().message});
         stopBackground(background->pid());
-        if (!printed)
-            return reportError(kTool, Error{printed.error().code,
-                                            printed.error().message + "; stopped the holder (PID " + pid + ")"});
+        if (pidError != 0 && pidError != EINTR) {
+            const OutputTarget out = OutputTarget::standardOutput();
+            return reportError(kTool, Error{ErrorCode::Failure,
+                                            request.common.key + ": shm-create could not write the holder's PID to "
+                                                                 "standard output: " +
+                                                writeFailureCause(out, pidError) + "; so it stopped the holder (PID " +
+                                                pid + ") it had started; " + writeFailureAdvice(out, pidError) +
+                                                ", and start it again"});
+        }
+        if (!handedOver)
+            return reportError(kTool, Error{handedOver.error().code,
+                                            handedOver.error().message + "; stopped the holder (PID " + pid + ")"});
         return reportError(kTool, Error{ErrorCode::Interrupted, request.common.key +
                                                                     ": interrupted while starting in the background; "
                                                                     "stopped the holder (PID " +
@@ -220,28 +233,6 @@ int hold(const Request &request)
     return 0;
 }
 
-// Whether -k/--key was typed (not only taken from $SHM_KEY): with --remove and KEY arguments,
-// a typed key is removed too, the environment's is not.
-bool keyOptionTyped(int argc, char **argv)
-{
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (arg == "--")
-            return false;
-        if (arg.rfind("--key", 0) == 0)
-            return true;
-        if (arg.size() < 2 || arg[0] != '-' || arg[1] == '-')
-            continue;
-        for (std::size_t at = 1; at < arg.size(); ++at) {
-            if (arg[at] == 'k')
-                return true;
-            if (arg[at] == 's' || arg[at] == 't')
-                break; // the rest of the word is that option's value
-        }
-    }
-    return false;
-}
-
 std::optional<int> parse(int argc, char **argv, Request &request)
 {
     CLI::App app{"Create a named shared-memory segment and hold it until stopped (SIGINT, SIGTERM, SIGHUP); the "
@@ -252,7 +243,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     bool detach = false, remove = false;
     app.add_option("-s,--size", size,
                    "The largest content the segment takes (default 16M): bytes, or with a unit: K, M, G, T "
-                   "(powers of 1024), KB, MB, GB, TB (powers of 1000); 1.5M is accepted. The segment takes "
+                   "(powers of 1024), KB (or kB), MB, GB, TB (powers of 1000); 1.5M is accepted. The segment takes "
                    "about twice SIZE: two slots, so that a load never overwrites what a reader reads")
         ->option_text("SIZE")
         ->group(group::kContent);
@@ -281,7 +272,10 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         {K::Excludes, "--remove", "--raw", ""},
         {K::Needs, "KEY", "--remove", "to hold a key, give it with -k KEY"},
     };
-    setUpApp(app, request.common, {"the segment lock when starting, and with --remove for each holder to stop (with 0 it is only signalled)", false},
+    setUpApp(app, request.common,
+             {"for the segment lock when starting (creating the segment or adopting an orphan), and with "
+              "--remove for each holder to stop (default 10)",
+              "try the lock once; with --remove, signal each holder without waiting for it", ""},
              "  shm-create -s 64M                  hold a 64 MiB segment until Ctrl-C\n"
              "  shm-create -d -k demo              start in the background (prints its PID)\n"
              "  shm-create --remove -k demo        stop demo's holder, or remove its orphan\n"
@@ -295,7 +289,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     }
     request.capacity = *capacity;
     request.sizeGiven = app.count("--size") > 0;
-    if (remove && (request.removeKeys.empty() || keyOptionTyped(argc, argv)))
+    // With KEY arguments, a typed -k is removed too, the one of $SHM_KEY is not.
+    if (remove && (request.removeKeys.empty() || request.common.keyTyped))
         request.removeKeys.insert(request.removeKeys.begin(), request.common.key);
     request.mode = remove ? Mode::Remove : detach ? Mode::Detach : Mode::Hold;
     if (!remove) // --remove names each key in its own lines

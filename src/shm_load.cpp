@@ -111,7 +111,6 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     CLI::App app{"Copy FILE (or stdin for '-') into the shared-memory segment, binary-safe; content larger than "
                  "the capacity is refused and the previous content stays.",
                  kTool};
-    bool progress = false, noProgress = false;
     app.add_option("FILE", request.file, "The file to load, or - for stdin")->required()->group(group::kArguments);
     app.add_option("--source", request.source,
                    "The name recorded as the content's source (default: the file's absolute path, or stdin)")
@@ -121,21 +120,21 @@ std::optional<int> parse(int argc, char **argv, Request &request)
                  "Write the bytes and a NUL into a plain Qt segment (not made by shm-tools), as QSharedMemory "
                  "programs expect")
         ->group(group::kContent);
-    addProgressOptions(app, progress, noProgress, "loads", group::kShow);
+    addProgressOptions(app, "loads", group::kShow);
     using K = OptionRule::Kind;
     const std::vector<OptionRule> rules{
-        {K::Excludes, "--progress", "--no-progress", ""},
         {K::Excludes, "--raw", "--source", "a plain Qt segment records no source"},
     };
-    setUpApp(app, request.common, {"the segment lock or a free slot", false},
+    setUpApp(app, request.common,
+             {"for the segment lock and for a free slot (default 10)", "do not wait, try once",
+              "Reading the input is not bounded"},
              "  shm-load notes.txt                load a file\n"
              "  tar -c src | shm-load -q -        load stdin, no status line\n"
              "  shm-load -k demo -t 2 image.png   another key; give up after 2 s of waiting\n");
     if (auto code = parseArguments(app, request.common, argc, argv, rules))
         return code;
     setReportKey(request.common.key);
-    request.progress = progress ? ProgressBar::Mode::Always : noProgress ? ProgressBar::Mode::Never
-                                                                         : ProgressBar::Mode::Auto;
+    request.progress = progressMode(app);
     return std::nullopt;
 }
 

@@ -36,7 +36,13 @@ struct Request {
     ProgressBar::Mode progress = ProgressBar::Mode::Auto;
 };
 
-// --list: the segments under this TMPDIR (with --all: under every TMPDIR) on stdout; without
+// Whether `segment` is the one of `key`; a shortened key (a very long one) is matched by its start.
+bool hasKey(const SegmentSummary &segment, const std::string &key)
+{
+    return segment.keyComplete ? segment.key == key : key.rfind(segment.key, 0) == 0;
+}
+
+// --list: the segments under this TMPDIR (with -k KEY typed, only those of KEY) (with --all: under every TMPDIR) on stdout; without
 // --all, how many live under other TMPDIRs in a status line, so that none goes unnoticed.
 int list(const Request &request)
 {
@@ -47,6 +53,8 @@ int list(const Request &request)
     std::set<std::string> otherTempDirs;
     std::size_t elsewhere = 0;
     for (SegmentSummary &segment : *listed) {
+        if (request.common.keyTyped && !hasKey(segment, request.common.key))
+            continue;
         if (segment.underThisTempDir || request.all) {
             shown.push_back(std::move(segment));
         } else {
@@ -66,6 +74,31 @@ int list(const Request &request)
                          " of yours under other TMPDIRs (" + dirs + "); 'shm-read --list --all' lists them");
     }
     return 0;
+}
+
+// A holder that stops (its segment removed) while shm-read waits on a segment it found: the key
+// was no typo, so no "did you mean" guess; the message says what ended the wait. Other errors,
+// a holder killed (its orphan remains) among them, are returned as they are.
+Error holderStoppedDuring(const Error &error, const Request &request, const std::string &during)
+{
+    if (error.code != ErrorCode::NoSegment || error.remedy != Remedy::StartHolder)
+        return error;
+    const std::string &key = request.common.key;
+    return Error{ErrorCode::NoSegment,
+                 key + ": the holder stopped " + during +
+                     "; the segment and its content went with it; start a new holder with 'shm-create -k " + key +
+                     "' to go on",
+                 key};
+}
+
+// What a wait was for, in the words of the option that asked for it.
+std::string waitingFor(const Request &request)
+{
+    if (request.mode == Mode::Follow)
+        return "during --follow";
+    if (request.wait)
+        return "while --wait waited for a new version";
+    return "while --since " + std::to_string(request.since) + " waited for a later generation";
 }
 
 // The wait that --wait and --since ask for before the content or metadata is shown.
@@ -101,7 +134,7 @@ Result<VersionInfo> toStdout(Segment &segment, const Request &request)
     auto version = readWithProgress(segment, request,
                                     [](const VersionInfo &) -> Result<Sink> { return Sink{STDOUT_FILENO, false}; });
     if (!version)
-        return describeOutputError(version.error(), "standard output");
+        return describeOutputError(version.error(), OutputTarget::standardOutput());
     return version;
 }
 
@@ -114,7 +147,7 @@ Result<VersionInfo> toFile(Segment &segment, const Request &request)
     auto version = readWithProgress(segment, request,
                                     [&](const VersionInfo &) -> Result<Sink> { return Sink{file->fd(), false}; });
     if (!version)
-        return describeOutputError(version.error(), request.output);
+        return describeOutputError(version.error(), OutputTarget::file(request.output));
     if (auto committed = file->commit(); !committed)
         return committed.error();
     return version;
@@ -133,6 +166,8 @@ Result<VersionInfo> toCommand(Segment &segment, const Request &request)
     });
     if (!sink)
         return version;
+    if (!version)
+        version = describeOutputError(version.error(), OutputTarget::command(request.command));
     const int exitStatus = sink->finish();
     if (interruptSignal())
         return Error{ErrorCode::Interrupted,
@@ -171,7 +206,7 @@ int follow(Segment &segment, const Request &request, std::optional<Seconds> wait
             return metadataLine(segment);
         return request.command.empty() ? toStdout(segment, request) : toCommand(segment, request);
     });
-    return reportError(kTool, followed.error());
+    return reportError(kTool, holderStoppedDuring(followed.error(), request, waitingFor(request)));
 }
 
 // --info on an orphan: what is known of it on stdout (the error line, exit 3, follows): people
@@ -197,7 +232,7 @@ int showSegment(const Request &request)
     const OpenOptions openOptions{Seconds(request.common.timeout)};
     if (request.mode == Mode::Raw) {
         auto read = rawRead(request.common.key, STDOUT_FILENO, request.all, openOptions);
-        return read ? 0 : reportError(kTool, describeOutputError(read.error(), "standard output"));
+        return read ? 0 : reportError(kTool, describeOutputError(read.error(), OutputTarget::standardOutput()));
     }
     auto segment = Segment::open(request.common.key, openOptions);
     if (!segment) {
@@ -211,7 +246,7 @@ int showSegment(const Request &request)
     if (request.mode == Mode::Follow)
         return follow(*segment, request, waitTimeout);
     if (auto waited = waitFirst(*segment, request, waitTimeout); !waited)
-        return reportError(kTool, waited.error());
+        return reportError(kTool, holderStoppedDuring(waited.error(), request, waitingFor(request)));
     if (request.mode == Mode::Metadata) {
         auto metadata = segment->describe();
         if (!metadata)
@@ -232,7 +267,6 @@ std::vector<OptionRule> rules()
         {K::Excludes, "--wait", "--since", "--wait is --since with the current generation"},
         {K::Excludes, "--follow", "--wait", "--follow already waits for every new version"},
         {K::Excludes, "--follow", "--info", "--follow --json follows the metadata"},
-        {K::Excludes, "--follow", "--output", "redirect stdout, or use --exec"},
         {K::Needs, "--exec", "--follow", "to run a command on the current content: shm-read | CMD"},
         {K::Excludes, "--exec", "--json", ""},
         {K::Excludes, "--raw", "--info", "a plain Qt segment has no metadata"},
@@ -240,16 +274,24 @@ std::vector<OptionRule> rules()
         {K::Excludes, "--raw", "--wait", "a plain Qt segment has no versions"},
         {K::Excludes, "--raw", "--since", "a plain Qt segment has no versions"},
         {K::Excludes, "--raw", "--follow", "a plain Qt segment has no versions"},
-        {K::Excludes, "--raw", "--output", "redirect stdout instead"},
         {K::Excludes, "--list", "--info", ""},
         {K::Excludes, "--list", "--wait", ""},
         {K::Excludes, "--list", "--since", ""},
         {K::Excludes, "--list", "--follow", ""},
         {K::Excludes, "--list", "--raw", ""},
+    };
+}
+
+// What -o FILE cannot be combined with; -o - (standard output) goes with all of them.
+std::vector<OptionRule> outputRules()
+{
+    using K = OptionRule::Kind;
+    return {
+        {K::Excludes, "--follow", "--output", "redirect stdout, or use --exec"},
+        {K::Excludes, "--raw", "--output", "redirect stdout instead"},
         {K::Excludes, "--list", "--output", "redirect stdout instead"},
         {K::Excludes, "--info", "--output", "redirect stdout instead"},
         {K::Excludes, "--json", "--output", "redirect stdout instead"},
-        {K::Excludes, "--progress", "--no-progress", ""},
     };
 }
 
@@ -258,15 +300,15 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     CLI::App app{"Write the latest content loaded into the segment to stdout, byte for byte, after verifying its "
                  "checksum; or show its metadata, list the segments, or wait for and follow new versions.",
                  kTool};
-    bool info = false, list = false, followFlag = false, raw = false, progress = false, noProgress = false;
+    bool info = false, list = false, followFlag = false, raw = false;
     app.add_flag("--info", info, "Show the metadata for people instead of the content")->group(group::kShow);
     app.add_flag("--json", request.json,
                  "Show the metadata as one JSON object; with --list one per segment, with --follow one per "
                  "version (JSON Lines)")
         ->group(group::kShow);
     app.add_flag("--list", list,
-                 "List your segments under this TMPDIR: state (alive or orphan), holder PID, generation, capacity, "
-                 "shmid, semid, key")
+                 "List your segments under this TMPDIR (with -k, only that key's): state (alive or orphan), "
+                 "holder PID, generation, capacity, shmid, semid, key")
         ->group(group::kShow);
     app.add_flag("--all", request.all, "With --list: under every TMPDIR. With --raw: every byte of the segment")
         ->group(group::kShow);
@@ -286,12 +328,15 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         ->option_text("CMD")
         ->group(group::kWaiting);
     app.add_option("-o,--output", request.output,
-                   "Write the content to FILE instead of stdout: FILE is replaced only once the whole content "
-                   "is written and its checksum holds")
+                   "Write the content to FILE instead of stdout (- is stdout): FILE is replaced only once the "
+                   "whole content is written and its checksum holds")
         ->option_text("FILE")
         ->group(group::kContent);
-    addProgressOptions(app, progress, noProgress, "reads", group::kContent);
-    setUpApp(app, request.common, {"the segment lock", true},
+    addProgressOptions(app, "reads", group::kContent);
+    setUpApp(app, request.common,
+             {"for the segment lock (default 10); and, only when given, for a new version (--wait, --since, "
+              "--follow)",
+              "do not wait, try once", "Writing the output is not bounded"},
              "  shm-read | less                    page through the latest content\n"
              "  shm-read -o copy.tar               to a file, replaced only when complete\n"
              "  shm-read --json | jq .generation   metadata for scripts\n"
@@ -300,6 +345,12 @@ std::optional<int> parse(int argc, char **argv, Request &request)
              "  shm-read --list                    your segments: alive or orphaned, and their keys\n");
     if (auto code = parseArguments(app, request.common, argc, argv, rules()))
         return code;
+    if (request.output == "-") // standard output, as in most tools that take -o
+        request.output.clear();
+    else if (auto problem = findRuleProblem(app, outputRules())) {
+        reportUsage(kTool, *problem);
+        return static_cast<int>(ErrorCode::Usage);
+    }
     if (!list)
         setReportKey(request.common.key);
     if (request.all && !list && !raw) {
@@ -307,8 +358,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         return static_cast<int>(ErrorCode::Usage);
     }
     request.sinceGiven = app.count("--since") > 0;
-    request.progress = progress ? ProgressBar::Mode::Always : noProgress ? ProgressBar::Mode::Never
-                                                                         : ProgressBar::Mode::Auto;
+    request.progress = progressMode(app);
     request.mode = list ? Mode::List : raw ? Mode::Raw : followFlag ? Mode::Follow
                                      : (info || request.json) ? Mode::Metadata : Mode::Content;
     return std::nullopt;

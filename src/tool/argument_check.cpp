@@ -43,6 +43,13 @@ std::string missingValue(const CLI::Option *option, const std::string &typed)
     return typed + " needs a value (" + valueName(option) + ")";
 }
 
+// "-o ''", "--output=": no option takes an empty value (an empty file name, key, size or
+// command is always a mistake, often an unset shell variable).
+std::string emptyValue(const CLI::Option *option, const std::string &typed)
+{
+    return typed + " needs a value (" + valueName(option) + "), got an empty one";
+}
+
 // "--name" or "--name=value".
 std::optional<std::string> checkLong(const CLI::App &app, const std::vector<std::string> &args, std::size_t &at)
 {
@@ -57,8 +64,12 @@ std::optional<std::string> checkLong(const CLI::App &app, const std::vector<std:
             return name + " takes no value, got '" + arg.substr(equals + 1) + "'";
         return std::nullopt;
     }
-    if (equals == std::string::npos && ++at >= args.size())
+    if (equals != std::string::npos)
+        return equals + 1 == arg.size() ? std::optional<std::string>(emptyValue(option, name)) : std::nullopt;
+    if (++at >= args.size())
         return missingValue(option, name);
+    if (args[at].empty())
+        return emptyValue(option, name);
     return std::nullopt;
 }
 
@@ -74,8 +85,12 @@ std::optional<std::string> checkShort(const CLI::App &app, const std::vector<std
             return i == 1 && arg.size() > 2 ? unknownOption(app, arg) : unknownOption(app, name);
         if (!takesValue(option))
             continue;
-        if (i + 1 == arg.size() && ++at >= args.size())
+        if (i + 1 < arg.size())
+            return std::nullopt; // the rest of the word is the value
+        if (++at >= args.size())
             return missingValue(option, name);
+        if (args[at].empty())
+            return emptyValue(option, name);
         return std::nullopt;
     }
     return std::nullopt;
@@ -108,6 +123,40 @@ std::optional<std::string> findArgumentProblem(const CLI::App &app, const std::v
             return problem;
     }
     return std::nullopt;
+}
+
+bool optionTyped(const CLI::App &app, const std::vector<std::string> &args, const std::string &name)
+{
+    const CLI::Option *wanted = app.get_option_no_throw(name);
+    if (wanted == nullptr)
+        return false;
+    for (std::size_t at = 0; at < args.size(); ++at) {
+        const std::string &arg = args[at];
+        if (arg == "--")
+            return false;
+        if (arg.size() < 2 || arg[0] != '-')
+            continue;
+        if (arg[1] == '-') {
+            const std::size_t equals = arg.find('=');
+            const CLI::Option *option = app.get_option_no_throw(arg.substr(0, equals));
+            if (option == wanted)
+                return true;
+            if (option != nullptr && takesValue(option) && equals == std::string::npos)
+                ++at; // the next word is its value
+            continue;
+        }
+        for (std::size_t i = 1; i < arg.size(); ++i) {
+            const CLI::Option *option = app.get_option_no_throw(std::string("-") + arg[i]);
+            if (option == wanted)
+                return true;
+            if (option == nullptr || !takesValue(option))
+                continue;
+            if (i + 1 == arg.size())
+                ++at; // the next word is its value
+            break;    // else the rest of the word is
+        }
+    }
+    return false;
 }
 
 std::optional<std::string> findRuleProblem(const CLI::App &app, const std::vector<OptionRule> &rules)

@@ -19,9 +19,15 @@ struct OptionRule {
 };
 
 /// Before CLI11 parses `args` (argv without the program name): the first option `app` does
-/// not know ("unknown option --szie; did you mean --size?") or that lacks its value ("--key
-/// needs a value (KEY)"), as one problem for reportUsage(); nullopt if there is none.
+/// not know ("unknown option --szie; did you mean --size?"), that lacks its value ("--key
+/// needs a value (KEY)") or whose value is empty ("-o ''", "--output="), as one problem for
+/// reportUsage(); nullopt if there is none.
 std::optional<std::string> findArgumentProblem(const CLI::App &app, const std::vector<std::string> &args);
+
+/// Whether the option `name` ("--key") appears in `args` (argv without the program name), in any
+/// spelling ("-k K", "-qkK", "--key=K"), before "--": typed, not taken from the environment
+/// (CLI11's count() counts $SHM_KEY too). Never fails.
+bool optionTyped(const CLI::App &app, const std::vector<std::string> &args, const std::string &name);
 
 /// After a successful parse: the first rule that the given options break, worded; nullopt if
 /// none does.

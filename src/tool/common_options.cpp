@@ -37,12 +37,9 @@ std::string keyHelp()
 
 std::string timeoutHelp(const TimeoutWording &wording)
 {
-    std::string text = "How long to wait for other processes, in seconds (decimals allowed): for " +
-                       wording.waitsFor + " (default 10)";
-    if (wording.boundsNewVersions)
-        text += "; and, only when given, for a new version (--wait, --since, --follow)";
-    return text + ". 0: do not wait, try once. Reading "
-                  "the input and writing the output are not bounded";
+    std::string text = "How long to wait for other processes, in seconds (decimals allowed): " + wording.waitsFor +
+                       ". 0: " + wording.zero;
+    return wording.notBounded.empty() ? text : text + ". " + wording.notBounded;
 }
 
 } // namespace
@@ -60,11 +57,24 @@ CLI::Validator wholeNumber()
         "");
 }
 
-void addProgressOptions(CLI::App &app, bool &progress, bool &noProgress, const char *what, const char *heading)
+void addProgressOptions(CLI::App &app, const char *what, const char *heading)
 {
-    app.add_flag("--progress", progress, std::string("Show a progress bar on a terminal even for short ") + what)
+    app.add_flag("--progress")
+        ->description(std::string("Show a progress bar on a terminal even for short ") + what)
         ->group(heading);
-    app.add_flag("--no-progress", noProgress, "Never show a progress bar")->group(heading);
+    app.add_flag("--no-progress")->description("Never show a progress bar")->group(heading);
+}
+
+ProgressBar::Mode progressMode(const CLI::App &app)
+{
+    ProgressBar::Mode mode = ProgressBar::Mode::Auto;
+    for (const CLI::Option *option : app.parse_order()) {
+        if (option->check_lname("progress"))
+            mode = ProgressBar::Mode::Always;
+        else if (option->check_lname("no-progress"))
+            mode = ProgressBar::Mode::Never;
+    }
+    return mode;
 }
 
 std::string versionText(const std::string &tool)
@@ -130,6 +140,7 @@ std::optional<int> parseArguments(CLI::App &app, CommonOptions &common, int argc
         app.count("--key") == 0 && fromEnvironment && *fromEnvironment == '\0')
         return usage("SHM_KEY is set but empty; unset it for the default key, or give one with -k KEY");
     common.timeoutGiven = app.count("--timeout") > 0;
+    common.keyTyped = optionTyped(app, args, "--key");
     if (auto tempDir = resolveTempDir(); !tempDir)
         return reportError(app.get_name(), tempDir.error());
     return std::nullopt;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "argument_check.h"
+#include "progress_bar.h"
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -13,6 +14,7 @@ struct CommonOptions {
     std::string key = "fileloader_shm_key";
     double timeout = 10;
     bool timeoutGiven = false;
+    bool keyTyped = false; ///< -k/--key was on the command line (not only $SHM_KEY)
     bool quiet = false;
 };
 
@@ -31,17 +33,22 @@ inline const char *const kCommon = "Common options";
 CLI::Validator wholeNumber();
 
 /// --progress and --no-progress (shm-load, shm-read) under `heading`, worded for `what` ("loads",
-/// "reads"); the flags they set go to `progress` and `noProgress`.
-void addProgressOptions(CLI::App &app, bool &progress, bool &noProgress, const char *what, const char *heading);
+/// "reads"); after the parse, progressMode() says which was given last.
+void addProgressOptions(CLI::App &app, const char *what, const char *heading);
 
-/// What -t bounds in `tool`, for its --help.
+/// After a successful parse: Always or Never for whichever of --progress and --no-progress was
+/// given last (the last wins, as with every repeated option), Auto if neither was.
+ProgressBar::Mode progressMode(const CLI::App &app);
+
+/// What -t bounds in a tool, for its --help: only what that tool waits for, in its own options.
 struct TimeoutWording {
-    std::string waitsFor; ///< "the segment lock", "the lock or a free slot", ...
-    bool boundsNewVersions = false;
+    std::string waitsFor;   ///< "for the segment lock and for a free slot", ...
+    std::string zero;       ///< what 0 means: "do not wait, try once", ...
+    std::string notBounded; ///< "Reading the input is not bounded", ... ("" for none)
 };
 
 /// Sets up an app for the tool: the formatter of help_format.h, -V/--version, -h/--help and the
-/// common options (their help worded for the tool by `timeout`, the key's default the effective
+/// common options (-t's help worded for the tool by `timeout`, the key's default the effective
 /// one: $SHM_KEY when set), and a footer with `examples` and the exit-code table.
 void setUpApp(CLI::App &app, CommonOptions &common, const TimeoutWording &timeout, const std::string &examples);
 

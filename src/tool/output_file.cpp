@@ -21,7 +21,11 @@ Error failed(const std::string &path, const std::string &step, int error)
 {
     if (error == EMFILE || error == ENFILE)
         return Error{ErrorCode::Failure, descriptorLimitText(path + ": cannot " + step, error)};
-    return Error{ErrorCode::Failure, path + ": cannot " + step + " (" + std::strerror(error) + ")"};
+    std::string message = path + ": cannot " + step + " (" + std::strerror(error) + ")";
+    if (error == ENOSPC || error == EDQUOT || error == EFBIG) // what the file's place can fix
+        message += "; " + writeFailureAdvice(OutputTarget::file(path), error) +
+                   ", and read again: the segment is unchanged";
+    return Error{ErrorCode::Failure, message};
 }
 
 std::string temporaryName(const std::filesystem::path &target)

@@ -21,7 +21,8 @@ Wide multiplierOf(std::string_view unit)
     const auto power = kUnitLetters.find(static_cast<char>(std::toupper(static_cast<unsigned char>(unit[0]))));
     if (power == std::string_view::npos)
         return 0;
-    // Lower-case letters are accepted only alone ("64k"), as truncate does; "kiB" and "mb" are not.
+    // Lower-case letters are accepted alone ("64k"), as truncate does, and "kB", the SI kilobyte
+    // as dd and SI write it; "kiB", "mb" and "mB" are not.
     const bool lower = std::islower(static_cast<unsigned char>(unit[0])) != 0;
     const std::string_view rest = unit.substr(1);
     unsigned base = 0;
@@ -29,7 +30,7 @@ Wide multiplierOf(std::string_view unit)
         base = 1024;
     else if (rest == "iB" && !lower)
         base = 1024;
-    else if (rest == "B" && !lower)
+    else if (rest == "B" && (!lower || unit[0] == 'k'))
         base = 1000;
     else
         return 0;
@@ -46,7 +47,7 @@ Wide multiplierOf(std::string_view unit)
 const char *acceptedSizeForms()
 {
     return "a number of bytes with an optional unit: K, M, G, T or KiB, MiB, GiB, TiB (powers of 1024), "
-           "KB, MB, GB, TB (powers of 1000); fractions like 1.5M are accepted";
+           "KB (or kB), MB, GB, TB (powers of 1000); fractions like 1.5M are accepted";
 }
 
 shmtools::Result<std::uint64_t> parseSize(const std::string &text)

@@ -19,7 +19,7 @@ namespace {
 
 shmtools::Error writeError(int error)
 {
-    return shmtools::Error{shmtools::ErrorCode::Failure, writeFailureText("standard output", error ? error : EIO)};
+    return shmtools::Error{shmtools::ErrorCode::Failure, writeFailureText(OutputTarget::standardOutput(), error)};
 }
 
 } // namespace
@@ -44,6 +44,15 @@ shmtools::Status flushStdout()
     if (failedBefore || flushFailed)
         return writeError(flushFailed ? errno : 0);
     return {};
+}
+
+int writeStdoutOrErrno(std::string_view text)
+{
+    errno = 0;
+    const bool failedBefore = std::ferror(stdout) != 0;
+    if (std::fflush(stdout) != 0 || failedBefore)
+        return errno ? errno : EIO;
+    return shmtools::detail::writeFully(STDOUT_FILENO, text.data(), text.size());
 }
 
 shmtools::Status writeStdout(std::string_view text)

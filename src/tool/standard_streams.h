@@ -18,7 +18,8 @@ shmtools::Status flushStdout();
 
 /// Writes `text` to stdout (after what stdio holds for it) with the one write loop of the tools
 /// (sys/write_fully.h, shared with the library): a slow or non-blocking stdout is waited for, as long as it
-/// takes. Failure with the system's reason if stdout refuses it; Interrupted on a signal.
+/// takes. Failure with the system's reason and advice for standard output (not for a particular
+/// tool's situation) if stdout refuses it; Interrupted on a signal.
 shmtools::Status writeStdout(std::string_view text);
 
 /// The last step of every main, as coreutils' close_stdout: writes what reports are still due
@@ -26,3 +27,7 @@ shmtools::Status writeStdout(std::string_view text);
 /// checks that every write to it succeeded. If one failed and `code` is 0, reports it (one
 /// line on stderr) and returns ErrorCode::Failure; otherwise returns `code`.
 int closeStdout(const char *tool, int code);
+
+/// writeStdout() for a caller that words a failure in its own terms: 0, or the errno of the
+/// failure (EINTR on a signal; 0 never stands for a failure).
+int writeStdoutOrErrno(std::string_view text);

@@ -113,7 +113,7 @@ TEST_CASE("reliability: bad inputs to the three tools are refused clearly and lo
         {Tool::Load, {"-k", kKey, "-t", "nan", kBig}, 0, 2, {"--timeout"}, "timeout NaN"},
         {Tool::Load, {"-k", kKey, "--bogus", kFile}, 0, 2, {"--bogus"}, "unknown option"},
         {Tool::Load, {"-k", kKey}, 0, 2, {"FILE"}, "no FILE"},
-        {Tool::Load, {"-k", kKey, "--progress", "--no-progress", kFile}, 0, 2, {"progress"}, "contradictory flags"},
+        {Tool::Load, {"-k", kKey, "--source=", kFile}, 0, 2, {"--source needs a value"}, "an empty value"},
         {Tool::Load, {"-k", kFresh, kFile}, 0, 3, {"no such segment"}, "nobody holds the key"},
         // shm-read: usage
         {Tool::Read, {"-k", ""}, 0, 2, {"empty"}, "empty key"},

@@ -61,6 +61,32 @@ TEST_CASE("values, combinations and arguments are refused in one line that says 
     checkUsageLine(run(tool, args), tool, says);
 }
 
+TEST_CASE("an empty option value is a usage error naming the option, in every spelling", "[option][empty]")
+{
+    // Often an unset shell variable ("-o \"$OUT\""): never a file named "", an unbounded
+    // timeout, an empty command, or CLI11 taking the next word as the value.
+    const auto [tool, args, says] = GENERATE(table<Tool, std::vector<std::string>, std::string>({
+        {Tool::Read, {"-k", ""}, "-k needs a value (KEY), got an empty one"},
+        {Tool::Read, {"--key="}, "--key needs a value (KEY), got an empty one"},
+        {Tool::Read, {"--key", ""}, "--key needs a value (KEY), got an empty one"},
+        {Tool::Read, {"-o", ""}, "-o needs a value (FILE), got an empty one"},
+        {Tool::Read, {"--output="}, "--output needs a value (FILE), got an empty one"},
+        {Tool::Read, {"-qo", ""}, "-o needs a value (FILE), got an empty one"},
+        {Tool::Read, {"-t", ""}, "-t needs a value (SECONDS), got an empty one"},
+        {Tool::Read, {"--timeout=", "-q"}, "--timeout needs a value (SECONDS), got an empty one"},
+        {Tool::Read, {"--follow", "--exec="}, "--exec needs a value (CMD), got an empty one"},
+        {Tool::Read, {"--follow", "--exec", ""}, "--exec needs a value (CMD), got an empty one"},
+        {Tool::Read, {"--since="}, "--since needs a value (GEN), got an empty one"},
+        {Tool::Create, {"-s", ""}, "-s needs a value (SIZE), got an empty one"},
+        {Tool::Create, {"--size="}, "--size needs a value (SIZE), got an empty one"},
+        {Tool::Create, {"-t", ""}, "-t needs a value (SECONDS), got an empty one"},
+        {Tool::Load, {"--source=", "f"}, "--source needs a value (NAME), got an empty one"},
+        {Tool::Load, {"-k", "", "f"}, "-k needs a value (KEY), got an empty one"},
+    }));
+    CAPTURE(args);
+    checkUsageLine(run(tool, args), tool, says);
+}
+
 TEST_CASE("sizes follow coreutils; a bad one is refused naming the accepted forms", "[option][size]")
 {
     const std::string size = GENERATE(as<std::string>{}, "10Q", "1e", "1.1K", "0", "-5M", "16mb");
@@ -71,10 +97,11 @@ TEST_CASE("sizes follow coreutils; a bad one is refused naming the accepted form
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("KB and MB are powers of 1000, K and KiB of 1024, and 1.5M is accepted", "[option][size]")
+TEST_CASE("KB, kB and MB are powers of 1000, K and KiB of 1024, and 1.5M is accepted", "[option][size]")
 {
     const auto [size, bytes] = GENERATE(table<std::string, std::int64_t>({
         {"10KB", 10'000},
+        {"10kB", 10'000},
         {"10K", 10'240},
         {"10KiB", 10'240},
         {"1.5M", 1'572'864},

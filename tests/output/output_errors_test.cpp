@@ -70,6 +70,14 @@ TEST_CASE("shm-create -d whose PID cannot be printed fails and stops the holder 
     CHECK_EXIT(result, 1);
     CHECK(isOneLine(result.err));
     CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("stopped the holder (PID "));
+    // In shm-create's own terms: the PID, and starting again; nothing of shm-read's advice.
+    CHECK_THAT(result.err,
+               Catch::Matchers::ContainsSubstring("shm-create could not write the holder's PID to standard output: ") &&
+                   Catch::Matchers::ContainsSubstring(redirection == ">&-" ? "Bad file descriptor"
+                                                                          : "No space left on device") &&
+                   Catch::Matchers::ContainsSubstring("and start it again") &&
+                   !Catch::Matchers::ContainsSubstring("read again") &&
+                   !Catch::Matchers::ContainsSubstring("segment is unchanged"));
     // The holder it names is gone, and took its segment, semaphore and key files with it.
     const std::string after = result.err.substr(result.err.find("(PID ") + 5);
     const pid_t pid = std::stoi(after);
@@ -102,4 +110,35 @@ TEST_CASE("shm-load - with a closed stdin reads nothing else in its place", "[ou
     CHECK_EXIT(result, 5);
     CHECK(isOneLine(result.err));
     CHECK(readContent(key).out == "kept");
+}
+
+TEST_CASE("a failed write names where the output went and gives the advice that fits it", "[output][errors]")
+{
+    using Catch::Matchers::ContainsSubstring;
+    const std::string key = uniqueKey("outwhere");
+    Holder holder(key);
+    REQUIRE_EXIT(loadStdin(key, std::string(8192, 'x')), 0);
+    ScratchDir dir;
+    const std::string file = dir.path() + "/copy";
+    // A file size limit of 1 KiB (SIGXFSZ ignored, so the write fails with EFBIG) stands in for a
+    // full disk: the same advice, and no mount needed.
+    const auto limited = [&](const std::string &command) {
+        return run({"/bin/sh", "-c", "ulimit -f 1; trap '' XFSZ; " + command, "sh", binary(Tool::Read), key, file});
+    };
+    const ProcessResult toFile = limited("exec \"$1\" -k \"$2\" -o \"$3\"");
+    CHECK_EXIT(toFile, 1);
+    CHECK(isOneLine(toFile.err));
+    CHECK_THAT(toFile.err, ContainsSubstring("writing " + file + ": File too large") &&
+                               ContainsSubstring("or choose another file") && ContainsSubstring("read again") &&
+                               !ContainsSubstring("standard output"));
+    const ProcessResult toStdout = limited("exec \"$1\" -k \"$2\" > \"$3\"");
+    CHECK_EXIT(toStdout, 1);
+    CHECK_THAT(toStdout.err, ContainsSubstring("writing standard output: File too large") &&
+                                 ContainsSubstring("redirect standard output elsewhere") &&
+                                 ContainsSubstring("read again"));
+    // --help and --version have no segment to speak of.
+    const ProcessResult help = run(redirected(Tool::Create, {"--help"}, ">/dev/full"));
+    CHECK_EXIT(help, 1);
+    CHECK_THAT(help.err, ContainsSubstring("shm-create: writing standard output") && !ContainsSubstring("read again") &&
+                             !ContainsSubstring("segment"));
 }

@@ -88,3 +88,29 @@ TEST_CASE("without a terminal there is never a progress bar, even when forced", 
     CHECK(isOneLine(loaded.err)); // just the status line
     CHECK_THAT(loaded.err, !Catch::Matchers::ContainsSubstring("\r"));
 }
+
+TEST_CASE("a progress bar or none: the last of the two flags given wins, as with every repeated option", "[progress]")
+{
+    const std::string key = uniqueKey("progresslast");
+    Holder holder(key);
+    ScratchDir dir;
+    const std::string file = dir.write("small.bin", randomBytes(10000));
+    const std::string out = shellQuote(dir.path() + "/out");
+
+    const ProcessResult loadShown = onTerminal(bin(Tool::Load) + " --no-progress --progress -k " + key + " " + shellQuote(file));
+    CHECK_EXIT(loadShown, 0);
+    CHECK_THAT(loadShown.out, Catch::Matchers::ContainsSubstring("100%"));
+    const ProcessResult loadHidden = onTerminal(bin(Tool::Load) + " --progress --no-progress -k " + key + " " + shellQuote(file));
+    CHECK_EXIT(loadHidden, 0);
+    CHECK_THAT(loadHidden.out, !Catch::Matchers::ContainsSubstring("100%") &&
+                                   Catch::Matchers::ContainsSubstring("generation 2"));
+
+    const ProcessResult readShown = onTerminal(bin(Tool::Read) + " --no-progress --progress -k " + key + " > " + out);
+    CHECK_EXIT(readShown, 0);
+    CHECK_THAT(readShown.out, Catch::Matchers::ContainsSubstring("100%"));
+    const ProcessResult readHidden =
+        onTerminal(bin(Tool::Read) + " --progress --no-progress --progress --no-progress -k " + key + " > " + out);
+    CHECK_EXIT(readHidden, 0);
+    CHECK(readHidden.out.empty());
+    CHECK(readFile(dir.path() + "/out") == readFile(file));
+}

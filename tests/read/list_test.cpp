@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <sstream>
@@ -181,4 +182,38 @@ TEST_CASE("list: --list refuses the options that read one segment", "[list][opti
         INFO(other);
         CHECK_EXIT(result, 2);
     }
+}
+
+TEST_CASE("list: -k KEY lists only that key's segment, in text and JSON; $SHM_KEY alone does not narrow", "[list][json]")
+{
+    const std::string first = uniqueKey("listonly"), second = uniqueKey("listother");
+    Holder one(first, HolderOptions::sized("64K"));
+    Holder two(second, HolderOptions::sized("64K"));
+
+    const ProcessResult text = run(Tool::Read, {"--list", "-k", first});
+    REQUIRE_EXIT(text, 0);
+    INFO(text.out);
+    CHECK_FALSE(lineFor(text.out, first).empty());
+    CHECK(lineFor(text.out, second).empty());
+    CHECK(std::count(text.out.begin(), text.out.end(), '\n') == 2); // the title and the one segment
+
+    const ProcessResult json = run(Tool::Read, {"--list", "--json", "--key=" + first});
+    REQUIRE_EXIT(json, 0);
+    INFO(json.out);
+    CHECK(std::count(json.out.begin(), json.out.end(), '\n') == 1);
+    CHECK_THAT(json.out, Catch::Matchers::ContainsSubstring("\"key\":\"" + first + "\""));
+
+    const ProcessResult none = run(Tool::Read, {"--list", "-k", first + "-none"});
+    CHECK_EXIT(none, 0);
+    CHECK(none.out.empty());
+
+    // $SHM_KEY is the key to read, not a filter: --list still lists every key.
+    RunOptions fromEnvironment;
+    fromEnvironment.env = {{"SHM_KEY", first}};
+    const ProcessResult all = run(Tool::Read, {"--list"}, fromEnvironment);
+    REQUIRE_EXIT(all, 0);
+    CHECK_FALSE(lineFor(all.out, first).empty());
+    CHECK_FALSE(lineFor(all.out, second).empty());
+    CHECK(one.stop().gone);
+    CHECK(two.stop().gone);
 }

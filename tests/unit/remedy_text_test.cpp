@@ -3,6 +3,9 @@
 // shm-create's for what only a holder can change.
 
 #include "remedy_text.h"
+#include "write_failure.h"
+
+#include <cerrno>
 
 #include "support/catch_compat.h"
 
@@ -61,4 +64,27 @@ TEST_CASE("every remedy has words in every tool, and none has any for nothing to
     }
     CHECK(rendered(tool, Remedy::None).empty());
     CHECK(rendered(tool, static_cast<Remedy>(999)).empty());
+}
+
+TEST_CASE("a failed write is worded for where it went: a file, standard output, a command", "[remedy][output]")
+{
+    using Catch::Matchers::ContainsSubstring;
+    const std::string file = writeFailureText(OutputTarget::file("/data/copy.tar"), ENOSPC);
+    CHECK_THAT(file, ContainsSubstring("writing /data/copy.tar: ") && ContainsSubstring("its file system is full") &&
+                         ContainsSubstring("choose a file in another directory") &&
+                         !ContainsSubstring("standard output"));
+    const std::string out = writeFailureText(OutputTarget::standardOutput(), ENOSPC);
+    CHECK_THAT(out, ContainsSubstring("writing standard output: ") &&
+                        ContainsSubstring("redirect standard output to another file system"));
+    const std::string gone = writeFailureText(OutputTarget::standardOutput(), EPIPE);
+    CHECK_THAT(gone, ContainsSubstring("the reader of the pipe went away") &&
+                         ContainsSubstring("a consumer that reads everything"));
+    const std::string command = writeFailureText(OutputTarget::command("wc -c"), EPIPE);
+    CHECK_THAT(command, ContainsSubstring("writing the stdin of --exec 'wc -c': ") &&
+                            ContainsSubstring("the command stopped reading its stdin") &&
+                            !ContainsSubstring("reader of the pipe"));
+    // None of them is shm-read's advice: that is added where a read failed.
+    for (const std::string &text : {file, out, gone, command})
+        CHECK_THAT(text, !ContainsSubstring("read again") && !ContainsSubstring("segment"));
+    CHECK_THAT(writeFailureText(OutputTarget::standardOutput(), 0), ContainsSubstring("the system gave no reason"));
 }

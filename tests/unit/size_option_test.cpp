@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Sizes as coreutils reads them (truncate -s, dd, head -c): K/M/G/T and KiB/MiB... are powers of
-// 1024, KB/MB/GB... powers of 1000, fractions are accepted when they come to whole bytes.
+// 1024, KB (and kB)/MB/GB... powers of 1000, fractions are accepted when they come to whole bytes.
 #include "size_option.h"
 
 #include "support/catch_compat.h"
@@ -17,6 +17,8 @@ TEST_CASE("parseSize accepts byte counts with coreutils units", "[size]")
         {"16MiB", 16ull << 20},
         {"16MB", 16'000'000},      // powers of 1000, as `truncate -s 16MB` makes
         {"10KB", 10'000},
+        {"10kB", 10'000},          // the SI kilobyte as dd and SI write it
+        {"1.5kB", 1500},
         {"1.5M", 3ull << 19},      // a fraction of a unit that comes to whole bytes
         {"0.5K", 512},
         {"1.5KB", 1500},
@@ -45,7 +47,9 @@ TEST_CASE("parseSize refuses what is not a positive whole size, naming the accep
         {"1e6", "not a size"},                       // no exponents, as in coreutils
         {"10Q", "not a size"},                       // unknown unit
         {"12X", "not a size"},                       // unknown unit
-        {"16mb", "not a size"},                      // lower-case only for a lone letter
+        {"16mb", "not a size"},                      // lower-case only for a lone letter, and kB
+        {"16mB", "not a size"},                      // kB is the one lower-case unit with B
+        {"16kiB", "not a size"},                     // KiB is written with a capital K
         {"16KiBB", "not a size"},                    // trailing garbage
         {".", "not a size"},                         // no digits
         {"", "not a size"},                          // nothing
@@ -64,5 +68,6 @@ TEST_CASE("parseSize refuses what is not a positive whole size, naming the accep
     if (why == "not a size")
         CHECK_THAT(parsed.error().message, Catch::Matchers::ContainsSubstring("KiB") &&
                                                Catch::Matchers::ContainsSubstring("KB") &&
+                                               Catch::Matchers::ContainsSubstring("kB") &&
                                                Catch::Matchers::ContainsSubstring("1.5M"));
 }
