@@ -44,6 +44,9 @@ run_inside() {
     mount "$@" "$dir"
     mounted+=("$dir")
   }
+  # The root a mount point of its own, as on a real machine: a chroot into a plain directory
+  # would make `unshare --mount` in the tests fail ("cannot change root filesystem propagation").
+  mount_at "" --bind "$root"
   mount_at /proc -t proc proc                  # this PID namespace's processes only
   mount_at /sys -t sysfs -o ro sysfs
   mount_at /dev --bind /dev                    # device nodes (null, urandom, ...)

@@ -119,7 +119,12 @@ TEST_CASE("a missing key names a near key that exists and points at shm-read --l
     const std::string key = uniqueKey("nearkey");
     Holder holder(key);
     std::string typo = key;
-    std::swap(typo[typo.size() - 1], typo[typo.size() - 2]); // two neighbours swapped: one edit
+    // Two different neighbours swapped (one edit); the key's random tail may end in a pair
+    // such as "ee", whose swap would change nothing.
+    std::size_t at = typo.size() - 1;
+    while (typo[at] == typo[at - 1])
+        --at;
+    std::swap(typo[at], typo[at - 1]);
     REQUIRE(typo != key);
     const ProcessResult missed = run(Tool::Read, {"-k", typo});
     CHECK_EXIT(missed, 3);
