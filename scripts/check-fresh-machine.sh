@@ -8,6 +8,7 @@
 # For developers and releases, not for .ci/run.
 # Usage: scripts/check-fresh-machine.sh [bookworm|trixie|all|aarch64]     (default: all)
 #        scripts/check-fresh-machine.sh --report [TARGET...]   the table of the last runs again
+#                     (and docs/fresh-machines.md written anew from their kept logs)
 #   aarch64: in a fresh trixie, scripts/cross-build-aarch64.sh instead of the two commands.
 # Needs root, debootstrap, unshare and Debian's archive. Environment:
 #   SHM_FRESH_DIR     where the pristine systems, the runs and their logs live; not under /tmp
@@ -69,9 +70,13 @@ run_inside() {
 
 # ----------------------------------------------------------------------------- outside
 # first_error LOG: the first line of LOG that looks like the cause of a failure.
+# A failed ctest case is named by its result line; ctest's "Start N: NAME" lines are never a
+# cause (a case named qt-failed-create-... once stood in this table for a failure it was not).
 first_error() {
-  grep -m 1 -E '^E: |CMake Error|error:|Error [0-9]+|FAILED|Failed|failed|No such file|not found' "$1" |
-    cut -c 1-150 || echo "(no error line; see the log)"
+  { grep -m 1 -E '\*\*\*(Failed|Timeout|Exception)' "$1" ||
+    grep -v -E '^ *Start [0-9]+: ' "$1" |
+    grep -m 1 -E '^E: |CMake Error|error:|Error [0-9]+|FAILED|Failed|failed|No such file|not found'; } |
+    sed 's/  */ /g; s/ \.\{3,\}/ /' | cut -c 1-150 || echo "(no error line; see the log)"
 }
 
 # commands_of TARGET: what a target runs.
@@ -180,6 +185,7 @@ main() {
   fresh=${SHM_FRESH_DIR:-$(dirname "$repo_root")/.cache-fresh}
   mirror=${SHM_FRESH_MIRROR:-http://deb.debian.org/debian}
   if [ "$report_only" -eq 1 ]; then
+    write_results "$repo_root/docs/fresh-machines.md"
     report "${targets[@]}"
     return
   fi
