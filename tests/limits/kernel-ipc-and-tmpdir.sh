@@ -5,7 +5,7 @@
 # changes, and ipcs there shows only this test's objects) and, for TMPDIR, on a small tmpfs of
 # its own (unshare --mount):
 #   kernel.shmmni exhausted -> exit 1 naming kernel.shmmni and ENOSPC, not "a smaller -s";
-#   kernel.sem SEMMNI exhausted -> exit 1 naming kernel.sem / SEMMNI;
+#   kernel.sem SEMMNI or SEMMNS exhausted -> exit 1 naming kernel.sem and the one reached;
 #   TMPDIR full -> ENOSPC, read-only -> EROFS, named as such;
 #   a refused shm-create (exit 4: key files gone under a live holder) -> no semaphore, no key file.
 # Each refused start leaves no semaphore and no key file. On main e9c9e2c: "use a smaller -s" with
@@ -37,6 +37,15 @@ rc=$(sed -n 's/^rc=//p' <<<"$out")
 { [ "$rc" = 1 ] && grep -q 'kernel.sem' "$W/e2" && grep -q SEMMNI "$W/e2" && [ "$(wc -l <"$W/e2")" = 1 ]; } ||
   bad="$bad [semmni: rc=$rc $(cat "$W/e2")]"
 [ "$(keyfiles "$W/semmni")" = 0 ] || bad="$bad [semmni: key files left: $(ls -A "$W/semmni")]"
+
+# kernel.sem SEMMNS (its 2nd field, semaphores in all) exhausted, SEMMNI not: an outside break
+# pass saw only SEMMNI named.
+mkdir "$W/semmns"
+out=$(inside "read -r a b c d </proc/sys/kernel/sem; echo \"\$a 0 \$c \$d\" >/proc/sys/kernel/sem; TMPDIR=$W/semmns timeout 30 shm-create -d -q -s 64K -t 2 2>$W/e3; echo rc=\$?")
+rc=$(sed -n 's/^rc=//p' <<<"$out")
+{ [ "$rc" = 1 ] && grep -q 'kernel.sem' "$W/e3" && grep -q SEMMNS "$W/e3" && [ "$(wc -l <"$W/e3")" = 1 ]; } ||
+  bad="$bad [semmns: rc=$rc $(cat "$W/e3")]"
+[ "$(keyfiles "$W/semmns")" = 0 ] || bad="$bad [semmns: key files left: $(ls -A "$W/semmns")]"
 
 # TMPDIR full (a tmpfs with no inode left) and read-only.
 mkdir "$W/full" "$W/ro"

@@ -80,9 +80,10 @@ Result<Semaphore> Semaphore::openOrCreateUnder(const IpcNames &names, key_t key,
             return openUnder(names, key);
         if (error == ENOSPC)
             return makeError(ErrorCode::Failure,
-                             names.key + ": cannot create the segment's semaphore (ENOSPC: the system's semaphore "
-                                         "sets are used up, kernel.sem SEMMNI, the 4th field); remove unused ones "
-                                         "(ipcs -s) or raise kernel.sem");
+                             names.key + ": cannot create the segment's semaphore (ENOSPC: the system's semaphores "
+                                         "are used up: kernel.sem SEMMNI, sets, its 4th field, or SEMMNS, "
+                                         "semaphores in all, its 2nd field); remove unused ones (ipcs -s) or raise "
+                                         "kernel.sem");
         return makeError(ErrorCode::Failure, names.key + ": semget: " + describeErrno(error));
     }
     // Until this, the new semaphore reads 0 (taken): a racing locker waits a moment, no longer.

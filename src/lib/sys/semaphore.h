@@ -22,7 +22,7 @@ public:
     static Result<Semaphore> open(const IpcNames &names);
     /// The semaphore under `names`, made (value 1, mode 0600, as Qt makes it) if there is none:
     /// IPC_CREAT|IPC_EXCL decides who makes it, so racing callers share one and nobody removes
-    /// another's. Unsafe if the one found is not ours alone; Failure naming kernel.sem (SEMMNI)
+    /// another's. Unsafe if the one found is not ours alone; Failure naming kernel.sem (SEMMNI, SEMMNS)
     /// when the system's semaphore sets are used up. `created` (if given) says whether this call
     /// made it (and so whose it is to remove when what it was made for fails).
     static Result<Semaphore> openOrCreate(const IpcNames &names, bool *created = nullptr);
