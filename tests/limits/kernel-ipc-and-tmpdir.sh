@@ -30,22 +30,20 @@ rc=$(sed -n 's/^rc=//p' <<<"$out"); sems=$(tail -1 <<<"$out")
 [ "$sems" = 0 ] || bad="$bad [shmmni: $sems semaphore(s) left]"
 [ "$(keyfiles "$W/shmmni")" = 0 ] || bad="$bad [shmmni: key files left: $(ls -A "$W/shmmni")]"
 
-# kernel.sem SEMMNI (its 4th field) exhausted.
-mkdir "$W/semmni"
-out=$(inside "read -r a b c d </proc/sys/kernel/sem; echo \"\$a \$b \$c 0\" >/proc/sys/kernel/sem; TMPDIR=$W/semmni timeout 30 shm-create -d -q -s 64K -t 2 2>$W/e2; echo rc=\$?")
-rc=$(sed -n 's/^rc=//p' <<<"$out")
-{ [ "$rc" = 1 ] && grep -q 'kernel.sem' "$W/e2" && grep -q SEMMNI "$W/e2" && [ "$(wc -l <"$W/e2")" = 1 ]; } ||
-  bad="$bad [semmni: rc=$rc $(cat "$W/e2")]"
-[ "$(keyfiles "$W/semmni")" = 0 ] || bad="$bad [semmni: key files left: $(ls -A "$W/semmni")]"
-
-# kernel.sem SEMMNS (its 2nd field, semaphores in all) exhausted, SEMMNI not: an outside break
-# pass saw only SEMMNI named.
-mkdir "$W/semmns"
-out=$(inside "read -r a b c d </proc/sys/kernel/sem; echo \"\$a 0 \$c \$d\" >/proc/sys/kernel/sem; TMPDIR=$W/semmns timeout 30 shm-create -d -q -s 64K -t 2 2>$W/e3; echo rc=\$?")
-rc=$(sed -n 's/^rc=//p' <<<"$out")
-{ [ "$rc" = 1 ] && grep -q 'kernel.sem' "$W/e3" && grep -q SEMMNS "$W/e3" && [ "$(wc -l <"$W/e3")" = 1 ]; } ||
-  bad="$bad [semmns: rc=$rc $(cat "$W/e3")]"
-[ "$(keyfiles "$W/semmns")" = 0 ] || bad="$bad [semmns: key files left: $(ls -A "$W/semmns")]"
+# semaphore_limit NAME SEM: kernel.sem set to SEM (in the namespace; a, b, c, d are its fields
+# now) makes shm-create -d fail: exit 1, one line naming kernel.sem and NAME, no key file left.
+semaphore_limit() {
+  local name=$1 sem=$2 rc
+  mkdir "$W/$name"
+  out=$(inside "read -r a b c d </proc/sys/kernel/sem; echo \"$sem\" >/proc/sys/kernel/sem; TMPDIR=$W/$name timeout 30 shm-create -d -q -s 64K -t 2 2>$W/$name.err; echo rc=\$?")
+  rc=$(sed -n 's/^rc=//p' <<<"$out")
+  { [ "$rc" = 1 ] && grep -q 'kernel.sem' "$W/$name.err" && grep -q "$name" "$W/$name.err" &&
+    [ "$(wc -l <"$W/$name.err")" = 1 ]; } || bad="$bad [$name: rc=$rc $(cat "$W/$name.err")]"
+  [ "$(keyfiles "$W/$name")" = 0 ] || bad="$bad [$name: key files left: $(ls -A "$W/$name")]"
+}
+semaphore_limit SEMMNI '$a $b $c 0' # the sets (its 4th field)
+# The semaphores in all (its 2nd field), SEMMNI not: an outside break pass saw only SEMMNI named.
+semaphore_limit SEMMNS '$a 0 $c $d'
 
 # TMPDIR full (a tmpfs with no inode left) and read-only.
 mkdir "$W/full" "$W/ro"
