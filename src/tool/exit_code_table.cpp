@@ -13,10 +13,11 @@ const char *meaningOf(ErrorCode code)
 {
     switch (code) {
     case ErrorCode::Failure:
-        return "a failure no other code covers, such as a kernel limit reached or output that cannot be written "
-               "(the message says what, and what to do)";
+        return "a failure no other code covers, such as a kernel limit on IPC objects reached or output that "
+               "cannot be written (the message says what, and what to do)";
     case ErrorCode::Usage:
-        return "usage error: unknown option, bad value (size, key, SHM_KEY, timeout), unusable TMPDIR";
+        return "usage error: unknown option, bad value (size, key, SHM_KEY, timeout; also a size the kernel "
+               "refuses), unusable TMPDIR";
     case ErrorCode::NoSegment: return "no such segment, or its holder is not running";
     case ErrorCode::KeyHeld: return "the key is held by another live shm-create";
     case ErrorCode::InputUnreadable: return "the input cannot be read (missing, a directory, no permission)";
