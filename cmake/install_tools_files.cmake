@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Install rules for what the tools come with besides the programs: man pages, shell completions
-# and the README, all in the component "tools" (the Debian package shm-tools).
+# and the documentation, all in the component "tools" (the Debian package shm-tools).
 
 install(FILES man/shm-create.1 man/shm-load.1 man/shm-read.1
         DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT tools)
+# The README links to docs/ and examples/ by relative paths: installed in the same layout, its
+# links resolve in the installed copy too.
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT tools)
+install(FILES docs/guide.md docs/design.md docs/benchmarks.md docs/fresh-machines.md
+        DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs COMPONENT tools)
+install(DIRECTORY examples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples COMPONENT tools)
 
 # bash loads a command's completion from a file named after the command: one script completes all
 # three tools, installed under shm-create with links for the other two.

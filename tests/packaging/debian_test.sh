@@ -135,7 +135,9 @@ expected_tools=(/usr/bin/shm-{create,load,read} /usr/share/man/man1/shm-{create,
     /usr/share/bash-completion/completions/shm-create
     "/usr/share/bash-completion/completions/shm-load -> shm-create"
     "/usr/share/bash-completion/completions/shm-read -> shm-create"
-    /usr/share/doc/shm-tools/{README.md.gz,changelog.gz,copyright})
+    /usr/share/doc/shm-tools/{README.md,changelog.gz,copyright}
+    /usr/share/doc/shm-tools/docs/{guide,design,benchmarks,fresh-machines}.md
+    /usr/share/doc/shm-tools/examples/{CMakeLists.txt,loader.cpp,reader.cpp})
 # zsh and fish completions, where the source has them (cmake/install_tools_files.cmake).
 if [[ -f $source_dir/completion/_shm-tools ]]; then
     expected_tools+=(/usr/share/zsh/vendor-completions/_shm-tools)
@@ -151,7 +153,7 @@ check "shm-tools depends on libshmtools1 (through its symbols file)" \
 
 # Every file the project installs is in one of the packages: the three component installs
 # together are the whole install (the packages add only their changelog and copyright, and
-# compress the man pages and the README).
+# compress the man pages).
 full=$scratch/full
 DESTDIR=$full cmake --install "$work/shm-tools/obj-$(dpkg-architecture -qDEB_HOST_GNU_TYPE)" \
     >/dev/null || fail "cmake --install of the package build"
