@@ -60,6 +60,8 @@ public:
     /// systemd-logind's RemoveIPC; key files are kept fresh for age-based cleaners), and tells
     /// `onNotice` (if set) in one line each time. Returns the signal. Needs
     /// installInterruptHandlers() first: without it the signal ends the process as usual.
+    /// In a child of fork() the Holder belongs to the parent: serve() returns 0 at once, serving
+    /// nothing, and tells `onNotice` so.
     int serve(const std::function<void(const VersionInfo &)> &onVersion = {},
               const std::function<void(const std::string &)> &onNotice = {});
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Issue 15, item 12: a Segment used in a child after fork() refuses with a clear error (it
-# belongs to the parent), and a child killed mid-load with a Segment of its own leaves nothing
+# belongs to the parent), so does a Holder's serve() (outside pass 4, case 55: it served the
+# parent's segment in the child until SIGTERM), and a child killed mid-load with a Segment of its own leaves nothing
 # that makes the next load wait for the live, innocent parent. (Before: the child loaded in the
 # parent's name, and after its death the next load waited for the parent and timed out.)
 . "$(dirname "$0")/../support/common.sh"
@@ -11,6 +12,10 @@ shm-load -q "$W/small"
 run "$P" fork-use "$K"
 [ "$RC" = 0 ] || fail "fork-use rc=$RC: $(cat "$OUT") $ERR"
 grep -q 'opened before fork().*open a new Segment in the child' "$OUT" || fail "no clear refusal: $(cat "$OUT")"
+run "$P" fork-serve "$K-serve"
+[ "$RC" = 0 ] || fail "fork-serve rc=$RC: $(cat "$OUT") $ERR"
+grep -q 'serve returned 0: .*started before fork().*belongs to the parent' "$OUT" ||
+    fail "the child's serve() was not refused: $(cat "$OUT")"
 mkfifo "$W/go"
 exec 8<>"$W/go"
 "$P" fork-kill "$K" <"$W/go" >"$W/peer.out" 2>&1 & pp=$!
@@ -26,4 +31,4 @@ echo done >&8
 wait_rc "$pp"
 exec 8>&-
 [ "$RC" = 0 ] || fail "the parent: rc=$RC $(cat "$W/peer.out")"
-pass "the child was refused the parent's Segment; the next load after its kill took ${el}ms"
+pass "the child was refused the parent's Segment and Holder; the next load after its kill took ${el}ms"

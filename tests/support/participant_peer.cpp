@@ -15,6 +15,8 @@
 //                                             its own and is killed mid-load; prints "killed"
 //                                             and waits for a line on stdin (others load
 //                                             meanwhile), then loads itself
+//   participant_peer fork-serve KEY           holds KEY; a child calls the parent's Holder's
+//                                             serve(): it must return 0 at once, serving nothing
 //   participant_peer raw-fork-holder KEY      holds KEY, makes a child with syscall(SYS_fork)
 //                                             (no pthread_atfork handlers run), prints
 //                                             "child PID" and SIGKILLs itself; the child waits
@@ -210,6 +212,28 @@ int forkKill(const std::string &key)
     return loaded ? 0 : 1;
 }
 
+int forkServe(const std::string &key)
+{
+    auto holder = shmtools::Holder::start(key, {.capacity = 4096});
+    if (!holder) {
+        std::fprintf(stderr, "fork-serve: %s\n", holder.error().message.c_str());
+        return 1;
+    }
+    const pid_t child = ::fork();
+    if (child == 0) {
+        std::string notice;
+        bool served = false;
+        const int signal = holder->serve([&](const shmtools::VersionInfo &) { served = true; },
+                                         [&](const std::string &line) { notice = line; });
+        std::printf("child: serve returned %d%s: %s\n", signal, served ? " after serving" : "", notice.c_str());
+        std::fflush(stdout);
+        std::_Exit(signal == 0 && !served ? 0 : 1); // the Holder's destructor runs in the parent only
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 int rawForkHolder(const std::string &key)
 {
     auto holder = shmtools::Holder::start(key, {.capacity = 4096});
@@ -259,7 +283,8 @@ int main(int argc, char **argv)
     if (argc < 3) {
         std::fprintf(
             stderr,
-            "usage: participant_peer threads|pthread-exit|fork-use|fork-kill|raw-fork-holder KEY [ROUNDS] | hold-token "
+            "usage: participant_peer threads|pthread-exit|fork-use|fork-kill|fork-serve|raw-fork-holder KEY [ROUNDS] | "
+            "hold-token "
             "FILE TOKEN\n");
         return 2;
     }
@@ -273,6 +298,8 @@ int main(int argc, char **argv)
         return forkUse(key);
     if (mode == "fork-kill")
         return forkKill(key);
+    if (mode == "fork-serve")
+        return forkServe(key);
     if (mode == "raw-fork-holder")
         return rawForkHolder(key);
     if (mode == "hold-token" && argc > 3)

@@ -65,7 +65,7 @@ public:
     /// `kHousekeepingPeriod` it restores a removed semaphore (systemd-logind's RemoveIPC) and
     /// notices removed key files, and every `kTouchPeriod` it refreshes the key files' times
     /// (so that age-based cleaners such as systemd-tmpfiles keep them); `onNotice` hears about
-    /// each. Returns the signal.
+    /// each. Returns the signal; 0 at once in a child of fork() (onNotice hears why).
     int serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice = {});
 
     static constexpr std::chrono::seconds kHousekeepingPeriod{1};

@@ -129,6 +129,14 @@ void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
 
 int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice)
 {
+    // The child of a fork() shares the parent's segment, semaphore and lock: serving there would
+    // repair and report in the parent's name, and outlive it as a holder nobody started.
+    if (m_os && m_os->forked()) {
+        if (onNotice)
+            onNotice(m_names.key + ": this Holder was started before fork() and belongs to the parent process; "
+                                   "it serves only there");
+        return 0;
+    }
     // A raw segment has no counter to sleep on; a private word serves the signal handler.
     std::uint32_t privateWord = 0;
     std::uint32_t *word = m_protocol ? m_protocol->changeCounter() : &privateWord;
