@@ -311,6 +311,7 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
+    ignoreFileSizeSignal();
     // Before anything that a signal could interrupt: a SIGHUP in the first milliseconds of
     // shm-create -d must end it with 130 and a message, its half-started holder stopped.
     installInterruptHandlers();

@@ -151,6 +151,7 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
+    ignoreFileSizeSignal();
     installInterruptHandlers(); // before anything a signal could interrupt: it ends with 130 and a message
     return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

@@ -2,6 +2,7 @@
 #include "command_sink.h"
 
 #include "child_process.h"
+#include "standard_streams.h"
 #include "task_limit.h"
 #include "write_failure.h"
 
@@ -48,6 +49,7 @@ shmtools::Result<CommandSink> CommandSink::start(const std::string &command, std
         ::dup2(pipeFds[0], STDIN_FILENO);
         ::setenv("SHM_GENERATION", generationText.c_str(), 1);
         shmtools::restoreInheritedSignals();
+        restoreFileSizeSignal();
         std::signal(SIGPIPE, SIG_DFL);
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char *>(nullptr));
         ::_exit(127);

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
@@ -23,6 +24,20 @@ shmtools::Error writeError(int error)
 }
 
 } // namespace
+
+namespace {
+bool g_fileSizeSignalIgnoredAtStart = false;
+} // namespace
+
+void ignoreFileSizeSignal()
+{
+    g_fileSizeSignalIgnoredAtStart = std::signal(SIGXFSZ, SIG_IGN) == SIG_IGN;
+}
+
+void restoreFileSizeSignal()
+{
+    std::signal(SIGXFSZ, g_fileSizeSignalIgnoredAtStart ? SIG_IGN : SIG_DFL);
+}
 
 void occupyStandardDescriptors()
 {
