@@ -76,7 +76,11 @@ Result<Found> look(const IpcNames &names)
     if (!mapped) {
         if (mapped.error().code == ErrorCode::NoSegment && mapped.error().pid == 0)
             return nothingThere(names);
-        if (mapped.error().code == ErrorCode::NoSegment)
+        // Refused for the key file itself (a FIFO or another user's file put in its place, which
+        // is never opened), not for a segment: the holder behind it runs on, reached through the
+        // list of segments like one whose key files were removed.
+        const bool keyFileRefused = mapped.error().code == ErrorCode::Unsafe && !ownRegularFileAt(names.segmentKeyFile);
+        if (mapped.error().code == ErrorCode::NoSegment || keyFileRefused)
             if (auto unreachable = lookUnreachableHolder(names))
                 return *unreachable;
         return mapped.error();

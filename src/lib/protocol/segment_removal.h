@@ -24,7 +24,9 @@ struct Removal {
 /// is not this user's alone (or its holder is not ours to signal); InvalidContent if it is not
 /// a shm-tools segment (a plain Qt segment, or another program's) or a corrupt orphan (the
 /// message says how to remove it by hand); TimedOut if the holder did not exit or the lock
-/// stayed taken; Interrupted on a signal while waiting (see interrupt.h). What is left afterwards
+/// stayed taken; Interrupted on a signal while waiting (see interrupt.h). A live holder whose
+/// segment key file was replaced (a FIFO put there) is found through the list of segments and
+/// stopped like one whose key files were removed. What is left afterwards
 /// is checked: a holder that died without cleaning up (killed while asked to stop) leaves an
 /// orphan, which is then removed too; Failure naming what was removed, what remains and why if
 /// anything remains (a key file in a read-only TMPDIR, a FIFO put in a key file's place), if
