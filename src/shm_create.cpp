@@ -113,6 +113,16 @@ int remove(const Request &request)
                                ", its semaphore and key files as it exits ('shm-read --list' shows when it is gone)");
             continue;
         }
+        if (removed->shmid == -1) {
+            // Its holder was killed and its segment removed after it (by a Qt program's last
+            // detach(), which also takes the key file, or ipcrm): the rest of the key went now.
+            const std::string semaphore =
+                removed->semid == -1 ? "" : "its semaphore " + std::to_string(removed->semid) + " and ";
+            reportStatus(kTool, request.common.quiet,
+                         key + ": no segment was left (its holder had died, and a Qt program's last detach() or ipcrm "
+                               "removed it); removed " + semaphore + "its key files");
+            continue;
+        }
         reportStatus(kTool, request.common.quiet,
                      key + (removed->holderStopped
                                 ? ": stopped its holder (PID " + pid + "), which removed segment " +

@@ -74,20 +74,27 @@ private:
 /// What removeSegment() did.
 struct Removed {
     bool holderStopped = false; ///< true: a live holder was asked to stop and did; false: an orphan was removed
-    pid_t holderPid = 0;        ///< that holder, or the dead holder of the orphan
-    int shmid = -1;             ///< the segment removed
+    pid_t holderPid = 0;        ///< that holder, or the dead holder of the orphan (0: unknown)
+    int shmid = -1;             ///< the segment removed; -1: none was left, only the rest of the key
+    int semid = -1;             ///< its semaphore, removed with it; -1: none was found
 };
 
 /// Removes the segment under `key` whole: its segment, semaphore and both key files. A live
 /// holder (of this user) is sent SIGTERM, through a pidfd after checking it is still that
 /// process, and waited for until it has exited (its Holder removes everything, as on any
 /// stop); an orphan is adopted under its lock with the same identity checks as Holder::start,
-/// then removed. Waits at most `timeout`; a timeout of 0 does not wait: a live holder is only
-/// signalled (holderStopped is true; it removes everything as it exits), a lock is tried once. Fails with NoSegment if nothing is under the key;
-/// Unsafe if it is not this user's alone; InvalidContent for a segment not made by shm-tools
-/// or a corrupt orphan (the message says how to remove it by hand); TimedOut if the holder
-/// has not exited in time or an orphan's lock stayed taken; Interrupted on a signal while
-/// waiting (with installInterruptHandlers()); Usage for an empty or too long key. What is left
+/// then removed. Where no segment is left and no holder runs (a holder killed while a Qt
+/// program was attached, whose last detach() removed the segment and its key file, as Qt does),
+/// what is left of the key (semaphore, the other key file, the holder's anchors) is removed, the
+/// semaphore under its lock: shmid is -1 and holderPid 0. Waits at most `timeout`; a timeout of
+/// 0 does not wait: a live holder is only signalled (holderStopped is true; it removes
+/// everything as it exits), a lock is tried once. Fails with NoSegment if nothing of the key is
+/// there; Unsafe if it is not this user's alone; InvalidContent for a segment not made by
+/// shm-tools or a corrupt orphan (the message says how to remove it by hand); TimedOut if the
+/// holder has not exited in time or a lock stayed taken (naming what remains); Interrupted on
+/// a signal while waiting (with installInterruptHandlers()); Usage for an empty or too long
+/// key. A live holder whose segment key file was replaced (a FIFO put there) is found and
+/// stopped all the same. What is left
 /// is checked afterwards: a holder that died without cleaning up leaves an orphan, which is
 /// removed too; Failure, naming what was removed, what remains and why, if anything remains (a
 /// key file that cannot be unlinked, something else put in a key file's place), and where no

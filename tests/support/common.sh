@@ -157,6 +157,11 @@ catches_signals() {
 }
 wait_catching() { local pid=$1; shift; wait_until 30 "PID $pid handles signals $*" catches_signals "$pid" "$@"; }
 
+# segment_exists SHMID / semaphore_exists SEMID: the System V object with that id exists (ipcs -i
+# exits 0 either way).
+segment_exists() { ipcs -m | awk '{ print $2 }' | grep -qx "$1"; }
+semaphore_exists() { ipcs -s | awk '{ print $2 }' | grep -qx "$1"; }
+
 # now_ms / ms START: a clock in milliseconds, and the milliseconds since START.
 now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
 ms() { echo $(($(now_ms) - $1)); }

@@ -72,7 +72,7 @@ Result<Removed> removeSegment(const std::string &key, Seconds timeout)
     auto removed = detail::removeSegment(*names, timeout.count());
     if (!removed)
         return detail::withKey(removed.error(), key);
-    return Removed{removed->holderStopped, removed->holderPid, removed->shmid};
+    return Removed{removed->holderStopped, removed->holderPid, removed->shmid, removed->semid};
 }
 
 } // namespace shmtools

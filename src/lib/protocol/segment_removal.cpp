@@ -3,6 +3,7 @@
 
 #include "format/segment_layout.h"
 #include "protocol/holder.h"
+#include "protocol/holder_anchors.h"
 #include "protocol/slot_protocol.h"
 #include "protocol/segment_attach.h"
 #include "protocol/segment_list.h"
@@ -76,7 +77,11 @@ Result<Found> look(const IpcNames &names)
     if (!mapped) {
         if (mapped.error().code == ErrorCode::NoSegment && mapped.error().pid == 0)
             return nothingThere(names);
-        if (mapped.error().code == ErrorCode::NoSegment)
+        // Refused for the key file itself (a FIFO or another user's file put in its place, which
+        // is never opened), not for a segment: the holder behind it runs on, reached through the
+        // list of segments like one whose key files were removed.
+        const bool keyFileRefused = mapped.error().code == ErrorCode::Unsafe && !ownRegularFileAt(names.segmentKeyFile);
+        if (mapped.error().code == ErrorCode::NoSegment || keyFileRefused)
             if (auto unreachable = lookUnreachableHolder(names))
                 return *unreachable;
         return mapped.error();
@@ -131,16 +136,38 @@ std::string joined(const std::vector<std::string> &items)
     return text;
 }
 
+// An error's message without the "KEY: " it starts with: told as the cause of another one.
+std::string causeOf(const IpcNames &names, const Error &error)
+{
+    const std::string prefix = names.key + ": ";
+    return error.message.rfind(prefix, 0) == 0 ? error.message.substr(prefix.size()) : error.message;
+}
+
+// The files of a key's holder, each with the file (device and inode) that is its at that path.
+using KeyFiles = std::vector<std::pair<std::string, FileId>>;
+
+// A holder's: the two key files its header records, and its anchors, second links of the same.
+KeyFiles keyFilesOf(const IpcNames &names, const Found &found)
+{
+    return {{names.segmentKeyFile, found.keyFile},
+            {names.semaphoreKeyFile, found.semaphoreKeyFile},
+            {anchorPathFor(names.segmentKeyFile), found.keyFile},
+            {anchorPathFor(names.semaphoreKeyFile), found.semaphoreKeyFile}};
+}
+
 // What is left of the key's objects once its holder has exited (or our adoption removed them),
-// each with why. After a clean stop nothing is; where the holder could not remove its key files
-// (a read-only or immutable TMPDIR) they are tried once more here, for the cause. Something else
-// put in a key file's place (a FIFO) is not a key file: it stays, and is named. `removed`
-// receives what is gone. Key files are removed here only once segment and semaphore are gone.
-std::vector<std::string> leftovers(const IpcNames &names, const Found &found, std::vector<std::string> &removed)
+// each with why: `found`'s segment (none if its shmid is -1) and semaphore, and `files`. After a
+// clean stop nothing is; where the holder could not remove its key files (a read-only or
+// immutable TMPDIR) they are tried once more here, for the cause. Something else put in a key
+// file's place (a FIFO) is not a key file: it stays, and is named. `removed` receives what is
+// gone. Key files are removed here only once segment and semaphore are gone.
+std::vector<std::string> leftovers(const IpcNames &names, const Found &found, const KeyFiles &files,
+                                   std::vector<std::string> &removed)
 {
     std::vector<std::string> left;
-    const bool segmentLeft = segmentRemains(found.shmid, names);
-    (segmentLeft ? left : removed).push_back("segment " + std::to_string(found.shmid));
+    const bool segmentLeft = found.shmid != -1 && segmentRemains(found.shmid, names);
+    if (found.shmid != -1)
+        (segmentLeft ? left : removed).push_back("segment " + std::to_string(found.shmid));
     // By id: another test's or program's set may have taken the key since (a reused inode).
     const bool semaphoreLeft = found.semid != -1 && semaphoreIdExists(found.semid);
     if (found.semid != -1) // none when found (RemoveIPC took it): neither removed nor left
@@ -149,10 +176,7 @@ std::vector<std::string> leftovers(const IpcNames &names, const Found &found, st
     bool keyFilesGone = true;
     std::vector<std::string> unremovable; // names in TMPDIR, all failing with `cause`
     int cause = 0;
-    for (const auto &[path, id] : {std::pair{names.segmentKeyFile, found.keyFile},
-                                   std::pair{names.semaphoreKeyFile, found.semaphoreKeyFile},
-                                   std::pair{anchorPathFor(names.segmentKeyFile), found.keyFile},
-                                   std::pair{anchorPathFor(names.semaphoreKeyFile), found.semaphoreKeyFile}}) {
+    for (const auto &[path, id] : files) {
         if (segmentLeft || semaphoreLeft) {
             if (isSameFile(path, id)) {
                 left.push_back("the key file " + path);
@@ -184,17 +208,20 @@ std::vector<std::string> leftovers(const IpcNames &names, const Found &found, st
 }
 
 // A removal checked against what is really gone: Failure naming what was removed, what remains
-// and why, if anything remains.
-Result<Removal> verified(const IpcNames &names, const Found &found, const Removal &removal)
+// and why, if anything remains. `files`: the holder's (keyFilesOf), or what removeRemains found.
+Result<Removal> verified(const IpcNames &names, const Found &found, const KeyFiles &files, const Removal &removal)
 {
     std::vector<std::string> removed;
-    const std::vector<std::string> left = leftovers(names, found, removed);
+    const std::vector<std::string> left = leftovers(names, found, files, removed);
     if (left.empty())
         return removal;
     const std::string pid = std::to_string(removal.holderPid);
     const std::string done =
-        removal.holderStopped ? "stopped its holder (PID " + pid + ")" + (removed.empty() ? "" : ", which removed " + joined(removed))
-                              : "its holder (PID " + pid + ") had died" + (removed.empty() ? "" : "; removed " + joined(removed));
+        removal.holderStopped
+            ? "stopped its holder (PID " + pid + ")" + (removed.empty() ? "" : ", which removed " + joined(removed))
+        : removal.shmid == -1
+            ? "no segment was left under the key" + (removed.empty() ? "" : "; removed " + joined(removed))
+            : "its holder (PID " + pid + ") had died" + (removed.empty() ? "" : "; removed " + joined(removed));
     return makeError(ErrorCode::Failure,
                      names.key + ": " + done + ", but " + joined(left) + (left.size() == 1 && left[0].rfind("the key files ", 0) != 0 ? " remains" : " remain") +
                          "; remove what remains by hand once the cause is gone",
@@ -207,14 +234,14 @@ Result<Removal> verified(const IpcNames &names, const Found &found, const Remova
 Result<Removal> afterHolderExited(const IpcNames &names, const Found &found, pid_t pid, const Deadline &deadline)
 {
     if (!segmentRemains(found.shmid, names))
-        return verified(names, found, Removal{true, pid, found.shmid});
+        return verified(names, found, keyFilesOf(names, found), Removal{true, pid, found.shmid, found.semid});
     const timespec left = deadline.remaining();
     const double seconds = deadline.isNever() ? deadline.seconds() : left.tv_sec + left.tv_nsec / 1e9;
     auto orphan = removeOrphan(names, found, seconds);
     if (!orphan) {
         Error error = orphan.error();
         error.message = names.key + ": its holder (PID " + std::to_string(pid) + ") exited without removing segment " +
-                        std::to_string(found.shmid) + ", and removing that orphan failed: " + error.message;
+                        std::to_string(found.shmid) + ", and removing that orphan failed: " + causeOf(names, error);
         return error;
     }
     return orphan;
@@ -239,7 +266,7 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
         // A timeout of 0 asks not to wait: the holder has been signalled and removes everything
         // as it exits; that is the whole request, not a timeout.
         if (stopped.error().code == ErrorCode::TimedOut && deadline.seconds() == 0)
-            return Removal{true, pid, found.shmid};
+            return Removal{true, pid, found.shmid, found.semid};
         if (stopped.error().code == ErrorCode::NoSegment)
             return stopped.error(); // not signalled: the caller looks at what holds the lock now
         Error error = stopped.error();
@@ -273,21 +300,89 @@ Result<std::optional<Removal>> stopMarkedHolder(const IpcNames &names, const Fou
         error.message = names.key + ": the holder, " + error.message;
         return error;
     }
-    return std::optional<Removal>(Removal{true, pid, found.shmid});
+    return std::optional<Removal>(Removal{true, pid, found.shmid, found.semid});
 }
 
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout)
 {
     auto adopted = Holder::start(names, HolderOptions{1, false, Seconds(timeout)});
-    if (!adopted)
-        return adopted.error();
+    if (!adopted) {
+        // Its lock kept by another process (a Qt program that lock()s and stays) for longer than
+        // -t: the orphan stays whole, and the message says so beside why.
+        Error error = adopted.error();
+        if (error.code == ErrorCode::TimedOut)
+            error.message = names.key + ": the orphaned segment " + std::to_string(found.shmid) + " (its holder, PID " +
+                            std::to_string(found.holder.pid) +
+                            ", had died), its semaphore and key files remain: " + causeOf(names, error);
+        return error;
+    }
     // Destroying the holder removes segment, semaphore and key files. One that created a new
     // segment (the orphan vanished in between) removes that again: nothing was there.
     const bool wasOrphan = (*adopted)->adopted();
     adopted->reset();
     if (!wasOrphan)
         return nothingThere(names);
-    return verified(names, found, Removal{false, found.holder.pid, found.shmid});
+    return verified(names, found, keyFilesOf(names, found), Removal{false, found.holder.pid, found.shmid, found.semid});
+}
+
+// What a dead holder leaves once its segment is gone as well: killed (SIGKILL) while a Qt program
+// was attached, whose last detach() then removed the segment and its key file, as Qt does (or
+// ipcrm -m removed the orphan). Its semaphore, the other key file and the anchors stay, with no
+// segment to adopt. They are removed as an orphan's would be: the semaphore under its lock (which
+// a Qt program's create() takes too), after Semaphore::open's checks (this user's alone), while
+// no segment is under the key; each file only if it is still the one found here. NoSegment if
+// nothing of the key is there; TimedOut, naming what remains, if another process keeps the lock.
+Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline)
+{
+    // A running holder's, whose segment went under it (a raw holder's, after ipcrm -m; a shm-tools
+    // holder look() finds): not remains.
+    if (runningHolderAnchors(names))
+        return nothingThere(names);
+    const std::string semaphoreAnchor = anchorPathFor(names.semaphoreKeyFile);
+    // Each path with the file of ours found there; none (inode 0) where there is none, so that
+    // what is there instead (a FIFO) is named by leftovers(), never removed.
+    KeyFiles files;
+    bool anyOfOurs = false;
+    for (const std::string &path :
+         {names.segmentKeyFile, names.semaphoreKeyFile, anchorPathFor(names.segmentKeyFile), semaphoreAnchor}) {
+        const auto id = ownRegularFileAt(path);
+        anyOfOurs = anyOfOurs || id;
+        files.emplace_back(path, id.value_or(FileId{0, 0}));
+    }
+    if (!anyOfOurs)
+        return nothingThere(names);
+    Found remains; // no segment (shmid -1), only a semaphore if there is one
+    // Under the semaphore key file's key; where only its anchor is left, the same file's.
+    IpcNames semaphoreNames = names;
+    if (!ownRegularFileAt(names.semaphoreKeyFile))
+        semaphoreNames.semaphoreKeyFile = semaphoreAnchor;
+    if (auto semaphore = Semaphore::open(semaphoreNames)) {
+        auto lock = semaphore->lock(deadline);
+        if (!lock && lock.error().code != ErrorCode::NoSegment) {
+            std::vector<std::string> left{"its semaphore (semid " + std::to_string(semaphore->id()) + ")"};
+            for (const auto &[path, id] : files)
+                if (id.inode != 0)
+                    left.push_back(path.substr(path.find_last_of('/') + 1));
+            Error error = lock.error();
+            error.message = names.key + ": no segment is left under the key, but " + joined(left) + " in " +
+                            names.tempDir + " remain: " + causeOf(names, error);
+            return error;
+        }
+        if (lock) {
+            // A segment made since look() (its maker held this lock while making it) is not remains.
+            if (auto made = findSegment(names))
+                return makeError(ErrorCode::Failure,
+                                 names.key + ": segment " + std::to_string(*made) +
+                                     " was made under the key while what was left of it was being removed; "
+                                     "nothing was removed: run 'shm-create --remove -k " +
+                                     names.key + "' again");
+            remains.semid = semaphore->id();
+            semaphore->remove(); // and with it the lock: waiters get EIDRM
+        }
+    } else if (semaphore.error().code != ErrorCode::NoSegment) {
+        return semaphore.error(); // another user's, or open to others: refused (Unsafe)
+    }
+    return verified(names, remains, files, Removal{false, 0, -1, remains.semid});
 }
 
 // A raw holder (shm-create --raw) has no header, but it made the segment and keeps its lock's
@@ -302,7 +397,7 @@ std::optional<Result<Removal>> stopRawHolder(const IpcNames &names, const Found 
     auto stopped = stopProcess(pid, [&] { return processHasFileOpen(pid, id); }, deadline);
     if (stopped || stopped.error().code == ErrorCode::NoSegment ||
         (stopped.error().code == ErrorCode::TimedOut && deadline.seconds() == 0))
-        return Result<Removal>(Removal{true, pid, found.shmid});
+        return Result<Removal>(Removal{true, pid, found.shmid, found.semid});
     Error error = stopped.error();
     error.message = names.key + ": the raw holder, " + error.message;
     return Result<Removal>(error);
@@ -318,6 +413,9 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
     if (auto room = requireDescriptors(names.key, 3, "check and stop its holder"); !room)
         return room.error();
     auto found = look(names);
+    // No segment, and no holder that lost it: what else of the key is left, if anything.
+    if (!found && found.error().code == ErrorCode::NoSegment && found.error().pid == 0)
+        return removeRemains(names, deadline);
     if (!found)
         return found.error();
     if (found->check == HeaderCheck::Foreign) {

@@ -269,36 +269,44 @@ bool ParticipantLock::isAlive(std::uint64_t token) const
     return lockedByOther(m_state->fd, token).value_or(true);
 }
 
+namespace {
+
+// Whether an OFD lock held through another description covers byte `offset` of the key file at
+// `path`, which must be the regular file `expected`; nullopt if it is not. Judged by lstat before
+// anything is opened: what is planted there instead (a FIFO) is never opened, as opening a FIFO's
+// read end would release a writer blocked on it. What was opened is checked again (a swap between
+// the two looks is another file).
+std::optional<bool> probeLockAt(const std::string &path, const FileIdentity &expected, std::uint64_t offset)
+{
+    const auto isExpected = [&](const struct stat &info) {
+        return S_ISREG(info.st_mode) && static_cast<std::uint64_t>(info.st_dev) == expected.device &&
+               static_cast<std::uint64_t>(info.st_ino) == expected.inode;
+    };
+    struct stat info {};
+    if (::lstat(path.c_str(), &info) != 0 || !isExpected(info))
+        return std::nullopt;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    std::optional<bool> locked;
+    if (::fstat(fd, &info) == 0 && isExpected(info))
+        locked = lockedByOther(fd, offset);
+    ::close(fd);
+    return locked;
+}
+
+} // namespace
+
 std::optional<bool> probeToken(const std::string &path, const FileIdentity &expected, std::uint64_t token)
 {
     if (token == 0 || !validToken(token))
         return false;
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return std::nullopt;
-    struct stat info {};
-    std::optional<bool> alive;
-    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
-        static_cast<std::uint64_t>(info.st_dev) == expected.device &&
-        static_cast<std::uint64_t>(info.st_ino) == expected.inode)
-        alive = lockedByOther(fd, token);
-    ::close(fd);
-    return alive;
+    return probeLockAt(path, expected, token);
 }
 
 std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity &expected, std::uint64_t mark)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return std::nullopt;
-    struct stat info {};
-    std::optional<bool> marked;
-    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) &&
-        static_cast<std::uint64_t>(info.st_dev) == expected.device &&
-        static_cast<std::uint64_t>(info.st_ino) == expected.inode)
-        marked = lockedByOther(fd, mark);
-    ::close(fd);
-    return marked;
+    return probeLockAt(path, expected, mark);
 }
 
 namespace {

@@ -67,7 +67,8 @@ private:
 
 /// Liveness of `token` probed through the key file at `path` without taking a lock (for
 /// listings): nullopt if the file cannot be opened or is not the file `expected` names (the
-/// locks of a removed or replaced key file cannot be seen from a path).
+/// locks of a removed or replaced key file cannot be seen from a path). Nothing but that regular
+/// file is opened: a FIFO put in its place is judged by lstat and left closed.
 std::optional<bool> probeToken(const std::string &path, const FileIdentity &expected, std::uint64_t token);
 
 /// The byte a holder locks besides its token (markHolder): above every token.
@@ -77,7 +78,8 @@ constexpr std::uint64_t kHolderMark = std::uint64_t{1} << 62;
 constexpr std::uint64_t kRawHolderMark = kHolderMark + 1;
 
 /// True if a live holder marked itself (markHolder) at `mark` in the key file at `path`, which
-/// must be the file `expected`: nullopt if it cannot be opened or is another file.
+/// must be the file `expected`: nullopt if it cannot be opened or is another file (not opened,
+/// as probeToken).
 std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity &expected,
                                     std::uint64_t mark = kHolderMark);
 
