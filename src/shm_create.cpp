@@ -54,7 +54,8 @@ std::string readyMessage(const Holder &holder, bool raw)
     text += "ready, capacity " + formatSize(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
     // Said with the ready line, not later: a detached holder's stderr is /dev/null by then.
     if (const std::string problem = holder.keyFileRepairProblem(); !problem.empty())
-        text += "; key files removed from TMPDIR cannot be restored while it runs (" + problem + ")";
+        text += "; key files removed from TMPDIR cannot be restored until it can anchor them (" + problem +
+                "); it tries every second";
     return text;
 }
 

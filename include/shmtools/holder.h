@@ -51,7 +51,8 @@ public:
     /// Why key files removed while it runs (by a cleaner of old files, a Qt program's failed
     /// create(), by hand) cannot be restored: its second hard links to them, made at start in
     /// TMPDIR, could not be made (e.g. TMPDIR full); empty if they can. For the start report:
-    /// once asked for here, serve() does not tell it again through onNotice. Never fails.
+    /// once asked for here, serve() does not tell it again through onNotice; serve() keeps
+    /// trying to make them, and tells onNotice once it has. Never fails.
     std::string keyFileRepairProblem() const;
 
     /// Blocks without polling until SIGINT, SIGTERM or SIGHUP, calling `onVersion` (if set) on
