@@ -59,10 +59,15 @@ public:
     /// this thread for each version published meanwhile (versions published faster than it
     /// returns are coalesced). Meanwhile it repairs what others remove (a semaphore removed by
     /// systemd-logind's RemoveIPC; key files are kept fresh for age-based cleaners), and tells
-    /// `onNotice` (if set) in one line each time. Returns the signal. Needs
-    /// installInterruptHandlers() first: without it the signal ends the process as usual.
+    /// `onNotice` (if set) in one line each time. Returns the signal, or 0 once stopServing()
+    /// was called. Needs installInterruptHandlers() first: without it the signal ends the
+    /// process as usual.
     int serve(const std::function<void(const VersionInfo &)> &onVersion = {},
               const std::function<void(const std::string &)> &onNotice = {});
+    /// From a callback of serve(): makes serve() return 0 as soon as the callback returns,
+    /// without waiting again (e.g. the output the callbacks write to is gone). The segment stays
+    /// until the Holder is destroyed. Never fails.
+    void stopServing();
 
 private:
     struct Impl;

@@ -66,8 +66,10 @@ public:
     /// `kHousekeepingPeriod` it restores a removed semaphore (systemd-logind's RemoveIPC) and
     /// notices removed key files, and every `kTouchPeriod` it refreshes the key files' times
     /// (so that age-based cleaners such as systemd-tmpfiles keep them); `onNotice` hears about
-    /// each. Returns the signal.
+    /// each. Returns the signal, or 0 after stopServing().
     int serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice = {});
+    /// From a callback of serve(): serve() returns 0 once the callback has returned.
+    void stopServing() { m_stopServing = true; }
 
     static constexpr std::chrono::seconds kHousekeepingPeriod{1};
     static constexpr std::chrono::hours kTouchPeriod{1};
@@ -119,6 +121,7 @@ private:
     std::string m_semaphoreAnchorMissing; ///< the same for the semaphore key file
     bool m_anchorsTried = false;          ///< by start(): later tries are for the missing ones
     mutable bool m_anchorProblemTold = false; ///< by serve() or to keyFileRepairProblem()
+    bool m_stopServing = false; ///< asked for by a callback of serve()
     pid_t m_abandonedBy = 0; ///< the lock seen left taken by this dead PID at the last check
     Semaphore::Taker m_lastTaker; ///< who had the lock taken at the last check
     VersionInfo m_kept;

@@ -162,7 +162,7 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
     auto lastTouch = std::chrono::steady_clock::now();
     // Said at once, not at the first housekeeping: the user learns it with the ready line.
     tellAnchorProblem(onNotice);
-    while (!interruptSignal()) {
+    while (!interruptSignal() && !m_stopServing) {
         const std::uint32_t counter = loadWord(word);
         if (onVersion && m_protocol) {
             // A validated copy, never the live header: a scribbled header is reported, not followed.
@@ -181,6 +181,8 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
                     onNotice(lastProblem);
             }
         }
+        if (m_stopServing)
+            break; // asked for by onVersion or onNotice: not a second more
         waitWhileEqual(word, counter, Deadline::after(std::chrono::duration<double>(kHousekeepingPeriod).count()));
         const auto now = std::chrono::steady_clock::now();
         const bool touch = now - lastTouch >= kTouchPeriod;
@@ -188,7 +190,7 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
             lastTouch = now;
         keepAlive(onNotice, touch);
     }
-    return interruptSignal();
+    return m_stopServing ? 0 : interruptSignal();
 }
 
 Holder::~Holder()
