@@ -54,7 +54,8 @@ std::string readyMessage(const Holder &holder, bool raw)
     text += "ready, capacity " + formatSize(holder.capacity()) + (raw ? " (raw Qt segment)" : "");
     // Said with the ready line, not later: a detached holder's stderr is /dev/null by then.
     if (const std::string problem = holder.keyFileRepairProblem(); !problem.empty())
-        text += "; key files removed from TMPDIR cannot be restored while it runs (" + problem + ")";
+        text += "; key files removed from TMPDIR cannot be restored until it can anchor them (" + problem +
+                "); it tries every second";
     return text;
 }
 
@@ -80,17 +81,21 @@ void printNotice(const std::string &line)
     writeReport(std::string(kTool) + ": " + printable(line) + "\n");
 }
 
-// --watch --json: JSON Lines on stdout, one object per event, written as it happens (waiting,
-// interruptibly, for a consumer that is slow to read: stdout is the data the user asked for).
-// The "stopped" event comes after the interrupt, which ends such waits: it goes through stdio,
-// whose failure closeStdout() reports.
-void printEvent(const std::string &line)
+// --watch --json: the "stopped" event comes after the interrupt, which ends waits for a slow
+// consumer: it goes through stdio, whose failure closeStdout() reports.
+void printStoppedEvent(const std::string &line)
 {
-    if (interruptSignal()) {
-        std::fwrite(line.data(), 1, line.size(), stdout);
-        return;
-    }
-    [[maybe_unused]] auto written = writeStdout(line);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+}
+
+// --watch --json whose events could not be written: the holder has stopped already.
+Error eventsNotWritten(const std::string &key, int error)
+{
+    const OutputTarget out = OutputTarget::standardOutput();
+    return Error{ErrorCode::Failure, key + ": writing the --watch --json events to standard output failed: " +
+                                         writeFailureCause(out, error) +
+                                         "; so the holder stopped and removed its segment; " +
+                                         writeFailureAdvice(out, error) + ", and start it again"};
 }
 
 int remove(const Request &request)
@@ -212,7 +217,7 @@ int hold(const Request &request)
         holder.reset();
         const std::string name = std::string("SIG") + sigabbrev_np(signal);
         if (json)
-            printEvent(eventAsJson(key, "stopped", nullptr, "stopped by " + name + "; segment removed"));
+            printStoppedEvent(eventAsJson(key, "stopped", nullptr, "stopped by " + name + "; segment removed"));
         reportStatus(kTool, request.common.quiet, key + ": stopped by " + name + "; segment removed");
     };
     if (request.mode == Mode::Detach)
@@ -231,12 +236,35 @@ int hold(const Request &request)
     reportStatus(kTool, request.common.quiet,
                  *ready + " (holder PID " + std::to_string(::getpid()) + "); Ctrl-C to remove it");
     if (json) {
+        // The events are the data the user asked for: each is written as it happens, waiting,
+        // interruptibly, for a consumer that is slow to read. Where they cannot go (a consumer
+        // that has gone, a full disk, a closed stdout) the first failed one stops the holder, as
+        // shm-read --follow stops: a watch nobody receives is no watch. A consumer that has gone
+        // is EPIPE, not SIGPIPE, which would kill the holder and leave its segment behind.
+        std::signal(SIGPIPE, SIG_IGN);
+        int outputError = 0;
+        const auto printEvent = [&](const std::string &line) {
+            if (outputError != 0)
+                return;
+            // EINTR: a signal, which ends serve() as it should.
+            if (const int error = writeStdoutOrErrno(line); error != 0 && error != EINTR) {
+                outputError = error;
+                holder->stopServing();
+            }
+        };
         printEvent(eventAsJson(key, "ready", nullptr, *ready));
-        stop(holder->serve([&](const VersionInfo &v) { printEvent(eventAsJson(key, "version", &v)); },
-                           [&](const std::string &notice) {
-                               printEvent(eventAsJson(key, "notice", nullptr, notice));
-                               printNotice(notice);
-                           }));
+        int signal = 0;
+        if (outputError == 0)
+            signal = holder->serve([&](const VersionInfo &v) { printEvent(eventAsJson(key, "version", &v)); },
+                                   [&](const std::string &notice) {
+                                       printEvent(eventAsJson(key, "notice", nullptr, notice));
+                                       printNotice(notice);
+                                   });
+        if (outputError != 0) {
+            holder.reset();
+            return reportError(kTool, eventsNotWritten(key, outputError));
+        }
+        stop(signal);
     } else {
         stop(holder->serve(request.watch ? printVersion : std::function<void(const VersionInfo &)>(), printNotice));
     }

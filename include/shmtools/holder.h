@@ -51,19 +51,24 @@ public:
     /// Why key files removed while it runs (by a cleaner of old files, a Qt program's failed
     /// create(), by hand) cannot be restored: its second hard links to them, made at start in
     /// TMPDIR, could not be made (e.g. TMPDIR full); empty if they can. For the start report:
-    /// once asked for here, serve() does not tell it again through onNotice. Never fails.
+    /// once asked for here, serve() does not tell it again through onNotice; serve() keeps
+    /// trying to make them, and tells onNotice once it has. Never fails.
     std::string keyFileRepairProblem() const;
 
     /// Blocks without polling until SIGINT, SIGTERM or SIGHUP, calling `onVersion` (if set) on
     /// this thread for each version published meanwhile (versions published faster than it
     /// returns are coalesced). Meanwhile it repairs what others remove (a semaphore removed by
     /// systemd-logind's RemoveIPC; key files are kept fresh for age-based cleaners), and tells
-    /// `onNotice` (if set) in one line each time. Returns the signal. Needs
-    /// installInterruptHandlers() first: without it the signal ends the process as usual.
-    /// In a child of fork() the Holder belongs to the parent: serve() returns 0 at once, serving
-    /// nothing, and tells `onNotice` so.
+    /// `onNotice` (if set) in one line each time. Returns the signal, or 0 once stopServing()
+    /// was called. Needs installInterruptHandlers() first: without it the signal ends the
+    /// process as usual. In a child of fork() the Holder belongs to the parent: serve() returns
+    /// 0 at once, serving nothing, and tells `onNotice` so.
     int serve(const std::function<void(const VersionInfo &)> &onVersion = {},
               const std::function<void(const std::string &)> &onNotice = {});
+    /// From a callback of serve(): makes serve() return 0 as soon as the callback returns,
+    /// without waiting again (e.g. the output the callbacks write to is gone). The segment stays
+    /// until the Holder is destroyed. Never fails.
+    void stopServing();
 
 private:
     struct Impl;

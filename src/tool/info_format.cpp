@@ -51,7 +51,7 @@ std::string infoAsJson(const SegmentInfo &info)
         {"attachments", qint64(info.attachments)},
         {"huge_pages", info.hugePages},
     };
-    return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() + "\n";
+    return withLineSeparatorsEscaped(QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString()) + "\n";
 }
 
 std::string infoAsText(const SegmentInfo &info)
@@ -125,5 +125,5 @@ std::string eventAsJson(const std::string &key, const std::string &event, const 
     }
     if (!message.empty())
         object.insert("message", str(message));
-    return QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() + "\n";
+    return withLineSeparatorsEscaped(QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString()) + "\n";
 }

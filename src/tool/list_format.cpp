@@ -64,7 +64,7 @@ std::string listAsJson(const std::vector<SegmentSummary> &segments)
             {"segment_size", qint64(segment.segmentSize)},
             {"attachments", qint64(segment.attachments)},
         };
-        out += QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString() + "\n";
+        out += withLineSeparatorsEscaped(QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString()) + "\n";
     }
     return out;
 }

@@ -379,6 +379,30 @@ TEST_CASE("Waiting for a generation: wakes on a load, times out, and learns that
     }
 }
 
+TEST_CASE("serve() returns 0 at once when a callback calls stopServing(); the Holder removes all when destroyed")
+{
+    const std::string key = uniqueKey();
+    std::optional<Holder> holder = startHolder(key);
+    {
+        Segment segment = openSegment(key);
+        REQUIRE(segment.load(Input::bytes(std::string_view("one"))).ok());
+    }
+    std::uint64_t seen = 0;
+    // The version published before serve() is reported on its first look, before any wait; had
+    // serve() gone on, it would wait for a signal that never comes.
+    const int returned = holder->serve([&](const VersionInfo &version) {
+        seen = version.generation;
+        holder->stopServing();
+    });
+    CHECK(returned == 0);
+    CHECK(seen == 1);
+    CHECK(Segment::open(key, {0s}).ok()); // still held until destroyed
+    holder.reset();
+    auto gone = Segment::open(key, {0s});
+    REQUIRE_FALSE(gone.ok());
+    CHECK(gone.error().code == ErrorCode::NoSegment);
+}
+
 TEST_CASE("describe and listSegments report the segment, its holder and its latest version")
 {
     const std::string key = uniqueKey();

@@ -64,6 +64,11 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion,
     return m_impl->core->serve(onVersion, onNotice);
 }
 
+void Holder::stopServing()
+{
+    m_impl->core->stopServing();
+}
+
 Result<Removed> removeSegment(const std::string &key, Seconds timeout)
 {
     auto names = detail::ipcNamesFor(key);

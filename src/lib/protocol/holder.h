@@ -16,6 +16,7 @@
 #include <shmtools/segment.h>
 #include <shmtools/holder.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -48,7 +49,7 @@ public:
     std::uint64_t capacity() const { return m_capacity; }
     /// Why key files removed while it runs cannot be restored (its anchors could not be made:
     /// TMPDIR full, a name there taken), without the key; empty if they can. Once asked for,
-    /// serve() does not tell it again.
+    /// serve() does not tell it again. serve() keeps trying to make them.
     const std::string &keyFileRepairProblem() const
     {
         m_anchorProblemTold = true;
@@ -65,8 +66,11 @@ public:
     /// `kHousekeepingPeriod` it restores a removed semaphore (systemd-logind's RemoveIPC) and
     /// notices removed key files, and every `kTouchPeriod` it refreshes the key files' times
     /// (so that age-based cleaners such as systemd-tmpfiles keep them); `onNotice` hears about
-    /// each. Returns the signal; 0 at once in a child of fork() (onNotice hears why).
+    /// each. Returns the signal, or 0 after stopServing(); 0 at once in a child of fork()
+    /// (onNotice hears why).
     int serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice = {});
+    /// From a callback of serve(): serve() returns 0 once the callback has returned.
+    void stopServing() { m_stopServing = true; }
 
     static constexpr std::chrono::seconds kHousekeepingPeriod{1};
     static constexpr std::chrono::hours kTouchPeriod{1};
@@ -79,6 +83,15 @@ private:
     /// zero, no page touched beyond it); true if there was one. Called under the lock.
     Result<bool> removeHalfMadeSegment();
     void discardWhatWasMade();
+    /// One of its two key files: where, which file, and why its anchor is missing ("" if made).
+    struct OwnKeyFile {
+        const std::string &path;
+        const FileIdentity &id;
+        std::string &anchorMissing;
+    };
+    std::array<OwnKeyFile, 2> ownKeyFiles();
+    /// Makes the anchors still missing, of the key files still in place; m_anchorProblem says
+    /// why one is missing afterwards.
     void anchorKeyFiles();
     void restoreKeyFiles(const NoticeFn &notice);
     Status adoptExisting();
@@ -99,11 +112,17 @@ private:
     std::uint64_t m_capacity = 0;
     bool m_adopted = false;
     bool m_keyFilesLost = false;
+    bool m_keyFilesLostForGood = false; ///< a lost key file has no anchor: its SysV key cannot come back
+    std::string m_semaphoreProblem; ///< why the semaphore is not restored yet, as told ("" if it is there)
     bool m_madeSegmentKeyFile = false; ///< by this start: removed again if it fails
     bool m_madeSemaphoreKeyFile = false;
     bool m_madeSemaphore = false;
     std::string m_anchorProblem; ///< why the key files could not be anchored (without the key)
+    std::string m_segmentAnchorMissing;   ///< why the segment key file has no anchor, "" if it has one
+    std::string m_semaphoreAnchorMissing; ///< the same for the semaphore key file
+    bool m_anchorsTried = false;          ///< by start(): later tries are for the missing ones
     mutable bool m_anchorProblemTold = false; ///< by serve() or to keyFileRepairProblem()
+    bool m_stopServing = false; ///< asked for by a callback of serve()
     pid_t m_abandonedBy = 0; ///< the lock seen left taken by this dead PID at the last check
     Semaphore::Taker m_lastTaker; ///< who had the lock taken at the last check
     VersionInfo m_kept;

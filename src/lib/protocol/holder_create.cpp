@@ -59,17 +59,33 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     return holder;
 }
 
+std::array<Holder::OwnKeyFile, 2> Holder::ownKeyFiles()
+{
+    return {OwnKeyFile{m_names.segmentKeyFile, m_identity.segmentKeyFile, m_segmentAnchorMissing},
+            OwnKeyFile{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile, m_semaphoreAnchorMissing}};
+}
+
 // Second hard links of both key files, so that housekeeping can bring back a removed key file
-// under its inode (its SysV key). Without them the holder still runs, and says so once.
+// under its inode (its SysV key). Without them the holder still runs and says so once; its
+// housekeeping calls this again every second while one is missing (a TMPDIR full at start may
+// have room later), for each key file still in place: a removed one has no inode left to link.
 void Holder::anchorKeyFiles()
 {
-    for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
-                                   std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}})
-        if (auto anchored = makeAnchor(path, id, anchorPathFor(path), m_names); !anchored && m_anchorProblem.empty()) {
-            const std::string &message = anchored.error().message;
-            const std::string prefix = m_names.key + ": ";
-            m_anchorProblem = message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+    m_anchorProblem.clear();
+    for (const OwnKeyFile &file : ownKeyFiles()) {
+        if (!m_anchorsTried || (!file.anchorMissing.empty() && isSameFile(file.path, file.id))) {
+            if (auto anchored = makeAnchor(file.path, file.id, anchorPathFor(file.path), m_names); !anchored) {
+                const std::string &message = anchored.error().message;
+                const std::string prefix = m_names.key + ": ";
+                file.anchorMissing = message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
+            } else {
+                file.anchorMissing.clear();
+            }
         }
+        if (m_anchorProblem.empty())
+            m_anchorProblem = file.anchorMissing;
+    }
+    m_anchorsTried = true;
 }
 
 Status Holder::create(std::uint64_t segmentSize)

@@ -22,18 +22,19 @@ using namespace layout;
 // and the key file by name, when it detaches (restored again then).
 void Holder::restoreKeyFiles(const NoticeFn &notice)
 {
-
     bool lost = false;
-    bool forGood = false; // an anchor is gone too: that inode, and so its SysV key, cannot come back
+    // An anchor gone too, or never made: that inode, and so its SysV key, cannot come back.
+    bool forGood = false;
+    bool unanchored = false; // of those, one never had an anchor
     std::string problems;
-    for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
-                                   std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}}) {
+    for (const OwnKeyFile &file : ownKeyFiles()) {
+        const std::string &path = file.path;
         std::string problem;
         const bool semaphoreKeyFile = path == m_names.semaphoreKeyFile;
         const auto replaceable = [semaphoreKeyFile](key_t key) {
             return !segmentExistsUnder(key) && (semaphoreKeyFile || !semaphoreExistsUnder(key));
         };
-        switch (restoreFromAnchor(path, id, anchorPathFor(path), replaceable, problem)) {
+        switch (restoreFromAnchor(path, file.id, anchorPathFor(path), replaceable, problem)) {
         case KeyFileRepair::Present: break;
         case KeyFileRepair::Restored:
             notice("the key file " + path + " was removed (by a Qt program's failed create(), a cleaner of old "
@@ -44,15 +45,21 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
             break;
         case KeyFileRepair::Failed:
             lost = true;
-            forGood = forGood || !isSameFile(anchorPathFor(path), id);
+            if (!file.anchorMissing.empty()) {
+                unanchored = true;
+                problem = "it had no anchor to restore it from (" + file.anchorMissing + ")";
+            }
+            forGood = forGood || !isSameFile(anchorPathFor(path), file.id);
             problems += (problems.empty() ? "" : "; ") + path + ": " + problem;
             break;
         }
     }
     if (lost && !m_keyFilesLost && forGood)
-        notice("the key files in " + m_names.tempDir + " were removed with their anchors (" + problems +
-               "), e.g. with TMPDIR itself: they cannot come back under the same System V key, so no new loader "
-               "or reader can reach this segment again; stop this holder with 'shm-create --remove -k " +
+        notice("the key files in " + m_names.tempDir +
+               (unanchored ? " were removed or replaced before they could be anchored (" + problems + ")"
+                           : " were removed with their anchors (" + problems + "), e.g. with TMPDIR itself") +
+               ": they cannot come back under the same System V key, so no new loader or reader can reach this "
+               "segment again; stop this holder with 'shm-create --remove -k " +
                m_names.key + "' (it still reaches it) and start a new one");
     else if (lost && !m_keyFilesLost)
         notice("the key files in " + m_names.tempDir + " were removed or replaced and cannot be restored (" +
@@ -61,6 +68,7 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
     else if (!lost && m_keyFilesLost)
         notice("the key files in " + m_names.tempDir + " are back; loaders and readers reach the segment again");
     m_keyFilesLost = lost;
+    m_keyFilesLostForGood = lost && forGood;
 }
 
 void Holder::tellAnchorProblem(const NoticeFn &onNotice)
@@ -69,7 +77,8 @@ void Holder::tellAnchorProblem(const NoticeFn &onNotice)
         return;
     if (onNotice)
         onNotice(m_names.key + ": key files removed from " + m_names.tempDir +
-                 " cannot be restored while this holder runs (" + m_anchorProblem + ")");
+                 " cannot be restored until this holder can anchor them (" + m_anchorProblem +
+                 "); it tries every second");
     m_anchorProblemTold = true;
 }
 
@@ -81,6 +90,12 @@ void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
     };
     tellAnchorProblem(onNotice);
     restoreKeyFiles(notice);
+    if (!m_anchorProblem.empty()) {
+        anchorKeyFiles();
+        if (m_anchorProblem.empty())
+            notice("its key files have their anchors now (" + m_names.tempDir +
+                   " had room again): removed key files are restored from now on");
+    }
     const bool keyFilesThere = !m_keyFilesLost;
     if (keyFilesThere && touch) {
         // Age-based cleaners (systemd-tmpfiles: 10 days in /tmp) go by these times (the
@@ -89,17 +104,27 @@ void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
             touchFile(file);
     }
     if (m_os->semaphore().isGone()) {
+        // Said once, not every second: what stops the repair changes seldom.
+        const auto tellOnce = [&](const std::string &problem) {
+            if (problem != m_semaphoreProblem)
+                notice(problem);
+            m_semaphoreProblem = problem;
+        };
         if (!keyFilesThere) {
-            notice("its semaphore was removed as well; it is restored once the key files are");
+            tellOnce(m_keyFilesLostForGood
+                         ? "its semaphore was removed as well; it cannot be made again under the System V key of a "
+                           "key file that cannot come back"
+                         : "its semaphore was removed as well; it is restored once the key files are");
             return;
         }
         // Without a descriptor (the key from the key file's recorded identity): a holder
         // started at a tight RLIMIT_NOFILE has none to spare, and still must repair.
         auto restored = Semaphore::recreate(m_names, m_identity.semaphoreKeyFile);
         if (!restored) {
-            notice("its semaphore was removed and cannot be restored yet: " + restored.error().message);
+            tellOnce("its semaphore was removed and cannot be restored yet: " + restored.error().message);
             return;
         }
+        m_semaphoreProblem.clear();
         m_os->setSemaphore(std::move(*restored));
         notice("its semaphore was removed (by a Qt program's failed create(), systemd-logind's RemoveIPC at "
                "logout, or by hand); restored it");
@@ -145,7 +170,7 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
     auto lastTouch = std::chrono::steady_clock::now();
     // Said at once, not at the first housekeeping: the user learns it with the ready line.
     tellAnchorProblem(onNotice);
-    while (!interruptSignal()) {
+    while (!interruptSignal() && !m_stopServing) {
         const std::uint32_t counter = loadWord(word);
         if (onVersion && m_protocol) {
             // A validated copy, never the live header: a scribbled header is reported, not followed.
@@ -164,6 +189,8 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
                     onNotice(lastProblem);
             }
         }
+        if (m_stopServing)
+            break; // asked for by onVersion or onNotice: not a second more
         waitWhileEqual(word, counter, Deadline::after(std::chrono::duration<double>(kHousekeepingPeriod).count()));
         const auto now = std::chrono::steady_clock::now();
         const bool touch = now - lastTouch >= kTouchPeriod;
@@ -171,7 +198,7 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
             lastTouch = now;
         keepAlive(onNotice, touch);
     }
-    return interruptSignal();
+    return m_stopServing ? 0 : interruptSignal();
 }
 
 Holder::~Holder()
@@ -186,13 +213,12 @@ Holder::~Holder()
     if (m_protocol)
         bumpAndWake(m_protocol->changeCounter());
     m_system->removeSemaphore();
-    // Only our own key files: after a cleaner removed them, the files there are someone else's.
-    if (isSameFile(m_names.segmentKeyFile, m_identity.segmentKeyFile) &&
-        isSameFile(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile))
-        removeKeyFiles(m_names);
-    for (const auto &[path, id] : {std::pair{m_names.segmentKeyFile, m_identity.segmentKeyFile},
-                                   std::pair{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile}})
-        removeKeyFileIf(anchorPathFor(path), id);
+    // Only our own key files, each on its own: after a cleaner or a Qt peer removed one, the
+    // file there is someone else's, while the other one, still ours, must not be left behind.
+    for (const OwnKeyFile &file : ownKeyFiles()) {
+        removeKeyFileIf(file.path, file.id);
+        removeKeyFileIf(anchorPathFor(file.path), file.id);
+    }
 }
 
 } // namespace shmtools::detail

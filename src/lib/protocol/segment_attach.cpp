@@ -7,6 +7,7 @@
 #include "protocol/segment_list.h"
 #include "base/size_text.h"
 #include "sys/futex.h"
+#include "sys/key_file.h"
 
 #include <algorithm>
 
@@ -35,10 +36,18 @@ Error withLiveHolder(const IpcNames &names, const Error &error)
                              std::to_string(holder->holderPid) +
                              ") still runs, so nothing new can reach it; the key files are still there",
                          Remedy::RestartHolder, holder->holderPid);
+    // A key file gone without an anchor of it (the holder could not make one, or TMPDIR went
+    // with it) is not being restored, and cannot be: its SysV key went with its inode.
+    bool unanchored = false;
+    for (const std::string &path : {names.segmentKeyFile, names.semaphoreKeyFile})
+        unanchored = unanchored || (!ownRegularFileAt(path) && !ownRegularFileAt(anchorPathFor(path)));
     return makeError(ErrorCode::NoSegment,
                      names.key + ": the key files in " + names.tempDir + " were removed while its holder (PID " +
                          std::to_string(holder->holderPid) + ", segment " + std::to_string(holder->shmid) +
-                         ") runs, so nothing can reach its segment",
+                         ") runs, so nothing can reach its segment" +
+                         (unanchored ? "; the holder has no anchor (second link) of them to restore them from, so "
+                                       "they cannot come back under the same System V key"
+                                     : ""),
                      Remedy::RestartHolder, holder->holderPid);
 }
 

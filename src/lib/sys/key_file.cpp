@@ -164,15 +164,6 @@ KeyFileRemoval removeKeyFileReporting(const std::string &path, const FileIdentit
     return {Outcome::Removed, 0, {}};
 }
 
-void removeKeyFiles(const IpcNames &names)
-{
-    for (const std::string &file : {names.segmentKeyFile, names.semaphoreKeyFile}) {
-        struct stat info {};
-        if (::lstat(file.c_str(), &info) == 0 && S_ISREG(info.st_mode) && info.st_uid == ::geteuid())
-            ::unlink(file.c_str());
-    }
-}
-
 std::string anchorPathFor(const std::string &path)
 {
     const auto slash = path.find_last_of('/');

@@ -54,8 +54,6 @@ struct KeyFileRemoval {
 /// Removes the key file `path` if it is the file `id`, and says what it found and why it could
 /// not remove it (EROFS, EPERM for an immutable directory, EACCES). Never follows a symlink.
 KeyFileRemoval removeKeyFileReporting(const std::string &path, const FileIdentity &id);
-/// Removes both key files if they are ours. Best effort.
-void removeKeyFiles(const IpcNames &names);
 /// True if `path` is (lstat) the file `id`.
 bool isSameFile(const std::string &path, const FileIdentity &id);
 /// The identity of `path` (lstat) if it is a regular file of ours; nullopt otherwise (missing,
