@@ -13,6 +13,7 @@
 #include "unit_support.h"
 
 #include <chrono>
+#include <optional>
 #include <poll.h>
 #include <string>
 #include <sys/sem.h>
@@ -84,81 +85,68 @@ FileIdentity identityOf(const std::string &path)
     return *id;
 }
 
-/// The ids of the key's segment and semaphore now.
-struct Ids {
-    int shmid = -1;
-    int semid = -1;
+/// A key served by a holder in a child process, its objects' ids, and what the holder tells.
+struct Served {
+    ScratchKey scratch;
+    ChildProcess holder;
+    unit::KeyIds ids;
+    Notices notices;
+    Served() : holder(servingHolder(scratch.names)), notices(holder.fromChild())
+    {
+        REQUIRE(holder.ready());
+        ids = scratch.ids();
+    }
+    /// Stops the holder as `shm-create` is stopped; it exits cleanly, and has removed everything
+    /// (the semaphore `semid`, if it was made anew).
+    void stopAndCheckNothingLeft(std::optional<int> semid = std::nullopt)
+    {
+        ::kill(holder.pid(), SIGTERM);
+        CHECK(holder.wait() == 0);
+        scratch.checkNothingLeft({ids.shmid, semid.value_or(ids.semid)});
+    }
 };
-Ids idsOf(const IpcNames &names)
-{
-    auto shmid = findSegment(names);
-    auto semaphore = Semaphore::open(names);
-    REQUIRE(shmid);
-    REQUIRE(semaphore);
-    return {*shmid, semaphore->id()};
-}
-
-/// Stops the holder as `shm-create` is stopped, and checks that it removed everything: the
-/// segment and semaphore `ids` (by id: key files may be gone), key files and anchors.
-void stopAndCheckNothingLeft(ChildProcess &holder, const ScratchKey &scratch, const Ids &ids)
-{
-    ::kill(holder.pid(), SIGTERM);
-    CHECK(holder.wait() == 0);
-    auto status = statSegment(ids.shmid, scratch.names);
-    CHECK((!status || status->markedForRemoval));
-    CHECK_FALSE(semaphoreIdExists(ids.semid));
-    CHECK_FALSE(scratch.keyFilesLeft());
-}
 
 } // namespace
 
 TEST_CASE("housekeeping: a removed key file comes back under its inode, and the holder says so",
           "[holder_housekeeping]")
 {
-    ScratchKey scratch;
-    ChildProcess holder(servingHolder(scratch.names));
-    REQUIRE(holder.ready());
-    const Ids ids = idsOf(scratch.names);
+    Served served;
+    const ScratchKey &scratch = served.scratch;
     const bool segmentKeyFile = GENERATE(true, false);
     const std::string &path = segmentKeyFile ? scratch.names.segmentKeyFile : scratch.names.semaphoreKeyFile;
     INFO(path);
     const FileIdentity before = identityOf(path);
     REQUIRE(::unlink(path.c_str()) == 0);
-    Notices notices(holder.fromChild());
-    CHECK_THAT(notices.waitFor("restored it"), Catch::Matchers::ContainsSubstring("the key file " + path));
+    CHECK_THAT(served.notices.waitFor("restored it"), Catch::Matchers::ContainsSubstring("the key file " + path));
     CHECK(isSameFile(path, before)); // the same inode, so the same System V key
     auto found = findSegment(scratch.names);
-    CHECK((found && *found == ids.shmid));
-    stopAndCheckNothingLeft(holder, scratch, ids);
+    CHECK((found && *found == served.ids.shmid));
+    served.stopAndCheckNothingLeft();
 }
 
 TEST_CASE("housekeeping: a removed semaphore is made again, and the holder says so", "[holder_housekeeping]")
 {
-    ScratchKey scratch;
-    ChildProcess holder(servingHolder(scratch.names));
-    REQUIRE(holder.ready());
-    const Ids ids = idsOf(scratch.names);
+    Served served;
+    const ScratchKey &scratch = served.scratch;
     auto removed = Semaphore::open(scratch.names);
     REQUIRE(removed);
     removed->remove(); // as systemd-logind's RemoveIPC does at logout
-    Notices notices(holder.fromChild());
-    CHECK_THAT(notices.waitFor("its semaphore was removed"), Catch::Matchers::ContainsSubstring("restored it"));
+    CHECK_THAT(served.notices.waitFor("its semaphore was removed"), Catch::Matchers::ContainsSubstring("restored it"));
     auto restored = Semaphore::open(scratch.names);
     REQUIRE(restored);
     CHECK(restored->id() != removed->id());
     CHECK(restored->lock(Deadline::after(10))); // and it is free
-    stopAndCheckNothingLeft(holder, scratch, {ids.shmid, restored->id()});
+    served.stopAndCheckNothingLeft(restored->id());
 }
 
 TEST_CASE("housekeeping: a lock left taken by a process that died is given back", "[holder_housekeeping]")
 {
-    ScratchKey scratch;
-    ChildProcess holder(servingHolder(scratch.names));
-    REQUIRE(holder.ready());
-    const Ids ids = idsOf(scratch.names);
+    Served served;
+    const ScratchKey &scratch = served.scratch;
     auto semaphore = Semaphore::open(scratch.names);
     REQUIRE(semaphore);
-    const int semid = ids.semid;
+    const int semid = served.ids.semid;
     pid_t taker = 0;
     // A process takes the lock without SEM_UNDO (as a Qt program killed in the wrong moment
     // leaves it) and exits: reaped here, so that nothing of it is left to look alive.
@@ -174,25 +162,22 @@ TEST_CASE("housekeeping: a lock left taken by a process that died is given back"
         taker = careless.pid();
         REQUIRE(careless.wait() == 0);
     }
-    Notices notices(holder.fromChild());
-    CHECK_THAT(notices.waitFor("left taken"), Catch::Matchers::ContainsSubstring("by PID " + std::to_string(taker)) &&
-                                                  Catch::Matchers::ContainsSubstring("released it"));
+    CHECK_THAT(served.notices.waitFor("left taken"),
+               Catch::Matchers::ContainsSubstring("by PID " + std::to_string(taker)) &&
+                   Catch::Matchers::ContainsSubstring("released it"));
     CHECK(semaphore->lock(Deadline::after(10)));
-    stopAndCheckNothingLeft(holder, scratch, ids);
+    served.stopAndCheckNothingLeft();
 }
 
 TEST_CASE("housekeeping: key files removed with their anchors are told as lost for good", "[holder_housekeeping]")
 {
-    ScratchKey scratch;
-    ChildProcess holder(servingHolder(scratch.names));
-    REQUIRE(holder.ready());
-    const Ids ids = idsOf(scratch.names);
+    Served served;
+    const ScratchKey &scratch = served.scratch;
     for (const std::string &path : {scratch.names.segmentKeyFile, scratch.names.semaphoreKeyFile}) {
         REQUIRE(::unlink(path.c_str()) == 0);
         REQUIRE(::unlink(anchorPathFor(path).c_str()) == 0);
     }
-    Notices notices(holder.fromChild());
-    CHECK_THAT(notices.waitFor("were removed with their anchors"),
+    CHECK_THAT(served.notices.waitFor("were removed with their anchors"),
                Catch::Matchers::ContainsSubstring("cannot come back under the same System V key"));
-    stopAndCheckNothingLeft(holder, scratch, ids); // its segment and semaphore, by their ids
+    served.stopAndCheckNothingLeft(); // its segment and semaphore, by their ids
 }

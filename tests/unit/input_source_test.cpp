@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <dirent.h>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -24,6 +23,7 @@ using namespace shmtools::detail;
 using shmtools::ErrorCode;
 using unit::ChildProcess;
 using unit::inChild;
+using unit::openDescriptors;
 using unit::Pipe;
 
 namespace {
@@ -62,16 +62,19 @@ std::string readAll(InputSource &source, std::size_t chunk = 4096)
     }
 }
 
-/// How many descriptors this process has open.
-int openDescriptors()
+/// A thread writing `content` into the pipe in writes of at most `chunk` bytes, then closing its
+/// write end: the input's end.
+std::thread writerOf(Pipe &pipe, const std::string &content, std::size_t chunk)
 {
-    int count = 0;
-    DIR *fds = ::opendir("/proc/self/fd");
-    REQUIRE(fds != nullptr);
-    while (const dirent *entry = ::readdir(fds))
-        count += entry->d_name[0] != '.';
-    ::closedir(fds);
-    return count - 1; // the directory's own
+    return std::thread([&pipe, &content, chunk] {
+        for (std::size_t done = 0; done < content.size();) {
+            const ssize_t n = ::write(pipe.fds[1], content.data() + done, std::min(chunk, content.size() - done));
+            if (n <= 0)
+                break;
+            done += static_cast<std::size_t>(n);
+        }
+        pipe.closeWrite();
+    });
 }
 
 bool isOpen(int fd)
@@ -164,16 +167,7 @@ TEST_CASE("input: a pipe by descriptor is read to its end, its size unknown", "[
 {
     Pipe pipe;
     const std::string content = bytes(1'000'000); // far beyond a pipe's capacity
-    std::thread writer([&] {
-        std::size_t done = 0;
-        while (done < content.size()) {
-            const ssize_t n = ::write(pipe.fds[1], content.data() + done, content.size() - done);
-            if (n <= 0)
-                break;
-            done += static_cast<std::size_t>(n);
-        }
-        pipe.closeWrite();
-    });
+    std::thread writer = writerOf(pipe, content, content.size());
     auto source = InputSource::fromDescriptor(pipe.fds[0], "the pipe");
     REQUIRE(source);
     CHECK_FALSE(source->knownSize());
@@ -188,16 +182,7 @@ TEST_CASE("input: a non-blocking pipe with nothing to read yet is waited on, not
     Pipe pipe;
     REQUIRE(::fcntl(pipe.fds[0], F_SETFL, O_NONBLOCK) == 0);
     const std::string content = bytes(4u << 20); // a reader faster than the writer finds it empty often
-    std::thread writer([&] {
-        for (std::size_t done = 0; done < content.size();) {
-            const ssize_t n =
-                ::write(pipe.fds[1], content.data() + done, std::min<std::size_t>(4096, content.size() - done));
-            if (n <= 0)
-                break;
-            done += static_cast<std::size_t>(n);
-        }
-        pipe.closeWrite();
-    });
+    std::thread writer = writerOf(pipe, content, 4096);
     auto source = InputSource::fromDescriptor(pipe.fds[0], "the pipe");
     REQUIRE(source);
     const std::string received = readAll(*source, 65536);

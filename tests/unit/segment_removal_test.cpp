@@ -13,11 +13,11 @@
 
 #include <cstring>
 #include <string>
-#include <utility>
 
 using namespace shmtools::detail;
 using shmtools::ErrorCode;
 using shmtools::HolderOptions;
+using shmtools::Result;
 using unit::ChildProcess;
 using unit::ScratchKey;
 
@@ -50,23 +50,30 @@ bool segmentGone(int shmid, const IpcNames &names)
     return !status || status->markedForRemoval;
 }
 
-/// Nothing of the key is left: no segment, no semaphore, no key file, no anchor.
-void checkNothingLeft(const ScratchKey &scratch, int shmid, int semid)
-{
-    CHECK(segmentGone(shmid, scratch.names));
-    CHECK_FALSE(semaphoreIdExists(semid));
-    CHECK_FALSE(scratch.keyFilesLeft());
-}
-
-/// The key's segment and semaphore ids while its holder runs.
-std::pair<int, int> idsOf(const IpcNames &names)
-{
-    auto shmid = findSegment(names);
-    auto semaphore = Semaphore::open(names);
-    REQUIRE(shmid);
-    REQUIRE(semaphore);
-    return {*shmid, semaphore->id()};
-}
+/// A key held by a holder in a child process (raw: a raw holder), and its objects' ids.
+struct Held {
+    ScratchKey scratch;
+    ChildProcess holder;
+    unit::KeyIds ids;
+    explicit Held(bool raw = false) : holder(holderOf(scratch.names, raw))
+    {
+        REQUIRE(holder.ready());
+        ids = scratch.ids();
+    }
+    /// `removed` stopped the holder, which then exited cleanly on SIGTERM, having removed
+    /// everything; `waited`: the removal returned only once it had exited.
+    void checkStopped(const Result<Removal> &removed, bool waited = true)
+    {
+        REQUIRE(removed);
+        CHECK(removed->holderStopped);
+        CHECK(removed->holderPid == holder.pid());
+        CHECK(removed->shmid == ids.shmid);
+        if (waited)
+            scratch.checkNothingLeft(ids); // before the holder is even reaped
+        CHECK(holder.wait() == 0);
+        scratch.checkNothingLeft(ids);
+    }
+};
 
 } // namespace
 
@@ -82,83 +89,47 @@ TEST_CASE("removal: nothing under the key is NoSegment, naming the key's TMPDIR"
 
 TEST_CASE("removal: a running holder is asked to stop, and everything is gone once it has", "[segment_removal]")
 {
-    ScratchKey scratch;
-    ChildProcess holder(holderOf(scratch.names));
-    REQUIRE(holder.ready());
-    const auto [shmid, semid] = idsOf(scratch.names);
-    auto removed = removeSegment(scratch.names, kTimeout);
-    REQUIRE(removed);
-    CHECK(removed->holderStopped);
-    CHECK(removed->holderPid == holder.pid());
-    CHECK(removed->shmid == shmid);
-    checkNothingLeft(scratch, shmid, semid); // already: the removal waited for the holder to exit
-    CHECK(holder.wait() == 0);               // it stopped on SIGTERM, cleanly
+    Held held;
+    held.checkStopped(removeSegment(held.scratch.names, kTimeout));
 }
 
 TEST_CASE("removal: with a timeout of 0 the holder is signalled, not waited for, and removes everything",
           "[segment_removal]")
 {
-    ScratchKey scratch;
-    ChildProcess holder(holderOf(scratch.names));
-    REQUIRE(holder.ready());
-    const auto [shmid, semid] = idsOf(scratch.names);
-    auto removed = removeSegment(scratch.names, 0);
-    REQUIRE(removed);
-    CHECK(removed->holderStopped);
-    CHECK(removed->holderPid == holder.pid());
-    CHECK(holder.wait() == 0);
-    checkNothingLeft(scratch, shmid, semid);
+    Held held;
+    held.checkStopped(removeSegment(held.scratch.names, 0), false);
 }
 
 TEST_CASE("removal: the orphan of a killed holder is adopted and removed whole", "[segment_removal]")
 {
-    ScratchKey scratch;
-    ChildProcess holder(holderOf(scratch.names));
-    REQUIRE(holder.ready());
-    const auto [shmid, semid] = idsOf(scratch.names);
-    const pid_t pid = holder.pid();
+    Held held;
+    const pid_t pid = held.holder.pid();
     ::kill(pid, SIGKILL);
-    REQUIRE(holder.wait() == 100 + SIGKILL);
-    REQUIRE_FALSE(segmentGone(shmid, scratch.names)); // an orphan: nobody removed it
-    auto removed = removeSegment(scratch.names, kTimeout);
+    REQUIRE(held.holder.wait() == 100 + SIGKILL);
+    REQUIRE_FALSE(segmentGone(held.ids.shmid, held.scratch.names)); // an orphan: nobody removed it
+    auto removed = removeSegment(held.scratch.names, kTimeout);
     REQUIRE(removed);
     CHECK_FALSE(removed->holderStopped);
     CHECK(removed->holderPid == pid); // the dead one, as its header names it
-    CHECK(removed->shmid == shmid);
-    checkNothingLeft(scratch, shmid, semid);
+    CHECK(removed->shmid == held.ids.shmid);
+    held.scratch.checkNothingLeft(held.ids);
 }
 
 TEST_CASE("removal: a raw holder is stopped through the key file it keeps open", "[segment_removal]")
 {
-    ScratchKey scratch;
-    ChildProcess holder(holderOf(scratch.names, true));
-    REQUIRE(holder.ready());
-    const auto [shmid, semid] = idsOf(scratch.names);
-    auto removed = removeSegment(scratch.names, kTimeout);
-    REQUIRE(removed);
-    CHECK(removed->holderStopped);
-    CHECK(removed->holderPid == holder.pid());
-    CHECK(holder.wait() == 0);
-    checkNothingLeft(scratch, shmid, semid);
+    Held held(true);
+    held.checkStopped(removeSegment(held.scratch.names, kTimeout));
 }
 
 TEST_CASE("removal: a holder whose header was overwritten is found by its mark and stopped", "[segment_removal]")
 {
-    ScratchKey scratch;
-    ChildProcess holder(holderOf(scratch.names));
-    REQUIRE(holder.ready());
-    const auto [shmid, semid] = idsOf(scratch.names);
+    Held held;
     {
-        auto mapped = mapSegment(scratch.names);
+        auto mapped = mapSegment(held.scratch.names);
         REQUIRE(mapped);
         std::memset(mapped->mapping.data(), 'Q', 64); // a program writing where the header is
     }
-    auto removed = removeSegment(scratch.names, kTimeout);
-    REQUIRE(removed);
-    CHECK(removed->holderStopped);
-    CHECK(removed->holderPid == holder.pid());
-    CHECK(holder.wait() == 0);
-    checkNothingLeft(scratch, shmid, semid);
+    held.checkStopped(removeSegment(held.scratch.names, kTimeout));
 }
 
 TEST_CASE("removal: a segment not made by shm-tools is refused, named, and left alone", "[segment_removal]")

@@ -4,30 +4,15 @@
 // descriptor left open either way.
 #include "sys/text_file.h"
 
-#include "support/catch_compat.h"
+#include "unit_support.h"
 
 #include <QTemporaryDir>
-#include <dirent.h>
 #include <fstream>
 #include <string>
 #include <unistd.h>
 
 using namespace shmtools::detail;
-
-namespace {
-
-int openDescriptors()
-{
-    int count = 0;
-    DIR *fds = ::opendir("/proc/self/fd");
-    REQUIRE(fds != nullptr);
-    while (const dirent *entry = ::readdir(fds))
-        count += entry->d_name[0] != '.';
-    ::closedir(fds);
-    return count - 1; // the directory's own
-}
-
-} // namespace
+using unit::openDescriptors;
 
 TEST_CASE("text file: the whole content, NULs included, however many reads it takes", "[text_file]")
 {

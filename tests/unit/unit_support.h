@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <dirent.h>
 #include <fcntl.h>
 #include <functional>
 #include <string>
@@ -148,6 +149,24 @@ private:
     pid_t m_pid = -1;
 };
 
+/// How many descriptors this process has open now.
+inline int openDescriptors()
+{
+    int count = 0;
+    DIR *fds = ::opendir("/proc/self/fd");
+    REQUIRE(fds != nullptr);
+    while (const dirent *entry = ::readdir(fds))
+        count += entry->d_name[0] != '.';
+    ::closedir(fds);
+    return count - 1; // the directory's own
+}
+
+/// The ids of a key's segment and semaphore.
+struct KeyIds {
+    int shmid = -1;
+    int semid = -1;
+};
+
 /// A key whose key files go in a scratch directory of its own, so that no other test or user
 /// meets it. At the end of the scope, whatever a failed case left under the key (its segment,
 /// its semaphore) is removed, and the directory with the files in it.
@@ -170,6 +189,24 @@ struct ScratchKey {
     ScratchKey(const ScratchKey &) = delete;
     ScratchKey &operator=(const ScratchKey &) = delete;
 
+    /// The ids of the key's segment and semaphore now, which must both exist.
+    KeyIds ids() const
+    {
+        auto shmid = findSegment(names);
+        auto semaphore = Semaphore::open(names);
+        REQUIRE(shmid);
+        REQUIRE(semaphore);
+        return {*shmid, semaphore->id()};
+    }
+    /// Checks that nothing of the key is left: the segment and semaphore `ids` (by id: the key
+    /// files may be gone), the key files and their anchors.
+    void checkNothingLeft(const KeyIds &ids) const
+    {
+        auto status = statSegment(ids.shmid, names);
+        CHECK((!status || status->markedForRemoval));
+        CHECK_FALSE(semaphoreIdExists(ids.semid));
+        CHECK_FALSE(keyFilesLeft());
+    }
     /// True if a key file of the key, or a holder's anchor of one, is still there.
     bool keyFilesLeft() const
     {
