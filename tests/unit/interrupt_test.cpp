@@ -2,7 +2,7 @@
 #include "sys/interrupt.h"
 #include "sys/write_fully.h"
 
-#include "support/catch_compat.h"
+#include "unit_support.h"
 
 #include <cerrno>
 #include <csignal>
@@ -14,21 +14,9 @@
 
 using namespace shmtools::detail;
 
-namespace {
-
 // Interrupt handlers are process-wide and the signal they record stays recorded, so each case
 // runs in a child process of its own: its exit code is the number of the first failed check.
-int inChild(const std::function<int()> &body)
-{
-    const pid_t child = ::fork();
-    if (child == 0)
-        ::_exit(body());
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
-}
-
-} // namespace
+using unit::inChild;
 
 TEST_CASE("the interrupt handler leaves errno as the interrupted code had it", "[interrupt]")
 {

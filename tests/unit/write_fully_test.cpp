@@ -3,7 +3,7 @@
 // in the chunks asked for, through a non-blocking pipe that fills up, and the errno that stops it.
 #include "sys/write_fully.h"
 
-#include "support/catch_compat.h"
+#include "unit_support.h"
 
 #include <cerrno>
 #include <csignal>
@@ -15,16 +15,9 @@
 #include <vector>
 
 using namespace shmtools::detail;
+using unit::Pipe;
 
 namespace {
-
-struct Pipe {
-    int fds[2] = {-1, -1};
-    Pipe() { REQUIRE(::pipe2(fds, O_CLOEXEC) == 0); }
-    ~Pipe() { closeRead(), closeWrite(); }
-    void closeRead() { if (fds[0] >= 0) ::close(fds[0]), fds[0] = -1; }
-    void closeWrite() { if (fds[1] >= 0) ::close(fds[1]), fds[1] = -1; }
-};
 
 // Everything `fd` gives until end of file.
 std::string drain(int fd)
