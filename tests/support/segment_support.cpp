@@ -84,7 +84,8 @@ std::string uniqueKey(std::string_view testName)
     std::random_device device;
     char random[16];
     std::snprintf(random, sizeof random, "%08x", device());
-    return "shmtest-" + name + "-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + "-" + random;
+    return "shmtest-" + name + "-" SHM_TEST_RUN_MARKER "-" + std::to_string(getpid()) + "-" +
+           std::to_string(++counter) + "-" + random;
 }
 
 std::string qtKeyFile(std::string_view key, std::string_view prefix)

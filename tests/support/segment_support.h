@@ -17,8 +17,10 @@
 
 namespace shmtest {
 
-/// A key no other test (in this or any parallel process) uses: shmtest-NAME-PID-N-RANDOM.
-/// NAME is cut down to a few letters and digits so that the Qt key file name stays short.
+/// A key no other test (in this or any parallel process) uses: shmtest-NAME-RUN-PID-N-RANDOM.
+/// NAME is cut down to a few letters and digits so that the Qt key file name stays short. RUN
+/// is the letters naming this build (tests/CMakeLists.txt), which stay in the key files' names:
+/// by them leaks.check tells what this build's cases left in /tmp.
 std::string uniqueKey(std::string_view testName);
 
 /// Qt 6.4's key file for KEY: QDir::tempPath()/PREFIX<ASCII letters of KEY><sha1hex(KEY)>.
