@@ -7,11 +7,10 @@
 // that wants blocking calls to return instead, so that it can release what it holds and stop
 // cleanly, calls installInterruptHandlers() once.
 //
-// These four functions are the interrupt state's only door: the flag the handlers set, the
-// dispositions the process started with and the repeat timer live once in libshmtools, which
-// every blocking call of the API consults. A program that installs the handlers needs the other
-// three for the same reasons the tools do: to see the signal, to make its own blocking calls
-// follow the rule, and to give a child it execs the dispositions it inherited.
+// These three functions are the interrupt state's only door: the flag the handlers set and the
+// repeat timer live once in libshmtools, which every blocking call of the API consults. A
+// program that installs the handlers needs the other two for the same reasons the tools do: to
+// see the signal, and to make its own blocking calls follow the rule.
 
 #include <shmtools/export.h>
 
@@ -23,16 +22,13 @@ namespace shmtools {
 /// process (without SA_RESTART). From then on every blocking call of the API (locks, waits,
 /// reads of an input, writes to a descriptor, Holder::serve) returns within a second of such a
 /// signal, with ErrorCode::Interrupted. Replaces the program's own handlers for those three
-/// signals. Never fails.
+/// signals; one the process ignores (SIG_IGN, as `nohup` or a background job starts it) stays
+/// ignored. Never fails.
 SHMTOOLS_EXPORT void installInterruptHandlers();
 
 /// The signal recorded since installInterruptHandlers() (SIGINT, SIGTERM or SIGHUP), or 0.
 /// Async-signal-safe. Never fails.
 SHMTOOLS_EXPORT int interruptSignal();
-
-/// For a child process about to exec another program: gives SIGINT, SIGTERM and SIGHUP back the
-/// dispositions the process started with (default, or ignored if they were ignored). Never fails.
-SHMTOOLS_EXPORT void restoreInheritedSignals();
 
 /// Runs `call`, a blocking system call of the program's own (read, waitpid, ...) that returns -1
 /// and sets errno on failure, so that an interrupt arriving just before it blocks still ends it

@@ -39,3 +39,14 @@ int stopChild(pid_t pid, pid_t target, int graceMs)
     ::kill(target, SIGKILL);
     return *waitForChild(pid, -1);
 }
+
+void restoreInheritedSignals()
+{
+    // exec would reset the tool's handlers by itself; until then a handler would only record a
+    // SIGTERM (stopChild's) and the child would go on to run the command.
+    for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction now {};
+        if (::sigaction(signal, nullptr, &now) == 0 && now.sa_handler != SIG_IGN)
+            ::signal(signal, SIG_DFL);
+    }
+}

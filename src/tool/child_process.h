@@ -12,3 +12,8 @@ std::optional<int> waitForChild(pid_t pid, int timeoutMs);
 /// so that it can clean up; SIGKILL to `target` if it has not exited after `graceMs`. Reaps it
 /// and returns its wait status.
 int stopChild(pid_t pid, pid_t target, int graceMs);
+
+/// In a child between fork and exec: SIGINT, SIGTERM and SIGHUP back to their default action,
+/// except those ignored (shmtools::installInterruptHandlers() leaves an ignored one ignored), so
+/// that the dispositions the tool inherited are what the child runs with. Async-signal-safe.
+void restoreInheritedSignals();

@@ -48,7 +48,7 @@ shmtools::Result<CommandSink> CommandSink::start(const std::string &command, std
         ::setpgid(0, 0);
         ::dup2(pipeFds[0], STDIN_FILENO);
         ::setenv("SHM_GENERATION", generationText.c_str(), 1);
-        shmtools::restoreInheritedSignals();
+        restoreInheritedSignals();
         restoreFileSizeSignal();
         std::signal(SIGPIPE, SIG_DFL);
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char *>(nullptr));

@@ -8,6 +8,8 @@ start_holder -s 64K || fail "holder"
 shm_key=$(ftok_key "$(ls "$TMPDIR"/qipc_sharedmemory_*)")
 sem_file=$(ls "$TMPDIR"/qipc_systemsem_*)
 sem_key=$(ftok_key "$sem_file")
+shmid=$(ipc_id m "$shm_key") semid=$(ipc_id s "$sem_key")
+{ [ -n "$shmid" ] && [ -n "$semid" ]; } || fail "no segment or semaphore under the holder's keys"
 # Stopped meanwhile: a running holder restores a missing key file within a second.
 kill -STOP "$HP"; wait_until 10 "the holder is stopped" stopped "$HP"
 rm "$sem_file"
@@ -21,6 +23,9 @@ wait_gone "$HP"
 [[ $ERR == *"$sem_file"*FIFO* ]] || fail "does not name the FIFO that remains: $ERR"
 left=$(find "$TMPDIR" -name '*qipc_*' ! -path "$sem_file" -printf '%f ')
 [ -z "$left" ] || fail "left besides the FIFO: $left"
-! ipcs -m -s | grep -q -i -e "$shm_key" -e "$sem_key" || fail "segment or semaphore left"
+# The holder's own objects, by id and key: the key alone may be another case's by now (a key file
+# on the inode that rm freed has the same ftok key).
+! ipc_exists m "$shmid" "$shm_key" || fail "segment $shmid left"
+! ipc_exists s "$semid" "$sem_key" || fail "semaphore $semid left"
 rm "$sem_file"
 pass "rc=1: $ERR"

@@ -71,18 +71,25 @@ Names manOptions(const std::string &man)
     return names;
 }
 
-// What the bash completion offers for TOOL's options ("-" completes every option).
-Names bashOptions(const std::string &tool)
+// The lines a function of the bash completion prints: functionAndArgs = {NAME, ARGS...}.
+Names bashCompletionLines(const std::vector<std::string> &functionAndArgs)
 {
-    const std::string script = std::string(SHM_SOURCE_DIR) + "/completion/shm-tools.bash";
-    const ProcessResult listed =
-        run({"/bin/bash", "-c", "source \"$1\"; _shm_tools_options \"$2\"", "bash", script, tool});
+    std::vector<std::string> argv{"/bin/bash", "-c", "source \"$1\"; shift; \"$@\"", "bash",
+                                  std::string(SHM_SOURCE_DIR) + "/completion/shm-tools.bash"};
+    argv.insert(argv.end(), functionAndArgs.begin(), functionAndArgs.end());
+    const ProcessResult listed = run(argv);
     REQUIRE(listed.exited(0));
     Names names;
     std::istringstream lines(listed.out);
     for (std::string line; std::getline(lines, line);)
         names.insert(line);
     return names;
+}
+
+// What the bash completion offers for TOOL's options ("-" completes every option).
+Names bashOptions(const std::string &tool)
+{
+    return bashCompletionLines({"_shm_tools_options", tool});
 }
 
 // The options a zsh or fish completion file declares for TOOL, from its text.
@@ -121,6 +128,55 @@ Names fishOptions(const std::string &tool)
     return names;
 }
 
+// The options the bash completion no longer offers once OPTION is on the line.
+Names bashExcluded(const std::string &tool, const std::string &option)
+{
+    return bashCompletionLines({"_shm_tools_excludes", tool, option});
+}
+
+// The same for zsh: the exclusion list "(...)" that opens the spec of OPTION in TOOL's section
+// ('(-s --size)'{-s+,--size=}'[...]' or '(--raw --source)--raw[...]').
+Names zshExcluded(const std::string &tool, const std::string &option)
+{
+    const std::string text = readFile(std::string(SHM_SOURCE_DIR) + "/completion/_shm-tools");
+    const auto start = text.find("\n" + tool + ")");
+    std::istringstream lines(text.substr(start, text.find(";;", start) - start));
+    static const std::regex spec(R"(^ *'\(([^)]*)\)'?(.*)$)");
+    const std::regex named("[{,)']" + option + "[+=]?[\\[,}]");
+    Names names;
+    for (std::string line; std::getline(lines, line);) {
+        std::smatch match;
+        if (!std::regex_match(line, match, spec) || !std::regex_search(")" + match.str(2), named))
+            continue;
+        std::istringstream excluded(match.str(1));
+        for (std::string name; excluded >> name;)
+            names.insert(name);
+    }
+    return names;
+}
+
+// The same for fish, where it is said the other way round: each option's line lists (in
+// `__shm_tools_none`, without dashes) the options that hide it.
+Names fishExcluded(const std::string &tool, const std::string &option)
+{
+    const std::string text = readFile(std::string(SHM_SOURCE_DIR) + "/completion/shm-tools.fish");
+    const std::string bare = option.substr(option.find_first_not_of('-'));
+    static const std::regex longName(R"( -l ([a-z][a-z-]*))"), none(R"(__shm_tools_none ([^']*)')");
+    Names names;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        std::smatch name, hiders;
+        if (line.find("complete -c " + tool + " ") == std::string::npos || !std::regex_search(line, name, longName) ||
+            !std::regex_search(line, hiders, none))
+            continue;
+        std::istringstream hidden(hiders.str(1));
+        for (std::string word; hidden >> word;)
+            if (word == bare)
+                names.insert("--" + name.str(1));
+    }
+    return names;
+}
+
 // --help wrapped to the width is matched as running text.
 std::string flattened(const std::string &text)
 {
@@ -146,6 +202,24 @@ TEST_CASE("every option of --help is in the man page and the bash, zsh and fish 
     CHECK(joined(bashOptions(name)) == joined(options));
     CHECK(joined(zshOptions(name)) == joined(options));
     CHECK(joined(fishOptions(name)) == joined(options));
+}
+
+TEST_CASE("completions: once --progress or --no-progress is typed, neither is offered (the last one given wins)",
+          "[help][completion]")
+{
+    const Tool tool = GENERATE(Tool::Load, Tool::Read);
+    const std::string name = toolName(tool);
+    const std::string option = GENERATE(as<std::string>{}, "--progress", "--no-progress");
+    CAPTURE(name, option);
+    for (const auto &[shell, excluded] :
+         {std::pair{"bash", bashExcluded(name, option)}, std::pair{"zsh", zshExcluded(name, option)},
+          std::pair{"fish", fishExcluded(name, option)}}) {
+        CAPTURE(shell, joined(excluded));
+        CHECK(excluded.count("--progress") == 1);
+        CHECK(excluded.count("--no-progress") == 1);
+        // A floor, so that a parser that finds everything cannot pass.
+        CHECK(excluded.count("--key") == 0);
+    }
 }
 
 TEST_CASE("help: --help groups options under headings, without CLI11's annotations, within the width", "[help]")

@@ -88,6 +88,12 @@ expect_has "-k --key -t --quiet" "--size -s --detach --watch --json --raw --remo
 expect_has "--raw --size" "--detach -d --remove" shm-create --watch -
 expect_has "--progress --no-progress" "--source" shm-load --raw --
 expect_has "--wait" "--key -k" shm-read -k x -
+# Of --progress and --no-progress the last one given wins: once one is typed, neither is offered.
+for tool in shm-load shm-read; do
+    for typed in --progress --no-progress; do
+        expect_has "--raw" "--no-progress --progress" "$tool" "$typed" --
+    done
+done
 expect_has "--since --all" "--no-progress --progress" shm-read --progress --
 
 # Values.

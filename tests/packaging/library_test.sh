@@ -43,6 +43,28 @@ only_shmtools_exported() {
     fi
 }
 # shellcheck disable=SC2317
+# only_declared_exported: every defined dynamic symbol is the documented API, declared in the
+# installed headers: a function's name (with "(" after it) and each class that qualifies it
+# ("class [SHMTOOLS_EXPORT] NAME", or struct). A helper only the tools use belongs to their own
+# static library (src/CMakeLists.txt: shm_tool), and one the headers no longer declare must go.
+only_declared_exported() {
+    local headers symbol name part parts undeclared=''
+    headers=$(cat "$prefix/include/shmtools/"*.h)
+    while IFS= read -r symbol; do
+        name=${symbol%%(*}
+        name=${name//\[abi:cxx11\]/}
+        IFS=' ' read -ra parts <<<"${name//::/ }"
+        for part in "${parts[@]:1:${#parts[@]}-2}"; do
+            grep -Eq "(class|struct) (SHMTOOLS_EXPORT )?$part\b" <<<"$headers" || undeclared+="$symbol (no class $part)"$'\n'
+        done
+        part=$(sed 's/[][\.*^$+?(){}|/]/\\&/g' <<<"${parts[-1]}")
+        grep -Eq "(^|[^A-Za-z0-9_])$part\(" <<<"$headers" || undeclared+="$symbol"$'\n'
+    done < <(nm -D --defined-only "$library" | awk '$2 != "A" { sub(/@.*/, "", $3); print $3 }' | c++filt)
+    [[ -z $undeclared ]] && return 0
+    printf 'exported but not declared in include/shmtools/:\n%s' "$undeclared"
+    return 1
+}
+# shellcheck disable=SC2317
 # all_versioned: every defined dynamic symbol has the version node SHMTOOLS_1.
 all_versioned() {
     local unversioned
@@ -64,6 +86,7 @@ check "libshmtools.so.1 -> $(basename "$library")" same "$(readlink "$libdir/lib
 check "libshmtools.so -> libshmtools.so.1 (for -lshmtools)" same "$(readlink "$libdir/libshmtools.so")" libshmtools.so.1
 check "only symbols of namespace shmtools are exported" only_shmtools_exported
 check "exported symbols carry the version SHMTOOLS_1" all_versioned
+check "every exported function is declared in include/shmtools/" only_declared_exported
 
 headers=(error.h export.h holder.h input.h interrupt.h listing.h raw.h segment.h shmtools.h)
 for header in "${headers[@]}"; do

@@ -70,8 +70,20 @@ ftok_key() {
   printf '0x%08x\n' $(((0x51 << 24) | ((dev & 0xff) << 16) | (ino & 0xffff)))
 }
 
+# ipc_id m|s KEY: the id of the segment (m) or semaphore (s) under the System V key KEY (as
+# ftok_key prints it), or nothing. Note it while the key file exists: once the file is gone its
+# inode may be another case's key file, under the same key.
+ipc_id() { ipcs "-$1" | awk -v key="$2" 'tolower($1) == key { print $2 }'; }
+# ipc_exists m|s ID KEY: the object ID exists and still has the key KEY (an id alone may be
+# reused).
+ipc_exists() { ipcs "-$1" | awk -v id="$2" -v key="$3" '$2 == id && tolower($1) == key { found = 1 } END { exit !found }'; }
+
+# anchor_of FILE: where a holder keeps its second link to the key file FILE (a hidden name
+# beside it, src/lib/sys/key_file.cpp anchorPathFor); a killed holder leaves it behind.
+anchor_of() { echo "$(dirname "$1")/.$(basename "$1").shm-tools-anchor"; }
+
 cleanup() {
-  local rc=$? cmd pid file victims=() key
+  local rc=$? cmd pid file victims=() key anchors
   trap - EXIT INT TERM HUP
   set +e
   for cmd in "${CLEANUPS[@]}"; do eval "$cmd"; done
@@ -80,7 +92,12 @@ cleanup() {
   all_gone() { local pid; for pid in "${victims[@]}"; do gone "$pid" || return 1; done; }
   poll_until 3 all_gone # a clean stop removes the holder's own objects
   for pid in "${victims[@]}"; do gone "$pid" || kill -KILL "$pid" 2>/dev/null; done
-  for file in $(find "$TMPDIR" -name 'qipc_*' 2>/dev/null) "${KEY_FILES[@]}"; do
+  # Key files and their anchors: an anchor is the same inode, so it still leads to the objects
+  # of a key file that the test (or a killed holder's clean-up) removed.
+  anchors=()
+  for file in "${KEY_FILES[@]}"; do anchors+=("$(anchor_of "$file")"); done
+  for file in $(find "$TMPDIR" -name 'qipc_*' -o -name '.qipc_*.shm-tools-anchor' 2>/dev/null) \
+      "${KEY_FILES[@]}" "${anchors[@]}"; do
     [ -e "$file" ] || continue
     key=$(ftok_key "$file") || continue
     ipcrm -M "$key" 2>/dev/null

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "support/segment_support.h"
 
+#include "sys/key_file.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QString>
@@ -82,7 +84,8 @@ std::string uniqueKey(std::string_view testName)
     std::random_device device;
     char random[16];
     std::snprintf(random, sizeof random, "%08x", device());
-    return "shmtest-" + name + "-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + "-" + random;
+    return "shmtest-" + name + "-" SHM_TEST_RUN_MARKER "-" + std::to_string(getpid()) + "-" +
+           std::to_string(++counter) + "-" + random;
 }
 
 std::string qtKeyFile(std::string_view key, std::string_view prefix)
@@ -121,12 +124,18 @@ int currentSemid(std::string_view key)
 
 void rememberIpc(std::string_view key)
 {
+    // A key file that is gone may still have its anchor (the same inode, so the same SysV key):
+    // what a killed holder or a test removed on purpose is found through it.
+    const auto keyOfFileOrAnchor = [](const std::string &file) {
+        const key_t k = keyOfFile(file);
+        return k != -1 ? k : keyOfFile(shmtools::detail::anchorPathFor(file));
+    };
     std::vector<IpcObject> now;
-    if (const key_t k = keyOfFile(shmKeyFile(key)); k != -1) {
+    if (const key_t k = keyOfFileOrAnchor(shmKeyFile(key)); k != -1) {
         if (const int id = shmget(k, 0, 0); id != -1)
             now.push_back({true, id, k});
     }
-    if (const key_t k = keyOfFile(semKeyFile(key)); k != -1) {
+    if (const key_t k = keyOfFileOrAnchor(semKeyFile(key)); k != -1) {
         if (const int id = semget(k, 0, 0); id != -1)
             now.push_back({false, id, k});
     }
@@ -171,8 +180,12 @@ void removeLeftovers(std::string_view key)
         else
             semctl(object.id, 0, IPC_RMID);
     }
-    unlink(shmKeyFile(key).c_str());
-    unlink(semKeyFile(key).c_str());
+    // A holder killed before its clean-up leaves its anchors (second links of the key files)
+    // beside them; the library's own rule says where.
+    for (const std::string &file : {shmKeyFile(key), semKeyFile(key)}) {
+        unlink(file.c_str());
+        unlink(shmtools::detail::anchorPathFor(file).c_str());
+    }
 }
 
 std::string randomBytes(size_t n, bool nuls)

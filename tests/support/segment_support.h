@@ -17,8 +17,10 @@
 
 namespace shmtest {
 
-/// A key no other test (in this or any parallel process) uses: shmtest-NAME-PID-N-RANDOM.
-/// NAME is cut down to a few letters and digits so that the Qt key file name stays short.
+/// A key no other test (in this or any parallel process) uses: shmtest-NAME-RUN-PID-N-RANDOM.
+/// NAME is cut down to a few letters and digits so that the Qt key file name stays short. RUN
+/// is the letters naming this build (tests/CMakeLists.txt), which stay in the key files' names:
+/// by them leaks.check tells what this build's cases left in /tmp.
 std::string uniqueKey(std::string_view testName);
 
 /// Qt 6.4's key file for KEY: QDir::tempPath()/PREFIX<ASCII letters of KEY><sha1hex(KEY)>.
@@ -34,13 +36,16 @@ int currentShmid(std::string_view key);
 int currentSemid(std::string_view key);
 
 /// Notes the SysV objects KEY has now, so that leftovers() still finds them after their key
-/// files are gone (without a key file there is no way back from the key to the object).
+/// files are gone (without a key file there is no way back from the key to the object). A key
+/// file already gone is looked up through its anchor, if a holder left one.
 void rememberIpc(std::string_view key);
 /// True if a key file, segment or semaphore of KEY (found now or remembered) still exists.
 bool leftovers(std::string_view key);
 /// What leftovers() found, one item per line; empty if nothing.
 std::string leftoversReport(std::string_view key);
-/// Removes every remembered or current segment, semaphore and key file of KEY. Never fails.
+/// Removes every remembered or current segment, semaphore and key file of KEY, and the anchors a
+/// killed holder left beside the key files (where they are is the library's anchorPathFor: only
+/// clean-up relies on it, no check). Never fails.
 void removeLeftovers(std::string_view key);
 
 /// N random bytes. With NULS (the default) and N >= 3, some bytes are NUL (byte 1 among them)

@@ -23,7 +23,6 @@ volatile std::sig_atomic_t g_inBlockingCall = 0;
 volatile std::sig_atomic_t g_nudgeArmed = 0;
 std::atomic<std::uint32_t *> g_wakeWord{nullptr};
 static_assert(std::atomic<std::uint32_t *>::is_always_lock_free);
-bool g_ignoredAtStart[NSIG] = {};
 timer_t g_nudgeTimer{};
 bool g_haveNudgeTimer = false;
 
@@ -155,10 +154,11 @@ void installInterruptHandlers()
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0; // no SA_RESTART: blocking calls must return EINTR
     for (int signal : kInterruptSignals) {
+        // An ignored signal stays ignored (nohup, background jobs): then whoever the program
+        // execs inherits it ignored too, and nothing has to be given back before an exec.
         struct sigaction inherited {};
         sigaction(signal, nullptr, &inherited);
-        g_ignoredAtStart[signal] = inherited.sa_handler == SIG_IGN;
-        if (!g_ignoredAtStart[signal])
+        if (inherited.sa_handler != SIG_IGN)
             sigaction(signal, &action, nullptr);
     }
 }
@@ -166,12 +166,6 @@ void installInterruptHandlers()
 int interruptSignal()
 {
     return g_signal;
-}
-
-void restoreInheritedSignals()
-{
-    for (int signal : kInterruptSignals)
-        std::signal(signal, g_ignoredAtStart[signal] ? SIG_IGN : SIG_DFL);
 }
 
 long interruptibleCall(const std::function<long()> &call)

@@ -13,7 +13,6 @@ namespace shmtools::detail {
 // The public functions are the core's own (defined in sys/interrupt.cpp).
 using shmtools::installInterruptHandlers;
 using shmtools::interruptSignal;
-using shmtools::restoreInheritedSignals;
 
 /// While set, the handler also bumps this futex word, so a wait that was about to sleep on it
 /// returns at once instead of missing the signal. Pass nullptr to clear.
