@@ -78,6 +78,7 @@ TEST_CASE("a process whose main thread exited lives, and shows its descriptors, 
     CHECK(ProcessIdentity::of(child).pid == child);
     CHECK(procDirOf(child) != "/proc/" + std::to_string(child));
     CHECK(processHasFileOpen(child, id));
+    CHECK(directorySeenBy(child, "/tmp").has_value());
     ::kill(child, SIGKILL);
     ::waitpid(child, nullptr, 0);
     ::close(fd);

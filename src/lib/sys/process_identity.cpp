@@ -148,6 +148,21 @@ std::string procDirOf(pid_t pid)
     return dir;
 }
 
+std::optional<FileIdentity> directorySeenBy(pid_t pid, const std::string &path)
+{
+    if (pid <= 0 || path.empty() || path[0] != '/')
+        return std::nullopt;
+    return directoryAt(procDirOf(pid) + "/root" + path);
+}
+
+std::optional<FileIdentity> directoryAt(const std::string &path)
+{
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+        return std::nullopt;
+    return FileIdentity{static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
+}
+
 pid_t pidSeenHere(pid_t pidThere, std::uint64_t pidNamespace)
 {
     if (pidThere <= 0 || pidNamespace == 0)

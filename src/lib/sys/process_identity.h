@@ -4,6 +4,7 @@
 #include "base/file_identity.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 
@@ -28,6 +29,13 @@ struct ProcessIdentity {
 /// descriptors while the other threads run on), /proc/PID/task/TID of a thread that still runs.
 /// /proc/PID if no thread runs, or /proc cannot tell.
 std::string procDirOf(pid_t pid);
+
+/// The directory `path` (an absolute path) as process `pid` sees it, resolved in its own root
+/// and mount namespace (through /proc/PID/root): nullopt if it cannot be seen from here
+/// (missing there, the process gone, or not ours to inspect).
+std::optional<FileIdentity> directorySeenBy(pid_t pid, const std::string &path);
+/// The directory `path` as this process sees it; nullopt if it is none.
+std::optional<FileIdentity> directoryAt(const std::string &path);
 
 /// The PID, in our PID namespace, of the process whose PID is `pidThere` in the PID namespace
 /// with inode `pidNamespace` (/proc/PID/ns/pid): found through /proc when that namespace is a
