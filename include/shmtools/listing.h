@@ -21,7 +21,8 @@ struct SegmentSummary {
     /// The TMPDIR its holder used (shortened if very long): processes meet a segment only
     /// under the same TMPDIR.
     std::string tempDir;
-    bool underThisTempDir = false; ///< made under this process's TMPDIR (QDir::tempPath())
+    /// Made in the directory that is this process's TMPDIR (QDir::tempPath()), under any path to it.
+    bool underThisTempDir = false;
     /// The segment's key file, for a segment under this TMPDIR with a complete key; else empty.
     std::string nativeKey;
     int shmid = -1;

@@ -22,11 +22,17 @@
 //                                             "child PID" and SIGKILLs itself; the child waits
 //                                             until stdin closes (design.md, "What is not
 //                                             guaranteed")
+//   participant_peer holder-pthread-exit KEY [raw]
+//                                             holds KEY (a raw segment with "raw"), served
+//                                             from a second thread, prints "ready" and
+//                                             pthread_exit()s the main thread; a SIGTERM ends
+//                                             serve(), the holder removes everything, exit 0
 //   participant_peer hold-token FILE TOKEN    what a participant inside the lock is to others:
 //                                             an OFD lock on byte TOKEN of key file FILE;
 //                                             prints "held", keeps it until stdin closes
 
 #include <shmtools/holder.h>
+#include <shmtools/interrupt.h>
 #include <shmtools/segment.h>
 
 #include <atomic>
@@ -147,6 +153,29 @@ int pthreadExit(const std::string &key)
     if (::pthread_create(&worker, nullptr, pinningReader, &config) != 0)
         return 1;
     ::pthread_exit(nullptr); // /proc/PID/stat of this main thread now says Z; the process lives
+}
+
+void *servingHolder(void *holder)
+{
+    static_cast<shmtools::Holder *>(holder)->serve();
+    delete static_cast<shmtools::Holder *>(holder); // removes segment, semaphore and key files
+    std::exit(0);
+}
+
+int holderPthreadExit(const std::string &key, bool raw)
+{
+    shmtools::installInterruptHandlers();
+    auto holder = shmtools::Holder::start(key, {.capacity = 1 << 20, .raw = raw});
+    if (!holder) {
+        std::fprintf(stderr, "holder-pthread-exit: %s\n", holder.error().message.c_str());
+        return 1;
+    }
+    pthread_t server;
+    if (::pthread_create(&server, nullptr, servingHolder, new shmtools::Holder(std::move(*holder))) != 0)
+        return 1;
+    std::printf("ready\n");
+    std::fflush(stdout);
+    ::pthread_exit(nullptr); // the process lives on in the serving thread
 }
 
 int forkUse(const std::string &key)
@@ -284,8 +313,8 @@ int main(int argc, char **argv)
         std::fprintf(
             stderr,
             "usage: participant_peer threads|pthread-exit|fork-use|fork-kill|fork-serve|raw-fork-holder KEY [ROUNDS] | "
-            "hold-token "
-            "FILE TOKEN\n");
+            "holder-pthread-exit KEY [raw] | hold-token FILE TOKEN
+");
         return 2;
     }
     const std::string mode = argv[1];
@@ -302,6 +331,8 @@ int main(int argc, char **argv)
         return forkServe(key);
     if (mode == "raw-fork-holder")
         return rawForkHolder(key);
+    if (mode == "holder-pthread-exit")
+        return holderPthreadExit(key, argc > 3 && std::string(argv[3]) == "raw");
     if (mode == "hold-token" && argc > 3)
         return holdToken(key, std::strtoull(argv[3], nullptr, 0));
     std::fprintf(stderr, "participant_peer: unknown mode %s\n", mode.c_str());

@@ -203,6 +203,19 @@ TEST_CASE("protocol: pins and claims are given back even while the lock is busy"
     CHECK(load(f.header().changeCounter) == before + 2); // each give-back wakes the waiters
 }
 
+TEST_CASE("protocol: an adopter records the key files and TMPDIR it uses", "[protocol]")
+{
+    Fixture f;
+    f.publish(200, 10);
+    f.world.kill(100);
+    // The dead holder's semaphore key file was removed (a Qt create(), a cleaner) and made anew.
+    f.header().identity.semaphoreKeyFile = {1, 42};
+    auto adopter = f.peer(600);
+    REQUIRE(adopter->protocol.adopt(Deadline::after(1)).ok());
+    CHECK(f.header().identity.semaphoreKeyFile.inode == f.identity.semaphoreKeyFile.inode);
+    CHECK(f.header().identity.tempDirHash == f.identity.tempDirHash);
+}
+
 TEST_CASE("protocol: two adopters at once, one wins", "[protocol]")
 {
     Fixture f;
@@ -257,6 +270,24 @@ TEST_CASE("protocol: the header changes under us", "[protocol]")
         REQUIRE_FALSE(copy.ok());
         CHECK(copy.error().code == ErrorCode::Unsafe);
         CHECK_THAT(copy.error().message, Catch::Matchers::ContainsSubstring("'another'") && Catch::Matchers::ContainsSubstring("collision"));
+    }
+    SECTION("another key file under the same key is an ftok collision naming only what differs")
+    {
+        const IpcNames names{"k", "/tmp/seg", "/tmp/sem", "/tmp"};
+        f.header().identity = keyIdentityOf(names, {1, 7654321}, {1, 1234568});
+        auto copy = reader->protocol.snapshot(Deadline::after(1));
+        REQUIRE_FALSE(copy.ok());
+        CHECK(copy.error().code == ErrorCode::Unsafe);
+        CHECK_THAT(copy.error().message, Catch::Matchers::ContainsSubstring("inode 7654321") &&
+                                             Catch::Matchers::ContainsSubstring("inode 1234567"));
+    }
+    SECTION("the same key file under another TMPDIR path, with another semaphore key file, is ours")
+    {
+        // A bind mount or a renamed TMPDIR; a semaphore key file made anew after a Qt create().
+        const IpcNames elsewhere{"k", "/shared/seg", "/shared/sem", "/shared"};
+        f.header().identity = keyIdentityOf(elsewhere, {1, 1234567}, {1, 99});
+        CHECK(reader->protocol.snapshot(Deadline::after(1)).ok());
+        CHECK(identityMismatch(f.header().identity, f.identity).empty());
     }
     SECTION("a header of format version 1 is named as such")
     {

@@ -19,7 +19,6 @@ Result<std::vector<SegmentSummary>> listSegments()
         return listed.error();
     // As IpcNames derives it, so that the comparison matches the holder's own.
     const std::string here = QDir::tempPath().toStdString();
-    const std::uint64_t hereHash = detail::Checksum::of(here.data(), here.size());
     std::vector<SegmentSummary> summaries;
     summaries.reserve(listed->size());
     for (const detail::ListedSegment &segment : *listed) {
@@ -27,7 +26,7 @@ Result<std::vector<SegmentSummary>> listSegments()
         summary.key = segment.key;
         summary.keyComplete = segment.identity.keyHash == detail::Checksum::of(segment.key.data(), segment.key.size());
         summary.tempDir = segment.tempDir;
-        summary.underThisTempDir = segment.identity.tempDirHash == hereHash;
+        summary.underThisTempDir = detail::madeIn(segment, here);
         if (summary.underThisTempDir && summary.keyComplete)
             if (auto names = detail::ipcNamesFor(segment.key)) {
                 summary.nativeKey = names->segmentKeyFile;

@@ -5,6 +5,7 @@
 #include "protocol/slot_protocol.h"
 #include "sys/key_file.h"
 #include "sys/participant_lock.h"
+#include "sys/process_identity.h"
 #include "sys/sysv.h"
 
 #include <cstring>
@@ -14,6 +15,18 @@ namespace shmtools::detail {
 using namespace layout;
 
 namespace {
+
+// Where the segment key file of `key` is in the directory `tempDir`; nullopt for a key that has
+// none (Usage). A key recorded shortened leads to another key's file, which the callers' checks
+// of its identity refuse.
+std::optional<std::string> segmentKeyFileIn(const std::string &tempDir, const std::string &key)
+{
+    auto names = ipcNamesFor(key);
+    if (!names)
+        return std::nullopt;
+    const std::string &file = names->segmentKeyFile;
+    return tempDir + file.substr(file.find_last_of('/'));
+}
 
 // A holder's liveness is its OFD lock on the key file, which a listing reaches from the recorded
 // key and TMPDIR: through the key file, or through the holder's second hard link (its anchor) when
@@ -25,13 +38,10 @@ bool holderAlive(const SegmentHeader &copy, const SegmentStatus &status)
 {
     const std::string key = text(copy.identity.key, sizeof copy.identity.key);
     const std::string tempDir = text(copy.identity.tempDir, sizeof copy.identity.tempDir);
-    if (auto names = ipcNamesFor(key)) {
-        const std::string &file = names->segmentKeyFile;
-        const std::string path = tempDir + file.substr(file.find_last_of('/'));
-        for (const std::string &where : {path, anchorPathFor(path)})
+    if (const auto path = segmentKeyFileIn(tempDir, key))
+        for (const std::string &where : {*path, anchorPathFor(*path)})
             if (auto alive = probeToken(where, copy.identity.segmentKeyFile, copy.holder.token))
                 return *alive;
-    }
     if (processHoldingLock(copy.identity.segmentKeyFile, copy.holder.token) != 0)
         return true;
     // Readers stay attached to a segment marked for removal while they drain it after its holder
@@ -88,15 +98,36 @@ Result<std::vector<ListedSegment>> listSegments()
     return listed;
 }
 
+bool madeIn(const ListedSegment &segment, const std::string &tempDir)
+{
+    const FileId &keyFile = segment.identity.segmentKeyFile;
+    if (const auto path = segmentKeyFileIn(tempDir, segment.key);
+        path && (isSameFile(*path, keyFile) || isSameFile(anchorPathFor(*path), keyFile)))
+        return true;
+    if (segment.identity.tempDirHash != Checksum::of(tempDir.data(), tempDir.size()))
+        return false;
+    // The same path, and no key file of it there: our key files removed under the holder, or
+    // another directory mounted at this path for the holder (its mount namespace). Its root
+    // tells, where it can be seen (same PID namespace or below, our own process); else the
+    // path decides.
+    if (!segment.holderAlive)
+        return true;
+    pid_t holder = segment.holderPid;
+    if (holder <= 0 || !processHoldsLock(holder, keyFile, segment.holderToken).value_or(false))
+        holder = processHoldingLock(keyFile, segment.holderToken);
+    const auto theirs = directorySeenBy(holder, segment.tempDir);
+    const auto ours = directoryAt(tempDir);
+    return !theirs || !ours || (theirs->device == ours->device && theirs->inode == ours->inode);
+}
+
 std::optional<ListedSegment> findLiveHolder(const IpcNames &names)
 {
     auto listed = listSegments();
     if (!listed)
         return std::nullopt;
     const std::uint64_t keyHash = Checksum::of(names.key.data(), names.key.size());
-    const std::uint64_t tempDirHash = Checksum::of(names.tempDir.data(), names.tempDir.size());
     for (ListedSegment &segment : *listed)
-        if (segment.holderAlive && segment.identity.keyHash == keyHash && segment.identity.tempDirHash == tempDirHash)
+        if (segment.holderAlive && segment.identity.keyHash == keyHash && madeIn(segment, names.tempDir))
             return std::move(segment);
     return std::nullopt;
 }

@@ -40,7 +40,15 @@ struct ListedSegment {
 /// /proc/sysvipc/shm cannot be read.
 Result<std::vector<ListedSegment>> listSegments();
 
-/// The listed segment made for `names` (same key and TMPDIR) whose holder is alive, if any.
+/// Whether `segment` was made in the directory at `tempDir` (a TMPDIR as IpcNames derives it).
+/// Its key file, or its holder's anchor of it, is there: yes, whatever path it was made under
+/// (a bind mount, a renamed directory). Otherwise the path it recorded must be `tempDir`, and
+/// where its key files are gone and its live holder can be seen, that holder must see at that
+/// path the directory we see: a service's private /tmp, or a container's own directory at the
+/// same path, is another TMPDIR, whose segment is not ours to report or remove.
+bool madeIn(const ListedSegment &segment, const std::string &tempDir);
+
+/// The listed segment made for `names` (same key, madeIn its TMPDIR) whose holder is alive, if any.
 std::optional<ListedSegment> findLiveHolder(const IpcNames &names);
 
 } // namespace shmtools::detail

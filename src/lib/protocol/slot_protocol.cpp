@@ -46,17 +46,28 @@ void Lease::giveBack()
 
 std::string identityMismatch(const KeyIdentity &recorded, const KeyIdentity &expected)
 {
-    const auto sameFile = [](const FileId &a, const FileId &b) { return a.device == b.device && a.inode == b.inode; };
-    if (recorded.keyHash == expected.keyHash && recorded.tempDirHash == expected.tempDirHash &&
-        sameFile(recorded.segmentKeyFile, expected.segmentKeyFile) &&
-        sameFile(recorded.semaphoreKeyFile, expected.semaphoreKeyFile))
+    // The key and the segment key file decide which segment this is: ftok() is taken from that
+    // file, under any path to it (a bind mount, a renamed TMPDIR, a hard link). The TMPDIR path
+    // and the semaphore key file (made anew after a Qt program's create(), or a cleaner, removed
+    // it) are what the holder recorded, for messages and for --remove, and decide nothing.
+    const bool sameKey = recorded.keyHash == expected.keyHash;
+    const bool sameFile = recorded.segmentKeyFile.device == expected.segmentKeyFile.device &&
+                          recorded.segmentKeyFile.inode == expected.segmentKeyFile.inode;
+    if (sameKey && sameFile)
         return {};
-    const auto describe = [](const KeyIdentity &identity) {
-        return "key '" + text(identity.key, sizeof identity.key) + "' in TMPDIR " +
-               text(identity.tempDir, sizeof identity.tempDir) + " (key file inode " +
-               std::to_string(identity.segmentKeyFile.inode) + ")";
+    const std::string key = text(recorded.key, sizeof recorded.key);
+    const std::string where = " in TMPDIR " + text(recorded.tempDir, sizeof recorded.tempDir);
+    if (!sameKey) {
+        const std::string ours = text(expected.key, sizeof expected.key);
+        // Keys too long to be recorded whole keep their ends, which may agree.
+        return ours != key ? "it was made for key '" + key + "'" + where + ", not for key '" + ours + "'"
+                           : "it was made for another key ending in '" + key + "'" + where;
+    }
+    const auto file = [](const FileId &id) {
+        return "inode " + std::to_string(id.inode) + " on device " + std::to_string(id.device);
     };
-    return "it was made for " + describe(recorded) + ", not for " + describe(expected);
+    return "it was made for key '" + key + "'" + where + " with the key file " + file(recorded.segmentKeyFile) +
+           ", not for the key file here (" + file(expected.segmentKeyFile) + ")";
 }
 
 SlotProtocol::SlotProtocol(unsigned char *base, std::uint64_t segmentSize, ProtocolOs &os, std::string key,
@@ -484,6 +495,11 @@ Result<VersionInfo> SlotProtocol::adopt(const Deadline &deadline)
         return makeError(ErrorCode::KeyHeld, m_key + ": held by a running holder (" + who(copy->holder) + ")",
                          Remedy::StopHolderOrChooseAnotherKey, pidOf(copy->holder));
     sign(h.holder);
+    // The semaphore key file may be another since the dead holder's (made anew after a Qt
+    // create() or a cleaner removed it), and the TMPDIR path another way to the same directory:
+    // what --remove and the listing look up from now on is what this holder uses.
+    if (m_expected)
+        h.identity = *m_expected;
     for (SlotMeta &slot : h.slots) {
         std::uint32_t writing = SlotWriting;
         if (!m_os.isAlive(load(slot.writer.token)))

@@ -75,7 +75,8 @@ struct LoadedContent {
 class SlotProtocol {
 public:
     /// The header at `base`, of a segment of `segmentSize` bytes, reached as `key`. With
-    /// `expected`, every copy must record that identity (Unsafe otherwise: an ftok collision).
+    /// `expected`, every copy must record its key and segment key file (Unsafe otherwise: an ftok
+    /// collision; identityMismatch).
     SlotProtocol(unsigned char *base, std::uint64_t segmentSize, ProtocolOs &os, std::string key,
                  std::optional<layout::KeyIdentity> expected);
 
@@ -103,8 +104,8 @@ public:
 
     /// The caller holds the lock and made the segment: writes a fresh header, magic last.
     void initialise(std::uint64_t capacity, const layout::KeyIdentity &identity);
-    /// Takes the lock and adopts an orphan: records this participant as holder and frees the
-    /// dead's claims and pins. KeyHeld if the holder is alive (another adopter won); the kept
+    /// Takes the lock and adopts an orphan: records this participant as holder, and the key
+    /// files and TMPDIR path it reached the segment through, and frees the dead's claims and pins. KeyHeld if the holder is alive (another adopter won); the kept
     /// version.
     Result<VersionInfo> adopt(const Deadline &deadline);
 
@@ -189,8 +190,9 @@ private:
     std::uint64_t m_doubleGrants = 0;
 };
 
-/// Empty if `recorded` names the same key files, key and TMPDIR as `expected`; otherwise what
-/// differs, for a message.
+/// Empty if `recorded` names the same key and segment key file (device and inode) as
+/// `expected`, whatever TMPDIR path led to it and whichever semaphore key file is there now;
+/// otherwise what differs (never two equal values), for a message.
 std::string identityMismatch(const layout::KeyIdentity &recorded, const layout::KeyIdentity &expected);
 
 } // namespace shmtools::detail

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "sys/participant_lock.h"
 
+#include "sys/process_identity.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -343,8 +346,10 @@ std::optional<bool> fdinfoHasLockAt(const char *path, std::uint64_t offset)
 
 std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::uint64_t offset)
 {
-    char path[320]; // /proc/PID/fdinfo/NAME, NAME at most 255 bytes
-    std::snprintf(path, sizeof path, "/proc/%d/fd", static_cast<int>(pid));
+    // A process whose main thread has exited shows its descriptors only in a running thread's.
+    const std::string dir = procDirOf(pid);
+    char path[PATH_MAX];
+    std::snprintf(path, sizeof path, "%s/fd", dir.c_str());
     DIR *fds = ::opendir(path);
     if (!fds)
         return std::nullopt;
@@ -355,7 +360,7 @@ std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::u
     while (const dirent *fd = ::readdir(fds)) {
         if (fd->d_name[0] == '.')
             continue;
-        std::snprintf(path, sizeof path, "/proc/%d/fd/%s", static_cast<int>(pid), fd->d_name);
+        std::snprintf(path, sizeof path, "%s/fd/%s", dir.c_str(), fd->d_name);
         struct stat target {};
         if (::stat(path, &target) != 0) {
             if (errno != ENOENT) // ENOENT: closed meanwhile
@@ -365,7 +370,7 @@ std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::u
         if (static_cast<std::uint64_t>(target.st_dev) != file.device ||
             static_cast<std::uint64_t>(target.st_ino) != file.inode)
             continue;
-        std::snprintf(path, sizeof path, "/proc/%d/fdinfo/%s", static_cast<int>(pid), fd->d_name);
+        std::snprintf(path, sizeof path, "%s/fdinfo/%s", dir.c_str(), fd->d_name);
         const std::optional<bool> listed = fdinfoHasLockAt(path, offset);
         if (listed.value_or(false)) {
             holds = true;

@@ -2,15 +2,13 @@
 #include "sys/process_identity.h"
 
 #include <cerrno>
-#include <dirent.h>
-#include <string>
-#include <sys/stat.h>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <optional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,13 +22,12 @@ struct ProcStat {
     std::uint64_t startTime = 0;
 };
 
-// Fields 3 (state) and 22 (start time) of /proc/PID/stat; the command name (field 2) may contain
-// spaces and parentheses, so parsing starts after the last ')'.
-ProcStat readProcStat(pid_t pid)
+// Fields 3 (state) and 22 (start time) of the stat file in `dir` (/proc/PID or
+// /proc/PID/task/TID); the command name (field 2) may contain spaces and parentheses, so parsing
+// starts after the last ')'.
+ProcStat readStatIn(const std::string &dir)
 {
-    char path[64];
-    std::snprintf(path, sizeof path, "/proc/%d/stat", static_cast<int>(pid));
-    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+    const int fd = ::open((dir + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return {};
     char buffer[1024];
@@ -49,6 +46,37 @@ ProcStat readProcStat(pid_t pid)
     for (int field = 2; field < 22 && cursor; ++field)
         cursor = std::strchr(cursor + 1, ' ');
     stat.startTime = cursor ? std::strtoull(cursor + 1, nullptr, 10) : 0;
+    return stat;
+}
+
+// /proc/PID/task/TID of a thread of `pid` that has not exited, if any.
+std::optional<std::string> runningThreadDir(pid_t pid)
+{
+    const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+    DIR *dir = ::opendir(tasks.c_str());
+    if (!dir)
+        return std::nullopt;
+    std::optional<std::string> found;
+    while (const dirent *entry = ::readdir(dir)) {
+        if (entry->d_name[0] == '.')
+            continue;
+        const std::string thread = tasks + "/" + entry->d_name;
+        if (const ProcStat stat = readStatIn(thread); stat.exists && !stat.exited) {
+            found = thread;
+            break;
+        }
+    }
+    ::closedir(dir);
+    return found;
+}
+
+// The process's state: its main thread's, except that a process whose main thread has exited
+// lives while any other thread does (a zombie main thread is not a dead process).
+ProcStat readProcStat(pid_t pid)
+{
+    ProcStat stat = readStatIn("/proc/" + std::to_string(pid));
+    if (stat.exited && runningThreadDir(pid))
+        stat.exited = false;
     return stat;
 }
 
@@ -111,6 +139,30 @@ bool ProcessIdentity::isAlive() const
     return !stat.exited && (startTime == 0 || stat.startTime == startTime);
 }
 
+std::string procDirOf(pid_t pid)
+{
+    const std::string dir = "/proc/" + std::to_string(pid);
+    if (readStatIn(dir).exited)
+        if (auto thread = runningThreadDir(pid))
+            return *thread;
+    return dir;
+}
+
+std::optional<FileIdentity> directorySeenBy(pid_t pid, const std::string &path)
+{
+    if (pid <= 0 || path.empty() || path[0] != '/')
+        return std::nullopt;
+    return directoryAt(procDirOf(pid) + "/root" + path);
+}
+
+std::optional<FileIdentity> directoryAt(const std::string &path)
+{
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+        return std::nullopt;
+    return FileIdentity{static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
+}
+
 pid_t pidSeenHere(pid_t pidThere, std::uint64_t pidNamespace)
 {
     if (pidThere <= 0 || pidNamespace == 0)
@@ -141,7 +193,7 @@ pid_t pidSeenHere(pid_t pidThere, std::uint64_t pidNamespace)
 
 bool processHasFileOpen(pid_t pid, const FileIdentity &file)
 {
-    const std::string directory = "/proc/" + std::to_string(pid) + "/fd";
+    const std::string directory = procDirOf(pid) + "/fd";
     DIR *fds = ::opendir(directory.c_str());
     if (fds == nullptr)
         return false;

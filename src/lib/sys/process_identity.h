@@ -4,6 +4,8 @@
 #include "base/file_identity.h"
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <sys/types.h>
 
 namespace shmtools::detail {
@@ -22,6 +24,19 @@ struct ProcessIdentity {
     bool isAlive() const;
 };
 
+/// Where process `pid`'s shared state (its descriptors, its root) is read in /proc: /proc/PID,
+/// or, once its main thread has exited (pthread_exit(): /proc/PID then shows a zombie without
+/// descriptors while the other threads run on), /proc/PID/task/TID of a thread that still runs.
+/// /proc/PID if no thread runs, or /proc cannot tell.
+std::string procDirOf(pid_t pid);
+
+/// The directory `path` (an absolute path) as process `pid` sees it, resolved in its own root
+/// and mount namespace (through /proc/PID/root): nullopt if it cannot be seen from here
+/// (missing there, the process gone, or not ours to inspect).
+std::optional<FileIdentity> directorySeenBy(pid_t pid, const std::string &path);
+/// The directory `path` as this process sees it; nullopt if it is none.
+std::optional<FileIdentity> directoryAt(const std::string &path);
+
 /// The PID, in our PID namespace, of the process whose PID is `pidThere` in the PID namespace
 /// with inode `pidNamespace` (/proc/PID/ns/pid): found through /proc when that namespace is a
 /// descendant of ours (a container started from here), as the process whose namespace has that
@@ -29,9 +44,10 @@ struct ProcessIdentity {
 /// unrelated or ancestor namespace, or /proc not readable).
 pid_t pidSeenHere(pid_t pidThere, std::uint64_t pidNamespace);
 
-/// True if process `pid` (of this user) has the file `file` open (through /proc/PID/fd): how a
-/// raw holder, which has no header to name it, is told from a Qt program that made a plain
-/// segment (Qt does not keep its key file open; a shm-tools holder keeps its lock on it).
+/// True if process `pid` (of this user) has the file `file` open (through its fd directory,
+/// procDirOf): how a raw holder, which has no header to name it, is told from a Qt program that
+/// made a plain segment (Qt does not keep its key file open; a shm-tools holder keeps its lock
+/// on it).
 /// False if it has not, or /proc cannot tell.
 bool processHasFileOpen(pid_t pid, const FileIdentity &file);
 
