@@ -6,6 +6,7 @@
 
 #include "protocol/holder_anchors.h"
 #include "sys/kernel_limits.h"
+#include "sys/participant_lock.h"
 #include "sys/key_file.h"
 #include "protocol/segment_attach.h"
 #include "protocol/sysv_holder_os.h"
@@ -17,6 +18,16 @@
 namespace shmtools::detail {
 
 using namespace layout;
+
+namespace {
+
+// How a holder seen only through its lock on the key file (no header to read) is named.
+std::string runningHolder(pid_t pid)
+{
+    return "a running holder (PID " + (pid ? std::to_string(pid) : std::string("unknown here")) + ")";
+}
+
+} // namespace
 
 Error Holder::heldBy(const IpcNames &names, const std::string &who, pid_t pid)
 {
@@ -119,8 +130,7 @@ void Holder::discardWhatWasMade()
 Error Holder::restoringKeyFiles(const IpcNames &names, pid_t pid)
 {
     return heldBy(names,
-                  "a running holder (PID " + (pid ? std::to_string(pid) : std::string("unknown here")) +
-                      ") whose key files in " + names.tempDir +
+                  runningHolder(pid) + " whose key files in " + names.tempDir +
                       " were removed or replaced (a Qt program's failed create(), systemd-logind's RemoveIPC, or by "
                       "hand) and are being restored by it",
                   pid);
@@ -146,6 +156,19 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
             return owned.error();
     } else if (existing.error().code == ErrorCode::Unsafe) {
         return existing.error();
+    } else if (existing.error().code == ErrorCode::NoSegment) {
+        // No segment under the key here, yet a live holder marks these key files: it runs in
+        // another IPC namespace sharing this TMPDIR (a container with its own IPC namespace and
+        // a shared /tmp), or its segment was removed. Starting here would use its key files and
+        // anchors, and remove them when stopping, cutting it off from its own readers.
+        if (const auto mark = liveHolderMark(m_names.segmentKeyFile, segmentKeyFile->id)) {
+            const pid_t pid = processHoldingLock(segmentKeyFile->id, *mark);
+            return heldBy(m_names,
+                          runningHolder(pid) + " that uses its key files in " + m_names.tempDir +
+                              " but whose segment this IPC namespace cannot see: it runs in another IPC namespace "
+                              "(a container sharing TMPDIR), or its segment was removed",
+                          pid);
+        }
     }
     auto semaphoreKeyFile =
         ensureKeyFile(m_names.semaphoreKeyFile, m_names, "semaphore", &m_madeSemaphoreKeyFile);
