@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -51,6 +52,9 @@ struct Kernel {
     /// The memory of removed segments: as after IPC_RMID, whoever attached keeps a valid mapping.
     std::vector<std::vector<unsigned char>> stillMapped;
     std::optional<ListedSegment> liveHolder;
+    /// Run as findSegment looks (before the start anchors its key files): what a racing Qt
+    /// program or cleaner does meanwhile.
+    std::function<void()> whileFindingSegment;
 
     Segment *byId(int shmid)
     {
@@ -73,7 +77,7 @@ class FakeHolderOs final : public HolderOs {
 public:
     FakeHolderOs(Kernel &kernel, pid_t pid) : m_kernel(kernel), m_pid(pid) {}
 
-    Status openSemaphore(const IpcNames &, bool *made) override
+    Status openSemaphore(const IpcNames &, const KeyFile &, bool *made) override
     {
         *made = !m_kernel.semaphoreExists;
         m_kernel.semaphoreExists = true;
@@ -89,6 +93,8 @@ public:
     std::optional<ListedSegment> findLiveHolder(const IpcNames &) override { return m_kernel.liveHolder; }
     Result<int> findSegment(const IpcNames &names) override
     {
+        if (m_kernel.whileFindingSegment)
+            m_kernel.whileFindingSegment();
         auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment");
         if (!keyFile)
             return keyFile.error();
@@ -236,6 +242,55 @@ TEST_CASE("holder: creates the segment when the key is free, and removes everyth
     CHECK(s.kernel.removed.size() == 1);
     CHECK_FALSE(s.kernel.semaphoreExists);
     CHECK_FALSE(s.keyFilesExist());
+}
+
+// Break pass 4, case 54: a Qt program's create() that gives up removes the key file it made,
+// also while a holder starts on it. A start that loses a key file before it could anchor it
+// starts again (what it made goes), and ends anchored on the key files it uses; one that loses
+// every time fails (never NoSegment, which would tell the user to start a holder), leaving
+// nothing behind.
+TEST_CASE("holder: a key file removed before it is anchored is a race the start wins: it starts again",
+          "[holder]")
+{
+    Scratch s;
+    int looks = 0;
+    s.kernel.whileFindingSegment = [&] {
+        if (looks++ == 0)
+            ::unlink(s.names.segmentKeyFile.c_str());
+    };
+    {
+        auto holder = s.start(100);
+        REQUIRE(holder.ok());
+        CHECK(looks >= 2);
+        for (const std::string &path : {s.names.segmentKeyFile, s.names.semaphoreKeyFile}) {
+            const auto id = ownRegularFileAt(path);
+            REQUIRE(id);
+            CHECK(isSameFile(anchorPathFor(path), *id));
+        }
+        CHECK(s.kernel.segments.size() == 1);
+        CHECK(s.kernel.semaphoreExists);
+    }
+    CHECK(s.kernel.segments.empty());
+    CHECK_FALSE(s.kernel.semaphoreExists);
+    CHECK_FALSE(s.keyFilesExist());
+    for (const std::string &path : {s.names.segmentKeyFile, s.names.semaphoreKeyFile})
+        CHECK(::access(anchorPathFor(path).c_str(), F_OK) != 0);
+}
+
+TEST_CASE("holder: key files removed at every start attempt end it as a failure naming why, nothing left",
+          "[holder]")
+{
+    Scratch s;
+    s.kernel.whileFindingSegment = [&] { ::unlink(s.names.segmentKeyFile.c_str()); };
+    auto holder = s.start(100);
+    REQUIRE_FALSE(holder.ok());
+    CHECK(holder.error().code == ErrorCode::Failure);
+    CHECK(holder.error().message.find("were removed 10 times while it started") != std::string::npos);
+    CHECK(s.kernel.segments.empty());
+    CHECK_FALSE(s.kernel.semaphoreExists);
+    CHECK_FALSE(s.keyFilesExist());
+    for (const std::string &path : {s.names.segmentKeyFile, s.names.semaphoreKeyFile})
+        CHECK(::access(anchorPathFor(path).c_str(), F_OK) != 0);
 }
 
 TEST_CASE("holder: a key whose holder runs is refused as held, and nothing of it is touched", "[holder]")

@@ -80,6 +80,7 @@ private:
     Result<bool> removeHalfMadeSegment();
     void discardWhatWasMade();
     void anchorKeyFiles();
+    Status anchorWhileStarting();
     void restoreKeyFiles(const NoticeFn &notice);
     Status adoptExisting();
     static Error heldBy(const IpcNames &names, const std::string &who, pid_t pid);
@@ -102,6 +103,8 @@ private:
     bool m_madeSegmentKeyFile = false; ///< by this start: removed again if it fails
     bool m_madeSemaphoreKeyFile = false;
     bool m_madeSemaphore = false;
+    bool m_madeSegmentAnchor = false; ///< by this start: removed again if it fails
+    bool m_madeSemaphoreAnchor = false;
     std::string m_anchorProblem; ///< why the key files could not be anchored (without the key)
     mutable bool m_anchorProblemTold = false; ///< by serve() or to keyFileRepairProblem()
     pid_t m_abandonedBy = 0; ///< the lock seen left taken by this dead PID at the last check

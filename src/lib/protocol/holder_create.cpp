@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <tuple>
 #include <utility>
 
 namespace shmtools::detail {
@@ -83,12 +84,52 @@ void Holder::anchorKeyFiles()
         }
 }
 
+// A key file removed while this start uses it, before it is anchored (a Qt program's create()
+// racing it removes the key file it made when it gives up; a cleaner) is a race the holder
+// wins: what this attempt made goes, and it starts again. NoSegment from a start means just that
+// (a holder makes what it needs; nothing is missing otherwise), and is never what a start ends
+// with: a creator that cannot get its key files to stay is a failure with that cause.
 Status Holder::create(std::uint64_t segmentSize)
 {
-    auto made = createUnderLock(segmentSize);
-    if (!made && m_shmid == -1)
+    constexpr int kAttempts = 10;
+    for (int attempt = 1;; ++attempt) {
+        m_madeSegmentKeyFile = m_madeSemaphoreKeyFile = m_madeSemaphore = false;
+        m_madeSegmentAnchor = m_madeSemaphoreAnchor = false;
+        m_protocolOs = nullptr;
+        m_os = nullptr;
+        auto made = createUnderLock(segmentSize);
+        if (made || m_shmid != -1)
+            return made;
         discardWhatWasMade();
-    return made;
+        if (made.error().code != ErrorCode::NoSegment)
+            return made;
+        if (attempt == kAttempts)
+            return makeError(ErrorCode::Failure,
+                             m_names.key + ": its key files (in " + m_names.tempDir +
+                                 ") or its semaphore were removed " + std::to_string(kAttempts) +
+                                 " times while it started: something keeps removing them (a Qt program's create() "
+                                 "in a loop, a cleaner); stop it and start again");
+    }
+}
+
+// Anchored as soon as both key files are in place, before anything is made under their keys:
+// from then on a removed key file comes back from its anchor under its inode (its SysV key).
+// One removed before its anchor could be made is a lost race (NoSegment: create() starts
+// again). Other failures to anchor (TMPDIR full) are anchorKeyFiles' to report after the start.
+Status Holder::anchorWhileStarting()
+{
+    for (const auto &[path, id, made] :
+         {std::tuple{m_names.segmentKeyFile, m_identity.segmentKeyFile, &m_madeSegmentAnchor},
+          std::tuple{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile, &m_madeSemaphoreAnchor}}) {
+        const std::string anchor = anchorPathFor(path);
+        const bool there = isSameFile(anchor, id);
+        if (makeAnchor(path, id, anchor, m_names))
+            *made = !there;
+        else if (!isSameFile(path, id))
+            return makeError(ErrorCode::NoSegment, m_names.key + ": the key file " + path +
+                                                      " was removed before it could be anchored");
+    }
+    return {};
 }
 
 // What this start made for a segment it then did not get (a refused start, a kernel limit)
@@ -110,6 +151,11 @@ void Holder::discardWhatWasMade()
             removeKeyFileIf(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile);
         return;
     }
+    // Anchors this start made are its own, whoever's the key files and the segment are.
+    if (m_madeSegmentAnchor)
+        removeKeyFileIf(anchorPathFor(m_names.segmentKeyFile), m_identity.segmentKeyFile);
+    if (m_madeSemaphoreAnchor)
+        removeKeyFileIf(anchorPathFor(m_names.semaphoreKeyFile), m_identity.semaphoreKeyFile);
     if (m_system->findSegment(m_names))
         return;
     if (m_madeSemaphore && m_protocolOs) {
@@ -179,7 +225,9 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     if (m_madeSegmentKeyFile || m_madeSemaphoreKeyFile)
         if (const auto repair = keyFilesUnderRepair(m_names))
             return restoringKeyFiles(m_names, repair->holderPid());
-    if (auto semaphore = m_system->openSemaphore(m_names, &m_madeSemaphore); !semaphore)
+    if (auto anchored = anchorWhileStarting(); !anchored)
+        return anchored.error();
+    if (auto semaphore = m_system->openSemaphore(m_names, *semaphoreKeyFile, &m_madeSemaphore); !semaphore)
         return semaphore.error();
     m_identity = keyIdentityOf(m_names, segmentKeyFile->id, semaphoreKeyFile->id);
     // A holder whose key files were removed (and are now new files, with another SysV key)
@@ -199,6 +247,8 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     if (!participant) {
         if (m_madeSemaphore)
             m_system->removeSemaphore(); // made by this start, for a segment it will not make
+        if (!isSameFile(m_names.segmentKeyFile, segmentKeyFile->id))
+            return makeError(ErrorCode::NoSegment, participant.error().message); // a lost race: again
         return participant.error();
     }
     m_protocolOs = *participant;

@@ -24,8 +24,9 @@ class HolderOs {
 public:
     virtual ~HolderOs() = default;
 
-    /// Opens the key's semaphore, or makes it (`*made` says which). Errors as Semaphore::openOrCreate.
-    virtual Status openSemaphore(const IpcNames &names, bool *made) = 0;
+    /// Opens the key's semaphore under the key of `keyFile` (the semaphore key file as checked
+    /// and anchored), or makes it (`*made` says which). Errors as Semaphore::openOrCreate.
+    virtual Status openSemaphore(const IpcNames &names, const KeyFile &keyFile, bool *made) = 0;
     /// Removes the semaphore opened above; never fails.
     virtual void removeSemaphore() = 0;
     /// This holder as a participant (its record on the segment key file): the ProtocolOs its

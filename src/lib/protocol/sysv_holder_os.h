@@ -14,7 +14,7 @@ namespace shmtools::detail {
 /// as its participant record. Its SysvProtocolOs is what the holder's housekeeping repairs.
 class SysvHolderOs final : public HolderOs {
 public:
-    Status openSemaphore(const IpcNames &names, bool *made) override;
+    Status openSemaphore(const IpcNames &names, const KeyFile &keyFile, bool *made) override;
     void removeSemaphore() override;
     Result<ProtocolOs *> participate(const IpcNames &names, const KeyFile &segmentKeyFile) override;
     void markHolder(bool raw) override;
