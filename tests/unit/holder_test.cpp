@@ -7,6 +7,7 @@
 #include "fake_protocol_os.h"
 #include "protocol/segment_attach.h"
 #include "sys/key_file.h"
+#include "sys/participant_lock.h"
 
 #include "support/catch_compat.h"
 #include "support/message_checks.h"
@@ -17,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <unistd.h>
 #include <vector>
@@ -55,6 +57,8 @@ struct Kernel {
     /// Run as findSegment looks (before the start anchors its key files): what a racing Qt
     /// program or cleaner does meanwhile.
     std::function<void()> whileFindingSegment;
+    /// Run as the holder marks itself; its answer is markHolder's (true if not set).
+    std::function<bool()> whileMarking;
 
     Segment *byId(int shmid)
     {
@@ -84,7 +88,11 @@ public:
         return {};
     }
     void removeSemaphore() override { m_kernel.semaphoreExists = false; }
-    void markHolder(bool) override { m_kernel.holderMarked = true; }
+    bool markHolder(bool) override
+    {
+        m_kernel.holderMarked = true;
+        return !m_kernel.whileMarking || m_kernel.whileMarking();
+    }
     Result<ProtocolOs *> participate(const IpcNames &, const KeyFile &) override
     {
         m_os = std::make_unique<FakeOs>(m_kernel.world, m_pid);
@@ -187,6 +195,11 @@ struct Scratch {
         options.capacity = capacity;
         return Holder::start(names, options, std::make_unique<FakeHolderOs>(kernel, pid));
     }
+    bool anchorsExist() const
+    {
+        return ::access(anchorPathFor(names.segmentKeyFile).c_str(), F_OK) == 0 ||
+               ::access(anchorPathFor(names.semaphoreKeyFile).c_str(), F_OK) == 0;
+    }
     bool keyFilesExist() const
     {
         return ::access(names.segmentKeyFile.c_str(), F_OK) == 0 ||
@@ -273,8 +286,7 @@ TEST_CASE("holder: a key file removed before it is anchored is a race the start 
     CHECK(s.kernel.segments.empty());
     CHECK_FALSE(s.kernel.semaphoreExists);
     CHECK_FALSE(s.keyFilesExist());
-    for (const std::string &path : {s.names.segmentKeyFile, s.names.semaphoreKeyFile})
-        CHECK(::access(anchorPathFor(path).c_str(), F_OK) != 0);
+    CHECK_FALSE(s.anchorsExist());
 }
 
 TEST_CASE("holder: key files removed at every start attempt end it as a failure naming why, nothing left",
@@ -289,8 +301,36 @@ TEST_CASE("holder: key files removed at every start attempt end it as a failure 
     CHECK(s.kernel.segments.empty());
     CHECK_FALSE(s.kernel.semaphoreExists);
     CHECK_FALSE(s.keyFilesExist());
-    for (const std::string &path : {s.names.segmentKeyFile, s.names.semaphoreKeyFile})
-        CHECK(::access(anchorPathFor(path).c_str(), F_OK) != 0);
+    CHECK_FALSE(s.anchorsExist());
+}
+
+// Break pass 4, case 15, two holders starting at the same instant in two IPC namespaces on one
+// TMPDIR: both find no segment and no mark, both make a segment (each in its namespace); the
+// second to mark finds the first's mark. It goes, and leaves the key files and anchors, which
+// are the first's, in place.
+TEST_CASE("holder: a start whose mark another holder took meanwhile is refused, that holder's key files left",
+          "[holder]")
+{
+    Scratch s;
+    std::optional<ParticipantLock> other; // the holder that marked first, through its own description
+    s.kernel.whileMarking = [&] {
+        auto taken = ParticipantLock::take(s.names.segmentKeyFile, *ownRegularFileAt(s.names.segmentKeyFile), "other");
+        REQUIRE(taken);
+        other.emplace(std::move(*taken));
+        REQUIRE(other->markHolder());
+        return false;
+    };
+    auto holder = s.start(100);
+    REQUIRE_FALSE(holder.ok());
+    CHECK(holder.error().code == ErrorCode::KeyHeld);
+    CHECK(holder.error().message.find("another IPC namespace") != std::string::npos);
+    CHECK(s.kernel.segments.empty());
+    CHECK_FALSE(s.kernel.semaphoreExists);
+    for (const std::string &path : {s.names.segmentKeyFile, s.names.semaphoreKeyFile}) {
+        const auto id = ownRegularFileAt(path);
+        REQUIRE(id);
+        CHECK(isSameFile(anchorPathFor(path), *id));
+    }
 }
 
 TEST_CASE("holder: a key whose holder runs is refused as held, and nothing of it is touched", "[holder]")

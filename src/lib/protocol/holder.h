@@ -103,6 +103,7 @@ private:
     bool m_madeSegmentKeyFile = false; ///< by this start: removed again if it fails
     bool m_madeSemaphoreKeyFile = false;
     bool m_madeSemaphore = false;
+    bool m_keyFilesOfAnother = false; ///< another holder marked them first: left alone when this one goes
     bool m_madeSegmentAnchor = false; ///< by this start: removed again if it fails
     bool m_madeSemaphoreAnchor = false;
     std::string m_anchorProblem; ///< why the key files could not be anchored (without the key)

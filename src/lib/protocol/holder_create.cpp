@@ -28,6 +28,14 @@ std::string runningHolder(pid_t pid)
     return "a running holder (PID " + (pid ? std::to_string(pid) : std::string("unknown here")) + ")";
 }
 
+// A live holder marked on these key files while no segment is under their key here.
+std::string unseenHolder(pid_t pid, const IpcNames &names)
+{
+    return runningHolder(pid) + " that uses its key files in " + names.tempDir +
+           " but whose segment this IPC namespace cannot see: it runs in another IPC namespace (a container "
+           "sharing TMPDIR), or its segment was removed";
+}
+
 } // namespace
 
 Error Holder::heldBy(const IpcNames &names, const std::string &who, pid_t pid)
@@ -67,7 +75,15 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     // The key's holder from now on: found through the key file even if its header is overwritten,
     // and through its anchor while its key files are being restored. A raw holder's mark is
     // another byte: its segment has no header to lose, and tools rightly say "use --raw".
-    holder->m_system->markHolder(options.raw);
+    if (!holder->m_system->markHolder(options.raw))
+        // Taken meanwhile by a holder that started at the same time in another IPC namespace
+        // (in ours, shmget's IPC_EXCL picks one): the first to mark keeps the key files. This
+        // one's segment and semaphore go; the key files and anchors stay that holder's.
+        if (const auto mark = liveHolderMark(names.segmentKeyFile, holder->m_identity.segmentKeyFile)) {
+            holder->m_keyFilesOfAnother = true;
+            const pid_t pid = processHoldingLock(holder->m_identity.segmentKeyFile, *mark);
+            return heldBy(names, unseenHolder(pid, names), pid);
+        }
     return holder;
 }
 
@@ -209,11 +225,7 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
         // anchors, and remove them when stopping, cutting it off from its own readers.
         if (const auto mark = liveHolderMark(m_names.segmentKeyFile, segmentKeyFile->id)) {
             const pid_t pid = processHoldingLock(segmentKeyFile->id, *mark);
-            return heldBy(m_names,
-                          runningHolder(pid) + " that uses its key files in " + m_names.tempDir +
-                              " but whose segment this IPC namespace cannot see: it runs in another IPC namespace "
-                              "(a container sharing TMPDIR), or its segment was removed",
-                          pid);
+            return heldBy(m_names, unseenHolder(pid, m_names), pid);
         }
     }
     auto semaphoreKeyFile =

@@ -178,6 +178,8 @@ Holder::~Holder()
     if (m_protocol)
         bumpAndWake(m_protocol->changeCounter());
     m_system->removeSemaphore();
+    if (m_keyFilesOfAnother)
+        return;
     // Only our own key files: after a cleaner removed them, the files there are someone else's.
     if (isSameFile(m_names.segmentKeyFile, m_identity.segmentKeyFile) &&
         isSameFile(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile))

@@ -35,8 +35,9 @@ public:
     /// Marks that participant as the key's holder on the segment key file (`raw`: a raw holder's
     /// mark), so that removal finds the holder even when its header has been overwritten, and
     /// tools and creators find it through its anchor while its key files are being restored.
-    /// Best effort: a holder without the mark still serves; only those rescues are lost.
-    virtual void markHolder(bool raw) = 0;
+    /// Best effort: a holder without the mark still serves; only those rescues are lost. False
+    /// if it could not be taken (another holder's mark there, found by liveHolderMark, included).
+    virtual bool markHolder(bool raw) = 0;
 
     /// A running holder of the key, found by its header (even with its key files gone).
     virtual std::optional<ListedSegment> findLiveHolder(const IpcNames &names) = 0;

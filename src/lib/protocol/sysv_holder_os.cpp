@@ -37,10 +37,9 @@ Result<ProtocolOs *> SysvHolderOs::participate(const IpcNames &names, const KeyF
     return static_cast<ProtocolOs *>(m_os.get());
 }
 
-void SysvHolderOs::markHolder(bool raw)
+bool SysvHolderOs::markHolder(bool raw)
 {
-    if (m_os)
-        m_os->markHolder(raw); // ParticipantLock::markHolder
+    return m_os && m_os->markHolder(raw); // ParticipantLock::markHolder
 }
 
 std::optional<ListedSegment> SysvHolderOs::findLiveHolder(const IpcNames &names)
