@@ -313,8 +313,7 @@ int main(int argc, char **argv)
         std::fprintf(
             stderr,
             "usage: participant_peer threads|pthread-exit|fork-use|fork-kill|fork-serve|raw-fork-holder KEY [ROUNDS] | "
-            "holder-pthread-exit KEY [raw] | hold-token FILE TOKEN
-");
+            "holder-pthread-exit KEY [raw] | hold-token FILE TOKEN\n");
         return 2;
     }
     const std::string mode = argv[1];

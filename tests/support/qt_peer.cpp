@@ -4,6 +4,7 @@
 // for a foreign Qt application, to hold Qt's lock, and to plant hostile segments.
 //
 //   qt_peer create KEY SIZE [TEXT]             create, optionally write TEXT, "ready", hold
+//   qt_peer try-create KEY SIZE                create() once, exit (a failed one: exit 1)
 //   qt_peer plant KEY SIZE MODE_OCTAL [TEXT]   like create, then chmod segment+semaphore to MODE
 //   qt_peer write KEY TEXT                     attach, lock, copy TEXT and a NUL, detach
 //   qt_peer read KEY                           attach, lock, print up to the first NUL
@@ -40,7 +41,8 @@ int fail(const std::string &what)
 
 int usage()
 {
-    std::fputs("usage: qt_peer create KEY SIZE [TEXT] | plant KEY SIZE MODE [TEXT] | write KEY TEXT"
+    std::fputs("usage: qt_peer create KEY SIZE [TEXT] | try-create KEY SIZE | plant KEY SIZE MODE [TEXT]"
+               " | write KEY TEXT"
                " | read KEY | dump KEY | hold-lock KEY SECONDS | hold KEY | native-key KEY\n",
                stderr);
     return 2;
@@ -196,6 +198,18 @@ int main(int argc, char **argv)
                 return usage();
         }
         return createAndHold(key, size, mode, argc == fixed + 1 ? argv[fixed] : nullptr);
+    }
+    if (command == "try-create" && argc == 4) {
+        // What a Qt program started on a held key does: create() fails ("already exists"), and
+        // the QSharedMemory's end removes the semaphore and its key file (Qt made both "Create"
+        // mode); a create() that won detaches at once, which removes its segment and key file.
+        qsizetype size = 0;
+        if (!parseSize(argv[3], size))
+            return usage();
+        QSharedMemory shm(key);
+        if (!shm.create(size))
+            return fail(errorOf(shm, "create"));
+        return 0;
     }
     if (command == "write" && argc == 4) {
         QSharedMemory shm(key);

@@ -7,6 +7,7 @@
 #include "fake_protocol_os.h"
 #include "protocol/segment_attach.h"
 #include "sys/key_file.h"
+#include "sys/participant_lock.h"
 
 #include "support/catch_compat.h"
 #include "support/message_checks.h"
@@ -14,8 +15,10 @@
 #include <QTemporaryDir>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <unistd.h>
 #include <vector>
@@ -51,6 +54,11 @@ struct Kernel {
     /// The memory of removed segments: as after IPC_RMID, whoever attached keeps a valid mapping.
     std::vector<std::vector<unsigned char>> stillMapped;
     std::optional<ListedSegment> liveHolder;
+    /// Run as findSegment looks (before the start anchors its key files): what a racing Qt
+    /// program or cleaner does meanwhile.
+    std::function<void()> whileFindingSegment;
+    /// Run as the holder marks itself; its answer is markHolder's (true if not set).
+    std::function<bool()> whileMarking;
 
     Segment *byId(int shmid)
     {
@@ -73,14 +81,18 @@ class FakeHolderOs final : public HolderOs {
 public:
     FakeHolderOs(Kernel &kernel, pid_t pid) : m_kernel(kernel), m_pid(pid) {}
 
-    Status openSemaphore(const IpcNames &, bool *made) override
+    Status openSemaphore(const IpcNames &, const KeyFile &, bool *made) override
     {
         *made = !m_kernel.semaphoreExists;
         m_kernel.semaphoreExists = true;
         return {};
     }
     void removeSemaphore() override { m_kernel.semaphoreExists = false; }
-    void markHolder(bool) override { m_kernel.holderMarked = true; }
+    bool markHolder(bool) override
+    {
+        m_kernel.holderMarked = true;
+        return !m_kernel.whileMarking || m_kernel.whileMarking();
+    }
     Result<ProtocolOs *> participate(const IpcNames &, const KeyFile &) override
     {
         m_os = std::make_unique<FakeOs>(m_kernel.world, m_pid);
@@ -89,6 +101,8 @@ public:
     std::optional<ListedSegment> findLiveHolder(const IpcNames &) override { return m_kernel.liveHolder; }
     Result<int> findSegment(const IpcNames &names) override
     {
+        if (m_kernel.whileFindingSegment)
+            m_kernel.whileFindingSegment();
         auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment");
         if (!keyFile)
             return keyFile.error();
@@ -181,6 +195,11 @@ struct Scratch {
         options.capacity = capacity;
         return Holder::start(names, options, std::make_unique<FakeHolderOs>(kernel, pid));
     }
+    bool anchorsExist() const
+    {
+        return ::access(anchorPathFor(names.segmentKeyFile).c_str(), F_OK) == 0 ||
+               ::access(anchorPathFor(names.semaphoreKeyFile).c_str(), F_OK) == 0;
+    }
     bool keyFilesExist() const
     {
         return ::access(names.segmentKeyFile.c_str(), F_OK) == 0 ||
@@ -236,6 +255,82 @@ TEST_CASE("holder: creates the segment when the key is free, and removes everyth
     CHECK(s.kernel.removed.size() == 1);
     CHECK_FALSE(s.kernel.semaphoreExists);
     CHECK_FALSE(s.keyFilesExist());
+}
+
+// Break pass 4, case 54: a Qt program's create() that gives up removes the key file it made,
+// also while a holder starts on it. A start that loses a key file before it could anchor it
+// starts again (what it made goes), and ends anchored on the key files it uses; one that loses
+// every time fails (never NoSegment, which would tell the user to start a holder), leaving
+// nothing behind.
+TEST_CASE("holder: a key file removed before it is anchored is a race the start wins: it starts again",
+          "[holder]")
+{
+    Scratch s;
+    int looks = 0;
+    s.kernel.whileFindingSegment = [&] {
+        if (looks++ == 0)
+            ::unlink(s.names.segmentKeyFile.c_str());
+    };
+    {
+        auto holder = s.start(100);
+        REQUIRE(holder.ok());
+        CHECK(looks >= 2);
+        for (const std::string &path : {s.names.segmentKeyFile, s.names.semaphoreKeyFile}) {
+            const auto id = ownRegularFileAt(path);
+            REQUIRE(id);
+            CHECK(isSameFile(anchorPathFor(path), *id));
+        }
+        CHECK(s.kernel.segments.size() == 1);
+        CHECK(s.kernel.semaphoreExists);
+    }
+    CHECK(s.kernel.segments.empty());
+    CHECK_FALSE(s.kernel.semaphoreExists);
+    CHECK_FALSE(s.keyFilesExist());
+    CHECK_FALSE(s.anchorsExist());
+}
+
+TEST_CASE("holder: key files removed at every start attempt end it as a failure naming why, nothing left",
+          "[holder]")
+{
+    Scratch s;
+    s.kernel.whileFindingSegment = [&] { ::unlink(s.names.segmentKeyFile.c_str()); };
+    auto holder = s.start(100);
+    REQUIRE_FALSE(holder.ok());
+    CHECK(holder.error().code == ErrorCode::Failure);
+    CHECK(holder.error().message.find("were removed 10 times while it started") != std::string::npos);
+    CHECK(s.kernel.segments.empty());
+    CHECK_FALSE(s.kernel.semaphoreExists);
+    CHECK_FALSE(s.keyFilesExist());
+    CHECK_FALSE(s.anchorsExist());
+}
+
+// Break pass 4, case 15, two holders starting at the same instant in two IPC namespaces on one
+// TMPDIR: both find no segment and no mark, both make a segment (each in its namespace); the
+// second to mark finds the first's mark. It goes, and leaves the key files and anchors, which
+// are the first's, in place.
+TEST_CASE("holder: a start whose mark another holder took meanwhile is refused, that holder's key files left",
+          "[holder]")
+{
+    Scratch s;
+    std::optional<ParticipantLock> other; // the holder that marked first, through its own description
+    s.kernel.whileMarking = [&] {
+        auto taken = ParticipantLock::take(s.names.segmentKeyFile, *ownRegularFileAt(s.names.segmentKeyFile), "other");
+        REQUIRE(taken);
+        other.emplace(std::move(*taken));
+        REQUIRE(other->markHolder());
+        return false;
+    };
+    auto holder = s.start(100);
+    REQUIRE_FALSE(holder.ok());
+    CHECK(holder.error().code == ErrorCode::KeyHeld);
+    CHECK(holder.error().message.find("another IPC namespace") != std::string::npos);
+    CHECK(s.kernel.segments.empty());
+    CHECK_FALSE(s.kernel.semaphoreExists);
+    for (const std::string &path : {s.names.segmentKeyFile, s.names.semaphoreKeyFile}) {
+        const auto id = ownRegularFileAt(path);
+        REQUIRE(id);
+        CHECK(isSameFile(anchorPathFor(path), *id));
+    }
 }
 
 TEST_CASE("holder: a key whose holder runs is refused as held, and nothing of it is touched", "[holder]")

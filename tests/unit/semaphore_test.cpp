@@ -47,7 +47,7 @@ ChildProcess::Body taker(const IpcNames &names, bool careless = false)
 
 Semaphore made(const ScratchKey &scratch)
 {
-    auto semaphore = Semaphore::openOrCreate(scratch.names);
+    auto semaphore = Semaphore::openOrCreate(scratch.names, scratch.semaphoreKey());
     REQUIRE(semaphore);
     return std::move(*semaphore);
 }
@@ -60,10 +60,10 @@ TEST_CASE("semaphore: made once, free and ours alone; found, not made, by the ne
     auto none = Semaphore::open(scratch.names);
     REQUIRE_FALSE(none); // no key file yet
     bool created = false;
-    auto first = Semaphore::openOrCreate(scratch.names, &created);
+    auto first = Semaphore::openOrCreate(scratch.names, scratch.semaphoreKey(), &created);
     REQUIRE(first);
     CHECK(created);
-    auto second = Semaphore::openOrCreate(scratch.names, &created);
+    auto second = Semaphore::openOrCreate(scratch.names, scratch.semaphoreKey(), &created);
     REQUIRE(second);
     CHECK_FALSE(created);
     CHECK(second->id() == first->id());
@@ -92,7 +92,7 @@ TEST_CASE("semaphore: one open to other users is refused as Unsafe", "[semaphore
     const int planted = ::semget(keyFile->key, 1, 0666 | IPC_CREAT | IPC_EXCL);
     REQUIRE(planted != -1);
     auto refused = Semaphore::open(scratch.names);
-    auto refusedToo = Semaphore::openOrCreate(scratch.names);
+    auto refusedToo = Semaphore::openOrCreate(scratch.names, scratch.semaphoreKey());
     ::semctl(planted, 0, IPC_RMID);
     REQUIRE_FALSE(refused);
     CHECK(refused.error().code == ErrorCode::Unsafe);

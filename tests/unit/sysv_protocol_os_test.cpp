@@ -26,7 +26,7 @@ struct RealOs {
         auto keyFile = ensureKeyFile(scratch.names.segmentKeyFile, scratch.names, "segment");
         REQUIRE(keyFile);
         REQUIRE(ensureKeyFile(scratch.names.semaphoreKeyFile, scratch.names, "semaphore"));
-        auto semaphore = Semaphore::openOrCreate(scratch.names);
+        auto semaphore = Semaphore::openOrCreate(scratch.names, scratch.semaphoreKey());
         REQUIRE(semaphore);
         auto participant = ParticipantLock::take(scratch.names.segmentKeyFile, keyFile->id, scratch.names.key);
         REQUIRE(participant);
@@ -107,7 +107,7 @@ TEST_CASE("sysv os: a removed semaphore is NoSegment, and the one made again is 
     REQUIRE_FALSE(locked);
     CHECK(locked.error().code == ErrorCode::NoSegment);
     CHECK_FALSE(p.os->lockRestored()); // none yet
-    auto remade = Semaphore::openOrCreate(p.scratch.names);
+    auto remade = Semaphore::openOrCreate(p.scratch.names, p.scratch.semaphoreKey());
     REQUIRE(remade);
     CHECK(p.os->lockRestored());
     CHECK(p.os->semaphore().id() == remade->id());

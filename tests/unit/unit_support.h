@@ -189,6 +189,15 @@ struct ScratchKey {
     ScratchKey(const ScratchKey &) = delete;
     ScratchKey &operator=(const ScratchKey &) = delete;
 
+    /// The System V key of the semaphore key file, made if missing (Semaphore::openOrCreate
+    /// takes the key of the file its caller anchored).
+    key_t semaphoreKey() const
+    {
+        auto keyFile = ensureKeyFile(names.semaphoreKeyFile, names, "semaphore");
+        REQUIRE(keyFile);
+        return keyFile->key;
+    }
+
     /// The ids of the key's segment and semaphore now, which must both exist.
     KeyIds ids() const
     {

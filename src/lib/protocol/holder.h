@@ -93,6 +93,7 @@ private:
     /// Makes the anchors still missing, of the key files still in place; m_anchorProblem says
     /// why one is missing afterwards.
     void anchorKeyFiles();
+    Status anchorWhileStarting();
     void restoreKeyFiles(const NoticeFn &notice);
     Status adoptExisting();
     static Error heldBy(const IpcNames &names, const std::string &who, pid_t pid);
@@ -117,6 +118,9 @@ private:
     bool m_madeSegmentKeyFile = false; ///< by this start: removed again if it fails
     bool m_madeSemaphoreKeyFile = false;
     bool m_madeSemaphore = false;
+    bool m_keyFilesOfAnother = false; ///< another holder marked them first: left alone when this one goes
+    bool m_madeSegmentAnchor = false; ///< by this start: removed again if it fails
+    bool m_madeSemaphoreAnchor = false;
     std::string m_anchorProblem; ///< why the key files could not be anchored (without the key)
     std::string m_segmentAnchorMissing;   ///< why the segment key file has no anchor, "" if it has one
     std::string m_semaphoreAnchorMissing; ///< the same for the semaphore key file

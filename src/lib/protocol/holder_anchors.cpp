@@ -17,15 +17,22 @@ pid_t HolderAnchors::holderPid() const
     return processHoldingLock(segmentKeyFile, mark);
 }
 
+std::optional<std::uint64_t> liveHolderMark(const std::string &path, const FileIdentity &id)
+{
+    for (const std::uint64_t mark : {kHolderMark, kRawHolderMark})
+        if (probeHolderMark(path, id, mark).value_or(false))
+            return mark;
+    return std::nullopt;
+}
+
 std::optional<HolderAnchors> runningHolderAnchors(const IpcNames &names)
 {
     const std::string anchor = anchorPathFor(names.segmentKeyFile);
     const auto id = ownRegularFileAt(anchor);
     if (!id)
         return std::nullopt;
-    for (const std::uint64_t mark : {kHolderMark, kRawHolderMark})
-        if (probeHolderMark(anchor, *id, mark).value_or(false))
-            return HolderAnchors{*id, ownRegularFileAt(anchorPathFor(names.semaphoreKeyFile)), mark};
+    if (const auto mark = liveHolderMark(anchor, *id))
+        return HolderAnchors{*id, ownRegularFileAt(anchorPathFor(names.semaphoreKeyFile)), *mark};
     return std::nullopt;
 }
 

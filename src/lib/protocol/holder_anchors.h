@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <sys/types.h>
 
 namespace shmtools::detail {
@@ -29,6 +30,11 @@ struct HolderAnchors {
     /// The holder's PID, found through /proc (0 if it cannot be seen there): for messages only.
     pid_t holderPid() const;
 };
+
+/// The mark (kHolderMark or kRawHolderMark) a live holder holds on the key file at `path`, which
+/// must be the file `id`; nullopt if none (or the file cannot be probed). Seen from any IPC
+/// namespace: the lock is the file's, not the segment's.
+std::optional<std::uint64_t> liveHolderMark(const std::string &path, const FileIdentity &id);
 
 /// The anchors of a running holder (shm-tools or raw) of `names`, or nullopt if none is marked on
 /// them (no holder, a killed holder's stale anchors, or a holder that could not anchor).

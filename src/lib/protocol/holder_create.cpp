@@ -6,17 +6,37 @@
 
 #include "protocol/holder_anchors.h"
 #include "sys/kernel_limits.h"
+#include "sys/participant_lock.h"
 #include "sys/key_file.h"
 #include "protocol/segment_attach.h"
 #include "protocol/sysv_holder_os.h"
 
 #include <cerrno>
 #include <cstring>
+#include <tuple>
 #include <utility>
 
 namespace shmtools::detail {
 
 using namespace layout;
+
+namespace {
+
+// How a holder seen only through its lock on the key file (no header to read) is named.
+std::string runningHolder(pid_t pid)
+{
+    return "a running holder (PID " + (pid ? std::to_string(pid) : std::string("unknown here")) + ")";
+}
+
+// A live holder marked on these key files while no segment is under their key here.
+std::string unseenHolder(pid_t pid, const IpcNames &names)
+{
+    return runningHolder(pid) + " that uses its key files in " + names.tempDir +
+           " but whose segment this IPC namespace cannot see: it runs in another IPC namespace (a container "
+           "sharing TMPDIR), or its segment was removed";
+}
+
+} // namespace
 
 Error Holder::heldBy(const IpcNames &names, const std::string &who, pid_t pid)
 {
@@ -55,7 +75,15 @@ Result<std::unique_ptr<Holder>> Holder::start(const IpcNames &names, const Holde
     // The key's holder from now on: found through the key file even if its header is overwritten,
     // and through its anchor while its key files are being restored. A raw holder's mark is
     // another byte: its segment has no header to lose, and tools rightly say "use --raw".
-    holder->m_system->markHolder(options.raw);
+    if (!holder->m_system->markHolder(options.raw))
+        // Taken meanwhile by a holder that started at the same time in another IPC namespace
+        // (in ours, shmget's IPC_EXCL picks one): the first to mark keeps the key files. This
+        // one's segment and semaphore go; the key files and anchors stay that holder's.
+        if (const auto mark = liveHolderMark(names.segmentKeyFile, holder->m_identity.segmentKeyFile)) {
+            holder->m_keyFilesOfAnother = true;
+            const pid_t pid = processHoldingLock(holder->m_identity.segmentKeyFile, *mark);
+            return heldBy(names, unseenHolder(pid, names), pid);
+        }
     return holder;
 }
 
@@ -88,12 +116,52 @@ void Holder::anchorKeyFiles()
     m_anchorsTried = true;
 }
 
+// A key file removed while this start uses it, before it is anchored (a Qt program's create()
+// racing it removes the key file it made when it gives up; a cleaner) is a race the holder
+// wins: what this attempt made goes, and it starts again. NoSegment from a start means just that
+// (a holder makes what it needs; nothing is missing otherwise), and is never what a start ends
+// with: a creator that cannot get its key files to stay is a failure with that cause.
 Status Holder::create(std::uint64_t segmentSize)
 {
-    auto made = createUnderLock(segmentSize);
-    if (!made && m_shmid == -1)
+    constexpr int kAttempts = 10;
+    for (int attempt = 1;; ++attempt) {
+        m_madeSegmentKeyFile = m_madeSemaphoreKeyFile = m_madeSemaphore = false;
+        m_madeSegmentAnchor = m_madeSemaphoreAnchor = false;
+        m_protocolOs = nullptr;
+        m_os = nullptr;
+        auto made = createUnderLock(segmentSize);
+        if (made || m_shmid != -1)
+            return made;
         discardWhatWasMade();
-    return made;
+        if (made.error().code != ErrorCode::NoSegment)
+            return made;
+        if (attempt == kAttempts)
+            return makeError(ErrorCode::Failure,
+                             m_names.key + ": its key files (in " + m_names.tempDir +
+                                 ") or its semaphore were removed " + std::to_string(kAttempts) +
+                                 " times while it started: something keeps removing them (a Qt program's create() "
+                                 "in a loop, a cleaner); stop it and start again");
+    }
+}
+
+// Anchored as soon as both key files are in place, before anything is made under their keys:
+// from then on a removed key file comes back from its anchor under its inode (its SysV key).
+// One removed before its anchor could be made is a lost race (NoSegment: create() starts
+// again). Other failures to anchor (TMPDIR full) are anchorKeyFiles' to report after the start.
+Status Holder::anchorWhileStarting()
+{
+    for (const auto &[path, id, made] :
+         {std::tuple{m_names.segmentKeyFile, m_identity.segmentKeyFile, &m_madeSegmentAnchor},
+          std::tuple{m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile, &m_madeSemaphoreAnchor}}) {
+        const std::string anchor = anchorPathFor(path);
+        const bool there = isSameFile(anchor, id);
+        if (makeAnchor(path, id, anchor, m_names))
+            *made = !there;
+        else if (!isSameFile(path, id))
+            return makeError(ErrorCode::NoSegment, m_names.key + ": the key file " + path +
+                                                      " was removed before it could be anchored");
+    }
+    return {};
 }
 
 // What this start made for a segment it then did not get (a refused start, a kernel limit)
@@ -115,6 +183,11 @@ void Holder::discardWhatWasMade()
             removeKeyFileIf(m_names.semaphoreKeyFile, m_identity.semaphoreKeyFile);
         return;
     }
+    // Anchors this start made are its own, whoever's the key files and the segment are.
+    if (m_madeSegmentAnchor)
+        removeKeyFileIf(anchorPathFor(m_names.segmentKeyFile), m_identity.segmentKeyFile);
+    if (m_madeSemaphoreAnchor)
+        removeKeyFileIf(anchorPathFor(m_names.semaphoreKeyFile), m_identity.semaphoreKeyFile);
     if (m_system->findSegment(m_names))
         return;
     if (m_madeSemaphore && m_protocolOs) {
@@ -135,8 +208,7 @@ void Holder::discardWhatWasMade()
 Error Holder::restoringKeyFiles(const IpcNames &names, pid_t pid)
 {
     return heldBy(names,
-                  "a running holder (PID " + (pid ? std::to_string(pid) : std::string("unknown here")) +
-                      ") whose key files in " + names.tempDir +
+                  runningHolder(pid) + " whose key files in " + names.tempDir +
                       " were removed or replaced (a Qt program's failed create(), systemd-logind's RemoveIPC, or by "
                       "hand) and are being restored by it",
                   pid);
@@ -162,6 +234,15 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
             return owned.error();
     } else if (existing.error().code == ErrorCode::Unsafe) {
         return existing.error();
+    } else if (existing.error().code == ErrorCode::NoSegment) {
+        // No segment under the key here, yet a live holder marks these key files: it runs in
+        // another IPC namespace sharing this TMPDIR (a container with its own IPC namespace and
+        // a shared /tmp), or its segment was removed. Starting here would use its key files and
+        // anchors, and remove them when stopping, cutting it off from its own readers.
+        if (const auto mark = liveHolderMark(m_names.segmentKeyFile, segmentKeyFile->id)) {
+            const pid_t pid = processHoldingLock(segmentKeyFile->id, *mark);
+            return heldBy(m_names, unseenHolder(pid, m_names), pid);
+        }
     }
     auto semaphoreKeyFile =
         ensureKeyFile(m_names.semaphoreKeyFile, m_names, "semaphore", &m_madeSemaphoreKeyFile);
@@ -172,7 +253,9 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     if (m_madeSegmentKeyFile || m_madeSemaphoreKeyFile)
         if (const auto repair = keyFilesUnderRepair(m_names))
             return restoringKeyFiles(m_names, repair->holderPid());
-    if (auto semaphore = m_system->openSemaphore(m_names, &m_madeSemaphore); !semaphore)
+    if (auto anchored = anchorWhileStarting(); !anchored)
+        return anchored.error();
+    if (auto semaphore = m_system->openSemaphore(m_names, *semaphoreKeyFile, &m_madeSemaphore); !semaphore)
         return semaphore.error();
     m_identity = keyIdentityOf(m_names, segmentKeyFile->id, semaphoreKeyFile->id);
     // A holder whose key files were removed (and are now new files, with another SysV key)
@@ -192,6 +275,8 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     if (!participant) {
         if (m_madeSemaphore)
             m_system->removeSemaphore(); // made by this start, for a segment it will not make
+        if (!isSameFile(m_names.segmentKeyFile, segmentKeyFile->id))
+            return makeError(ErrorCode::NoSegment, participant.error().message); // a lost race: again
         return participant.error();
     }
     m_protocolOs = *participant;

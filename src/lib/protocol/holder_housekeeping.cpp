@@ -213,6 +213,8 @@ Holder::~Holder()
     if (m_protocol)
         bumpAndWake(m_protocol->changeCounter());
     m_system->removeSemaphore();
+    if (m_keyFilesOfAnother)
+        return;
     // Only our own key files, each on its own: after a cleaner or a Qt peer removed one, the
     // file there is someone else's, while the other one, still ours, must not be left behind.
     for (const OwnKeyFile &file : ownKeyFiles()) {

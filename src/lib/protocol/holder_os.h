@@ -24,8 +24,9 @@ class HolderOs {
 public:
     virtual ~HolderOs() = default;
 
-    /// Opens the key's semaphore, or makes it (`*made` says which). Errors as Semaphore::openOrCreate.
-    virtual Status openSemaphore(const IpcNames &names, bool *made) = 0;
+    /// Opens the key's semaphore under the key of `keyFile` (the semaphore key file as checked
+    /// and anchored), or makes it (`*made` says which). Errors as Semaphore::openOrCreate.
+    virtual Status openSemaphore(const IpcNames &names, const KeyFile &keyFile, bool *made) = 0;
     /// Removes the semaphore opened above; never fails.
     virtual void removeSemaphore() = 0;
     /// This holder as a participant (its record on the segment key file): the ProtocolOs its
@@ -34,8 +35,9 @@ public:
     /// Marks that participant as the key's holder on the segment key file (`raw`: a raw holder's
     /// mark), so that removal finds the holder even when its header has been overwritten, and
     /// tools and creators find it through its anchor while its key files are being restored.
-    /// Best effort: a holder without the mark still serves; only those rescues are lost.
-    virtual void markHolder(bool raw) = 0;
+    /// Best effort: a holder without the mark still serves; only those rescues are lost. False
+    /// if it could not be taken (another holder's mark there, found by liveHolderMark, included).
+    virtual bool markHolder(bool raw) = 0;
 
     /// A running holder of the key, found by its header (even with its key files gone).
     virtual std::optional<ListedSegment> findLiveHolder(const IpcNames &names) = 0;

@@ -8,9 +8,9 @@
 
 namespace shmtools::detail {
 
-Status SysvHolderOs::openSemaphore(const IpcNames &names, bool *made)
+Status SysvHolderOs::openSemaphore(const IpcNames &names, const KeyFile &keyFile, bool *made)
 {
-    auto semaphore = Semaphore::openOrCreate(names, made);
+    auto semaphore = Semaphore::openOrCreate(names, keyFile.key, made);
     if (!semaphore)
         return semaphore.error();
     m_semaphore.emplace(std::move(*semaphore));
@@ -19,10 +19,12 @@ Status SysvHolderOs::openSemaphore(const IpcNames &names, bool *made)
 
 void SysvHolderOs::removeSemaphore()
 {
-    if (m_os)
-        m_os->semaphore().remove();
-    else if (m_semaphore)
+    // One opened but not yet handed to a participant is this start's newest (an earlier attempt
+    // of a start that lost a race to a removed key file may have left its participant here).
+    if (m_semaphore)
         m_semaphore->remove();
+    else if (m_os)
+        m_os->semaphore().remove();
 }
 
 Result<ProtocolOs *> SysvHolderOs::participate(const IpcNames &names, const KeyFile &segmentKeyFile)
@@ -35,10 +37,9 @@ Result<ProtocolOs *> SysvHolderOs::participate(const IpcNames &names, const KeyF
     return static_cast<ProtocolOs *>(m_os.get());
 }
 
-void SysvHolderOs::markHolder(bool raw)
+bool SysvHolderOs::markHolder(bool raw)
 {
-    if (m_os)
-        m_os->markHolder(raw); // ParticipantLock::markHolder
+    return m_os && m_os->markHolder(raw); // ParticipantLock::markHolder
 }
 
 std::optional<ListedSegment> SysvHolderOs::findLiveHolder(const IpcNames &names)

@@ -14,10 +14,10 @@ namespace shmtools::detail {
 /// as its participant record. Its SysvProtocolOs is what the holder's housekeeping repairs.
 class SysvHolderOs final : public HolderOs {
 public:
-    Status openSemaphore(const IpcNames &names, bool *made) override;
+    Status openSemaphore(const IpcNames &names, const KeyFile &keyFile, bool *made) override;
     void removeSemaphore() override;
     Result<ProtocolOs *> participate(const IpcNames &names, const KeyFile &segmentKeyFile) override;
-    void markHolder(bool raw) override;
+    bool markHolder(bool raw) override;
     std::optional<ListedSegment> findLiveHolder(const IpcNames &names) override;
     Result<int> findSegment(const IpcNames &names) override;
     Result<SegmentStatus> statSegment(int shmid, const IpcNames &names) override;

@@ -48,16 +48,6 @@ std::optional<std::int64_t> startedAtUnixSeconds(std::uint64_t ticks)
 
 } // namespace
 
-Result<Semaphore> Semaphore::openOrCreate(const IpcNames &names, bool *created)
-{
-    if (created)
-        *created = false;
-    auto keyFile = ensureKeyFile(names.semaphoreKeyFile, names, "semaphore");
-    if (!keyFile)
-        return keyFile.error();
-    return openOrCreateUnder(names, keyFile->key, created);
-}
-
 Result<Semaphore> Semaphore::recreate(const IpcNames &names, const FileIdentity &keyFile)
 {
     // lstat needs no descriptor; the key is the recorded file's, whatever is at the path by the
@@ -66,10 +56,10 @@ Result<Semaphore> Semaphore::recreate(const IpcNames &names, const FileIdentity 
         return makeError(ErrorCode::NoSegment,
                          names.key + ": the semaphore key file " + names.semaphoreKeyFile + " is not in place",
                          Remedy::StartHolder);
-    return openOrCreateUnder(names, qtKeyOf(keyFile.device, keyFile.inode), nullptr);
+    return openOrCreate(names, qtKeyOf(keyFile.device, keyFile.inode), nullptr);
 }
 
-Result<Semaphore> Semaphore::openOrCreateUnder(const IpcNames &names, key_t key, bool *created)
+Result<Semaphore> Semaphore::openOrCreate(const IpcNames &names, key_t key, bool *created)
 {
     if (created)
         *created = false;

@@ -20,12 +20,14 @@ class Semaphore {
 public:
     /// The semaphore under `names`. NoSegment if it does not exist; Unsafe if not ours alone.
     static Result<Semaphore> open(const IpcNames &names);
-    /// The semaphore under `names`, made (value 1, mode 0600, as Qt makes it) if there is none:
+    /// The semaphore under `key` (the semaphore key file's, from the file a holder checked and
+    /// anchored, never looked up again by path: a key file made anew meanwhile has another key),
+    /// made (value 1, mode 0600, as Qt makes it) if there is none:
     /// IPC_CREAT|IPC_EXCL decides who makes it, so racing callers share one and nobody removes
     /// another's. Unsafe if the one found is not ours alone; Failure naming kernel.sem (SEMMNI, SEMMNS)
     /// when the system's semaphore sets are used up. `created` (if given) says whether this call
     /// made it (and so whose it is to remove when what it was made for fails).
-    static Result<Semaphore> openOrCreate(const IpcNames &names, bool *created = nullptr);
+    static Result<Semaphore> openOrCreate(const IpcNames &names, key_t key, bool *created = nullptr);
     /// The semaphore under `names` made again (or found, if someone made it meanwhile) after it
     /// was removed under its holder, without a file descriptor: a holder at its RLIMIT_NOFILE
     /// must still repair. Its System V key comes from `keyFile`, the semaphore key file's
@@ -69,8 +71,6 @@ public:
     Result<Lock> lock(const Deadline &deadline) const;
 
 private:
-    /// openOrCreate's and recreate's work once the key is known.
-    static Result<Semaphore> openOrCreateUnder(const IpcNames &names, key_t key, bool *created);
     /// open()'s work once the key is known.
     static Result<Semaphore> openUnder(const IpcNames &names, key_t key);
     explicit Semaphore(int semid, IpcNames names) : m_semid(semid), m_names(std::move(names)) {}
