@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <sys/ipc.h>
+#include <sys/resource.h>
 #include <sys/shm.h>
 #include <unistd.h>
 #include <utility>
@@ -125,6 +126,22 @@ SegmentMapping::~SegmentMapping()
         ::shmdt(m_data);
 }
 
+namespace {
+
+// shmat's ENOMEM: no room in the address space for the whole segment, most often a process
+// limit (ulimit -v, a service's MemoryMax does not count here) rather than the machine's memory.
+Error addressSpaceError(const IpcNames &names, std::uint64_t size)
+{
+    std::string limit;
+    if (rlimit as{}; ::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+        limit = "; RLIMIT_AS is " + std::to_string(as.rlim_cur / 1024) + " KiB, see 'ulimit -v'";
+    return makeError(ErrorCode::Failure, names.key + ": cannot map the segment (" + std::to_string(size) +
+                                             " bytes): no room in this process's address space (ENOMEM" +
+                                             limit + "); raise the limit (ulimit -v) or free memory, and retry");
+}
+
+} // namespace
+
 Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, const IpcNames &names,
                                               MappingAccess access)
 {
@@ -133,6 +150,8 @@ Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, con
         if (errno == EIDRM || errno == EINVAL)
             return makeError(ErrorCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",
                              Remedy::StartHolder);
+        if (errno == ENOMEM)
+            return addressSpaceError(names, size);
         return makeError(ErrorCode::Failure, names.key + ": shmat: " + std::strerror(errno));
     }
     SegmentMapping mapping;
