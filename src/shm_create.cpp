@@ -8,6 +8,7 @@
 #include "printable.h"
 #include "report.h"
 #include "report_channel.h"
+#include "shell_quote.h"
 #include "size_option.h"
 #include "standard_streams.h"
 #include "write_failure.h"
@@ -176,7 +177,7 @@ int detached(const Request &request, const std::function<Result<std::string>()> 
     }
     reportStatus(kTool, request.common.quiet,
                  background->readyMessage() + " (holder PID " + pid + ", in the background); stop it with 'kill " +
-                     pid + "' or 'shm-create --remove -k " + request.common.key + "'");
+                     pid + "' or '" + withKey("shm-create --remove", request.common.key) + "'");
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "output_file.h"
 #include "progress_bar.h"
 #include "report.h"
+#include "shell_quote.h"
 #include "standard_streams.h"
 #include "write_failure.h"
 
@@ -86,8 +87,8 @@ Error holderStoppedDuring(const Error &error, const Request &request, const std:
     const std::string &key = request.common.key;
     return Error{ErrorCode::NoSegment,
                  key + ": the holder stopped " + during +
-                     "; the segment and its content went with it; start a new holder with 'shm-create -k " + key +
-                     "' to go on",
+                     "; the segment and its content went with it; start a new holder with '" +
+                     withKey("shm-create", key) + "' to go on",
                  key};
 }
 
