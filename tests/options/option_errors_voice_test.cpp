@@ -31,6 +31,9 @@ TEST_CASE("a mistyped option is named with the nearest one", "[option]")
         {Tool::Create, {"--szie", "10M"}, "unknown option --szie (did you mean --size?)"},
         {Tool::Create, {"--detatch"}, "unknown option --detatch (did you mean --detach?)"},
         {Tool::Read, {"--follwo"}, "unknown option --follwo (did you mean --follow?)"},
+        // Cut short: the one option it starts, not a near one ("--all", "--json").
+        {Tool::Read, {"--foll"}, "unknown option --foll (did you mean --follow?)"},
+        {Tool::Read, {"--sin"}, "unknown option --sin (did you mean --since?)"},
         {Tool::Read, {"-info"}, "unknown option -info (did you mean --info?)"},
         {Tool::Load, {"--sourec=x", "f"}, "unknown option --sourec (did you mean --source?)"},
         {Tool::Read, {"--frobnicate"}, "unknown option --frobnicate"},
