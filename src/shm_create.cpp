@@ -6,6 +6,7 @@
 #include "info_format.h"
 #include "last_resort.h"
 #include "printable.h"
+#include "remedy_text.h"
 #include "report.h"
 #include "report_channel.h"
 #include "shell_quote.h"
@@ -100,7 +101,11 @@ int remove(const Request &request)
     for (const std::string &key : request.removeKeys) {
         auto removed = removeSegment(key, Seconds(request.common.timeout));
         if (!removed) {
-            const int code = reportError(kTool, removed.error());
+            Error error = removed.error();
+            // Nothing under the key, and no holder named: most often a typo, hinted at as by shm-read.
+            if (error.code == ErrorCode::NoSegment && error.remedy == Remedy::None && error.pid == 0)
+                error.message += "; " + otherKeyHint(key);
+            const int code = reportError(kTool, error);
             status = status ? status : code;
             if (code == static_cast<int>(ErrorCode::Interrupted))
                 return code;

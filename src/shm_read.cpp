@@ -9,6 +9,7 @@
 #include "list_format.h"
 #include "output_file.h"
 #include "progress_bar.h"
+#include "remedy_text.h"
 #include "report.h"
 #include "shell_quote.h"
 #include "standard_streams.h"
@@ -17,6 +18,7 @@
 #include <shmtools/shmtools.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <unistd.h>
@@ -62,6 +64,19 @@ int list(const Request &request)
             ++elsewhere;
             otherTempDirs.insert(segment.tempDir);
         }
+    }
+    // -k KEY that matches nothing is most often a typo: said, and hinted at, as shm-read -k says it.
+    if (request.common.keyTyped && shown.empty()) {
+        const std::string &key = request.common.key;
+        const char *tempDir = std::getenv("TMPDIR"); // put back by parseArguments, resolved
+        return reportError(kTool, Error{ErrorCode::NoSegment,
+                                        key + ": no segment under this key" +
+                                            (request.all ? std::string() : std::string(" (with TMPDIR ") + (tempDir ? tempDir : "/tmp") + ")") +
+                                            "; " +
+                                            (elsewhere > 0 ? "'" + withKey("shm-read --list --all", key) +
+                                                                 "' lists it under other TMPDIRs"
+                                                           : otherKeyHint(key)),
+                                        key});
     }
     const std::string text = request.json ? listAsJson(shown) : listAsText(shown, request.all);
     if (auto written = writeStdout(text); !written)

@@ -39,15 +39,20 @@ std::string withoutRaw(const std::string &tool)
     return "leave out --raw";
 }
 
-// A key with no segment is most often a typo: name the nearest key that has one, if any.
-std::string startOrChooseKey(const std::string &key, const std::string &tempDir)
+// A key with no segment is most often a typo: the nearest key under this TMPDIR that has one.
+std::string nearestLiveKey(const std::string &key)
 {
     std::vector<std::string> keys;
     if (auto listed = shmtools::listSegments())
         for (const shmtools::SegmentSummary &segment : *listed)
             if (segment.underThisTempDir && segment.keyComplete)
                 keys.push_back(segment.key);
-    if (const std::string near = nearestName(key, keys); !near.empty())
+    return nearestName(key, keys);
+}
+
+std::string startOrChooseKey(const std::string &key, const std::string &tempDir)
+{
+    if (const std::string near = nearestLiveKey(key); !near.empty())
         return "did you mean -k " + shellQuote(near) + "? ('shm-read --list' shows your segments; or start one with " +
                startHolderCommand(key) + ")";
     return "'shm-read --list' shows your segments; or start one with " + startHolderCommand(key) +
@@ -76,4 +81,11 @@ std::string remedyText(const std::string &tool, const shmtools::Error &error, co
     case Remedy::SmallerCapacity: return capacityOption(tool, "smaller");
     }
     return {};
+}
+
+std::string otherKeyHint(const std::string &key)
+{
+    if (const std::string near = nearestLiveKey(key); !near.empty())
+        return "did you mean -k " + shellQuote(near) + "? ('shm-read --list' shows your segments)";
+    return "'shm-read --list' shows your segments";
 }
