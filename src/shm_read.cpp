@@ -92,11 +92,18 @@ int list(const Request &request)
     return 0;
 }
 
-// A holder that stops (its segment removed) while shm-read waits on a segment it found: the key
-// was no typo, so no "did you mean" guess; the message says what ended the wait. Other errors,
+// A wait for a version that ended without one, in the words of the wait. A holder that stops
+// (its segment removed) while shm-read waits on a segment it found: the key was no typo, so no
+// "did you mean" guess; the message says what ended the wait. A wait bounded by -t that ran out:
+// -t can be raised or left out (the wait for a version is unbounded without it). Other errors,
 // a holder killed (its orphan remains) among them, are returned as they are.
-Error holderStoppedDuring(const Error &error, const Request &request, const std::string &during)
+Error waitEnded(const Error &error, const Request &request, const std::string &during)
 {
+    if (error.code == ErrorCode::TimedOut && error.remedy == Remedy::None)
+        return Error{error.code,
+                     error.message + "; raise -t/--timeout, or leave it out to wait as long as it takes for a new "
+                                     "version (shm-load publishes one)",
+                     error.key, error.pid};
     if (error.code != ErrorCode::NoSegment || error.remedy != Remedy::StartHolder)
         return error;
     const std::string &key = request.common.key;
@@ -222,7 +229,7 @@ int follow(Segment &segment, const Request &request, std::optional<Seconds> wait
             return metadataLine(segment);
         return request.command.empty() ? toStdout(segment, request) : toCommand(segment, request);
     });
-    return reportError(kTool, holderStoppedDuring(followed.error(), request, waitingFor(request)));
+    return reportError(kTool, waitEnded(followed.error(), request, waitingFor(request)));
 }
 
 // --info on an orphan: what is known of it on stdout (the error line, exit 3, follows): people
@@ -262,7 +269,7 @@ int showSegment(const Request &request)
     if (request.mode == Mode::Follow)
         return follow(*segment, request, waitTimeout);
     if (auto waited = waitFirst(*segment, request, waitTimeout); !waited)
-        return reportError(kTool, holderStoppedDuring(waited.error(), request, waitingFor(request)));
+        return reportError(kTool, waitEnded(waited.error(), request, waitingFor(request)));
     if (request.mode == Mode::Metadata) {
         auto metadata = segment->describe();
         if (!metadata)

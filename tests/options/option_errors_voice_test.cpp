@@ -56,6 +56,10 @@ TEST_CASE("values, combinations and arguments are refused in one line that says 
         {Tool::Read, {"file.txt"}, "unexpected argument 'file.txt'; shm-read takes options only"},
         {Tool::Load, {}, "missing FILE: the file to load, or - for stdin"},
         {Tool::Load, {"a", "b"}, "unexpected argument 'b'; shm-load takes one FILE"},
+        // An empty FILE (an unset variable) is no file named "": a usage error, as an empty value is.
+        {Tool::Load, {""}, "empty FILE '': the file to load, or - for stdin"},
+        {Tool::Load, {"--", ""}, "empty FILE ''"},
+        {Tool::Create, {"--remove", ""}, "empty KEY ''"},
         {Tool::Create, {"--watch", "-d"}, "--watch cannot be used with --detach"},
         {Tool::Create, {"somekey"}, "KEY works only with --remove"},
         {Tool::Create, {"--quiet=yes"}, "--quiet takes no value"},
