@@ -79,6 +79,8 @@ std::string remedyText(const std::string &tool, const shmtools::Error &error, co
     case Remedy::RaiseTimeoutOrStopLockHolder: return "retry, raise -t/--timeout, or stop the process holding it";
     case Remedy::LargerCapacity: return capacityOption(tool, "larger");
     case Remedy::SmallerCapacity: return capacityOption(tool, "smaller");
+    case Remedy::ContinueStoppedProcess:
+        return "'kill -CONT " + std::to_string(error.pid) + "' lets it go on (a signal sent meanwhile stays pending)";
     }
     return {};
 }

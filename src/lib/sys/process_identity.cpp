@@ -21,6 +21,7 @@ namespace {
 struct ProcStat {
     bool exists = false;
     bool exited = false; ///< a zombie: dead, just not reaped yet
+    bool stopped = false; ///< stopped by a signal (T) or a tracer (t): it runs on only once continued
     std::uint64_t startTime = 0;
 };
 
@@ -45,6 +46,7 @@ ProcStat readProcStat(pid_t pid)
     ProcStat stat;
     stat.exists = true;
     stat.exited = cursor[2] == 'Z' || cursor[2] == 'X';
+    stat.stopped = cursor[2] == 'T' || cursor[2] == 't';
     // After ')' come fields 3..; skip to field 22.
     for (int field = 2; field < 22 && cursor; ++field)
         cursor = std::strchr(cursor + 1, ' ');
@@ -99,6 +101,11 @@ ProcessIdentity ProcessIdentity::of(pid_t pid)
     if (!pidExists(pid) || stat.exited)
         return {};
     return {pid, stat.startTime};
+}
+
+bool isStopped(pid_t pid)
+{
+    return readProcStat(pid).stopped;
 }
 
 bool ProcessIdentity::isAlive() const
