@@ -155,7 +155,7 @@ TEST_CASE("shm-load checks its input before the segment: a missing file is exit 
     const std::string missing = scratch.path() + "/missing.txt";
     const ProcessResult refused = run(Tool::Load, {"-k", key, missing});
     CHECK_EXIT(refused, 5);
-    CHECK(refused.err == "shm-load: " + key + ": " + missing + ": No such file or directory\n");
+    CHECK(refused.err == "shm-load: " + key + ": " + missing + ": No such file or directory; check the path\n");
     const ProcessResult directory = run(Tool::Load, {"-k", key, scratch.path()});
     CHECK_EXIT(directory, 5);
     CHECK_THAT(directory.err, Catch::Matchers::ContainsSubstring("Is a directory"));
