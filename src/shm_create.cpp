@@ -248,8 +248,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     std::string size = "16M";
     bool detach = false, remove = false;
     app.add_option("-s,--size", size,
-                   "The largest content the segment takes (default 16M): bytes, or with a unit: K, M, G, T "
-                   "(powers of 1024), KB (or kB), MB, GB, TB (powers of 1000); 1.5M is accepted. The segment takes "
+                   std::string("The largest content the segment takes (default 16M): ") + acceptedSizeForms() +
+                       ". The segment takes "
                    "about twice SIZE: two slots, so that a load never overwrites what a reader reads")
         ->option_text("SIZE")
         ->group(group::kContent);

@@ -48,7 +48,13 @@ TEST_CASE("values, combinations and arguments are refused in one line that says 
     const auto [tool, args, says] = GENERATE(table<Tool, std::vector<std::string>, std::string>({
         {Tool::Read, {"-k"}, "-k needs a value (KEY)"},
         {Tool::Read, {"--timeout"}, "--timeout needs a value (SECONDS)"},
-        {Tool::Read, {"-t", "soon"}, "expected seconds from 0 to 1e9"},
+        {Tool::Read, {"-t", "soon"}, "expected seconds from 0 to 1000000000, a decimal number"},
+        // Plain decimals only, as sizes: no hex, exponent, sign, infinity (strtod takes them).
+        {Tool::Read, {"-t", "0x10"}, "got '0x10'"},
+        {Tool::Read, {"-t", "1e1"}, "got '1e1'"},
+        {Tool::Read, {"-t", "+1"}, "got '+1'"},
+        {Tool::Read, {"-t", "."}, "got '.'"},
+        {Tool::Read, {"-t", "inf"}, "got 'inf'"},
         {Tool::Read, {"--since", "-1"}, "expected a whole number"},
         {Tool::Read, {"--info", "--json"}, "--info cannot be used with --json"},
         {Tool::Read, {"--exec", "wc"}, "--exec works only with --follow"},
