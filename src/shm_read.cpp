@@ -124,12 +124,31 @@ std::string waitingFor(const Request &request)
     return "while --since " + std::to_string(request.since) + " waited for a later generation";
 }
 
+// --since GEN ahead of the current generation waits for versions not yet published (or a GEN
+// from an earlier holder's life, generations start again at 1): said once, as it may be long.
+Status noteSinceAhead(Segment &segment, const Request &request)
+{
+    if (!request.sinceGiven || request.common.quiet)
+        return {};
+    auto current = segment.currentGeneration();
+    if (!current)
+        return current.error();
+    if (request.since > *current)
+        reportStatus(kTool, false,
+                     request.common.key + ": --since " + std::to_string(request.since) +
+                         " is ahead of the current generation " + std::to_string(*current) +
+                         "; waiting for a version after generation " + std::to_string(request.since));
+    return {};
+}
+
 // The wait that --wait and --since ask for before the content or metadata is shown.
 Status waitFirst(Segment &segment, const Request &request, std::optional<Seconds> waitTimeout)
 {
     if (!request.wait && !request.sinceGiven)
         return {};
     std::uint64_t after = request.since;
+    if (auto noted = noteSinceAhead(segment, request); !noted)
+        return noted;
     if (request.wait) {
         auto current = segment.currentGeneration();
         if (!current)
@@ -218,6 +237,8 @@ Result<VersionInfo> metadataLine(Segment &segment)
 int follow(Segment &segment, const Request &request, std::optional<Seconds> waitTimeout)
 {
     std::uint64_t after = request.since;
+    if (auto noted = noteSinceAhead(segment, request); !noted)
+        return reportError(kTool, noted.error());
     if (!request.sinceGiven) {
         auto current = segment.currentGeneration();
         if (!current)
@@ -229,6 +250,8 @@ int follow(Segment &segment, const Request &request, std::optional<Seconds> wait
             return metadataLine(segment);
         return request.command.empty() ? toStdout(segment, request) : toCommand(segment, request);
     });
+    if (followed.error().code == ErrorCode::Interrupted && followed.error().message.empty())
+        return static_cast<int>(ErrorCode::Interrupted); // Ctrl-C between versions: --follow's way to end
     return reportError(kTool, waitEnded(followed.error(), request, waitingFor(request)));
 }
 

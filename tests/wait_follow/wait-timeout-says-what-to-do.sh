@@ -6,7 +6,7 @@
 start_holder -s 4K || fail "holder"
 for wait in --wait "--since 5"; do
   # shellcheck disable=SC2086 # the words of the option
-  run shm-read $wait -t 0.2
+  run shm-read -q $wait -t 0.2 # -q: only the error, not the note that --since 5 is ahead
   [ "$RC" = 7 ] && [[ $ERR == "shm-read: $K: timed out after 0.2 s waiting for a version newer than generation "*"; raise -t/--timeout, or leave it out to wait as long as it takes for a new version (shm-load publishes one)" ]] ||
     fail "$wait: rc=$RC $ERR"
 done
