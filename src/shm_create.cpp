@@ -6,8 +6,10 @@
 #include "info_format.h"
 #include "last_resort.h"
 #include "printable.h"
+#include "remedy_text.h"
 #include "report.h"
 #include "report_channel.h"
+#include "shell_quote.h"
 #include "size_option.h"
 #include "standard_streams.h"
 #include "write_failure.h"
@@ -104,7 +106,11 @@ int remove(const Request &request)
     for (const std::string &key : request.removeKeys) {
         auto removed = removeSegment(key, Seconds(request.common.timeout));
         if (!removed) {
-            const int code = reportError(kTool, removed.error());
+            Error error = removed.error();
+            // Nothing under the key, and no holder named: most often a typo, hinted at as by shm-read.
+            if (error.code == ErrorCode::NoSegment && error.remedy == Remedy::None && error.pid == 0)
+                error.message += "; " + otherKeyHint(key);
+            const int code = reportError(kTool, error);
             status = status ? status : code;
             if (code == static_cast<int>(ErrorCode::Interrupted))
                 return code;
@@ -191,7 +197,7 @@ int detached(const Request &request, const std::function<Result<std::string>()> 
     }
     reportStatus(kTool, request.common.quiet,
                  background->readyMessage() + " (holder PID " + pid + ", in the background); stop it with 'kill " +
-                     pid + "' or 'shm-create --remove -k " + request.common.key + "'");
+                     pid + "' or '" + withKey("shm-create --remove", request.common.key) + "'");
     return 0;
 }
 
@@ -280,8 +286,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     std::string size = "16M";
     bool detach = false, remove = false;
     app.add_option("-s,--size", size,
-                   "The largest content the segment takes (default 16M): bytes, or with a unit: K, M, G, T "
-                   "(powers of 1024), KB (or kB), MB, GB, TB (powers of 1000); 1.5M is accepted. The segment takes "
+                   std::string("The largest content the segment takes (default 16M): ") + acceptedSizeForms() +
+                       ". The segment takes "
                    "about twice SIZE: two slots, so that a load never overwrites what a reader reads")
         ->option_text("SIZE")
         ->group(group::kContent);

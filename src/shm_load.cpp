@@ -47,6 +47,19 @@ private:
     int m_fd;
 };
 
+// What to do about a FILE that cannot be opened, for the causes a user can act on.
+std::string unreadableAdvice(int error)
+{
+    switch (error) {
+    case ENOENT:
+    case ENOTDIR: return "; check the path";
+    case EACCES:
+    case EPERM: return "; check its permissions, or load it as a user who may read it";
+    case EISDIR: return "; give a file in it (to load a directory: tar -c DIR | shm-load -)";
+    default: return "";
+    }
+}
+
 Result<Input> openInput(const std::string &file, std::optional<OpenedInput> &opened)
 {
     if (file == "-")
@@ -60,11 +73,11 @@ Result<Input> openInput(const std::string &file, std::optional<OpenedInput> &ope
     if (fd < 0 && errno == EINTR)
         return Error{ErrorCode::Interrupted, file + ": interrupted while opening it (waiting for a writer?)"};
     if (fd < 0)
-        return Error{ErrorCode::InputUnreadable, file + ": " + std::strerror(errno)};
+        return Error{ErrorCode::InputUnreadable, file + ": " + std::strerror(errno) + unreadableAdvice(errno)};
     opened.emplace(fd);
     struct stat info {};
     if (::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode))
-        return Error{ErrorCode::InputUnreadable, file + ": " + std::strerror(EISDIR)};
+        return Error{ErrorCode::InputUnreadable, file + ": " + std::strerror(EISDIR) + unreadableAdvice(EISDIR)};
     return Input::descriptor(fd, file);
 }
 

@@ -9,13 +9,16 @@
 #include "list_format.h"
 #include "output_file.h"
 #include "progress_bar.h"
+#include "remedy_text.h"
 #include "report.h"
+#include "shell_quote.h"
 #include "standard_streams.h"
 #include "write_failure.h"
 
 #include <shmtools/shmtools.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <unistd.h>
@@ -62,6 +65,19 @@ int list(const Request &request)
             otherTempDirs.insert(segment.tempDir);
         }
     }
+    // -k KEY that matches nothing is most often a typo: said, and hinted at, as shm-read -k says it.
+    if (request.common.keyTyped && shown.empty()) {
+        const std::string &key = request.common.key;
+        const char *tempDir = std::getenv("TMPDIR"); // put back by parseArguments, resolved
+        return reportError(kTool, Error{ErrorCode::NoSegment,
+                                        key + ": no segment under this key" +
+                                            (request.all ? std::string() : std::string(" (with TMPDIR ") + (tempDir ? tempDir : "/tmp") + ")") +
+                                            "; " +
+                                            (elsewhere > 0 ? "'" + withKey("shm-read --list --all", key) +
+                                                                 "' lists it under other TMPDIRs"
+                                                           : otherKeyHint(key)),
+                                        key});
+    }
     const std::string text = request.json ? listAsJson(shown) : listAsText(shown, request.all);
     if (auto written = writeStdout(text); !written)
         return reportError(kTool, written.error());
@@ -76,18 +92,25 @@ int list(const Request &request)
     return 0;
 }
 
-// A holder that stops (its segment removed) while shm-read waits on a segment it found: the key
-// was no typo, so no "did you mean" guess; the message says what ended the wait. Other errors,
+// A wait for a version that ended without one, in the words of the wait. A holder that stops
+// (its segment removed) while shm-read waits on a segment it found: the key was no typo, so no
+// "did you mean" guess; the message says what ended the wait. A wait bounded by -t that ran out:
+// -t can be raised or left out (the wait for a version is unbounded without it). Other errors,
 // a holder killed (its orphan remains) among them, are returned as they are.
-Error holderStoppedDuring(const Error &error, const Request &request, const std::string &during)
+Error waitEnded(const Error &error, const Request &request, const std::string &during)
 {
+    if (error.code == ErrorCode::TimedOut && error.remedy == Remedy::None)
+        return Error{error.code,
+                     error.message + "; raise -t/--timeout, or leave it out to wait as long as it takes for a new "
+                                     "version (shm-load publishes one)",
+                     error.key, error.pid};
     if (error.code != ErrorCode::NoSegment || error.remedy != Remedy::StartHolder)
         return error;
     const std::string &key = request.common.key;
     return Error{ErrorCode::NoSegment,
                  key + ": the holder stopped " + during +
-                     "; the segment and its content went with it; start a new holder with 'shm-create -k " + key +
-                     "' to go on",
+                     "; the segment and its content went with it; start a new holder with '" +
+                     withKey("shm-create", key) + "' to go on",
                  key};
 }
 
@@ -101,12 +124,31 @@ std::string waitingFor(const Request &request)
     return "while --since " + std::to_string(request.since) + " waited for a later generation";
 }
 
+// --since GEN ahead of the current generation waits for versions not yet published (or a GEN
+// from an earlier holder's life, generations start again at 1): said once, as it may be long.
+Status noteSinceAhead(Segment &segment, const Request &request)
+{
+    if (!request.sinceGiven || request.common.quiet)
+        return {};
+    auto current = segment.currentGeneration();
+    if (!current)
+        return current.error();
+    if (request.since > *current)
+        reportStatus(kTool, false,
+                     request.common.key + ": --since " + std::to_string(request.since) +
+                         " is ahead of the current generation " + std::to_string(*current) +
+                         "; waiting for a version after generation " + std::to_string(request.since));
+    return {};
+}
+
 // The wait that --wait and --since ask for before the content or metadata is shown.
 Status waitFirst(Segment &segment, const Request &request, std::optional<Seconds> waitTimeout)
 {
     if (!request.wait && !request.sinceGiven)
         return {};
     std::uint64_t after = request.since;
+    if (auto noted = noteSinceAhead(segment, request); !noted)
+        return noted;
     if (request.wait) {
         auto current = segment.currentGeneration();
         if (!current)
@@ -195,6 +237,8 @@ Result<VersionInfo> metadataLine(Segment &segment)
 int follow(Segment &segment, const Request &request, std::optional<Seconds> waitTimeout)
 {
     std::uint64_t after = request.since;
+    if (auto noted = noteSinceAhead(segment, request); !noted)
+        return reportError(kTool, noted.error());
     if (!request.sinceGiven) {
         auto current = segment.currentGeneration();
         if (!current)
@@ -206,7 +250,9 @@ int follow(Segment &segment, const Request &request, std::optional<Seconds> wait
             return metadataLine(segment);
         return request.command.empty() ? toStdout(segment, request) : toCommand(segment, request);
     });
-    return reportError(kTool, holderStoppedDuring(followed.error(), request, waitingFor(request)));
+    if (followed.error().code == ErrorCode::Interrupted && followed.error().message.empty())
+        return static_cast<int>(ErrorCode::Interrupted); // Ctrl-C between versions: --follow's way to end
+    return reportError(kTool, waitEnded(followed.error(), request, waitingFor(request)));
 }
 
 // --info on an orphan: what is known of it on stdout (the error line, exit 3, follows): people
@@ -246,7 +292,7 @@ int showSegment(const Request &request)
     if (request.mode == Mode::Follow)
         return follow(*segment, request, waitTimeout);
     if (auto waited = waitFirst(*segment, request, waitTimeout); !waited)
-        return reportError(kTool, holderStoppedDuring(waited.error(), request, waitingFor(request)));
+        return reportError(kTool, waitEnded(waited.error(), request, waitingFor(request)));
     if (request.mode == Mode::Metadata) {
         auto metadata = segment->describe();
         if (!metadata)

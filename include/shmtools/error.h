@@ -53,6 +53,7 @@ enum class Remedy : int {
     RaiseTimeoutOrStopLockHolder = 10, ///< the lock stayed taken (by `pid`, if known): retry, wait longer, or stop it
     LargerCapacity = 11,               ///< the content does not fit: hold the key with a larger capacity
     SmallerCapacity = 12,              ///< the capacity asked for cannot be made: ask for less
+    ContinueStoppedProcess = 13,       ///< the process (`pid`) is stopped (SIGSTOP, a debugger): continue it
 };
 
 /// A stable lower-case name for `remedy` ("start-holder", "raise-timeout", ...); "unknown" for a

@@ -103,6 +103,16 @@ std::string lowerFirst(std::string text)
     return text;
 }
 
+// An empty word where an argument goes (`shm-load ""`, often an unset shell variable): a usage
+// error naming the argument, as an empty option value is, not a file or key named "".
+std::string emptyArgument(const CLI::App &app)
+{
+    for (const CLI::Option *option : app.get_options())
+        if (option->get_positional())
+            return "empty " + option->get_name(true, false) + " '': " + lowerFirst(option->get_description());
+    return "unexpected empty argument ''; " + app.get_name() + " takes options only";
+}
+
 bool given(const CLI::App &app, const std::string &name)
 {
     return app.count(name) > 0;
@@ -112,10 +122,17 @@ bool given(const CLI::App &app, const std::string &name)
 
 std::optional<std::string> findArgumentProblem(const CLI::App &app, const std::vector<std::string> &args)
 {
+    bool optionsEnded = false;
     for (std::size_t at = 0; at < args.size(); ++at) {
         const std::string &arg = args[at];
-        if (arg == "--")
-            return std::nullopt;
+        if (arg.empty())
+            return emptyArgument(app);
+        if (optionsEnded)
+            continue;
+        if (arg == "--") {
+            optionsEnded = true;
+            continue;
+        }
         if (arg.size() < 2 || arg[0] != '-')
             continue; // a positional argument, or "-" for stdin
         auto problem = arg[1] == '-' ? checkLong(app, args, at) : checkShort(app, args, at);

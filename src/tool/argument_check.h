@@ -20,8 +20,8 @@ struct OptionRule {
 
 /// Before CLI11 parses `args` (argv without the program name): the first option `app` does
 /// not know ("unknown option --szie; did you mean --size?"), that lacks its value ("--key
-/// needs a value (KEY)") or whose value is empty ("-o ''", "--output="), as one problem for
-/// reportUsage(); nullopt if there is none.
+/// needs a value (KEY)") or whose value is empty ("-o ''", "--output="), or an empty argument
+/// ("shm-load ''"), as one problem for reportUsage(); nullopt if there is none.
 std::optional<std::string> findArgumentProblem(const CLI::App &app, const std::vector<std::string> &args);
 
 /// Whether the option `name` ("--key") appears in `args` (argv without the program name), in any

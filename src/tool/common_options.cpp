@@ -7,21 +7,26 @@
 #include "temp_dir.h"
 
 #include <charconv>
-#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 
 namespace {
 
-// Seconds for --timeout: finite and not negative ("nan" and "inf" would make a wait unbounded).
+// Seconds for --timeout: a plain decimal number with an optional fraction, as sizes are written
+// ("2.5"; not "0x10", "1e1", "inf" or "nan", which strtod would take), from 0 to 1e9.
 CLI::Validator timeoutSeconds()
 {
     return CLI::Validator(
         [](std::string &text) -> std::string {
-            char *end = nullptr;
-            const double value = std::strtod(text.c_str(), &end);
-            if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0 || value > 1e9)
-                return "expected seconds from 0 to 1e9 (decimals allowed, e.g. 2.5), got '" + text + "'";
+            const std::size_t point = text.find('.');
+            const std::string whole = text.substr(0, point);
+            const std::string fraction = point == std::string::npos ? std::string() : text.substr(point + 1);
+            const bool plain = whole.size() + fraction.size() > 0 &&
+                               whole.find_first_not_of("0123456789") == std::string::npos &&
+                               fraction.find_first_not_of("0123456789") == std::string::npos;
+            if (!plain || std::strtod(text.c_str(), nullptr) > 1e9)
+                return "expected seconds from 0 to 1000000000, a decimal number (a fraction allowed, e.g. 2.5), "
+                       "got '" + text + "'";
             return {};
         },
         "");

@@ -7,6 +7,9 @@ shmtools::Status followVersions(shmtools::Segment &segment, std::uint64_t after,
 {
     for (;;) {
         auto next = segment.waitForGenerationAbove(after, idleTimeout);
+        // An interrupt between versions is how following is ended (Ctrl-C): nothing went wrong.
+        if (!next && next.error().code == shmtools::ErrorCode::Interrupted)
+            return shmtools::Error{shmtools::ErrorCode::Interrupted, std::string(), next.error().key};
         if (!next)
             return next.error();
         auto delivered = deliver();

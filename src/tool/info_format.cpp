@@ -2,6 +2,7 @@
 #include "info_format.h"
 
 #include "printable.h"
+#include "shell_quote.h"
 #include "base/checksum_text.h"
 #include "base/size_text.h"
 
@@ -92,8 +93,8 @@ std::string orphanAsText(const shmtools::SegmentSummary &orphan)
     line("key", orphan.key);
     line("state", "orphan: its holder (PID " + std::to_string(orphan.holderPid) +
                       ") is not running; the segment and its content remain");
-    line("to keep it", "shm-create -k " + orphan.key + " (adopts it, content and all)");
-    line("to remove", "shm-create --remove -k " + orphan.key);
+    line("to keep it", withKey("shm-create", orphan.key) + " (adopts it, content and all)");
+    line("to remove", withKey("shm-create --remove", orphan.key));
     line("capacity", formatSize(orphan.capacity));
     line("length", orphan.generation ? formatSize(orphan.length) + " (" + std::to_string(orphan.length) + " bytes)"
                                      : "0 (never loaded)");

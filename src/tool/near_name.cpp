@@ -48,6 +48,19 @@ std::string nearestName(const std::string &typed, const std::vector<std::string>
     for (const std::string &candidate : candidates)
         if (lower(candidate) == typedLower)
             return candidate;
+    // A name cut short ("--foll" for "--follow"): the one candidate that starts with it, before
+    // any guess by distance ("--foll" is as near to "--all"); several would be a guess.
+    if (typed.size() >= kMinPrefix) {
+        std::string onlyExtension;
+        std::size_t extensions = 0;
+        for (const std::string &candidate : candidates)
+            if (lower(candidate).rfind(typedLower, 0) == 0) {
+                onlyExtension = candidate;
+                ++extensions;
+            }
+        if (extensions == 1)
+            return onlyExtension;
+    }
     std::string best;
     std::size_t bestDistance = 0;
     for (const std::string &candidate : candidates) {
@@ -58,16 +71,5 @@ std::string nearestName(const std::string &typed, const std::vector<std::string>
             bestDistance = distance;
         }
     }
-    if (!best.empty() || typed.size() < kMinPrefix)
-        return best;
-    // A name cut short: the one candidate that starts with it (several would be a guess).
-    std::string onlyExtension;
-    for (const std::string &candidate : candidates) {
-        if (lower(candidate).rfind(typedLower, 0) != 0)
-            continue;
-        if (!onlyExtension.empty())
-            return {};
-        onlyExtension = candidate;
-    }
-    return onlyExtension;
+    return best;
 }

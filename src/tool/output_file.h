@@ -12,17 +12,21 @@
 /// (SIGKILL) leaves nothing behind; where the file system lacks O_TMPFILE, a named one.
 class OutputFile {
 public:
-    /// Creates the temporary file (unnamed, or "dir/.NAME.XXXXXX", mode 0600 until commit). Failure naming
-    /// FILE and the cause if the directory cannot take it.
-    static shmtools::Result<OutputFile> create(const std::string &path);
+    /// Creates the temporary file (unnamed, or "dir/.NAME.XXXXXX", mode 0600 until commit) beside
+    /// FILE, or beside the file a symbolic link FILE leads to (which is then the one replaced).
+    /// Usage error if FILE is (or leads to) no regular file, or is a dangling link; failure naming
+    /// FILE and the cause if FILE exists and is not writable by us, or its directory cannot take
+    /// the temporary file.
+    static shmtools::Result<OutputFile> create(const std::string &typed);
     OutputFile(OutputFile &&other) noexcept;
     OutputFile &operator=(OutputFile &&) = delete;
     /// Removes the temporary file unless committed.
     ~OutputFile();
 
     int fd() const { return m_fd; }
-    /// fsync, FILE's mode (kept if FILE exists, else 0666 less the umask), rename over FILE,
-    /// fsync of the directory. Failure naming FILE and the step that failed.
+    /// fsync, FILE's owner and group (kept where permitted) and mode (kept if FILE exists, else
+    /// 0666 less the umask), rename over FILE, fsync of the directory. Failure naming FILE and
+    /// the step that failed.
     shmtools::Status commit();
 
 private:

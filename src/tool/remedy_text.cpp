@@ -2,6 +2,7 @@
 #include "remedy_text.h"
 
 #include "near_name.h"
+#include "shell_quote.h"
 
 #include <shmtools/listing.h>
 
@@ -11,7 +12,7 @@ namespace {
 
 std::string startHolderCommand(const std::string &key)
 {
-    return "'shm-create -k " + key + "'";
+    return "'" + withKey("shm-create", key) + "'";
 }
 
 // What only a holder can change is an option of shm-create; from shm-create itself, its own.
@@ -24,7 +25,7 @@ std::string capacityOption(const std::string &tool, const char *larger)
 
 std::string restartHolder(const std::string &tool, const shmtools::Error &error)
 {
-    return "stop its holder ('shm-create --remove -k " + error.key + "') and start a new one with " +
+    return "stop its holder ('" + withKey("shm-create --remove", error.key) + "') and start a new one with " +
            startHolderCommand(error.key) +
            (tool == "shm-load" ? ", then load again" : "");
 }
@@ -38,16 +39,21 @@ std::string withoutRaw(const std::string &tool)
     return "leave out --raw";
 }
 
-// A key with no segment is most often a typo: name the nearest key that has one, if any.
-std::string startOrChooseKey(const std::string &key, const std::string &tempDir)
+// A key with no segment is most often a typo: the nearest key under this TMPDIR that has one.
+std::string nearestLiveKey(const std::string &key)
 {
     std::vector<std::string> keys;
     if (auto listed = shmtools::listSegments())
         for (const shmtools::SegmentSummary &segment : *listed)
             if (segment.underThisTempDir && segment.keyComplete)
                 keys.push_back(segment.key);
-    if (const std::string near = nearestName(key, keys); !near.empty())
-        return "did you mean -k " + near + "? ('shm-read --list' shows your segments; or start one with " +
+    return nearestName(key, keys);
+}
+
+std::string startOrChooseKey(const std::string &key, const std::string &tempDir)
+{
+    if (const std::string near = nearestLiveKey(key); !near.empty())
+        return "did you mean -k " + shellQuote(near) + "? ('shm-read --list' shows your segments; or start one with " +
                startHolderCommand(key) + ")";
     return "'shm-read --list' shows your segments; or start one with " + startHolderCommand(key) +
            " (processes meet only under the same TMPDIR, here " + tempDir + ")";
@@ -62,7 +68,7 @@ std::string remedyText(const std::string &tool, const shmtools::Error &error, co
     case Remedy::StartHolder: return startOrChooseKey(error.key, tempDir);
     case Remedy::AdoptOrphan:
         return "run " + startHolderCommand(error.key) + " to adopt the segment and keep its content, or " +
-               "'shm-create --remove -k " + error.key + "' to remove it";
+               "'" + withKey("shm-create --remove", error.key) + "' to remove it";
     case Remedy::RestartHolder: return restartHolder(tool, error);
     case Remedy::UseMatchingVersion: return "use that version's tools with it, or " + restartHolder(tool, error);
     case Remedy::StopHolderOrChooseAnotherKey: return "stop it first, or choose another key with -k";
@@ -73,6 +79,15 @@ std::string remedyText(const std::string &tool, const shmtools::Error &error, co
     case Remedy::RaiseTimeoutOrStopLockHolder: return "retry, raise -t/--timeout, or stop the process holding it";
     case Remedy::LargerCapacity: return capacityOption(tool, "larger");
     case Remedy::SmallerCapacity: return capacityOption(tool, "smaller");
+    case Remedy::ContinueStoppedProcess:
+        return "'kill -CONT " + std::to_string(error.pid) + "' lets it go on (a signal sent meanwhile stays pending)";
     }
     return {};
+}
+
+std::string otherKeyHint(const std::string &key)
+{
+    if (const std::string near = nearestLiveKey(key); !near.empty())
+        return "did you mean -k " + shellQuote(near) + "? ('shm-read --list' shows your segments)";
+    return "'shm-read --list' shows your segments";
 }

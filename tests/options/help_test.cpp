@@ -69,3 +69,18 @@ TEST_CASE("the help of -t names what that tool waits for, and nothing of the oth
                          ContainsSubstring("Writing the output is not bounded") && !ContainsSubstring("input") &&
                          !ContainsSubstring("slot") && !ContainsSubstring("--remove"));
 }
+
+// User trial 2 (C): shm-create --help listed the size units without KiB, MiB, ... while the man
+// page and the error for a bad size listed them: all three now say the same.
+TEST_CASE("shm-create --help lists the size units the error and the man page list", "[help][size]")
+{
+    const ProcessResult help = run(Tool::Create, {"--help"});
+    CHECK_EXIT(help, 0);
+    const std::string text = std::regex_replace(help.out, std::regex("\n +"), " ");
+    const ProcessResult refused = run(Tool::Create, {"-s", "10Q"});
+    CHECK_EXIT(refused, 2);
+    for (const char *unit : {"KiB, MiB, GiB, TiB (powers of 1024)", "KB (or kB), MB, GB, TB (powers of 1000)"}) {
+        CHECK_THAT(text, Catch::Matchers::ContainsSubstring(unit));
+        CHECK_THAT(refused.err, Catch::Matchers::ContainsSubstring(unit));
+    }
+}

@@ -31,6 +31,9 @@ TEST_CASE("a mistyped option is named with the nearest one", "[option]")
         {Tool::Create, {"--szie", "10M"}, "unknown option --szie (did you mean --size?)"},
         {Tool::Create, {"--detatch"}, "unknown option --detatch (did you mean --detach?)"},
         {Tool::Read, {"--follwo"}, "unknown option --follwo (did you mean --follow?)"},
+        // Cut short: the one option it starts, not a near one ("--all", "--json").
+        {Tool::Read, {"--foll"}, "unknown option --foll (did you mean --follow?)"},
+        {Tool::Read, {"--sin"}, "unknown option --sin (did you mean --since?)"},
         {Tool::Read, {"-info"}, "unknown option -info (did you mean --info?)"},
         {Tool::Load, {"--sourec=x", "f"}, "unknown option --sourec (did you mean --source?)"},
         {Tool::Read, {"--frobnicate"}, "unknown option --frobnicate"},
@@ -45,7 +48,13 @@ TEST_CASE("values, combinations and arguments are refused in one line that says 
     const auto [tool, args, says] = GENERATE(table<Tool, std::vector<std::string>, std::string>({
         {Tool::Read, {"-k"}, "-k needs a value (KEY)"},
         {Tool::Read, {"--timeout"}, "--timeout needs a value (SECONDS)"},
-        {Tool::Read, {"-t", "soon"}, "expected seconds from 0 to 1e9"},
+        {Tool::Read, {"-t", "soon"}, "expected seconds from 0 to 1000000000, a decimal number"},
+        // Plain decimals only, as sizes: no hex, exponent, sign, infinity (strtod takes them).
+        {Tool::Read, {"-t", "0x10"}, "got '0x10'"},
+        {Tool::Read, {"-t", "1e1"}, "got '1e1'"},
+        {Tool::Read, {"-t", "+1"}, "got '+1'"},
+        {Tool::Read, {"-t", "."}, "got '.'"},
+        {Tool::Read, {"-t", "inf"}, "got 'inf'"},
         {Tool::Read, {"--since", "-1"}, "expected a whole number"},
         {Tool::Read, {"--info", "--json"}, "--info cannot be used with --json"},
         {Tool::Read, {"--exec", "wc"}, "--exec works only with --follow"},
@@ -53,6 +62,10 @@ TEST_CASE("values, combinations and arguments are refused in one line that says 
         {Tool::Read, {"file.txt"}, "unexpected argument 'file.txt'; shm-read takes options only"},
         {Tool::Load, {}, "missing FILE: the file to load, or - for stdin"},
         {Tool::Load, {"a", "b"}, "unexpected argument 'b'; shm-load takes one FILE"},
+        // An empty FILE (an unset variable) is no file named "": a usage error, as an empty value is.
+        {Tool::Load, {""}, "empty FILE '': the file to load, or - for stdin"},
+        {Tool::Load, {"--", ""}, "empty FILE ''"},
+        {Tool::Create, {"--remove", ""}, "empty KEY ''"},
         {Tool::Create, {"--watch", "-d"}, "--watch cannot be used with --detach"},
         {Tool::Create, {"somekey"}, "KEY works only with --remove"},
         {Tool::Create, {"--quiet=yes"}, "--quiet takes no value"},
@@ -148,7 +161,7 @@ TEST_CASE("shm-load checks its input before the segment: a missing file is exit 
     const std::string missing = scratch.path() + "/missing.txt";
     const ProcessResult refused = run(Tool::Load, {"-k", key, missing});
     CHECK_EXIT(refused, 5);
-    CHECK(refused.err == "shm-load: " + key + ": " + missing + ": No such file or directory\n");
+    CHECK(refused.err == "shm-load: " + key + ": " + missing + ": No such file or directory; check the path\n");
     const ProcessResult directory = run(Tool::Load, {"-k", key, scratch.path()});
     CHECK_EXIT(directory, 5);
     CHECK_THAT(directory.err, Catch::Matchers::ContainsSubstring("Is a directory"));

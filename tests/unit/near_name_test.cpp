@@ -47,3 +47,13 @@ TEST_CASE("nearestName: case, prefix, one character; never the same name, never 
     CHECK(nearestName("we", keys).empty());                       // too short to be a prefix
     CHECK(nearestName("database", keys).empty());                 // far from all
 }
+
+// User trial 2: "--foll" is 2 edits from "--all" too, and was offered it; the start of exactly
+// one name is that name, before any guess by distance.
+TEST_CASE("nearestName prefers the one name typed is the start of over a near one", "[option]")
+{
+    const std::vector<std::string> options{"--all", "--follow", "--json", "--since", "--size"};
+    CHECK(nearestName("--foll", options) == "--follow");
+    CHECK(nearestName("--sin", options) == "--since");
+    CHECK(nearestName("--si", options) == "--size"); // two starts ("--since", "--size"): by distance
+}

@@ -3,9 +3,12 @@
 // shm-create's for what only a holder can change.
 
 #include "remedy_text.h"
+#include "shell_quote.h"
 #include "write_failure.h"
 
 #include <cerrno>
+#include <cstdlib>
+#include <shmtools/segment.h>
 
 #include "support/catch_compat.h"
 
@@ -26,13 +29,13 @@ TEST_CASE("remedies render as one line naming the flag of the tool at hand", "[r
 {
     using Catch::Matchers::ContainsSubstring;
     const auto [tool, remedy, pid, expected] = GENERATE(table<std::string, Remedy, pid_t, std::string>({
-        {"shm-read", Remedy::StartHolder, 0, "start one with 'shm-create -k my key'"},
+        {"shm-read", Remedy::StartHolder, 0, "start one with 'shm-create -k \"my key\"'"},
         {"shm-read", Remedy::StartHolder, 0, "same TMPDIR, here /scratch/tmp"},
-        {"shm-load", Remedy::AdoptOrphan, 0, "run 'shm-create -k my key' to adopt"},
+        {"shm-load", Remedy::AdoptOrphan, 0, "run 'shm-create -k \"my key\"' to adopt"},
         {"shm-read", Remedy::RestartHolder, 456,
-         "stop its holder ('shm-create --remove -k my key') and start a new one with 'shm-create -k my key'"},
+         "stop its holder ('shm-create --remove -k \"my key\"') and start a new one with 'shm-create -k \"my key\"'"},
         {"shm-load", Remedy::RestartHolder, 456, ", then load again"},
-        {"shm-read", Remedy::RestartHolder, 0, "stop its holder ('shm-create --remove -k my key') and start"},
+        {"shm-read", Remedy::RestartHolder, 0, "stop its holder ('shm-create --remove -k \"my key\"') and start"},
         {"shm-read", Remedy::UseMatchingVersion, 0, "use that version's tools with it, or stop its holder"},
         {"shm-create", Remedy::StopHolderOrChooseAnotherKey, 456, "stop it first, or choose another key with -k"},
         {"shm-load", Remedy::GiveKey, 0, "-k KEY or $SHM_KEY"},
@@ -44,16 +47,45 @@ TEST_CASE("remedies render as one line naming the flag of the tool at hand", "[r
         {"shm-load", Remedy::LargerCapacity, 0, "start shm-create with a larger -s"},
         {"shm-create", Remedy::SmallerCapacity, 0, "use a smaller -s"},
         {"shm-load", Remedy::SmallerCapacity, 0, "start shm-create with a smaller -s"},
+        {"shm-create", Remedy::ContinueStoppedProcess, 456, "'kill -CONT 456' lets it go on"},
     }));
     INFO(tool << " " << shmtools::remedyName(remedy));
     const std::string text = rendered(tool, remedy, pid);
     CHECK_THAT(text, ContainsSubstring(expected));
 }
 
+// User trial 2 (B): a suggested command is one the shell takes as it is: keys quoted where
+// they need it, and none at all for the default key.
+TEST_CASE("suggested commands quote the key for the shell, and leave out the default key", "[remedy]")
+{
+    const auto [word, quoted] = GENERATE(table<std::string, std::string>({
+        {"demo-2", "demo-2"},                      // nothing the shell would change
+        {"a b", "\"a b\""},                        // a space: in double quotes
+        {"a'b", "\"a'b\""},                        // a single quote: in double quotes
+        {"a'$b", "'a'\\''$b'"},                   // both kinds: single quotes, ' as '\''
+        {"x\"y", "'x\"y'"},                        // a double quote: in single quotes
+        {"~home", "\"~home\""},                    // a tilde would be expanded
+        {"", "\"\""},                               // never an empty word
+    }));
+    CAPTURE(word);
+    CHECK(shellQuote(word) == quoted);
+    const char *saved = std::getenv("SHM_KEY");
+    const std::string savedKey = saved ? saved : "";
+    ::unsetenv("SHM_KEY");
+    CHECK(withKey("shm-create", shmtools::kDefaultKey) == "shm-create");
+    CHECK(withKey("shm-create --remove", "a b") == "shm-create --remove -k \"a b\"");
+    ::setenv("SHM_KEY", "other", 1); // then the default key needs -k
+    CHECK(withKey("shm-create", shmtools::kDefaultKey) == "shm-create -k fileloader_shm_key");
+    ::unsetenv("SHM_KEY");
+    CHECK(rendered("shm-read", Remedy::StartHolder).find("'shm-create -k \"my key\"'") != std::string::npos);
+    if (saved)
+        ::setenv("SHM_KEY", savedKey.c_str(), 1);
+}
+
 TEST_CASE("every remedy has words in every tool, and none has any for nothing to do", "[remedy]")
 {
     const std::string tool = GENERATE("shm-create", "shm-load", "shm-read");
-    for (int value = static_cast<int>(Remedy::StartHolder); value <= static_cast<int>(Remedy::SmallerCapacity);
+    for (int value = static_cast<int>(Remedy::StartHolder); value <= static_cast<int>(Remedy::ContinueStoppedProcess);
          ++value) {
         const auto remedy = static_cast<Remedy>(value);
         INFO(tool << " " << shmtools::remedyName(remedy));

@@ -111,7 +111,7 @@ TEST_CASE("shm-read --follow prints every version as it is published and exits 1
     follower.signal(SIGINT);
     const ProcessResult result = follower.wait(10);
     CHECK_EXIT(result, 130);
-    CHECK_THAT(result.err, Catch::Matchers::ContainsSubstring("interrupted"));
+    CHECK(result.err.empty()); // Ctrl-C between versions is how --follow ends: nothing to say
 }
 
 TEST_CASE("shm-read --follow --exec runs the command once per version with SHM_GENERATION set", "[follow]")

@@ -36,6 +36,7 @@ const char *remedyName(Remedy remedy)
     case Remedy::RaiseTimeoutOrStopLockHolder: return "raise-timeout-or-stop-lock-holder";
     case Remedy::LargerCapacity: return "larger-capacity";
     case Remedy::SmallerCapacity: return "smaller-capacity";
+    case Remedy::ContinueStoppedProcess: return "continue-stopped-process";
     }
     return "unknown";
 }

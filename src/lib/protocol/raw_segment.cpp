@@ -61,7 +61,8 @@ Result<std::uint64_t> rawLoad(const IpcNames &names, InputSource &input, double 
         if (total > room)
             return makeError(ErrorCode::TooLarge, names.key + ": " + input.name() + " does not fit the raw segment (" +
                                                      formatSize(target->status.size) +
-                                                     " including the terminating NUL); nothing was written");
+                                                     " including the terminating NUL); nothing was written",
+                             Remedy::LargerCapacity);
     }
     auto lock = target->semaphore.lock(Deadline::after(lockTimeout));
     if (!lock)

@@ -273,7 +273,7 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
         error.message = error.code == ErrorCode::Interrupted
                             ? names.key + ": interrupted while waiting for its holder (PID " +
                                   std::to_string(pid) + ") to stop"
-                            : names.key + ": its holder (PID " + std::to_string(pid) + "): " + error.message;
+                            : names.key + ": its holder, " + error.message;
         return error;
     }
     return afterHolderExited(names, found, pid, deadline);

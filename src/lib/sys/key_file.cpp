@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,33 @@ FileIdentity idOf(const struct stat &info)
     return {static_cast<std::uint64_t>(info.st_dev), static_cast<std::uint64_t>(info.st_ino)};
 }
 
+// The name of user `uid`, or "uid N" where none is known.
+std::string userName(uid_t uid)
+{
+    struct passwd entry {};
+    struct passwd *found = nullptr;
+    char buffer[4096];
+    if (::getpwuid_r(uid, &entry, buffer, sizeof buffer, &found) == 0 && found != nullptr)
+        return found->pw_name;
+    return "uid " + std::to_string(uid);
+}
+
+// "user NAME, uid N" (or "uid N"): who owns a file in the way.
+std::string ownerText(uid_t uid)
+{
+    const std::string name = userName(uid);
+    const std::string number = "uid " + std::to_string(uid);
+    return name == number ? number : "user " + name + ", " + number;
+}
+
+// Another user's key file or anchor may be that user's live segment: removing it would cut its
+// holder off (so not advised); its owner may remove it, stopping the holder first.
+std::string anotherUsersRemedy(uid_t uid)
+{
+    return "it may be another user's live segment: use another key, or have its owner (" + userName(uid) +
+           ") remove it, which stops its holder first";
+}
+
 Error notOurs(const IpcNames &names, const std::string &file, const struct stat &info)
 {
     const char *kind = S_ISREG(info.st_mode)    ? "a regular file"
@@ -24,9 +52,11 @@ Error notOurs(const IpcNames &names, const std::string &file, const struct stat 
                        : S_ISDIR(info.st_mode)  ? "a directory"
                        : S_ISSOCK(info.st_mode) ? "a socket"
                                                 : "a device";
+    const std::string remedy = S_ISREG(info.st_mode) && info.st_uid != ::geteuid() ? anotherUsersRemedy(info.st_uid)
+                                                                                   : "remove it or use another key";
     return makeError(ErrorCode::Unsafe, names.key + ": refusing: key file " + file +
-                                           " is not a regular file owned by you (" + kind + " of uid " +
-                                           std::to_string(info.st_uid) + "); remove it or use another key");
+                                           " is not a regular file owned by you (" + kind + " of " +
+                                           ownerText(info.st_uid) + "); " + remedy);
 }
 
 // What a failed creat() or open() in TMPDIR means to the user.
@@ -179,8 +209,8 @@ Status checkAnchorPlace(const std::string &anchor, const IpcNames &names)
         return {};
     if (info.st_uid != ::geteuid())
         return makeError(ErrorCode::Unsafe, names.key + ": refusing: " + anchor + " (where the holder keeps a second "
-                                               "link to its key file) belongs to another user (uid " +
-                                               std::to_string(info.st_uid) + "); have it removed, or use another key");
+                                               "link to its key file) belongs to another user (" +
+                                               ownerText(info.st_uid) + "); " + anotherUsersRemedy(info.st_uid));
     if (S_ISDIR(info.st_mode))
         return makeError(ErrorCode::Unsafe, names.key + ": refusing: " + anchor + " (where the holder keeps a second "
                                                "link to its key file) is a directory; remove it, or use another key");

@@ -19,6 +19,7 @@ namespace {
 struct ProcStat {
     bool exists = false;
     bool exited = false; ///< a zombie: dead, just not reaped yet
+    bool stopped = false; ///< stopped by a signal (T) or a tracer (t): it runs on only once continued
     std::uint64_t startTime = 0;
 };
 
@@ -42,6 +43,7 @@ ProcStat readStatIn(const std::string &dir)
     ProcStat stat;
     stat.exists = true;
     stat.exited = cursor[2] == 'Z' || cursor[2] == 'X';
+    stat.stopped = cursor[2] == 'T' || cursor[2] == 't';
     // After ')' come fields 3..; skip to field 22.
     for (int field = 2; field < 22 && cursor; ++field)
         cursor = std::strchr(cursor + 1, ' ');
@@ -127,6 +129,11 @@ ProcessIdentity ProcessIdentity::of(pid_t pid)
     if (!pidExists(pid) || stat.exited)
         return {};
     return {pid, stat.startTime};
+}
+
+bool isStopped(pid_t pid)
+{
+    return readProcStat(pid).stopped;
 }
 
 bool ProcessIdentity::isAlive() const

@@ -37,6 +37,11 @@ std::optional<FileIdentity> directorySeenBy(pid_t pid, const std::string &path);
 /// The directory `path` as this process sees it; nullopt if it is none.
 std::optional<FileIdentity> directoryAt(const std::string &path);
 
+/// True if process `pid` is stopped (/proc/PID/stat state T: SIGSTOP and the like; t: a
+/// tracer): it acts on no signal but SIGKILL and SIGCONT until continued. False if it runs, is
+/// gone, or /proc cannot tell.
+bool isStopped(pid_t pid);
+
 /// The PID, in our PID namespace, of the process whose PID is `pidThere` in the PID namespace
 /// with inode `pidNamespace` (/proc/PID/ns/pid): found through /proc when that namespace is a
 /// descendant of ours (a container started from here), as the process whose namespace has that

@@ -2,6 +2,7 @@
 #include "sys/process_stop.h"
 
 #include "sys/interrupt.h"
+#include "sys/process_identity.h"
 
 #include <cerrno>
 #include <csignal>
@@ -80,6 +81,12 @@ Status stopProcess(pid_t pid, const std::function<bool()> &stillTheOne, const De
         const int ready = interruptibleCall([&] { return ::ppoll(&watch, 1, deadline.isNever() ? nullptr : &left, nullptr); });
         if (ready > 0)
             return {};
+        // A stopped process cannot act on the SIGTERM: the kernel says so, and so does the error.
+        if (ready == 0 && isStopped(pid))
+            return makeError(ErrorCode::TimedOut,
+                             pidText(pid) + " is stopped (SIGSTOP or a debugger), so it did not exit within " +
+                                 secondsText(deadline.seconds()) + "; the SIGTERM sent is pending",
+                             Remedy::ContinueStoppedProcess, pid);
         if (ready == 0)
             return makeError(ErrorCode::TimedOut,
                              pidText(pid) + " did not exit within " + secondsText(deadline.seconds()),
