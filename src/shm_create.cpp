@@ -237,17 +237,18 @@ int hold(const Request &request)
     auto ready = startUp();
     if (!ready)
         return reportError(kTool, ready.error());
-    // From here on a stderr nobody reads must not stop the holder's work, from the ready line on.
+    // From here on a stderr nobody reads must not stop the holder's work, from the ready line on,
+    // nor a reader of stdout or stderr that has gone (`--watch 2>&1 | head -1`) kill it with
+    // SIGPIPE and leave its segment behind: a write there fails with EPIPE instead.
     reportsNeverWait(kTool);
+    std::signal(SIGPIPE, SIG_IGN);
     reportStatus(kTool, request.common.quiet,
                  *ready + " (holder PID " + std::to_string(::getpid()) + "); Ctrl-C to remove it");
     if (json) {
         // The events are the data the user asked for: each is written as it happens, waiting,
         // interruptibly, for a consumer that is slow to read. Where they cannot go (a consumer
         // that has gone, a full disk, a closed stdout) the first failed one stops the holder, as
-        // shm-read --follow stops: a watch nobody receives is no watch. A consumer that has gone
-        // is EPIPE, not SIGPIPE, which would kill the holder and leave its segment behind.
-        std::signal(SIGPIPE, SIG_IGN);
+        // shm-read --follow stops: a watch nobody receives is no watch.
         int outputError = 0;
         const auto printEvent = [&](const std::string &line) {
             if (outputError != 0)
