@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <algorithm>
 #include <cstdio>
 
 using shmtools::SegmentSummary;
@@ -20,25 +21,53 @@ const char *stateOf(const SegmentSummary &segment)
     return segment.holderAlive ? "alive" : "orphan";
 }
 
+// The columns `text` takes on a terminal: one per character (printable() leaves only printable
+// ones, each of width one in the scripts TMPDIRs are written in), not per UTF-8 byte.
+std::size_t columnsOf(const std::string &text)
+{
+    std::size_t columns = 0;
+    for (const unsigned char byte : text)
+        columns += (byte & 0xC0) != 0x80;
+    return columns;
+}
+
+std::string paddedTo(const std::string &text, std::size_t columns)
+{
+    return text + std::string(columns - std::min(columns, columnsOf(text)), ' ');
+}
+
 } // namespace
 
 std::string listAsText(const std::vector<SegmentSummary> &segments, bool withTempDir)
 {
     if (segments.empty())
         return {};
+    // TMPDIR, when shown, is padded to its widest entry, so that the keys after it line up.
+    std::vector<std::string> tempDirs;
+    std::size_t tempDirColumns = columnsOf("TMPDIR");
+    for (const SegmentSummary &segment : segments) {
+        if (!withTempDir)
+            break;
+        tempDirs.push_back(printable(segment.tempDir));
+        tempDirColumns = std::max(tempDirColumns, columnsOf(tempDirs.back()));
+    }
     std::string out;
     char line[160];
-    std::snprintf(line, sizeof line, "%-7s %8s %11s %10s %10s %10s  %s%s\n", "STATE", "HOLDER", "GENERATION",
-                  "CAPACITY", "SHMID", "SEMID", withTempDir ? "TMPDIR  " : "", "KEY");
+    std::snprintf(line, sizeof line, "%-7s %8s %11s %10s %10s %10s  ", "STATE", "HOLDER", "GENERATION", "CAPACITY",
+                  "SHMID", "SEMID");
     out += line;
-    for (const SegmentSummary &segment : segments) {
+    if (withTempDir)
+        out += paddedTo("TMPDIR", tempDirColumns) + "  ";
+    out += "KEY\n";
+    for (std::size_t row = 0; row < segments.size(); ++row) {
+        const SegmentSummary &segment = segments[row];
         const std::string semid = segment.semid >= 0 ? std::to_string(segment.semid) : "-";
         std::snprintf(line, sizeof line, "%-7s %8d %11llu %10s %10d %10s  ", stateOf(segment),
                       static_cast<int>(segment.holderPid), static_cast<unsigned long long>(segment.generation),
                       shmtools::detail::formatSize(segment.capacity).c_str(), segment.shmid, semid.c_str());
         out += line;
         if (withTempDir)
-            out += printable(segment.tempDir) + "  ";
+            out += paddedTo(tempDirs[row], tempDirColumns) + "  ";
         out += printable(segment.key);
         out += segment.keyComplete ? "\n" : " (shortened)\n";
     }
