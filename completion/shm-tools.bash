@@ -50,15 +50,15 @@ _shm_tools_excludes() {
     shm-create:--remove) printf '%s\n' --remove -s --size -d --detach --watch --json --raw ;;
     shm-load:--raw) printf '%s\n' --raw --source ;;
     shm-load:--source) printf '%s\n' --source --raw ;;
-    shm-read:--info) printf '%s\n' --info --json --follow --raw --list -o --output ;;
+    shm-read:--info) printf '%s\n' --info --json --follow --raw --list --all --exec -o --output ;;
     shm-read:--json) printf '%s\n' --json --info --raw --exec -o --output ;;
     shm-read:--list) printf '%s\n' --list --info --wait --since --follow --raw --exec -o --output ;;
-    shm-read:--all) printf '%s\n' --all --info --json --wait --since --follow --exec -o --output ;;
+    shm-read:--all) printf '%s\n' --all --info --wait --since --follow --exec -o --output ;;
     shm-read:--raw) printf '%s\n' --raw --info --json --wait --since --follow --exec --list -o --output ;;
     shm-read:--wait) printf '%s\n' --wait --since --follow --raw --list ;;
     shm-read:--since) printf '%s\n' --since --wait --raw --list ;;
-    shm-read:--follow) printf '%s\n' --follow --wait --info --raw --list -o --output ;;
-    shm-read:--exec) printf '%s\n' --exec --json --raw --list -o --output ;;
+    shm-read:--follow) printf '%s\n' --follow --wait --info --raw --list --all -o --output ;;
+    shm-read:--exec) printf '%s\n' --exec --json --raw --list --info --all -o --output ;;
     shm-read:-o | shm-read:--output) printf '%s\n' -o --output --follow --info --json --raw --list --exec ;;
     esac
 }

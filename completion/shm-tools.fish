@@ -64,15 +64,15 @@ if contains -- shm-load $__shm_tools_tools
 end
 
 if contains -- shm-read $__shm_tools_tools
-    complete -c shm-read -l info -n '__shm_tools_none info json follow raw list o output' -d 'Show the metadata for people'
+    complete -c shm-read -l info -n '__shm_tools_none info json follow raw list all exec o output' -d 'Show the metadata for people'
     complete -c shm-read -l json -n '__shm_tools_none json info raw exec o output' -d 'Show the metadata as JSON'
     complete -c shm-read -l list -n '__shm_tools_none list info wait since follow raw exec o output' -d 'List your segments'
-    complete -c shm-read -l all -n '__shm_tools_none all info json wait since follow exec o output' -d 'With --list: every TMPDIR; with --raw: every byte'
+    complete -c shm-read -l all -n '__shm_tools_none all info wait since follow exec o output' -d 'With --list: every TMPDIR; with --raw: every byte'
     complete -c shm-read -l raw -n '__shm_tools_none raw info json wait since follow exec list o output' -d 'Read a plain Qt segment'
     complete -c shm-read -l wait -n '__shm_tools_none wait since follow raw list' -d 'Wait for a newer version'
     complete -c shm-read -l since -x -n '__shm_tools_none wait raw list' -d 'Wait until the generation exceeds GEN'
-    complete -c shm-read -l follow -n '__shm_tools_none follow wait info raw list o output' -d 'Show every new version'
-    complete -c shm-read -l exec -x -a '(__fish_complete_command)' -n '__shm_tools_none json raw list o output' -d 'With --follow: run CMD per version'
+    complete -c shm-read -l follow -n '__shm_tools_none follow wait info raw list all o output' -d 'Show every new version'
+    complete -c shm-read -l exec -x -a '(__fish_complete_command)' -n '__shm_tools_none json raw list info all o output' -d 'With --follow: run CMD per version'
     complete -c shm-read -s o -l output -r -F -n '__shm_tools_none follow info json raw list exec' -d 'Write the content to FILE'
     complete -c shm-read -l progress -n '__shm_tools_none progress no-progress' -d 'Show a progress bar even for short reads'
     complete -c shm-read -l no-progress -n '__shm_tools_none progress no-progress' -d 'Never show a progress bar'

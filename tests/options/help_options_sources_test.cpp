@@ -222,6 +222,31 @@ TEST_CASE("completions: once --progress or --no-progress is typed, neither is of
     }
 }
 
+TEST_CASE("completions: shm-read offers after --info or --follow nothing the tool refuses with them, and --json after --all",
+          "[help][completion]")
+{
+    // Found by the outside user trial of session 5: --all and --exec were offered after --info,
+    // --all after --follow (all refused), and --json was hidden after --all although
+    // `shm-read --list --all --json` is one listing.
+    for (const char *shell : {"bash", "zsh", "fish"}) {
+        CAPTURE(shell);
+        const auto excluded = [&](const std::string &option) {
+            return std::string(shell) == "bash"  ? bashExcluded("shm-read", option)
+                   : std::string(shell) == "zsh" ? zshExcluded("shm-read", option)
+                                                 : fishExcluded("shm-read", option);
+        };
+        const Names afterInfo = excluded("--info"), afterFollow = excluded("--follow");
+        const Names afterAll = excluded("--all"), afterExec = excluded("--exec");
+        CHECK(afterInfo.count("--all") == 1);
+        CHECK(afterInfo.count("--exec") == 1);
+        CHECK(afterFollow.count("--all") == 1);
+        CHECK(afterExec.count("--info") == 1);
+        CHECK(afterExec.count("--all") == 1);
+        CHECK(afterAll.count("--json") == 0);
+        CHECK(afterAll.count("--info") == 1); // a floor: the parser found the list
+    }
+}
+
 TEST_CASE("help: --help groups options under headings, without CLI11's annotations, within the width", "[help]")
 {
     const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
