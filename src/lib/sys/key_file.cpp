@@ -223,17 +223,25 @@ Status makeAnchor(const std::string &path, const FileIdentity &id, const std::st
         return {};
     if (auto place = checkAnchorPlace(anchor, names); !place)
         return place;
-    const std::string temporary = anchor + ".new" + std::to_string(::getpid());
-    ::unlink(temporary.c_str()); // our own leftover at most: unlink never follows a symlink
-    if (::link(path.c_str(), temporary.c_str()) != 0)
-        return makeError(ErrorCode::Failure, names.key + ": cannot link " + path + " as " + anchor + " (" +
-                                                tempDirCause(errno, names) + ")");
-    if (::rename(temporary.c_str(), anchor.c_str()) != 0) {
-        const int error = errno;
-        ::unlink(temporary.c_str());
-        return makeError(error == EPERM || error == EACCES ? ErrorCode::Unsafe : ErrorCode::Failure,
-                         names.key + ": cannot put the anchor " + anchor + " in place (" + std::strerror(error) +
-                             "); remove what is there");
+    // Linked under its own name, never through a temporary name that a process killed in
+    // between would leave behind. What is there already is ours and no directory (checked
+    // above): an anchor of a key file that is gone, replaced.
+    if (::link(path.c_str(), anchor.c_str()) != 0) {
+        int error = errno;
+        if (error == EEXIST && !isSameFile(anchor, id)) {
+            if (::unlink(anchor.c_str()) != 0 && errno != ENOENT) {
+                error = errno;
+                return makeError(error == EPERM || error == EACCES ? ErrorCode::Unsafe : ErrorCode::Failure,
+                                 names.key + ": cannot put the anchor " + anchor + " in place (" +
+                                     std::strerror(error) + "); remove what is there");
+            }
+            error = ::link(path.c_str(), anchor.c_str()) == 0 ? 0 : errno;
+        } else if (error == EEXIST) {
+            error = 0; // a racing start of the same key file made it
+        }
+        if (error != 0)
+            return makeError(ErrorCode::Failure, names.key + ": cannot link " + path + " as " + anchor + " (" +
+                                                    tempDirCause(error, names) + ")");
     }
     if (!isSameFile(anchor, id)) { // the key file was swapped between the check and link()
         ::unlink(anchor.c_str());
