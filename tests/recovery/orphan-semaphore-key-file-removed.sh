@@ -16,10 +16,12 @@ orphan() {
   kill -KILL "$HP"; wait_gone "$HP"
 }
 no_collision() { [[ $ERR != *collision* ]] || fail "$1: a false ftok collision: $ERR"; }
-# nothing_left WHAT SEMKEY: segment SHMID, the semaphore under SEMKEY and every key file are gone.
+# nothing_left WHAT [SEMID SEMKEY]: segment SHMID, the semaphore SEMID (noted while its key file
+# existed: once the file is gone, its inode and so the key may be another test's) and every key
+# file are gone.
 nothing_left() {
   ! ipcs -m | awk '{print $2}' | grep -qx "$SHMID" || fail "$1: segment $SHMID left"
-  ! ipcs -s | awk '{print tolower($1)}' | grep -qx "$2" || fail "$1: semaphore $2 left"
+  [ -z "${2:-}" ] || ! ipc_exists s "$2" "$3" || fail "$1: semaphore $2 ($3) left"
   left=$(find "$W" -name '*qipc_*')
   [ -z "$left" ] || fail "$1: files left: $left"
 }
@@ -41,12 +43,15 @@ for how in qt-create cleaner; do
   HP=$(cat "$OUT"); PIDS+=("$HP")
   [ "$(shm-read)" = orphan-content ] || fail "$how: content after adoption: $(shm-read 2>&1)"
   sem=$(ftok_key "$W"/qipc_systemsem_*)
+  semid=$(ipc_id s "$sem")
+  [ -n "$semid" ] || fail "$how: no semaphore under the adopter's key file"
   run shm-create -q --remove -t 10
   [ "$RC" = 0 ] || fail "$how: --remove after adoption: rc=$RC $ERR"
   wait_gone "$HP"
-  nothing_left "$how: after --remove" "$sem"
+  nothing_left "$how: after --remove" "$semid" "$sem"
 done
-# Removed without adopting first: --remove adopts the orphan itself.
+# Removed without adopting first: --remove adopts the orphan itself. (The semaphore its adoption
+# makes is unknown here; leaks.check, run last, fails on one left behind.)
 orphan "remove-only"
 sem=$(ftok_key "$W"/qipc_systemsem_*)
 rm -f "$W"/qipc_systemsem_*
@@ -54,5 +59,5 @@ ipcrm -S "$sem" 2>/dev/null || true
 run shm-create -q --remove -t 10
 no_collision "--remove of the orphan"
 [ "$RC" = 0 ] || fail "--remove of the orphan: rc=$RC $ERR"
-nothing_left "--remove of the orphan" "$sem"
+nothing_left "--remove of the orphan"
 pass "an orphan whose semaphore key file was removed (Qt create(), a cleaner) is read as an orphan, adopted with its content and removed"
