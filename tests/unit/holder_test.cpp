@@ -57,6 +57,9 @@ struct Kernel {
     /// Run as findSegment looks (before the start anchors its key files): what a racing Qt
     /// program or cleaner does meanwhile.
     std::function<void()> whileFindingSegment;
+    /// Opening the semaphore finds it removed meanwhile (NoSegment, as Semaphore::openUnder
+    /// says when semget found it and IPC_STAT no longer does) this many more times.
+    int semaphoreRemovedAsOpened = 0;
     /// Run as the holder marks itself; its answer is markHolder's (true if not set).
     std::function<bool()> whileMarking;
 
@@ -81,8 +84,13 @@ class FakeHolderOs final : public HolderOs {
 public:
     FakeHolderOs(Kernel &kernel, pid_t pid) : m_kernel(kernel), m_pid(pid) {}
 
-    Status openSemaphore(const IpcNames &, const KeyFile &, bool *made) override
+    Status openSemaphore(const IpcNames &names, const KeyFile &, bool *made) override
     {
+        if (m_kernel.semaphoreRemovedAsOpened > 0) {
+            --m_kernel.semaphoreRemovedAsOpened;
+            *made = false;
+            return makeError(ErrorCode::NoSegment, names.key + ": fake: semaphore removed as it was opened");
+        }
         *made = !m_kernel.semaphoreExists;
         m_kernel.semaphoreExists = true;
         return {};
@@ -285,6 +293,26 @@ TEST_CASE("holder: a key file removed before it is anchored is a race the start 
     }
     CHECK(s.kernel.segments.empty());
     CHECK_FALSE(s.kernel.semaphoreExists);
+    CHECK_FALSE(s.keyFilesExist());
+    CHECK_FALSE(s.anchorsExist());
+}
+
+// Break pass 4, case 54 again (seen in CI): the Qt create() storm removed the semaphore between
+// the holder's semget and its IPC_STAT. That is the same lost race: the start begins again.
+TEST_CASE("holder: a semaphore removed as the start opens it is a race the start wins: it starts again",
+          "[holder]")
+{
+    Scratch s;
+    s.kernel.semaphoreRemovedAsOpened = 2;
+    {
+        auto holder = s.start(100);
+        REQUIRE(holder.ok());
+        CHECK(s.kernel.semaphoreRemovedAsOpened == 0);
+        CHECK(s.kernel.segments.size() == 1);
+        CHECK(s.kernel.semaphoreExists);
+        CHECK(s.keyFilesExist());
+    }
+    CHECK(s.kernel.segments.empty());
     CHECK_FALSE(s.keyFilesExist());
     CHECK_FALSE(s.anchorsExist());
 }

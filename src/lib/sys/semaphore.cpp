@@ -114,8 +114,16 @@ Result<Semaphore> Semaphore::openUnder(const IpcNames &names, key_t key)
         return makeError(ErrorCode::Failure, names.key + ": semget: " + describeErrno(errno));
     }
     semid_ds ds{};
-    if (::semctl(semid, 0, IPC_STAT, &ds) != 0)
+    if (::semctl(semid, 0, IPC_STAT, &ds) != 0) {
+        // Removed between semget and this (a Qt program's failed create(), a holder stopping):
+        // as if semget had not found it, which a start takes for a lost race and begins again.
+        if (errno == EIDRM || errno == EINVAL)
+            return makeError(ErrorCode::NoSegment,
+                             names.key + ": the segment's semaphore was removed as it was opened (its holder "
+                                         "stopped, or a Qt program's create() gave up)",
+                             Remedy::StartHolder);
         return makeError(ErrorCode::Failure, names.key + ": semctl IPC_STAT: " + describeErrno(errno));
+    }
     const uid_t me = ::geteuid();
     if (ds.sem_perm.uid != me || ds.sem_perm.cuid != me || (ds.sem_perm.mode & 077))
         return makeError(ErrorCode::Unsafe, names.key + ": refusing: semaphore " + std::to_string(semid) +
