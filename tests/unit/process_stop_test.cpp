@@ -10,7 +10,9 @@
 
 #include <cerrno>
 #include <csignal>
+#include <grp.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 using namespace shmtools::detail;
 using shmtools::ErrorCode;
@@ -136,13 +138,28 @@ TEST_CASE("process stop: no descriptor left for a pidfd is a Failure naming the 
 
 TEST_CASE("process stop: a process not ours to signal is Unsafe, and left alone", "[process_stop]")
 {
-    // PID 1 if this user may not signal it, which kill(1, 0) tells without sending anything.
-    if (::kill(1, 0) == 0 || errno != EPERM)
-        SKIP("this user may signal PID 1 (root, or PID 1 is its own): no process of another user to try");
-    const Status stopped = stopProcess(
-        1, [] { return true; }, Deadline::after(1));
-    REQUIRE_FALSE(stopped.ok());
-    CHECK(stopped.error().code == ErrorCode::Unsafe);
-    CHECK(stopped.error().pid == 1);
-    CHECK_THAT(stopped.error().message, Catch::Matchers::ContainsSubstring("cannot signal PID 1"));
+    // A process of another user: as root, a child of this one tries from an unprivileged user
+    // (nobody) on a root process (a waiter); otherwise PID 1, which kill(1, 0) shows is not ours.
+    const bool root = ::geteuid() == 0;
+    if (!root && (::kill(1, 0) == 0 || errno != EPERM))
+        SKIP("PID 1 is this user's own (a user namespace): no process of another user to try");
+    ChildProcess rootOwned(waiter());
+    REQUIRE(rootOwned.ready());
+    const pid_t target = root ? rootOwned.pid() : 1;
+    CHECK(inChild([root, target] {
+              constexpr uid_t kNobody = 65534;
+              if (root && (::setgroups(0, nullptr) != 0 || ::setresgid(kNobody, kNobody, kNobody) != 0 ||
+                           ::setresuid(kNobody, kNobody, kNobody) != 0))
+                  return 1;
+              bool asked = false;
+              const Status stopped = stopProcess(
+                  target, [&] { return asked = true; }, Deadline::after(1));
+              if (stopped.ok() || stopped.error().code != ErrorCode::Unsafe || stopped.error().pid != target)
+                  return 2;
+              const std::string said = "cannot signal PID " + std::to_string(target);
+              return stopped.error().message.find(said) != std::string::npos ? 0 : 3;
+          }) == 0);
+    CHECK(::kill(rootOwned.pid(), 0) == 0); // left alone
+    rootOwned.release();
+    CHECK(rootOwned.wait() == 0);
 }
