@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // shm-create: create a named segment and hold it until SIGINT, SIGTERM or SIGHUP; or remove
 // segments (--remove). Parses into one mode, then dispatches.
+#include "child_process.h"
 #include "common_options.h"
 #include "detach.h"
 #include "info_format.h"
@@ -356,7 +357,7 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
-    ignoreFileSizeSignal();
+    noteInheritedSignals();
     // Before anything that a signal could interrupt: a SIGHUP in the first milliseconds of
     // shm-create -d must end it with 130 and a message, its half-started holder stopped.
     installInterruptHandlers();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // shm-load: copy a file (or stdin) into the segment.
+#include "child_process.h"
 #include "common_options.h"
 #include "last_resort.h"
 #include "progress_bar.h"
@@ -164,7 +165,7 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
-    ignoreFileSizeSignal();
+    noteInheritedSignals();
     installInterruptHandlers(); // before anything a signal could interrupt: it ends with 130 and a message
     return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // shm-read: write the latest loaded content to stdout (or -o FILE), show its metadata, list
 // the segments, or wait for and follow new versions. Parses into one mode, then dispatches.
+#include "child_process.h"
 #include "command_sink.h"
 #include "common_options.h"
 #include "follow.h"
@@ -423,7 +424,7 @@ int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     occupyStandardDescriptors(); // before anything can open a descriptor
-    ignoreFileSizeSignal();
+    noteInheritedSignals();
     installInterruptHandlers(); // before anything a signal could interrupt: it ends with 130 and a message
     return closeStdout(kTool, runReportingExceptions(kTool, [&] { return run(argc, argv); }));
 }

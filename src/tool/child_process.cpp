@@ -40,13 +40,32 @@ int stopChild(pid_t pid, pid_t target, int graceMs)
     return *waitForChild(pid, -1);
 }
 
+namespace {
+// Whether each was ignored when the tool started (exec keeps an ignored signal ignored).
+bool g_pipeSignalIgnoredAtStart = false;
+bool g_fileSizeSignalIgnoredAtStart = false;
+
+bool isIgnored(int signal)
+{
+    struct sigaction now {};
+    return ::sigaction(signal, nullptr, &now) == 0 && now.sa_handler == SIG_IGN;
+}
+} // namespace
+
+void noteInheritedSignals()
+{
+    g_pipeSignalIgnoredAtStart = isIgnored(SIGPIPE);
+    g_fileSizeSignalIgnoredAtStart = ::signal(SIGXFSZ, SIG_IGN) == SIG_IGN;
+}
+
 void restoreInheritedSignals()
 {
     // exec would reset the tool's handlers by itself; until then a handler would only record a
-    // SIGTERM (stopChild's) and the child would go on to run the command.
-    for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
-        struct sigaction now {};
-        if (::sigaction(signal, nullptr, &now) == 0 && now.sa_handler != SIG_IGN)
+    // SIGTERM (stopChild's) and the child would go on to run the command. Ignored dispositions
+    // survive exec, so the ones the tool set itself must be undone here.
+    for (int signal : {SIGINT, SIGTERM, SIGHUP})
+        if (!isIgnored(signal))
             ::signal(signal, SIG_DFL);
-    }
+    ::signal(SIGPIPE, g_pipeSignalIgnoredAtStart ? SIG_IGN : SIG_DFL);
+    ::signal(SIGXFSZ, g_fileSizeSignalIgnoredAtStart ? SIG_IGN : SIG_DFL);
 }

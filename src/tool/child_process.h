@@ -13,7 +13,16 @@ std::optional<int> waitForChild(pid_t pid, int timeoutMs);
 /// and returns its wait status.
 int stopChild(pid_t pid, pid_t target, int graceMs);
 
-/// In a child between fork and exec: SIGINT, SIGTERM and SIGHUP back to their default action,
-/// except those ignored (shmtools::installInterruptHandlers() leaves an ignored one ignored), so
-/// that the dispositions the tool inherited are what the child runs with. Async-signal-safe.
+/// The second call in every main: notes how SIGPIPE and SIGXFSZ were inherited, for
+/// restoreInheritedSignals(), and ignores SIGXFSZ. A write past the file size limit (ulimit -f)
+/// then fails with EFBIG, which every write reports as an error naming the limit, instead of
+/// the signal ending the tool mid-write without a word (and a holder without removing its
+/// segment).
+void noteInheritedSignals();
+
+/// In a child between fork and exec (a user's --exec command): every signal the tool handles or
+/// ignores for itself goes back to what the tool inherited. SIGINT, SIGTERM and SIGHUP to their
+/// default action unless they were ignored (shmtools::installInterruptHandlers() leaves an
+/// ignored one ignored); SIGPIPE and SIGXFSZ as noteInheritedSignals() found them.
+/// Async-signal-safe.
 void restoreInheritedSignals();

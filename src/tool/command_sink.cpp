@@ -49,19 +49,18 @@ shmtools::Result<CommandSink> CommandSink::start(const std::string &command, std
         ::dup2(pipeFds[0], STDIN_FILENO);
         ::setenv("SHM_GENERATION", generationText.c_str(), 1);
         restoreInheritedSignals();
-        restoreFileSizeSignal();
-        std::signal(SIGPIPE, SIG_DFL);
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char *>(nullptr));
         ::_exit(127);
     }
     ::setpgid(child, child); // also here: the group must exist before we may signal it
     ::close(pipeFds[0]);
-    std::signal(SIGPIPE, SIG_IGN);
-    return CommandSink(child, pipeFds[1]);
+    const SignalHandler pipeSignalBefore = std::signal(SIGPIPE, SIG_IGN);
+    return CommandSink(child, pipeFds[1], pipeSignalBefore);
 }
 
 CommandSink::CommandSink(CommandSink &&other) noexcept
-    : m_pid(std::exchange(other.m_pid, -1)), m_fd(std::exchange(other.m_fd, -1))
+    : m_pid(std::exchange(other.m_pid, -1)), m_fd(std::exchange(other.m_fd, -1)),
+      m_pipeSignalBefore(other.m_pipeSignalBefore)
 {
 }
 
@@ -88,6 +87,7 @@ int CommandSink::finish()
             break;
     }
     m_pid = -1;
-    std::signal(SIGPIPE, SIG_DFL);
+    // As it was: a tool started with SIGPIPE ignored (nohup, a service) keeps it ignored.
+    std::signal(SIGPIPE, m_pipeSignalBefore);
     return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }

@@ -3,6 +3,7 @@
 
 #include <shmtools/error.h>
 
+#include <csignal>
 #include <cstdint>
 #include <string>
 #include <sys/types.h>
@@ -10,7 +11,7 @@
 /// `sh -c command` with SHM_GENERATION in its environment and a pipe to its stdin: the sink of
 /// `shm-read --follow --exec`. The command runs in a process group of its own, so that
 /// stopping it stops whatever it started too. While it runs, SIGPIPE is ignored, so a command
-/// that does not read all of its input is not an error.
+/// that does not read all of its input is not an error; then it is as it was before.
 class CommandSink {
 public:
     /// Starts the command. Failure if it cannot be started.
@@ -27,7 +28,12 @@ public:
     int finish();
 
 private:
-    CommandSink(pid_t pid, int fd) : m_pid(pid), m_fd(fd) {}
+    using SignalHandler = void (*)(int);
+    CommandSink(pid_t pid, int fd, SignalHandler pipeSignalBefore)
+        : m_pid(pid), m_fd(fd), m_pipeSignalBefore(pipeSignalBefore)
+    {
+    }
     pid_t m_pid = -1;
     int m_fd = -1;
+    SignalHandler m_pipeSignalBefore = SIG_DFL; ///< SIGPIPE's disposition before start()
 };

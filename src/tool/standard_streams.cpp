@@ -10,7 +10,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <string>
@@ -24,20 +23,6 @@ shmtools::Error writeError(int error)
 }
 
 } // namespace
-
-namespace {
-bool g_fileSizeSignalIgnoredAtStart = false;
-} // namespace
-
-void ignoreFileSizeSignal()
-{
-    g_fileSizeSignalIgnoredAtStart = std::signal(SIGXFSZ, SIG_IGN) == SIG_IGN;
-}
-
-void restoreFileSizeSignal()
-{
-    std::signal(SIGXFSZ, g_fileSizeSignalIgnoredAtStart ? SIG_IGN : SIG_DFL);
-}
 
 void occupyStandardDescriptors()
 {

@@ -12,13 +12,6 @@
 /// stdout still fails (EBADF) instead of silently succeeding.
 void occupyStandardDescriptors();
 
-/// The second call in every main: SIGXFSZ ignored. A write past the file size limit (ulimit -f)
-/// then fails with EFBIG, which every write reports as an error naming the limit, instead of the
-/// signal ending the tool mid-write without a word (and a holder without removing its segment).
-void ignoreFileSizeSignal();
-/// In a child about to run a user's command (--exec): SIGXFSZ as the tool found it.
-void restoreFileSizeSignal();
-
 /// Flushes stdout and reports whether everything written to it so far arrived. Failure (with
 /// the system's reason) if a write or the flush failed.
 shmtools::Status flushStdout();
