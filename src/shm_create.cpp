@@ -320,7 +320,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
     };
     setUpApp(app, request.common,
              {"for the segment lock when starting (creating the segment or adopting an orphan), and with "
-              "--remove for each holder to stop (default 10)",
+              "--remove for each holder to stop (" +
+                  timeoutDefaultText() + ")",
               "try the lock once; with --remove, signal each holder without waiting for it", ""},
              "  shm-create -s 64M                  hold a 64 MiB segment until Ctrl-C\n"
              "  shm-create -d -k demo              start in the background (prints its PID)\n"

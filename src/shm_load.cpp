@@ -140,7 +140,7 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         {K::Excludes, "--raw", "--source", "a plain Qt segment records no source"},
     };
     setUpApp(app, request.common,
-             {"for the segment lock and for a free slot (default 10)", "do not wait, try once",
+             {"for the segment lock and for a free slot (" + timeoutDefaultText() + ")", "do not wait, try once",
               "Reading the input is not bounded"},
              "  shm-load notes.txt                load a file\n"
              "  tar -c src | shm-load -q -        load stdin, no status line\n"

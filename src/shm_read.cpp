@@ -381,8 +381,8 @@ std::optional<int> parse(int argc, char **argv, Request &request)
         ->group(group::kContent);
     addProgressOptions(app, "reads", group::kContent);
     setUpApp(app, request.common,
-             {"for the segment lock (default 10); and, only when given, for a new version (--wait, --since, "
-              "--follow)",
+             {"for the segment lock (" + timeoutDefaultText() +
+                  "); and, only when given, for a new version (--wait, --since, --follow)",
               "do not wait, try once", "Writing the output is not bounded"},
              "  shm-read | less                    page through the latest content\n"
              "  shm-read -o copy.tar               to a file, replaced only when complete\n"

@@ -24,7 +24,7 @@ struct HolderOptions {
     /// example's programs use it (see raw.h); Segment::open refuses it.
     bool raw = false;
     /// Bound on every wait for the segment's lock.
-    Seconds lockTimeout = std::chrono::seconds(10);
+    Seconds lockTimeout = kDefaultLockTimeout;
 };
 
 class SHMTOOLS_EXPORT Holder {
@@ -104,6 +104,6 @@ struct Removed {
 /// removed too; Failure, naming what was removed, what remains and why, if anything remains (a
 /// key file that cannot be unlinked, something else put in a key file's place), and where no
 /// descriptor is left for the checks (RLIMIT_NOFILE) or /proc cannot tell the holder.
-SHMTOOLS_EXPORT Result<Removed> removeSegment(const std::string &key, Seconds timeout = std::chrono::seconds(10));
+SHMTOOLS_EXPORT Result<Removed> removeSegment(const std::string &key, Seconds timeout = kDefaultLockTimeout);
 
 } // namespace shmtools

@@ -52,6 +52,11 @@ inline constexpr const char *kDefaultKey = "fileloader_shm_key";
 /// Durations in seconds, decimals allowed: std::chrono::seconds(2) or Seconds(0.5).
 using Seconds = std::chrono::duration<double>;
 
+/// The bound on a wait for a segment's lock when none is given: the default of
+/// OpenOptions::lockTimeout, HolderOptions::lockTimeout and removeSegment()'s timeout, and of the
+/// tools' -t. A program built against this header keeps the value it was built with.
+inline constexpr Seconds kDefaultLockTimeout{10};
+
 /// Called as bytes move: (done, total); total is 0 when unknown (a pipe).
 using Progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
@@ -91,7 +96,7 @@ SHMTOOLS_EXPORT Status checkKey(const std::string &key);
 
 struct OpenOptions {
     /// Bound on every wait for the segment's lock (and for a free slot when loading).
-    Seconds lockTimeout = std::chrono::seconds(10);
+    Seconds lockTimeout = kDefaultLockTimeout;
 };
 
 struct LoadOptions {

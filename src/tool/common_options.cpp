@@ -49,6 +49,13 @@ std::string timeoutHelp(const TimeoutWording &wording)
 
 } // namespace
 
+std::string timeoutDefaultText()
+{
+    char digits[32];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, shmtools::kDefaultLockTimeout.count());
+    return "default " + std::string(digits, ec == std::errc() ? end : digits);
+}
+
 CLI::Validator wholeNumber()
 {
     return CLI::Validator(

@@ -6,13 +6,14 @@
 
 #include <CLI/CLI.hpp>
 #include <optional>
+#include <shmtools/segment.h>
 #include <string>
 #include <vector>
 
 /// The options all three tools share.
 struct CommonOptions {
     std::string key = "fileloader_shm_key";
-    double timeout = 10;
+    double timeout = shmtools::kDefaultLockTimeout.count();
     bool timeoutGiven = false;
     bool keyTyped = false; ///< -k/--key was on the command line (not only $SHM_KEY)
     bool quiet = false;
@@ -46,6 +47,10 @@ struct TimeoutWording {
     std::string zero;       ///< what 0 means: "do not wait, try once", ...
     std::string notBounded; ///< "Reading the input is not bounded", ... ("" for none)
 };
+
+/// "default 10": -t's default (shmtools::kDefaultLockTimeout), for a tool's TimeoutWording, so
+/// that --help states the value the tools use.
+std::string timeoutDefaultText();
 
 /// Sets up an app for the tool: the formatter of help_format.h, -V/--version, -h/--help and the
 /// common options (-t's help worded for the tool by `timeout`, the key's default the effective

@@ -81,6 +81,7 @@ std::string remedyText(const std::string &tool, const shmtools::Error &error, co
     case Remedy::SmallerCapacity: return capacityOption(tool, "smaller");
     case Remedy::ContinueStoppedProcess:
         return "'kill -CONT " + std::to_string(error.pid) + "' lets it go on (a signal sent meanwhile stays pending)";
+    case Remedy::RemoveAgain: return "run '" + withKey("shm-create --remove", error.key) + "' again";
     }
     return {};
 }

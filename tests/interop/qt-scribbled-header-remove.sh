@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # A Qt peer that writes into data() overwrites the segment's header while our holder runs: reads
 # and loads exit 8 saying the header was overwritten and naming the live holder (whose mark on
-# the key file survives the header), not "not made by shm-tools; use --raw"; --remove stops that
-# holder (exit 0), which removes the segment, semaphore and key files; a new holder then works.
+# the key file survives the header), not "not made by shm-tools; use --raw", and saying once how
+# to restart it; --remove stops that holder (exit 0), which removes the segment, semaphore and
+# key files; a new holder then works.
 . "$(dirname "$0")/../support/common.sh"
 [ -x "$Q" ] || skip "QT_PEER_BIN not set"
 start_holder -s 64K || fail "holder"
@@ -12,6 +13,8 @@ echo v1 | shm-load -q - || fail "first load"
 run shm-read
 [ "$RC" = 8 ] && [[ $ERR == *"header was overwritten"* && $ERR == *"PID $HP"* ]] ||
   fail "read after the scribble: rc=$RC (want 8, overwritten header, holder PID $HP) $ERR"
+# The advice once, in the tool's words (the library's message used to give it too).
+[ "$(grep -o "shm-create --remove" <<<"$ERR" | wc -l)" = 1 ] || fail "advice given other than once: $ERR"
 run shm-load "$W/small"
 [ "$RC" = 8 ] && [[ $ERR == *"header was overwritten"* ]] || fail "load after the scribble: rc=$RC $ERR"
 run shm-create --remove -t 10

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <shmtools/segment.h>
 #include <sstream>
 
 using namespace shmtest;
@@ -183,6 +184,23 @@ std::string flattened(const std::string &text)
     return std::regex_replace(text, std::regex(R"(\n +)"), " ");
 }
 
+// The seconds of every "default N" in `text`, as written.
+std::vector<std::string> statedDefaults(const std::string &text, const std::regex &stated)
+{
+    std::vector<std::string> found;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), stated); it != std::sregex_iterator(); ++it)
+        found.push_back((*it)[1].str());
+    return found;
+}
+
+// The -t entry of a man page's OPTIONS: from its tag to the next entry.
+std::string manTimeoutEntry(const std::string &man)
+{
+    const auto start = man.find(".BI \\-t ");
+    REQUIRE(start != std::string::npos);
+    return man.substr(start, man.find(".TP", start) - start);
+}
+
 } // namespace
 
 TEST_CASE("every option of --help is in the man page and the bash, zsh and fish completions, and no other",
@@ -202,6 +220,32 @@ TEST_CASE("every option of --help is in the man page and the bash, zsh and fish 
     CHECK(joined(bashOptions(name)) == joined(options));
     CHECK(joined(zshOptions(name)) == joined(options));
     CHECK(joined(fishOptions(name)) == joined(options));
+}
+
+TEST_CASE("help: -t's default in --help, the man pages and the guide is shmtools::kDefaultLockTimeout",
+          "[help][timeout]")
+{
+    // The default is one constant of the API; what people read must follow it when it changes.
+    const double expected = shmtools::kDefaultLockTimeout.count();
+    const Tool tool = GENERATE(Tool::Create, Tool::Load, Tool::Read);
+    const std::string name = toolName(tool);
+    CAPTURE(name, expected);
+    const ProcessResult help = run(tool, {"--help"});
+    REQUIRE_EXIT(help, 0);
+    const auto inHelp = statedDefaults(flattened(help.out), std::regex(R"(\(default ([0-9.]+)\))"));
+    const auto inMan = statedDefaults(manTimeoutEntry(readFile(std::string(SHM_SOURCE_DIR) + "/man/" + name + ".1")),
+                                      std::regex(R"(default ([0-9.]+)\))"));
+    const std::string guide = readFile(std::string(SHM_SOURCE_DIR) + "/docs/guide.md");
+    const auto timeouts = guide.find("**Timeouts.**");
+    REQUIRE(timeouts != std::string::npos);
+    const auto inGuide = statedDefaults(guide.substr(timeouts, guide.find("\n- ", timeouts) - timeouts),
+                                        std::regex(R"(default ([0-9.]+) s\b)"));
+    for (const auto &[where, stated] :
+         {std::pair{"--help", inHelp}, std::pair{"man page", inMan}, std::pair{"docs/guide.md", inGuide}}) {
+        CAPTURE(where);
+        REQUIRE(stated.size() == 1); // a floor: a pattern that finds nothing cannot pass
+        CHECK(std::stod(stated.front()) == expected);
+    }
 }
 
 TEST_CASE("completions: once --progress or --no-progress is typed, neither is offered (the last one given wins)",

@@ -59,8 +59,7 @@ void Holder::restoreKeyFiles(const NoticeFn &notice)
                (unanchored ? " were removed or replaced before they could be anchored (" + problems + ")"
                            : " were removed with their anchors (" + problems + "), e.g. with TMPDIR itself") +
                ": they cannot come back under the same System V key, so no new loader or reader can reach this "
-               "segment again; stop this holder with 'shm-create --remove -k " +
-               m_names.key + "' (it still reaches it) and start a new one");
+               "segment again; stop this holder (a removal of the key still reaches it) and start a new one");
     else if (lost && !m_keyFilesLost)
         notice("the key files in " + m_names.tempDir + " were removed or replaced and cannot be restored (" +
                problems + "); no new loader or reader can reach this segment until they are; retrying every " +

@@ -374,8 +374,8 @@ Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline)
                 return makeError(ErrorCode::Failure,
                                  names.key + ": segment " + std::to_string(*made) +
                                      " was made under the key while what was left of it was being removed; "
-                                     "nothing was removed: run 'shm-create --remove -k " +
-                                     names.key + "' again");
+                                     "nothing was removed",
+                                 Remedy::RemoveAgain);
             remains.semid = semaphore->id();
             semaphore->remove(); // and with it the lock: waiters get EIDRM
         }

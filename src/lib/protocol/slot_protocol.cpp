@@ -255,8 +255,7 @@ Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
                              m_key + ": the segment's header was overwritten (a program wrote into the segment, "
                                      "e.g. a Qt peer through data()) while its holder (" +
                                  (*holder ? "PID " + std::to_string(*holder) : std::string("PID unknown here")) +
-                                 ") runs; nothing can be read or loaded until the holder is restarted ('shm-create "
-                                 "--remove' stops it and removes the segment)",
+                                 ") runs; nothing can be read or loaded until the holder is restarted",
                              Remedy::RestartHolder, *holder);
         return makeError(ErrorCode::InvalidContent,
                          m_key + ": the segment was not made by shm-tools (no shm-tools header)", Remedy::UseRaw);
