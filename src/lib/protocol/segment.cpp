@@ -12,11 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <optional>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace shmtools::detail {
 
@@ -34,18 +30,6 @@ constexpr std::uint64_t kParallelPopulateFrom = 16 << 20;
 // How far ahead of a stream of unknown length the slot's pages are pre-faulted in one call.
 constexpr std::size_t kPopulateWindow = 8 << 20;
 
-std::uint64_t pageRound(std::uint64_t bytes)
-{
-    return (bytes + kPageSize - 1) / kPageSize * kPageSize;
-}
-
-// Faulting pages in one madvise call is several times cheaper than one fault per page (see
-// README, "Performance"); where the kernel lacks it, the copy simply faults as usual.
-void populate(void *start, std::uint64_t length, int advice)
-{
-    if (length > 0)
-        ::madvise(start, pageRound(length), advice);
-}
 
 // A size in a "does not fit" message, with its exact byte count when its rounded form reads the
 // same as the other size's ("64.0 KiB does not fit the capacity of 64.0 KiB" explains nothing).
@@ -57,19 +41,12 @@ std::string sizeText(std::uint64_t bytes, std::uint64_t other)
     return rounded + " (" + std::to_string(bytes) + " bytes)";
 }
 
-// A 64 KiB pipe makes writer and reader take turns 16 times per MiB; at 1 MiB (the default
-// unprivileged maximum) a large version flows several times faster. Best effort.
-void enlargePipe(int fd, std::uint64_t length)
-{
-    constexpr int kPipeSize = kWriteChunk;
-    struct stat info {};
-    if (length > 64 * 1024 && ::fstat(fd, &info) == 0 && S_ISFIFO(info.st_mode))
-        ::fcntl(fd, F_SETPIPE_SZ, kPipeSize);
-}
-
 Status writeAll(const Segment::Sink &sink, const unsigned char *data, std::uint64_t length, const ProgressFn &progress)
 {
-    enlargePipe(sink.fd, length);
+    // A 64 KiB pipe makes writer and reader take turns 16 times per MiB; at 1 MiB (the default
+    // unprivileged maximum) a large version flows several times faster.
+    if (length > 64 * 1024)
+        enlargePipe(sink.fd, kWriteChunk);
     const int error = writeFully(
         sink.fd, data, static_cast<std::size_t>(length),
         [&](std::size_t done) {
@@ -149,7 +126,7 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
     if (populated >= kParallelPopulateFrom)
         populator.emplace(data, populated);
     else
-        populate(data, populated, MADV_POPULATE_WRITE);
+        populatePages(data, populated, true);
 
     Checksum checksum;
     std::uint64_t total = 0;
@@ -166,7 +143,7 @@ Result<VersionInfo> Segment::load(InputSource &input, const std::string &sourceN
         }
         if (!known && total + kReadChunk > populated && populated < capacity) {
             const std::uint64_t window = std::min<std::uint64_t>(kPopulateWindow, capacity - populated);
-            populate(data + populated, window, MADV_POPULATE_WRITE);
+            populatePages(data + populated, window, true);
             populated += window;
         }
         const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kReadChunk, capacity - total));
@@ -225,7 +202,7 @@ Segment::readVerified(const std::function<Status(const VersionInfo &, std::span<
         m_readMapping = std::move(*mapping);
     }
     const unsigned char *data = m_readMapping.data() + (m_protocol->slotData(pinned->slot) - m_mapping.data());
-    populate(const_cast<unsigned char *>(data), version.length, MADV_POPULATE_READ);
+    populatePages(data, version.length, false);
     const std::uint64_t actual = Checksum::of(data, version.length);
     if (actual != version.checksum)
         return makeError(ErrorCode::InvalidContent,

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "protocol/sysv_protocol_os.h"
 
+#include "sys/process_identity.h"
 #include "sys/semaphore_surplus.h"
 
 #include <algorithm>
 #include <chrono>
-#include <unistd.h>
 
 namespace shmtools::detail {
 
 SysvProtocolOs::SysvProtocolOs(Semaphore semaphore, ParticipantLock participant)
     : m_semaphore(std::move(semaphore)), m_participant(std::move(participant)),
-      m_self{static_cast<std::int32_t>(::getpid()), 0, m_participant.token(), pidNamespaceId()}
+      m_self{static_cast<std::int32_t>(currentPid()), 0, m_participant.token(), pidNamespaceId()}
 {
 }
 

@@ -146,6 +146,11 @@ bool ProcessIdentity::isAlive() const
     return !stat.exited && (startTime == 0 || stat.startTime == startTime);
 }
 
+pid_t currentPid()
+{
+    return ::getpid();
+}
+
 std::string procDirOf(pid_t pid)
 {
     const std::string dir = "/proc/" + std::to_string(pid);

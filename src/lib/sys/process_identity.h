@@ -24,6 +24,9 @@ struct ProcessIdentity {
     bool isAlive() const;
 };
 
+/// This process's PID, in the PID namespace it runs in (getpid()).
+pid_t currentPid();
+
 /// Where process `pid`'s shared state (its descriptors, its root) is read in /proc: /proc/PID,
 /// or, once its main thread has exited (pthread_exit(): /proc/PID then shows a zombie without
 /// descriptors while the other threads run on), /proc/PID/task/TID of a thread that still runs.

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
 #include <functional>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace shmtools::detail {
@@ -51,6 +53,13 @@ int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &wr
             written(done);
     }
     return 0;
+}
+
+void enlargePipe(int fd, std::size_t bytes)
+{
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISFIFO(info.st_mode))
+        ::fcntl(fd, F_SETPIPE_SZ, static_cast<int>(bytes));
 }
 
 } // namespace shmtools::detail

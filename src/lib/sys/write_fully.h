@@ -18,4 +18,9 @@ using WrittenFn = std::function<void(std::size_t written)>;
 int writeFully(int fd, const void *data, std::size_t length, const WrittenFn &written = {},
                std::size_t chunk = static_cast<std::size_t>(-1));
 
+/// If `fd` is a pipe, asks the kernel to make its buffer `bytes` large (F_SETPIPE_SZ), so that
+/// writer and reader take turns less often. Best effort: above the user's limit
+/// (fs.pipe-max-size, 1 MiB by default) or on anything else it changes nothing.
+void enlargePipe(int fd, std::size_t bytes);
+
 } // namespace shmtools::detail
