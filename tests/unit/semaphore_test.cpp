@@ -131,6 +131,41 @@ TEST_CASE("semaphore: the lock of a process that dies is given back by the kerne
     CHECK(semaphore.abandonedBy() == 0);
 }
 
+// Seen in CI (recovery.half-made-segment, a SIGKILL 1-8 ms into shm-create): a creator killed
+// between semget (the set reads 0, taken) and SETVAL 1 left a lock nobody would ever give, and
+// every later start timed out. The next lock sets it as the creator would have, once the clocks'
+// margin shows its creator is not about to; one made this instant is left to its creator.
+TEST_CASE("semaphore: one whose creator died before setting it is set and taken by the next lock", "[semaphore]")
+{
+    ScratchKey scratch;
+    // What the creator had done when it was killed: the set made, its value still 0.
+    const int semid = ::semget(scratch.semaphoreKey(), 1, 0600 | IPC_CREAT | IPC_EXCL);
+    REQUIRE(semid != -1);
+    auto semaphore = Semaphore::open(scratch.names);
+    REQUIRE(semaphore);
+    CHECK_FALSE(semaphore->bornAbandoned()); // just made: its creator may be about to set it
+    auto early = semaphore->lock(Deadline::after(0.05));
+    REQUIRE_FALSE(early);
+    CHECK(early.error().code == ErrorCode::TimedOut);
+    CHECK(::semctl(semid, 0, GETVAL) == 0); // left as it was
+    auto taken = semaphore->lock(Deadline::after(10)); // within the margin and a second of looking
+    REQUIRE(taken);
+    CHECK(::semctl(semid, 0, GETVAL) == 0); // taken by us: it was 1, once
+    taken->unlock();
+    CHECK(::semctl(semid, 0, GETVAL) == 1);
+}
+
+TEST_CASE("semaphore: one that is taken, operated on, is never taken for one born abandoned", "[semaphore]")
+{
+    ScratchKey scratch;
+    const Semaphore semaphore = made(scratch);
+    ChildProcess holder(taker(scratch.names, true)); // value 0, as a born-abandoned one, but operated on
+    REQUIRE(holder.ready());
+    CHECK_FALSE(semaphore.bornAbandoned());
+    holder.release();
+    CHECK(holder.wait() == 0);
+}
+
 TEST_CASE("semaphore: a lock left taken without SEM_UNDO is named while its taker runs, then released", "[semaphore]")
 {
     ScratchKey scratch;

@@ -8,6 +8,7 @@
 #include "sys/text_file.h"
 
 #include <cerrno>
+#include <ctime>
 #include <cstring>
 #include <sstream>
 #include <limits>
@@ -20,6 +21,17 @@
 namespace shmtools::detail {
 
 namespace {
+// sem_otime, sem_ctime and process start times have whole seconds: events this far apart are
+// surely in that order.
+constexpr std::int64_t kClockMarginSeconds = 2;
+// How often a lock wait looks for a semaphore whose creator died before setting it.
+constexpr time_t kBornAbandonedCheckSeconds = 1;
+
+bool hasPassed(const Deadline &deadline)
+{
+    const timespec left = deadline.remaining();
+    return left.tv_sec == 0 && left.tv_nsec == 0;
+}
 
 std::string describeErrno(int error)
 {
@@ -153,8 +165,15 @@ pid_t Semaphore::abandonedBy() const
     if (::semctl(m_semid, 0, IPC_STAT, &ds) != 0 || ds.sem_otime == 0)
         return 0;
     const auto started = startedAtUnixSeconds(now.startTime);
-    constexpr std::int64_t kMarginSeconds = 2;
-    return started && *started > static_cast<std::int64_t>(ds.sem_otime) + kMarginSeconds ? pid : 0;
+    return started && *started > static_cast<std::int64_t>(ds.sem_otime) + kClockMarginSeconds ? pid : 0;
+}
+
+bool Semaphore::bornAbandoned() const
+{
+    semid_ds ds{};
+    if (::semctl(m_semid, 0, GETVAL) != 0 || ::semctl(m_semid, 0, IPC_STAT, &ds) != 0 || ds.sem_otime != 0)
+        return false;
+    return static_cast<std::int64_t>(::time(nullptr)) > static_cast<std::int64_t>(ds.sem_ctime) + kClockMarginSeconds;
 }
 
 Semaphore::Taker Semaphore::taker() const
@@ -178,13 +197,23 @@ void Semaphore::remove() const
 
 Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
 {
-    sembuf take{0, -1, SEM_UNDO};
-    for (;;) {
+    // The first try does not wait (the lock is usually free); every later one waits at most a
+    // second, and before it looks for a creator killed between semget and SETVAL (shm-create or
+    // a Qt program, SIGKILLed at start-up), which left a lock nobody holds and nobody would ever
+    // give. Such a semaphore is set to 1, as its creator would have; it becomes recognisable
+    // only once the clocks' margin has passed, hence the look every second. (Two waiters setting
+    // it at once both set 1: no harm.)
+    for (bool first = true;; first = false) {
+        if (!first && bornAbandoned())
+            ::semctl(m_semid, 0, SETVAL, 1);
+        sembuf take{0, -1, static_cast<short>(SEM_UNDO | (first ? IPC_NOWAIT : 0))};
         // Through interruptibleCall: a signal that lands just before the call still ends it.
         const int rc = interruptibleCall([&] {
-            if (deadline.isNever())
+            if (first)
                 return ::semop(m_semid, &take, 1);
-            timespec left = deadline.remaining();
+            timespec left = deadline.isNever() ? timespec{kBornAbandonedCheckSeconds, 0} : deadline.remaining();
+            if (left.tv_sec >= kBornAbandonedCheckSeconds)
+                left = timespec{kBornAbandonedCheckSeconds, 0};
             return ::semtimedop(m_semid, &take, 1, &left);
         });
         if (rc == 0)
@@ -194,6 +223,8 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
                 return makeError(ErrorCode::Interrupted, m_names.key + ": interrupted while waiting for the lock");
             continue;
         }
+        if (errno == EAGAIN && (first || deadline.isNever() || !hasPassed(deadline)))
+            continue; // wait (again), having looked for a creator that died
         if (errno == EAGAIN) {
             const pid_t holder = lastPid();
             const bool abandoned = abandonedBy() != 0;

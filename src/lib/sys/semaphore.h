@@ -65,9 +65,15 @@ public:
     /// Gives back a lock abandonedBy() names (sets the value to 1). Best effort.
     void releaseAbandoned() const;
 
+    /// True if its creator died between making it (value 0, taken) and setting it to 1: it still
+    /// reads 0, nobody has ever operated on it (sem_otime 0), and it was made or last set longer
+    /// ago than the clocks' whole-second margin (a live creator sets it microseconds after).
+    bool bornAbandoned() const;
+
     class Lock;
-    /// Takes the lock (SEM_UNDO: released if we die). TimedOut at the deadline, Interrupted on
-    /// SIGINT/SIGTERM/SIGHUP, NoSegment if the semaphore is removed meanwhile.
+    /// Takes the lock (SEM_UNDO: released if we die). One bornAbandoned() is set to 1 first, as
+    /// its creator would have. TimedOut at the deadline, Interrupted on SIGINT/SIGTERM/SIGHUP,
+    /// NoSegment if the semaphore is removed meanwhile.
     Result<Lock> lock(const Deadline &deadline) const;
 
 private:
