@@ -31,7 +31,6 @@ declare -A elsewhere=(
 declare -A not_yet=(
   [api/listing]="library/api_test.cpp, read/list_segments_test.cpp"
   [protocol/segment]="load/ read/ wait_follow/ recovery/ and library/api_test.cpp"
-  [protocol/segment_attach]="recovery/ (key files and semaphore restored, waited for) and every tool"
 )
 
 listed=$(sed -n 's/^ *\([a-z0-9_]*_test\.cpp\).*/\1/p' "$unit/CMakeLists.txt")
