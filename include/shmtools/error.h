@@ -54,6 +54,7 @@ enum class Remedy : int {
     LargerCapacity = 11,               ///< the content does not fit: hold the key with a larger capacity
     SmallerCapacity = 12,              ///< the capacity asked for cannot be made: ask for less
     ContinueStoppedProcess = 13,       ///< the process (`pid`) is stopped (SIGSTOP, a debugger): continue it
+    JoinHolderIpcNamespace = 14,       ///< the holder (`pid`, if seen) runs in another IPC namespace: run there
 };
 
 /// A stable lower-case name for `remedy` ("start-holder", "raise-timeout", ...); "unknown" for a

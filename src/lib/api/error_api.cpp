@@ -37,6 +37,7 @@ const char *remedyName(Remedy remedy)
     case Remedy::LargerCapacity: return "larger-capacity";
     case Remedy::SmallerCapacity: return "smaller-capacity";
     case Remedy::ContinueStoppedProcess: return "continue-stopped-process";
+    case Remedy::JoinHolderIpcNamespace: return "join-holder-ipc-namespace";
     }
     return "unknown";
 }
