@@ -46,21 +46,34 @@ bool hasKey(const SegmentSummary &segment, const std::string &key)
     return segment.keyComplete ? segment.key == key : key.rfind(segment.key, 0) == 0;
 }
 
+std::string segments(std::size_t count)
+{
+    return std::to_string(count) + (count == 1 ? " more segment" : " more segments");
+}
+
 // --list: the segments under this TMPDIR (with -k KEY typed, only those of KEY) (with --all: under every TMPDIR) on stdout; without
-// --all, how many live under other TMPDIRs in a status line, so that none goes unnoticed.
+// --all, how many live under other TMPDIRs in a status line, so that none goes unnoticed. One
+// recorded under this TMPDIR's path whose key file is not here (its device and inode) is not
+// called another TMPDIR: the same path may be another directory in another mount namespace (a
+// service's PrivateTmp, a container's /tmp), or this one with its key files removed, and no
+// process here can reach it by key.
 int list(const Request &request)
 {
     auto listed = listSegments();
     if (!listed)
         return reportError(kTool, listed.error());
+    const char *tempDirVariable = std::getenv("TMPDIR"); // put back by parseArguments, resolved
+    const std::string tempDir = tempDirVariable ? tempDirVariable : "/tmp";
     std::vector<SegmentSummary> shown;
     std::set<std::string> otherTempDirs;
-    std::size_t elsewhere = 0;
+    std::size_t elsewhere = 0, unreachable = 0;
     for (SegmentSummary &segment : *listed) {
         if (request.common.keyTyped && !hasKey(segment, request.common.key))
             continue;
         if (segment.underThisTempDir || request.all) {
             shown.push_back(std::move(segment));
+        } else if (segment.tempDir == tempDir) {
+            ++unreachable;
         } else {
             ++elsewhere;
             otherTempDirs.insert(segment.tempDir);
@@ -69,17 +82,18 @@ int list(const Request &request)
     // -k KEY that matches nothing is most often a typo: said, and hinted at, as shm-read -k says it.
     if (request.common.keyTyped && shown.empty()) {
         const std::string &key = request.common.key;
-        const char *tempDir = std::getenv("TMPDIR"); // put back by parseArguments, resolved
         return reportError(kTool, Error{ErrorCode::NoSegment,
                                         key + ": no segment under this key" +
-                                            (request.all ? std::string() : std::string(" (with TMPDIR ") + (tempDir ? tempDir : "/tmp") + ")") +
-                                            "; " +
-                                            (elsewhere > 0 ? "'" + withKey("shm-read --list --all", key) +
-                                                                 "' lists it under other TMPDIRs"
-                                                           : otherKeyHint(key)),
+                                            (request.all ? std::string() : " (with TMPDIR " + tempDir + ")") + "; " +
+                                            (elsewhere + unreachable > 0
+                                                 ? "'" + withKey("shm-read --list --all", key) + "' lists it " +
+                                                       (elsewhere > 0 ? "under other TMPDIRs"
+                                                                      : "under this TMPDIR's path, where its key file "
+                                                                        "is not reachable from here")
+                                                 : otherKeyHint(key)),
                                         key});
     }
-    const std::string text = request.json ? listAsJson(shown) : listAsText(shown, request.all);
+    const std::string text = request.json ? listAsJson(shown) : listAsText(shown, request.all ? &tempDir : nullptr);
     if (auto written = writeStdout(text); !written)
         return reportError(kTool, written.error());
     if (elsewhere > 0) {
@@ -87,9 +101,15 @@ int list(const Request &request)
         for (const std::string &dir : otherTempDirs)
             dirs += (dirs.empty() ? "" : ", ") + dir;
         reportStatus(kTool, request.common.quiet,
-                     std::to_string(elsewhere) + (elsewhere == 1 ? " more segment" : " more segments") +
-                         " of yours under other TMPDIRs (" + dirs + "); 'shm-read --list --all' lists them");
+                     segments(elsewhere) + " of yours under other TMPDIRs (" + dirs +
+                         "); 'shm-read --list --all' lists them");
     }
+    if (unreachable > 0)
+        reportStatus(kTool, request.common.quiet,
+                     segments(unreachable) + " of yours made under the path " + tempDir +
+                         " whose key files are not reachable from here (another directory at that path in another "
+                         "mount namespace, such as a service's PrivateTmp or a container's /tmp, or its key files "
+                         "removed); 'shm-read --list --all' lists them");
     return 0;
 }
 

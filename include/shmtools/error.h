@@ -55,6 +55,7 @@ enum class Remedy : int {
     SmallerCapacity = 12,              ///< the capacity asked for cannot be made: ask for less
     ContinueStoppedProcess = 13,       ///< the process (`pid`) is stopped (SIGSTOP, a debugger): continue it
     RemoveAgain = 14,                  ///< a removal met a segment made meanwhile and removed nothing: remove again
+    JoinHolderIpcNamespace = 15,       ///< the holder (`pid`, if seen) runs in another IPC namespace: run there
 };
 
 /// A stable lower-case name for `remedy` ("start-holder", "raise-timeout", ...); "unknown" for a

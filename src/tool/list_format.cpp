@@ -38,8 +38,9 @@ std::string paddedTo(const std::string &text, std::size_t columns)
 
 } // namespace
 
-std::string listAsText(const std::vector<SegmentSummary> &segments, bool withTempDir)
+std::string listAsText(const std::vector<SegmentSummary> &segments, const std::string *thisTempDir)
 {
+    const bool withTempDir = thisTempDir != nullptr;
     if (segments.empty())
         return {};
     // TMPDIR, when shown, is padded to its widest entry, so that the keys after it line up.
@@ -48,7 +49,9 @@ std::string listAsText(const std::vector<SegmentSummary> &segments, bool withTem
     for (const SegmentSummary &segment : segments) {
         if (!withTempDir)
             break;
-        tempDirs.push_back(printable(segment.tempDir));
+        // The same path is not the same directory: said where the key file shows it is not.
+        const bool unreachable = !segment.underThisTempDir && segment.tempDir == *thisTempDir;
+        tempDirs.push_back(printable(segment.tempDir) + (unreachable ? " (not reachable here)" : ""));
         tempDirColumns = std::max(tempDirColumns, columnsOf(tempDirs.back()));
     }
     std::string out;
@@ -88,6 +91,7 @@ std::string listAsJson(const std::vector<SegmentSummary> &segments)
             {"generation", qint64(segment.generation)},
             {"length", qint64(segment.length)},
             {"tmpdir", str(segment.tempDir)},
+            {"under_this_tmpdir", segment.underThisTempDir},
             {"shmid", segment.shmid},
             {"semid", segment.semid >= 0 ? QJsonValue(segment.semid) : QJsonValue(QJsonValue::Null)},
             {"segment_size", qint64(segment.segmentSize)},

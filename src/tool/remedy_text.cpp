@@ -82,6 +82,10 @@ std::string remedyText(const std::string &tool, const shmtools::Error &error, co
     case Remedy::ContinueStoppedProcess:
         return "'kill -CONT " + std::to_string(error.pid) + "' lets it go on (a signal sent meanwhile stays pending)";
     case Remedy::RemoveAgain: return "run '" + withKey("shm-create --remove", error.key) + "' again";
+    case Remedy::JoinHolderIpcNamespace:
+        // shm-create would be refused there too (exit 4): the key files are that holder's.
+        return "run " + tool + " in the holder's IPC namespace (in its container; or start the container with "
+               "'docker run --ipc=host' for a holder on the host, '--ipc=container:NAME' for one in container NAME)";
     }
     return {};
 }

@@ -146,3 +146,27 @@ TEST_CASE("participant: a key file that is not a regular file is refused at once
         REQUIRE_FALSE(other.ok());
     }
 }
+
+// Issue 15 (break pass 5): a raw holder and a normal one starting at the same instant in two IPC
+// namespaces on one TMPDIR both passed the look for a mark, then marked different bytes and both
+// held the key files. Whichever kind marks second is refused now, and keeps no byte of its own.
+TEST_CASE("participant: a raw and a normal holder never both mark one key file", "[participant]")
+{
+    const bool firstRaw = GENERATE(false, true);
+    INFO("the first holder is " << (firstRaw ? "raw" : "normal"));
+    KeyFile file;
+    ParticipantLock first = file.take();
+    ParticipantLock second = file.take();
+    REQUIRE(first.markHolder(firstRaw));
+    CHECK_FALSE(second.markHolder(!firstRaw));
+    CHECK_FALSE(second.markHolder(firstRaw));
+    const std::uint64_t firstMark = firstRaw ? kRawHolderMark : kHolderMark;
+    const std::uint64_t secondMark = firstRaw ? kHolderMark : kRawHolderMark;
+    CHECK(probeHolderMark(file.path, file.id, firstMark) == std::optional<bool>(true));
+    CHECK(probeHolderMark(file.path, file.id, secondMark) == std::optional<bool>(false));
+    {
+        ParticipantLock dropped = std::move(first); // the first holder exits: the key file is free again
+    }
+    CHECK(second.markHolder(!firstRaw));
+    CHECK(probeHolderMark(file.path, file.id, secondMark) == std::optional<bool>(true));
+}

@@ -38,6 +38,7 @@ const char *remedyName(Remedy remedy)
     case Remedy::SmallerCapacity: return "smaller-capacity";
     case Remedy::ContinueStoppedProcess: return "continue-stopped-process";
     case Remedy::RemoveAgain: return "remove-again";
+    case Remedy::JoinHolderIpcNamespace: return "join-holder-ipc-namespace";
     }
     return "unknown";
 }

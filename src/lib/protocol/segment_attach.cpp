@@ -8,6 +8,8 @@
 #include "base/size_text.h"
 #include "sys/futex.h"
 #include "sys/key_file.h"
+#include "sys/participant_lock.h"
+#include "sys/process_identity.h"
 
 #include <algorithm>
 
@@ -19,6 +21,30 @@ using namespace layout;
 
 namespace {
 
+// No segment under the key here, yet a live holder marks its key file (the mark a second
+// shm-create is refused by): one in another IPC namespace sharing this TMPDIR (a container
+// without --ipc=host and a shared /tmp), whose segment no process here can reach. Said so, rather
+// than "start one with shm-create", which would be refused. A holder seen in our IPC namespace
+// (a raw one whose segment was removed: the listing finds no header to name it) is not that.
+Error withHolderElsewhere(const IpcNames &names, const Error &error)
+{
+    const auto keyFile = ownRegularFileAt(names.segmentKeyFile);
+    if (!keyFile)
+        return error;
+    const auto mark = liveHolderMark(names.segmentKeyFile, *keyFile);
+    if (!mark)
+        return error;
+    const pid_t pid = processHoldingLock(*keyFile, *mark);
+    if (sharesIpcNamespace(pid).value_or(false))
+        return error;
+    return makeError(ErrorCode::NoSegment,
+                     names.key + ": its segment is held by a running " + (*mark == kRawHolderMark ? "raw " : "") +
+                         "holder (PID " + (pid > 0 ? std::to_string(pid) : std::string("not visible here")) +
+                         ") in another IPC namespace that shares the key files in " + names.tempDir +
+                         " (a container with an IPC namespace of its own), which this process cannot reach",
+                     Remedy::JoinHolderIpcNamespace, pid);
+}
+
 // When a tool finds no key file or no semaphore, a holder may still run for the key: say so,
 // with its PID, rather than "no such segment".
 Error withLiveHolder(const IpcNames &names, const Error &error)
@@ -27,7 +53,7 @@ Error withLiveHolder(const IpcNames &names, const Error &error)
         return error;
     const auto holder = findLiveHolder(names);
     if (!holder)
-        return error;
+        return withHolderElsewhere(names, error);
     // ipcrm -m under a live holder: the key files are there, the segment is what went.
     if (const auto status = statSegment(holder->shmid, names); status && status->markedForRemoval)
         return makeError(ErrorCode::NoSegment,

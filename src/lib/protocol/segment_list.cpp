@@ -106,18 +106,20 @@ bool madeIn(const ListedSegment &segment, const std::string &tempDir)
         return true;
     if (segment.identity.tempDirHash != Checksum::of(tempDir.data(), tempDir.size()))
         return false;
-    // The same path, and no key file of it there: our key files removed under the holder, or
-    // another directory mounted at this path for the holder (its mount namespace). Its root
-    // tells, where it can be seen (same PID namespace or below, our own process); else the
-    // path decides.
+    // The same path, and no key file of it there: our key files (and their anchors) removed
+    // under the holder, or another directory mounted at this path for the holder (a service's
+    // PrivateTmp, a container's own /tmp: its mount namespace). Only the live holder's root tells
+    // them apart, where it can be seen (same PID namespace or below, our own process); the path
+    // alone proves nothing, and a segment that cannot be shown to be in our directory is not
+    // ours: no process here reaches it by its key anyway (its key file is gone from here).
     if (!segment.holderAlive)
-        return true;
+        return false;
     pid_t holder = segment.holderPid;
     if (holder <= 0 || !processHoldsLock(holder, keyFile, segment.holderToken).value_or(false))
         holder = processHoldingLock(keyFile, segment.holderToken);
     const auto theirs = directorySeenBy(holder, segment.tempDir);
     const auto ours = directoryAt(tempDir);
-    return !theirs || !ours || (theirs->device == ours->device && theirs->inode == ours->inode);
+    return theirs && ours && theirs->device == ours->device && theirs->inode == ours->inode;
 }
 
 std::optional<ListedSegment> findLiveHolder(const IpcNames &names)

@@ -40,12 +40,13 @@ struct ListedSegment {
 /// /proc/sysvipc/shm cannot be read.
 Result<std::vector<ListedSegment>> listSegments();
 
-/// Whether `segment` was made in the directory at `tempDir` (a TMPDIR as IpcNames derives it).
-/// Its key file, or its holder's anchor of it, is there: yes, whatever path it was made under
-/// (a bind mount, a renamed directory). Otherwise the path it recorded must be `tempDir`, and
-/// where its key files are gone and its live holder can be seen, that holder must see at that
-/// path the directory we see: a service's private /tmp, or a container's own directory at the
-/// same path, is another TMPDIR, whose segment is not ours to report or remove.
+/// Whether `segment` was made in the directory at `tempDir` (a TMPDIR as IpcNames derives it),
+/// decided by the key file's device and inode, never by the path alone. Its key file, or its
+/// holder's anchor of it, is there: yes, whatever path it was made under (a bind mount, a
+/// renamed directory). Otherwise only a live holder seen from here (its root, through /proc)
+/// that sees at the path it recorded, `tempDir`, the directory we see: its key files were
+/// removed. A service's private /tmp, a container's own directory at the same path, or a holder
+/// that cannot be inspected (another PID namespace, dead) is not ours to report or remove.
 bool madeIn(const ListedSegment &segment, const std::string &tempDir);
 
 /// The listed segment made for `names` (same key, madeIn its TMPDIR) whose holder is alive, if any.

@@ -225,16 +225,35 @@ ParticipantLock::~ParticipantLock()
         ::close(std::exchange(m_state->fd, -1));
 }
 
+namespace {
+
+bool setByteLock(int fd, std::uint64_t offset, short type)
+{
+    struct flock lock {};
+    lock.l_type = type;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = static_cast<off_t>(offset);
+    lock.l_len = 1;
+    return ::fcntl(fd, F_OFD_SETLK, &lock) == 0;
+}
+
+} // namespace
+
 bool ParticipantLock::markHolder(bool raw)
 {
     if (!m_state || m_state->fd < 0 || forked())
         return false;
-    struct flock lock {};
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
-    lock.l_start = static_cast<off_t>(raw ? kRawHolderMark : kHolderMark);
-    lock.l_len = 1;
-    return ::fcntl(m_state->fd, F_OFD_SETLK, &lock) == 0;
+    // The kind's byte first, then the claim both kinds share: two holders of one kind meet on the
+    // first, a raw and a normal one (starting at the same instant in two IPC namespaces, where no
+    // shmget(IPC_EXCL) picks one) on the second. Whoever holds the claim holds its kind's byte
+    // already, so the one refused finds the other's mark (liveHolderMark) once it let go of its own.
+    const std::uint64_t own = raw ? kRawHolderMark : kHolderMark;
+    if (!setByteLock(m_state->fd, own, F_WRLCK))
+        return false;
+    if (setByteLock(m_state->fd, kHolderClaim, F_WRLCK))
+        return true;
+    setByteLock(m_state->fd, own, F_UNLCK);
+    return false;
 }
 
 std::optional<pid_t> ParticipantLock::markedHolder() const

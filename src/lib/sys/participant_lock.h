@@ -45,7 +45,9 @@ public:
     /// for a raw holder, whose segment has no header), a byte outside the tokens' range, through
     /// the same description, so that it lives and dies with the token. It lets a holder be found
     /// when its header (and so its record) was overwritten, and while its key files are being
-    /// restored (through its anchor). Best effort: false if it could not be taken.
+    /// restored (through its anchor). Then kHolderClaim, which either kind takes, so that a raw
+    /// and a normal holder never both mark one key file. Best effort: false if it could not be
+    /// taken (another holder's mark or claim there, or an error); nothing of it is kept then.
     bool markHolder(bool raw = false);
     /// If another participant marked itself holder (markHolder) on this key file: its PID as
     /// processHoldingLock finds it (0 if it cannot be seen); nullopt if no holder is marked.
@@ -76,6 +78,9 @@ constexpr std::uint64_t kHolderMark = std::uint64_t{1} << 62;
 /// The byte a raw holder locks instead: apart, so that a raw segment (no header) is never taken
 /// for a shm-tools segment whose header was overwritten.
 constexpr std::uint64_t kRawHolderMark = kHolderMark + 1;
+/// The byte every holder, raw or not, locks after its mark: one key file has one holder, even
+/// when a raw and a normal one mark it at the same instant.
+constexpr std::uint64_t kHolderClaim = kHolderMark + 2;
 
 /// True if a live holder marked itself (markHolder) at `mark` in the key file at `path`, which
 /// must be the file `expected`: nullopt if it cannot be opened or is another file (not opened,

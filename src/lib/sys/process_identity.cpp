@@ -167,6 +167,15 @@ std::optional<FileIdentity> directorySeenBy(pid_t pid, const std::string &path)
     return directoryAt(procDirOf(pid) + "/root" + path);
 }
 
+std::optional<bool> sharesIpcNamespace(pid_t pid)
+{
+    struct stat theirs {}, ours {};
+    if (pid <= 0 || ::stat((procDirOf(pid) + "/ns/ipc").c_str(), &theirs) != 0 ||
+        ::stat("/proc/self/ns/ipc", &ours) != 0)
+        return std::nullopt;
+    return theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+}
+
 std::optional<FileIdentity> directoryAt(const std::string &path)
 {
     struct stat info {};

@@ -40,6 +40,10 @@ std::optional<FileIdentity> directorySeenBy(pid_t pid, const std::string &path);
 /// The directory `path` as this process sees it; nullopt if it is none.
 std::optional<FileIdentity> directoryAt(const std::string &path);
 
+/// Whether process `pid` is in this process's IPC namespace (/proc/PID/ns/ipc is ours); nullopt
+/// if that cannot be seen from here (the process gone or hidden, not ours to inspect).
+std::optional<bool> sharesIpcNamespace(pid_t pid);
+
 /// True if process `pid` is stopped (/proc/PID/stat state T: SIGSTOP and the like; t: a
 /// tracer): it acts on no signal but SIGKILL and SIGCONT until continued. False if it runs, is
 /// gone, or /proc cannot tell.
