@@ -130,20 +130,24 @@ namespace {
 
 // shmat's ENOMEM: no room in the address space for the whole segment, most often a process
 // limit (ulimit -v, a service's MemoryMax does not count here) rather than the machine's memory.
-Error addressSpaceError(const IpcNames &names, std::uint64_t size)
+// For a segment this process just made, the size asked for is what the limit refuses.
+Error addressSpaceError(const IpcNames &names, std::uint64_t size, MappedSize mappedSize)
 {
     std::string limit;
     if (rlimit as{}; ::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
         limit = "; RLIMIT_AS is " + std::to_string(as.rlim_cur / 1024) + " KiB, see 'ulimit -v'";
-    return makeError(ErrorCode::Failure, names.key + ": cannot map the segment (" + std::to_string(size) +
-                                             " bytes): no room in this process's address space (ENOMEM" +
-                                             limit + "); raise the limit (ulimit -v) or free memory, and retry");
+    const std::string facts = names.key + ": cannot map the segment (" + std::to_string(size) +
+                              " bytes): no room in this process's address space (ENOMEM" + limit + ")";
+    if (mappedSize == MappedSize::Requested)
+        return makeError(ErrorCode::Usage, facts + "; raise the limit (ulimit -v) or free memory",
+                         Remedy::SmallerCapacity);
+    return makeError(ErrorCode::Failure, facts + "; raise the limit (ulimit -v) or free memory, and retry");
 }
 
 } // namespace
 
 Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, const IpcNames &names,
-                                              MappingAccess access)
+                                              MappingAccess access, MappedSize mappedSize)
 {
     void *address = attachSegmentMemory(shmid, size, access);
     if (address == reinterpret_cast<void *>(-1)) {
@@ -151,7 +155,7 @@ Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, con
             return makeError(ErrorCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",
                              Remedy::StartHolder);
         if (errno == ENOMEM)
-            return addressSpaceError(names, size);
+            return addressSpaceError(names, size, mappedSize);
         return makeError(ErrorCode::Failure, names.key + ": shmat: " + std::strerror(errno));
     }
     SegmentMapping mapping;

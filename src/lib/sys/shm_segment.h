@@ -52,6 +52,11 @@ void removeSegment(int shmid);
 /// `out`. False if it cannot be attached.
 bool copySegmentStart(int shmid, void *out, std::size_t bytes);
 
+/// Whose size a mapping has: an existing segment's, or the size this process asked for when it
+/// made the segment. No room for the latter in the address space (ENOMEM under `ulimit -v`) is a
+/// size this process's limits refuse: Usage, as a size beyond kernel.shmmax is.
+enum class MappedSize { OfSegment, Requested };
+
 /// A mapping of a segment, detached (never removed) on destruction.
 class SegmentMapping {
 public:
@@ -61,9 +66,12 @@ public:
     ~SegmentMapping();
 
     /// Maps the segment, read-write unless asked otherwise (2 MiB aligned, advised huge pages,
-    /// where the kernel offers them for shared memory: see huge_pages.h). Failure if shmat fails.
+    /// where the kernel offers them for shared memory: see huge_pages.h). NoSegment if it was
+    /// removed; Failure if shmat fails otherwise, naming RLIMIT_AS where there is no room in the
+    /// address space, Usage then for a MappedSize::Requested.
     static Result<SegmentMapping> attach(int shmid, std::uint64_t size, const IpcNames &names,
-                                         MappingAccess access = MappingAccess::ReadWrite);
+                                         MappingAccess access = MappingAccess::ReadWrite,
+                                         MappedSize mappedSize = MappedSize::OfSegment);
 
     unsigned char *data() const { return m_data; }
     std::uint64_t size() const { return m_size; }
