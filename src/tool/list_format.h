@@ -8,8 +8,13 @@
 
 /// --list: a title line and one line per segment, fixed columns (state, holder PID, generation,
 /// capacity, shmid, semid or "-"), with `withTempDir` the TMPDIR, and the key last, escaped as
-/// printable() does; "" for no segments.
-std::string listAsText(const std::vector<shmtools::SegmentSummary> &segments, bool withTempDir = false);
-/// --list --json: one compact JSON object per segment and line (JSON Lines); "" for none. Field
-/// by field in the README.
-std::string listAsJson(const std::vector<shmtools::SegmentSummary> &segments);
+/// printable() does; then one line per segment that could not be inspected (state "unknown",
+/// "-" for what is not known, and in place of the key why, with its key file if one leads to
+/// it); "" for no segments.
+std::string listAsText(const std::vector<shmtools::SegmentSummary> &segments,
+                       const std::vector<shmtools::UninspectedSegment> &uninspected, bool withTempDir = false);
+/// --list --json: one compact JSON object per segment and line (JSON Lines), then one per
+/// segment that could not be inspected (state "unknown", null for what is not known, and a
+/// "problem"); "" for none. Field by field in the guide.
+std::string listAsJson(const std::vector<shmtools::SegmentSummary> &segments,
+                       const std::vector<shmtools::UninspectedSegment> &uninspected);
