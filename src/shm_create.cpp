@@ -220,20 +220,29 @@ int hold(const Request &request)
             printNotice(*mismatch);
         return readyMessage(*holder, request.raw);
     };
+    // A stop that leaves key files behind (TMPDIR made immutable or read-only meanwhile) is no
+    // success: exit 1, naming them, instead of "segment removed".
     const auto stop = [&](int signal) {
+        const Status stopped = holder->stop();
         holder.reset();
         const std::string name = std::string("SIG") + sigabbrev_np(signal);
+        std::string what = "segment removed";
+        if (!stopped) {
+            what = stopped.error().message;
+            if (what.rfind(key + ": ", 0) == 0)
+                what.erase(0, key.size() + 2);
+        }
         if (json)
-            printStoppedEvent(eventAsJson(key, "stopped", nullptr, "stopped by " + name + "; segment removed"));
-        reportStatus(kTool, request.common.quiet, key + ": stopped by " + name + "; segment removed");
+            printStoppedEvent(eventAsJson(key, "stopped", nullptr, "stopped by " + name + "; " + what));
+        if (!stopped)
+            return reportError(kTool, Error{stopped.error().code, key + ": stopped by " + name + "; " + what, key});
+        reportStatus(kTool, request.common.quiet, key + ": stopped by " + name + "; " + what);
+        return 0;
     };
     if (request.mode == Mode::Detach)
         return detached(
             request, startUp,
-            [&] {
-                stop(holder->serve({}, printNotice));
-                return 0;
-            },
+            [&] { return stop(holder->serve({}, printNotice)); },
             [&] { holder.reset(); });
     auto ready = startUp();
     if (!ready)
@@ -272,11 +281,9 @@ int hold(const Request &request)
             holder.reset();
             return reportError(kTool, eventsNotWritten(key, outputError));
         }
-        stop(signal);
-    } else {
-        stop(holder->serve(request.watch ? printVersion : std::function<void(const VersionInfo &)>(), printNotice));
+        return stop(signal);
     }
-    return 0;
+    return stop(holder->serve(request.watch ? printVersion : std::function<void(const VersionInfo &)>(), printNotice));
 }
 
 std::optional<int> parse(int argc, char **argv, Request &request)

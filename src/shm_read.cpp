@@ -59,15 +59,15 @@ std::string segments(std::size_t count)
 // process here can reach it by key.
 int list(const Request &request)
 {
-    auto listed = listSegments();
-    if (!listed)
-        return reportError(kTool, listed.error());
+    auto listing = listSegmentsWithUninspected();
+    if (!listing)
+        return reportError(kTool, listing.error());
     const char *tempDirVariable = std::getenv("TMPDIR"); // put back by parseArguments, resolved
     const std::string tempDir = tempDirVariable ? tempDirVariable : "/tmp";
     std::vector<SegmentSummary> shown;
     std::set<std::string> otherTempDirs;
     std::size_t elsewhere = 0, unreachable = 0;
-    for (SegmentSummary &segment : *listed) {
+    for (SegmentSummary &segment : listing->segments) {
         if (request.common.keyTyped && !hasKey(segment, request.common.key))
             continue;
         if (segment.underThisTempDir || request.all) {
@@ -79,8 +79,19 @@ int list(const Request &request)
             otherTempDirs.insert(segment.tempDir);
         }
     }
+    // A segment that could not be looked into is shown, marked, rather than hidden: it may be
+    // one of this TMPDIR, or KEY's. With -k KEY, only if KEY's key file leads to it.
+    std::vector<UninspectedSegment> uninspected;
+    for (UninspectedSegment &segment : listing->uninspected) {
+        if (request.common.keyTyped) {
+            const auto keyFile = nativeKeyOf(request.common.key);
+            if (!keyFile || segment.nativeKey != *keyFile)
+                continue;
+        }
+        uninspected.push_back(std::move(segment));
+    }
     // -k KEY that matches nothing is most often a typo: said, and hinted at, as shm-read -k says it.
-    if (request.common.keyTyped && shown.empty()) {
+    if (request.common.keyTyped && shown.empty() && uninspected.empty()) {
         const std::string &key = request.common.key;
         return reportError(kTool, Error{ErrorCode::NoSegment,
                                         key + ": no segment under this key" +
@@ -93,7 +104,8 @@ int list(const Request &request)
                                                  : otherKeyHint(key)),
                                         key});
     }
-    const std::string text = request.json ? listAsJson(shown) : listAsText(shown, request.all ? &tempDir : nullptr);
+    const std::string text = request.json ? listAsJson(shown, uninspected)
+                                          : listAsText(shown, uninspected, request.all ? &tempDir : nullptr);
     if (auto written = writeStdout(text); !written)
         return reportError(kTool, written.error());
     if (elsewhere > 0) {

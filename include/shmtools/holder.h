@@ -37,8 +37,7 @@ public:
     /// A moved-from Holder holds nothing; it may only be destroyed or assigned to.
     Holder(Holder &&other) noexcept;
     Holder &operator=(Holder &&other) noexcept;
-    /// Stops holding: marks the segment for removal (attached readers keep their mapping), wakes
-    /// every waiter (they get NoSegment), removes the semaphore and the key files.
+    /// Stops holding, as stop() does, ignoring what it reports.
     ~Holder();
 
     /// The key it holds, and the capacity (an adopted segment keeps the orphan's). Never fail.
@@ -69,6 +68,14 @@ public:
     /// without waiting again (e.g. the output the callbacks write to is gone). The segment stays
     /// until the Holder is destroyed. Never fails.
     void stopServing();
+    /// Stops holding: marks the segment for removal (attached readers keep their mapping), wakes
+    /// every waiter (they get NoSegment), removes the semaphore and the key files with their
+    /// anchors. Failure if some key files or anchors cannot be removed (TMPDIR made immutable or
+    /// read-only meanwhile: EPERM, EROFS), naming them, why, and how to remove them later; the
+    /// segment and semaphore are removed all the same. Afterwards the Holder holds nothing: a
+    /// second stop() succeeds at once, and the destructor does nothing. Not from a callback of
+    /// serve() (use stopServing() there).
+    Status stop();
 
 private:
     struct Impl;

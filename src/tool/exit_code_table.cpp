@@ -17,7 +17,7 @@ const char *meaningOf(ErrorCode code)
                "cannot be written (the message says what, and what to do)";
     case ErrorCode::Usage:
         return "usage error: unknown option, bad value (size, key, SHM_KEY, timeout; also a size the kernel "
-               "refuses), unusable TMPDIR";
+               "or this process's limits refuse: kernel.shmmax, ulimit -v), unusable TMPDIR";
     case ErrorCode::NoSegment: return "no such segment, or its holder is not running";
     case ErrorCode::KeyHeld: return "the key is held by another live shm-create";
     case ErrorCode::InputUnreadable: return "the input cannot be read (missing, a directory, no permission)";

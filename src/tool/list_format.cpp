@@ -13,6 +13,7 @@
 #include <cstdio>
 
 using shmtools::SegmentSummary;
+using shmtools::UninspectedSegment;
 
 namespace {
 
@@ -38,10 +39,11 @@ std::string paddedTo(const std::string &text, std::size_t columns)
 
 } // namespace
 
-std::string listAsText(const std::vector<SegmentSummary> &segments, const std::string *thisTempDir)
+std::string listAsText(const std::vector<SegmentSummary> &segments, const std::vector<UninspectedSegment> &uninspected,
+                       const std::string *thisTempDir)
 {
     const bool withTempDir = thisTempDir != nullptr;
-    if (segments.empty())
+    if (segments.empty() && uninspected.empty())
         return {};
     // TMPDIR, when shown, is padded to its widest entry, so that the keys after it line up.
     std::vector<std::string> tempDirs;
@@ -74,10 +76,19 @@ std::string listAsText(const std::vector<SegmentSummary> &segments, const std::s
         out += printable(segment.key);
         out += segment.keyComplete ? "\n" : " (shortened)\n";
     }
+    for (const UninspectedSegment &segment : uninspected) {
+        std::snprintf(line, sizeof line, "%-7s %8s %11s %10s %10d %10s  ", "unknown", "-", "-", "-", segment.shmid, "-");
+        out += line;
+        if (withTempDir)
+            out += paddedTo("-", tempDirColumns) + "  ";
+        const std::string keyFile = segment.nativeKey.substr(segment.nativeKey.find_last_of('/') + 1);
+        out += "? (not inspected: " + printable(segment.problem) +
+               (keyFile.empty() ? std::string() : "; its key file: " + printable(keyFile)) + ")\n";
+    }
     return out;
 }
 
-std::string listAsJson(const std::vector<SegmentSummary> &segments)
+std::string listAsJson(const std::vector<SegmentSummary> &segments, const std::vector<UninspectedSegment> &uninspected)
 {
     std::string out;
     const auto str = [](const std::string &s) { return QString::fromStdString(s); };
@@ -96,6 +107,27 @@ std::string listAsJson(const std::vector<SegmentSummary> &segments)
             {"semid", segment.semid >= 0 ? QJsonValue(segment.semid) : QJsonValue(QJsonValue::Null)},
             {"segment_size", qint64(segment.segmentSize)},
             {"attachments", qint64(segment.attachments)},
+        };
+        out += withLineSeparatorsEscaped(QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString()) + "\n";
+    }
+    // The same fields, null where the header that tells them could not be read.
+    const QJsonValue unknown(QJsonValue::Null);
+    for (const UninspectedSegment &segment : uninspected) {
+        const QJsonObject object{
+            {"key", unknown},
+            {"key_complete", unknown},
+            {"state", "unknown"},
+            {"holder_pid", unknown},
+            {"capacity", unknown},
+            {"generation", unknown},
+            {"length", unknown},
+            {"tmpdir", unknown},
+            {"shmid", segment.shmid},
+            {"semid", unknown},
+            {"segment_size", qint64(segment.segmentSize)},
+            {"attachments", qint64(segment.attachments)},
+            {"native_key", segment.nativeKey.empty() ? unknown : QJsonValue(str(segment.nativeKey))},
+            {"problem", str(segment.problem)},
         };
         out += withLineSeparatorsEscaped(QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString()) + "\n";
     }

@@ -69,6 +69,13 @@ void Holder::stopServing()
     m_impl->core->stopServing();
 }
 
+Status Holder::stop()
+{
+    if (auto stopped = m_impl->core->stop(); !stopped)
+        return detail::withKey(stopped.error(), m_impl->key);
+    return {};
+}
+
 Result<Removed> removeSegment(const std::string &key, Seconds timeout)
 {
     auto names = detail::ipcNamesFor(key);

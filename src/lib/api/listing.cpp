@@ -4,17 +4,21 @@
 #include "format/checksum.h"
 #include "base/error.h"
 #include "protocol/segment_list.h"
+#include "sys/key_file.h"
 #include "sys/sysv.h"
 
 #include <shmtools/listing.h>
 
 #include <QDir>
+#include <cerrno>
 
 namespace shmtools {
 
-Result<std::vector<SegmentSummary>> listSegments()
+namespace {
+
+Result<std::vector<SegmentSummary>> summarise(std::vector<detail::UnreadSegment> *unread)
 {
-    auto listed = detail::listSegments();
+    auto listed = detail::listSegments(unread);
     if (!listed)
         return listed.error();
     // As IpcNames derives it, so that the comparison matches the holder's own.
@@ -45,6 +49,43 @@ Result<std::vector<SegmentSummary>> listSegments()
         summaries.push_back(std::move(summary));
     }
     return summaries;
+}
+
+} // namespace
+
+Result<std::vector<SegmentSummary>> listSegments()
+{
+    return summarise(nullptr);
+}
+
+Result<SegmentListing> listSegmentsWithUninspected()
+{
+    std::vector<detail::UnreadSegment> unread;
+    auto listed = summarise(&unread);
+    if (!listed)
+        return listed.error();
+    SegmentListing listing;
+    listing.segments = std::move(*listed);
+    const std::string here = QDir::tempPath().toStdString();
+    for (const detail::UnreadSegment &segment : unread) {
+        UninspectedSegment uninspected;
+        uninspected.shmid = segment.shmid;
+        uninspected.segmentSize = segment.size;
+        uninspected.attachments = segment.attachments;
+        uninspected.nativeKey = detail::segmentKeyFileWithKey(here, segment.key).value_or("");
+        uninspected.problem = "cannot attach it to read its header (" + detail::attachFailureCause(segment.error) +
+                              ")" + (segment.error == ENOMEM ? "; raise the limit (ulimit -v) to see it" : "");
+        listing.uninspected.push_back(std::move(uninspected));
+    }
+    return listing;
+}
+
+Result<std::string> nativeKeyOf(const std::string &key)
+{
+    auto names = detail::ipcNamesFor(key);
+    if (!names)
+        return detail::withKey(names.error(), key);
+    return names->segmentKeyFile;
 }
 
 } // namespace shmtools

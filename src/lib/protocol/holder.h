@@ -38,6 +38,7 @@ public:
     /// are real files either way.
     static Result<std::unique_ptr<Holder>> start(const IpcNames &names, const HolderOptions &options,
                                                  std::unique_ptr<HolderOs> os);
+    /// stop(), ignoring what it reports.
     ~Holder();
     Holder(const Holder &) = delete;
     Holder &operator=(const Holder &) = delete;
@@ -71,6 +72,11 @@ public:
     int serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice = {});
     /// From a callback of serve(): serve() returns 0 once the callback has returned.
     void stopServing() { m_stopServing = true; }
+    /// Stops holding: marks the segment for removal, wakes every waiter, removes the semaphore,
+    /// then its own key files and their anchors. Failure naming those it cannot unlink and why
+    /// (EPERM: TMPDIR immutable, EROFS: read-only); the rest is removed either way. Afterwards it
+    /// holds nothing: a second call, and the destructor, do nothing.
+    Status stop();
 
     static constexpr std::chrono::seconds kHousekeepingPeriod{1};
     static constexpr std::chrono::hours kTouchPeriod{1};

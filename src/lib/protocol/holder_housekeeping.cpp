@@ -7,7 +7,10 @@
 #include "sys/interrupt.h"
 #include "sys/key_file.h"
 
+#include <cerrno>
+#include <cstring>
 #include <utility>
+#include <vector>
 
 namespace shmtools::detail {
 
@@ -202,24 +205,62 @@ int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, con
 
 Holder::~Holder()
 {
+    static_cast<void>(stop()); // what is left was for stop()'s caller to hear; nobody asked here
+}
+
+namespace {
+
+// Why a key file in TMPDIR cannot be unlinked, for someone to act on.
+std::string unlinkCause(int error)
+{
+    const char *name = strerrorname_np(error);
+    const std::string cause = std::strerror(error) + (name ? ", " + std::string(name) : std::string());
+    switch (error) {
+    case EPERM: return cause + ": TMPDIR is immutable or append-only (chattr +i, +a)";
+    case EROFS: return cause + ": TMPDIR is on a read-only file system";
+    case EACCES: return cause + ": TMPDIR is not writable";
+    default: return cause;
+    }
+}
+
+} // namespace
+
+Status Holder::stop()
+{
     if (m_shmid == -1)
-        return; // never became the holder: what exists under the key belongs to someone else
+        return {}; // never became the holder, or stopped: what exists under the key is not ours
+    const int shmid = std::exchange(m_shmid, -1);
     if (m_os && m_os->forked())
-        return; // a child of fork(): the segment, semaphore and key files are the parent's
+        return {}; // a child of fork(): the segment, semaphore and key files are the parent's
     // Mark the segment for removal first (attached processes keep their mapping, nobody new
     // finds it), then wake every waiter so it sees that, then remove the semaphore and files.
-    m_system->removeSegment(m_shmid);
+    m_system->removeSegment(shmid);
     if (m_protocol)
         bumpAndWake(m_protocol->changeCounter());
     m_system->removeSemaphore();
     if (m_keyFilesOfAnother)
-        return;
+        return {};
     // Only our own key files, each on its own: after a cleaner or a Qt peer removed one, the
     // file there is someone else's, while the other one, still ours, must not be left behind.
-    for (const OwnKeyFile &file : ownKeyFiles()) {
-        removeKeyFileIf(file.path, file.id);
-        removeKeyFileIf(anchorPathFor(file.path), file.id);
-    }
+    std::vector<std::string> left;
+    int cause = 0;
+    for (const OwnKeyFile &file : ownKeyFiles())
+        for (const std::string &path : {file.path, anchorPathFor(file.path)}) {
+            const KeyFileRemoval removal = removeKeyFileReporting(path, file.id);
+            if (removal.outcome != KeyFileRemoval::Outcome::Failed)
+                continue;
+            left.push_back(path.substr(path.find_last_of('/') + 1));
+            cause = cause == 0 ? removal.error : cause;
+        }
+    if (left.empty())
+        return {};
+    std::string names;
+    for (std::size_t i = 0; i < left.size(); ++i)
+        names += (i == 0 ? "" : i + 1 == left.size() ? " and " : ", ") + left[i];
+    return makeError(ErrorCode::Failure, m_names.key + ": removed the segment and its semaphore, but cannot remove " +
+                                             names + " in " + m_names.tempDir + " (" + unlinkCause(cause) +
+                                             "); once TMPDIR can be written again, 'shm-create --remove -k " +
+                                             m_names.key + "' removes them");
 }
 
 } // namespace shmtools::detail

@@ -46,7 +46,9 @@ public:
     virtual Result<SegmentStatus> statSegment(int shmid, const IpcNames &names) = 0;
     /// shmget(IPC_CREAT|IPC_EXCL), with errno read at once into NewSegment::error.
     virtual NewSegment createSegmentExclusive(key_t key, std::uint64_t size) = 0;
-    /// Maps segment `shmid` read-write until this object goes. Failure if it cannot.
+    /// Maps segment `shmid`, just made at `size` as asked for, read-write until this object
+    /// goes. Usage if this process has no room for it (ENOMEM: RLIMIT_AS, `ulimit -v`); else
+    /// Failure if it cannot.
     virtual Result<unsigned char *> attach(int shmid, std::uint64_t size, const IpcNames &names) = 0;
     /// The segment under `names`, checked to be ours alone, and mapped as attach() does.
     struct Mapped {

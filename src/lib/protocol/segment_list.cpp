@@ -8,6 +8,8 @@
 #include "sys/process_identity.h"
 #include "sys/sysv.h"
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 
 namespace shmtools::detail {
@@ -49,15 +51,22 @@ bool holderAlive(const SegmentHeader &copy, const SegmentStatus &status)
     return !status.markedForRemoval && status.attachments > 0;
 }
 
-std::optional<ListedSegment> describe(int shmid)
+// The segment of `row` as its header describes it; nullopt for one that is not listed, or not
+// readable here (then in `unread`, if given, unless it is gone or marked for removal).
+std::optional<ListedSegment> describe(const SegmentTableRow &row, std::vector<UnreadSegment> *unread)
 {
+    const int shmid = row.shmid;
     const IpcNames anonymous{"(listing)", {}, {}, {}};
     auto status = statSegment(shmid, anonymous);
     if (!status || !requireOwnedSegment(*status, anonymous) || status->size < kHeaderSize)
         return std::nullopt;
     SegmentHeader copy;
-    if (!copySegmentStart(shmid, &copy, sizeof copy)) // rule 2: into a copy, validated below
+    int error = 0;
+    if (!copySegmentStart(shmid, &copy, sizeof copy, &error)) { // rule 2: into a copy, validated below
+        if (unread && error != EINVAL && error != EIDRM && !status->markedForRemoval)
+            unread->push_back({shmid, row.key, status->size, status->attachments, error});
         return std::nullopt;
+    }
     if (checkHeader(copy, status->size).check != HeaderCheck::Valid)
         return std::nullopt;
     ListedSegment listed;
@@ -85,16 +94,18 @@ std::optional<ListedSegment> describe(int shmid)
 
 } // namespace
 
-Result<std::vector<ListedSegment>> listSegments()
+Result<std::vector<ListedSegment>> listSegments(std::vector<UnreadSegment> *unread)
 {
     const auto table = segmentTable();
     if (!table)
         return makeError(ErrorCode::Failure, "cannot read /proc/sysvipc/shm to list the segments");
     std::vector<ListedSegment> listed;
     for (const SegmentTableRow &row : *table)
-        if (auto segment = describe(row.shmid))
+        if (auto segment = describe(row, unread))
             listed.push_back(std::move(*segment));
     std::sort(listed.begin(), listed.end(), [](const auto &a, const auto &b) { return a.shmid < b.shmid; });
+    if (unread)
+        std::sort(unread->begin(), unread->end(), [](const auto &a, const auto &b) { return a.shmid < b.shmid; });
     return listed;
 }
 

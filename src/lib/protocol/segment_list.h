@@ -31,14 +31,25 @@ struct ListedSegment {
     layout::KeyIdentity identity{};
 };
 
+/// A segment owned by this user alone, large enough for a header, that listSegments() could not
+/// look into: it cannot be attached here (no room in the address space: RLIMIT_AS). Whether it
+/// is a shm-tools segment, and whose, is unknown.
+struct UnreadSegment {
+    int shmid = -1;
+    key_t key = 0; ///< its System V key (0 once marked for removal)
+    std::uint64_t size = 0;
+    std::uint64_t attachments = 0;
+    int error = 0; ///< shmat's errno
+};
+
 /// Every segment owned by this user alone (uid == cuid == euid, mode 0600) that carries a valid
 /// shm-tools header of this format version, in shmid order. Each header is read from a
 /// read-only attachment into a validated copy, without the lock (a copy torn by a concurrent
 /// update is skipped or shows the previous generation). Segments of other formats, other
 /// users, raw segments, and segments removed (marked for removal: still attached by readers
-/// draining them, reached by no key) are left out. Failure only if
-/// /proc/sysvipc/shm cannot be read.
-Result<std::vector<ListedSegment>> listSegments();
+/// draining them, reached by no key) are left out. Those that cannot be attached here are left
+/// out too, and go to `unread` if given. Failure only if /proc/sysvipc/shm cannot be read.
+Result<std::vector<ListedSegment>> listSegments(std::vector<UnreadSegment> *unread = nullptr);
 
 /// Whether `segment` was made in the directory at `tempDir` (a TMPDIR as IpcNames derives it),
 /// decided by the key file's device and inode, never by the path alone. Its key file, or its

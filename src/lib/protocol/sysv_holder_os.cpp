@@ -64,7 +64,7 @@ NewSegment SysvHolderOs::createSegmentExclusive(key_t key, std::uint64_t size)
 
 Result<unsigned char *> SysvHolderOs::attach(int shmid, std::uint64_t size, const IpcNames &names)
 {
-    auto mapping = SegmentMapping::attach(shmid, size, names);
+    auto mapping = SegmentMapping::attach(shmid, size, names, MappingAccess::ReadWrite, MappedSize::Requested);
     if (!mapping)
         return mapping.error();
     m_mappings.push_back(std::move(*mapping));

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -79,6 +80,25 @@ std::string tempDirCause(int error, const IpcNames &names)
 key_t qtKeyOf(std::uint64_t device, std::uint64_t inode)
 {
     return static_cast<key_t>((inode & 0xffff) | ((device & 0xff) << 16) | (std::uint64_t('Q') << 24));
+}
+
+std::optional<std::string> segmentKeyFileWithKey(const std::string &dir, key_t key)
+{
+    DIR *entries = ::opendir(dir.c_str());
+    if (!entries)
+        return std::nullopt;
+    std::optional<std::string> found;
+    while (const dirent *entry = ::readdir(entries)) {
+        if (std::strncmp(entry->d_name, "qipc_sharedmemory_", 18) != 0)
+            continue;
+        const std::string path = dir + "/" + entry->d_name;
+        if (const auto id = ownRegularFileAt(path); id && qtKeyOf(id->device, id->inode) == key) {
+            found = path;
+            break;
+        }
+    }
+    ::closedir(entries);
+    return found;
 }
 
 bool isSameFile(const std::string &path, const FileIdentity &id)

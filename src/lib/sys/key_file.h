@@ -54,6 +54,10 @@ struct KeyFileRemoval {
 /// Removes the key file `path` if it is the file `id`, and says what it found and why it could
 /// not remove it (EROFS, EPERM for an immutable directory, EACCES). Never follows a symlink.
 KeyFileRemoval removeKeyFileReporting(const std::string &path, const FileIdentity &id);
+/// The segment key file (qipc_sharedmemory_*, a regular file of ours) in the directory `dir`
+/// whose System V key is `key`; nullopt if none is (or `dir` cannot be read). Its name carries
+/// the key it was made for, as Qt derives it.
+std::optional<std::string> segmentKeyFileWithKey(const std::string &dir, key_t key);
 /// True if `path` is (lstat) the file `id`.
 bool isSameFile(const std::string &path, const FileIdentity &id);
 /// The identity of `path` (lstat) if it is a regular file of ours; nullopt otherwise (missing,

@@ -94,11 +94,14 @@ void removeSegment(int shmid)
     ::shmctl(shmid, IPC_RMID, nullptr);
 }
 
-bool copySegmentStart(int shmid, void *out, std::size_t bytes)
+bool copySegmentStart(int shmid, void *out, std::size_t bytes, int *error)
 {
     void *address = ::shmat(shmid, nullptr, SHM_RDONLY);
-    if (address == reinterpret_cast<void *>(-1))
+    if (address == reinterpret_cast<void *>(-1)) {
+        if (error)
+            *error = errno;
         return false;
+    }
     std::memcpy(out, address, bytes);
     ::shmdt(address);
     return true;
@@ -130,20 +133,29 @@ namespace {
 
 // shmat's ENOMEM: no room in the address space for the whole segment, most often a process
 // limit (ulimit -v, a service's MemoryMax does not count here) rather than the machine's memory.
-Error addressSpaceError(const IpcNames &names, std::uint64_t size)
+std::string addressSpaceLimit()
 {
-    std::string limit;
     if (rlimit as{}; ::getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
-        limit = "; RLIMIT_AS is " + std::to_string(as.rlim_cur / 1024) + " KiB, see 'ulimit -v'";
-    return makeError(ErrorCode::Failure, names.key + ": cannot map the segment (" + std::to_string(size) +
-                                             " bytes): no room in this process's address space (ENOMEM" +
-                                             limit + "); raise the limit (ulimit -v) or free memory, and retry");
+        return "; RLIMIT_AS is " + std::to_string(as.rlim_cur / 1024) + " KiB, see 'ulimit -v'";
+    return {};
+}
+
+// For a segment this process just made, the size asked for is what the limit refuses.
+Error addressSpaceError(const IpcNames &names, std::uint64_t size, MappedSize mappedSize)
+{
+    const std::string facts = names.key + ": cannot map the segment (" + std::to_string(size) +
+                              " bytes): no room in this process's address space (ENOMEM" + addressSpaceLimit() +
+                              ")";
+    if (mappedSize == MappedSize::Requested)
+        return makeError(ErrorCode::Usage, facts + "; raise the limit (ulimit -v) or free memory",
+                         Remedy::SmallerCapacity);
+    return makeError(ErrorCode::Failure, facts + "; raise the limit (ulimit -v) or free memory, and retry");
 }
 
 } // namespace
 
 Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, const IpcNames &names,
-                                              MappingAccess access)
+                                              MappingAccess access, MappedSize mappedSize)
 {
     void *address = attachSegmentMemory(shmid, size, access);
     if (address == reinterpret_cast<void *>(-1)) {
@@ -151,13 +163,21 @@ Result<SegmentMapping> SegmentMapping::attach(int shmid, std::uint64_t size, con
             return makeError(ErrorCode::NoSegment, names.key + ": the segment was removed (its holder stopped)",
                              Remedy::StartHolder);
         if (errno == ENOMEM)
-            return addressSpaceError(names, size);
+            return addressSpaceError(names, size, mappedSize);
         return makeError(ErrorCode::Failure, names.key + ": shmat: " + std::strerror(errno));
     }
     SegmentMapping mapping;
     mapping.m_data = static_cast<unsigned char *>(address);
     mapping.m_size = size;
     return mapping;
+}
+
+std::string attachFailureCause(int error)
+{
+    if (error == ENOMEM)
+        return "ENOMEM: no room in this process's address space" + addressSpaceLimit();
+    const char *name = strerrorname_np(error);
+    return (name ? std::string(name) + ": " : std::string()) + std::strerror(error);
 }
 
 std::optional<std::vector<SegmentTableRow>> segmentTable()
@@ -176,6 +196,7 @@ std::optional<std::vector<SegmentTableRow>> segmentTable()
         SegmentTableRow row;
         if (!(fields >> key >> row.shmid))
             continue;
+        row.key = static_cast<key_t>(key);
         std::string skipped;
         for (int column = 2; column < 14; ++column)
             fields >> skipped;

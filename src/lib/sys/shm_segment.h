@@ -49,8 +49,16 @@ NewSegment createSegmentExclusive(key_t key, std::uint64_t size);
 /// finds it. Best effort.
 void removeSegment(int shmid);
 /// Copies the first `bytes` of a segment (attached read-only for the copy, then detached) into
-/// `out`. False if it cannot be attached.
-bool copySegmentStart(int shmid, void *out, std::size_t bytes);
+/// `out`. False if it cannot be attached, with shmat's errno in `error` (if given).
+bool copySegmentStart(int shmid, void *out, std::size_t bytes, int *error = nullptr);
+/// Why shmat failed with `error`, for a message: the errno's name and meaning, and for ENOMEM
+/// this process's RLIMIT_AS ("see 'ulimit -v'"), the usual cause.
+std::string attachFailureCause(int error);
+
+/// Whose size a mapping has: an existing segment's, or the size this process asked for when it
+/// made the segment. No room for the latter in the address space (ENOMEM under `ulimit -v`) is a
+/// size this process's limits refuse: Usage, as a size beyond kernel.shmmax is.
+enum class MappedSize { OfSegment, Requested };
 
 /// A mapping of a segment, detached (never removed) on destruction.
 class SegmentMapping {
@@ -61,9 +69,12 @@ public:
     ~SegmentMapping();
 
     /// Maps the segment, read-write unless asked otherwise (2 MiB aligned, advised huge pages,
-    /// where the kernel offers them for shared memory: see huge_pages.h). Failure if shmat fails.
+    /// where the kernel offers them for shared memory: see huge_pages.h). NoSegment if it was
+    /// removed; Failure if shmat fails otherwise, naming RLIMIT_AS where there is no room in the
+    /// address space, Usage then for a MappedSize::Requested.
     static Result<SegmentMapping> attach(int shmid, std::uint64_t size, const IpcNames &names,
-                                         MappingAccess access = MappingAccess::ReadWrite);
+                                         MappingAccess access = MappingAccess::ReadWrite,
+                                         MappedSize mappedSize = MappedSize::OfSegment);
 
     unsigned char *data() const { return m_data; }
     std::uint64_t size() const { return m_size; }
@@ -75,6 +86,7 @@ private:
 
 /// One line of the kernel's table of segments (/proc/sysvipc/shm).
 struct SegmentTableRow {
+    key_t key = 0; ///< its System V key (IPC_PRIVATE, 0, once marked for removal)
     int shmid = -1;
     std::uint64_t bytesInUse = 0; ///< rss + swap: 0 means no page was ever touched, every byte zero
 };
