@@ -3,9 +3,9 @@
 // refuse (held by another program, foreign, or corrupt).
 #include "protocol/holder.h"
 
-#include "sys/participant_lock.h"
-#include "sys/process_identity.h"
+#include "protocol/holder_liveness.h"
 #include "protocol/segment_attach.h"
+#include "sys/participant_lock.h"
 
 #include <algorithm>
 #include <cstring>
@@ -40,13 +40,13 @@ Status Holder::adoptExisting()
     if (!kept) {
         if (kept.error().code != ErrorCode::InvalidContent)
             return kept.error();
-        // Every format version keeps the holder's record where version 1 had it: versions 1
-        // and 2 as a PID and its start time (where version 3 has the token), so an older
-        // holder is recognised the way it recognised itself.
+        // Every format version keeps the holder's record where version 1 had it (versions 1
+        // and 2 as a PID and its start time), so an older holder is recognised too. Asked
+        // through our own participant, whose answer is never Unknown: a live holder's segment
+        // is never taken.
         const bool older = copy.formatVersion != 0 && copy.formatVersion < kFormatVersion;
-        // Either reading that says it runs wins: a live holder's segment is never taken.
-        const bool holderRuns = m_protocolOs->isAlive(copy.holder.token) ||
-                                (older && ProcessIdentity{copy.holder.pid, copy.holder.token}.isAlive());
+        const HolderRecord record{copy.holder, m_identity.segmentKeyFile, m_names.segmentKeyFile, copy.formatVersion};
+        const bool holderRuns = holderLiveness(record, m_protocolOs).liveness != Liveness::Dead;
         const pid_t pid = older ? copy.holder.pid : pidInOurNamespace(copy.holder, pidNamespaceId());
         const std::string who =
             older ? "PID " + std::to_string(pid) : describeParticipant(copy.holder, pidNamespaceId());

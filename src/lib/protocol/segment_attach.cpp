@@ -2,8 +2,9 @@
 #include "protocol/segment_attach.h"
 
 #include "format/checksum.h"
-#include "protocol/slot_protocol.h"
 #include "protocol/holder_anchors.h"
+#include "protocol/holder_liveness.h"
+#include "protocol/slot_protocol.h"
 #include "protocol/segment_list.h"
 #include "base/size_text.h"
 #include "sys/futex.h"
@@ -149,7 +150,10 @@ Result<AttachedSegment> attachOnce(const IpcNames &names, AttachStep *step)
                 *step = AttachStep::AwaitRepair;
             return semaphore.error();
         }
-        if (!probeToken(names.segmentKeyFile, segmentKeyFile->id, copy.holder.token).value_or(false))
+        // Unknown counts as not running: a holder that cannot be seen restores nothing we could
+        // wait for, and the missing semaphore is said at once rather than at the timeout.
+        const HolderRecord record{copy.holder, segmentKeyFile->id, names.segmentKeyFile, copy.formatVersion};
+        if (holderLiveness(record).liveness != Liveness::Alive)
             return semaphore.error();
         semaphore = Semaphore::missing(names);
     }

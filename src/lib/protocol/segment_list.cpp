@@ -2,6 +2,7 @@
 #include "protocol/segment_list.h"
 
 #include "format/checksum.h"
+#include "protocol/holder_liveness.h"
 #include "protocol/slot_protocol.h"
 #include "sys/key_file.h"
 #include "sys/participant_lock.h"
@@ -30,25 +31,24 @@ std::optional<std::string> segmentKeyFileIn(const std::string &tempDir, const st
     return tempDir + file.substr(file.find_last_of('/'));
 }
 
-// A holder's liveness is its OFD lock on the key file, which a listing reaches from the recorded
-// key and TMPDIR: through the key file, or through the holder's second hard link (its anchor) when
-// the key file was removed. Where neither can be probed (both removed, e.g. with TMPDIR, or a
-// key too long to be recorded whole), the holder still holds the removed file open: /proc shows
-// the process holding its token on that inode. Only where that is hidden too (another user's
-// view, a PID namespace we cannot see) what remains is that a live holder is always attached.
+// A listing reaches the holder's lock from the key and TMPDIR its header records
+// (holderLiveness). Where that cannot tell (the key files gone and the holder's process not
+// shown by /proc: another PID namespace), what remains is that a live holder is always
+// attached: a listing shows such a segment as alive while anything is attached to it, and
+// --remove refuses it rather than adopt it. Readers stay attached to a segment marked for
+// removal while they drain it after its holder stopped: there, attachments say nothing.
 bool holderAlive(const SegmentHeader &copy, const SegmentStatus &status)
 {
     const std::string key = text(copy.identity.key, sizeof copy.identity.key);
     const std::string tempDir = text(copy.identity.tempDir, sizeof copy.identity.tempDir);
-    if (const auto path = segmentKeyFileIn(tempDir, key))
-        for (const std::string &where : {*path, anchorPathFor(*path)})
-            if (auto alive = probeToken(where, copy.identity.segmentKeyFile, copy.holder.token))
-                return *alive;
-    if (processHoldingLock(copy.identity.segmentKeyFile, copy.holder.token) != 0)
-        return true;
-    // Readers stay attached to a segment marked for removal while they drain it after its holder
-    // stopped: there, attachments say nothing of the holder.
-    return !status.markedForRemoval && status.attachments > 0;
+    const HolderRecord record{copy.holder, copy.identity.segmentKeyFile,
+                              segmentKeyFileIn(tempDir, key).value_or(std::string()), copy.formatVersion};
+    switch (holderLiveness(record).liveness) {
+    case Liveness::Alive: return true;
+    case Liveness::Dead: return false;
+    case Liveness::Unknown: return !status.markedForRemoval && status.attachments > 0;
+    }
+    return false;
 }
 
 // The segment of `row` as its header describes it; nullopt for one that is not listed, or not

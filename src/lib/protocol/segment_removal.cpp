@@ -4,6 +4,7 @@
 #include "format/segment_layout.h"
 #include "protocol/holder.h"
 #include "protocol/holder_anchors.h"
+#include "protocol/holder_liveness.h"
 #include "protocol/slot_protocol.h"
 #include "protocol/segment_attach.h"
 #include "protocol/segment_list.h"
@@ -42,6 +43,7 @@ struct Found {
     FileId semaphoreKeyFile{}; ///< the semaphore key file the header was made for
     int semid = -1; ///< the semaphore set under that key file's key when found, if any
     pid_t creatorPid = 0;
+    std::uint32_t formatVersion = 0; ///< the header's
 };
 
 // The semaphore set under the key of `found`'s semaphore key file, now: asked once, when the
@@ -65,6 +67,7 @@ std::optional<Found> lookUnreachableHolder(const IpcNames &names)
     found.attachments = holder->attachments;
     found.check = checkHeader(copy, holder->size).check;
     found.holder = copy.holder;
+    found.formatVersion = copy.formatVersion;
     found.keyFile = copy.identity.segmentKeyFile;
     found.semaphoreKeyFile = copy.identity.semaphoreKeyFile;
     noteSemaphore(found);
@@ -95,27 +98,23 @@ Result<Found> look(const IpcNames &names)
     found.check = mapped->status.size >= kHeaderSize ? checkHeader(copy, mapped->status.size).check
                                                       : HeaderCheck::Foreign;
     found.holder = copy.holder;
+    found.formatVersion = copy.formatVersion;
     found.keyFile = copy.identity.segmentKeyFile;
     found.semaphoreKeyFile = copy.identity.semaphoreKeyFile;
     noteSemaphore(found);
     return found;
 }
 
-// The holder's OFD lock on its key file is its life (sys/participant_lock.h); its PID only
-// addresses the signal.
-bool holderRuns(const IpcNames &names, const Found &found)
+// The holder's OFD lock on its key file is its life (holderLiveness); its PID only addresses
+// the signal.
+Liveness holderLivenessOf(const IpcNames &names, const Found &found)
 {
-    // Through the key file, else through the holder's anchor (a second link of the same file);
-    // where both were removed (with TMPDIR), the holder still holds the removed file open, and
-    // /proc shows the process holding its token on that inode.
-    for (const std::string &where : {names.segmentKeyFile, anchorPathFor(names.segmentKeyFile)})
-        if (auto alive = probeToken(where, found.keyFile, found.holder.token))
-            return *alive;
-    return processHoldingLock(found.keyFile, found.holder.token) != 0;
+    return holderLiveness({found.holder, found.keyFile, names.segmentKeyFile, found.formatVersion}).liveness;
 }
 
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout);
 
+// Whether a process runs at `pid` now, for a message: not whether the holder does.
 bool processRuns(pid_t pid)
 {
     return pid > 0 && ProcessIdentity::of(pid).pid != 0;
@@ -258,9 +257,12 @@ Result<Removal> stopHolder(const IpcNames &names, const Found &found, const Dead
                          Remedy::None);
     // Its lock alive, and held by the process at that PID (not by a child that inherited it
     // after the holder died, its PID since reused): where /proc cannot tell, the lock alone.
+    // Unknown is no signal: the PID may be another process's by now. A record of format 1 or 2
+    // names its holder by PID and start time, which holderLiveness has checked already.
+    const bool older = found.formatVersion != 0 && found.formatVersion < kFormatVersion;
     const auto stillTheHolder = [&] {
-        return holderRuns(names, found) &&
-               processHoldsLock(pid, found.keyFile, found.holder.token).value_or(true);
+        return holderLivenessOf(names, found) == Liveness::Alive &&
+               (older || processHoldsLock(pid, found.keyFile, found.holder.token).value_or(true));
     };
     if (auto stopped = stopProcess(pid, stillTheHolder, deadline); !stopped) {
         // A timeout of 0 asks not to wait: the holder has been signalled and removes everything
@@ -437,12 +439,22 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
                                                            "' if it is yours to remove"));
     // A corrupt header's stamp is not trusted with a signal: the adoption below refuses it.
     const bool readable = found->check == HeaderCheck::Valid || found->check == HeaderCheck::OtherVersion;
-    if (readable && holderRuns(names, *found)) {
+    const Liveness liveness = readable ? holderLivenessOf(names, *found) : Liveness::Dead;
+    // A holder that may live is neither adopted as an orphan nor signalled: refused, saying why.
+    if (liveness == Liveness::Unknown)
+        return makeError(ErrorCode::KeyHeld,
+                         names.key + ": whether its holder (" + describeParticipant(found->holder, pidNamespaceId()) +
+                             ") still runs cannot be told from here: its key files are gone or cannot be opened, "
+                             "and /proc does not show the process holding its lock (another PID namespace, or a "
+                             "process this one cannot inspect); segment " +
+                             std::to_string(found->shmid) + " was not removed: stop its holder where it runs",
+                         Remedy::None, pidInOurNamespace(found->holder, pidNamespaceId()));
+    if (liveness == Liveness::Alive) {
         auto stopped = stopHolder(names, *found, deadline);
         if (stopped || stopped.error().code != ErrorCode::NoSegment)
             return stopped;
         const pid_t pid = pidInOurNamespace(found->holder, pidNamespaceId());
-        if (holderRuns(names, *found)) {
+        if (holderLivenessOf(names, *found) == Liveness::Alive) {
             const pid_t other = processHoldingLock(found->keyFile, found->holder.token);
             // Its process is gone, yet its lock is held, and /proc shows the process that holds
             // it: a child made without fork()'s handlers (syscall(SYS_fork), clone()) inherited

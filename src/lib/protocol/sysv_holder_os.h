@@ -28,9 +28,6 @@ public:
     bool copySegmentStart(int shmid, void *out, std::size_t bytes) override;
     void removeSegment(int shmid) override;
 
-    /// The protocol's OS once participate() succeeded (else nullptr), for housekeeping.
-    SysvProtocolOs *protocolOs() const { return m_os.get(); }
-
 private:
     // Declared so that they go in the order the holder always let them go: the participant
     // record and the semaphore first, the mappings last.

@@ -402,12 +402,12 @@ std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::u
     return holds;
 }
 
-pid_t processHoldingLock(const FileIdentity &file, std::uint64_t offset)
+std::optional<pid_t> findProcessHoldingLock(const FileIdentity &file, std::uint64_t offset)
 {
     DIR *proc = ::opendir("/proc");
     if (!proc)
-        return 0;
-    pid_t found = 0;
+        return std::nullopt;
+    std::optional<pid_t> found = 0;
     while (const dirent *process = ::readdir(proc)) {
         char *end = nullptr;
         const long pid = std::strtol(process->d_name, &end, 10);
@@ -420,6 +420,11 @@ pid_t processHoldingLock(const FileIdentity &file, std::uint64_t offset)
     }
     ::closedir(proc);
     return found;
+}
+
+pid_t processHoldingLock(const FileIdentity &file, std::uint64_t offset)
+{
+    return findProcessHoldingLock(file, offset).value_or(0);
 }
 
 std::uint64_t forkGeneration()

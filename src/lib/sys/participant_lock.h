@@ -93,6 +93,9 @@ std::optional<bool> probeHolderMark(const std::string &path, const FileIdentity 
 /// `offset`): an OFD lock records no PID. 0 if none can be seen (another user's process without
 /// privilege, a PID namespace we cannot see, /proc unreadable, or no descriptor left).
 pid_t processHoldingLock(const FileIdentity &file, std::uint64_t offset);
+/// As processHoldingLock, with "/proc cannot be listed" (nullopt) told from "no process that
+/// could be inspected holds it" (0).
+std::optional<pid_t> findProcessHoldingLock(const FileIdentity &file, std::uint64_t offset);
 /// Whether process `pid` holds (through one of its descriptors) an OFD lock at `offset` of the
 /// file `file`; nullopt if its descriptors cannot be inspected from here.
 std::optional<bool> processHoldsLock(pid_t pid, const FileIdentity &file, std::uint64_t offset);
