@@ -43,7 +43,7 @@ Channel g_channel;
 
 // A description of our own is the only way to write without blocking to a FIFO or terminal
 // that others share: setting O_NONBLOCK on fd 2 would set it for them too (the shell, the
-// consumer), which is how item 15's consumers came to see EAGAIN. A socket (a systemd unit's
+// consumer), which would hand them EAGAIN on their next write. A socket (a systemd unit's
 // journal stream) takes MSG_DONTWAIT per call instead. A regular file never blocks for long.
 void openChannel()
 {

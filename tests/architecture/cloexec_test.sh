@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Every descriptor the library opens is close-on-exec (issue 15, break pass, item 1): a program
+# Every descriptor the library opens is close-on-exec: a program
 # whose other thread forks and execs while the library has a descriptor open must not carry it
 # into the new program. So in src/lib/:
 # - open/openat name O_CLOEXEC (or O_PATH with it), pipe2/dup3/accept4 too, socket/socketpair

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15, item 8: a holder in a PID namespace of its own that shares the IPC namespace and
+# A holder in a PID namespace of its own that shares the IPC namespace and
 # TMPDIR (as `docker --ipc=host -v /tmp:/tmp` does) is alive to host tools: shm-read works,
 # shm-create on the key exits 4 (held) and names it by its PID here and there; once it is
 # killed, the host's shm-create adopts its segment and keeps the version. (Before: its PID, 1 in

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Guarantee 9 (review 4, case 24): two processes with different TMPDIR directories never meet,
+# Guarantee 9: two processes with different TMPDIR directories never meet,
 # even at the same path. A "service" with a private /tmp (PrivateTmp=yes: a mount namespace of
 # its own with its own tmpfs mounted at path P, the same IPC namespace) holds KEY with TMPDIR=P.
 # Outside, P is another (empty) directory: the service's segment is not listed as ours, shm-read

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Guarantee 9 (review 4, case 14): processes meet through the key file, whatever path leads to
+# Guarantee 9: processes meet through the key file, whatever path leads to
 # it. A "container" (a mount namespace of its own, the same IPC namespace) that sees the
 # holder's TMPDIR bind-mounted at another path, with TMPDIR set to that path, reads and loads
 # the holder's segment; so do a TMPDIR given through a symbolic link and one with a trailing

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Break pass 4, case 15: holder A runs; holder B starts on the same key and TMPDIR in an IPC
+# Holder A runs; holder B starts on the same key and TMPDIR in an IPC
 # namespace of its own (a container with its own IPC namespace and a shared /tmp). There no
 # segment is under the key, so B used to start without a word on A's key files and anchors, and
 # removed them when it stopped: A's readers exited 3 ("the key files ... were removed while its
 # holder runs") for good. Now B sees A's holder mark (an OFD lock on the key file, which the
 # kernel shows in any IPC namespace), refuses with exit 4 and one line, and leaves A's key files
-# and anchors as they are: A keeps serving after B's attempt, as in the reviewer's case, where B
-# then also tried to load and read in its namespace and was stopped.
+# and anchors as they are: A keeps serving after B's attempt, even when B
+# then tries to load and read in its namespace (and is stopped).
 . "$(dirname "$0")/../support/common.sh"
 unshare --ipc true 2>/dev/null || skip "cannot make an IPC namespace here (unshare --ipc needs root)"
 start_holder -s 1M || fail "holder A"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 10: `pid=$(shm-create -d)` is race-free. SIGKILL to the starting process at
+# `pid=$(shm-create -d)` is race-free. SIGKILL to the starting process at
 # random points of its start-up, 40 times: afterwards no holder runs whose PID was not printed,
 # and once the printed ones are stopped nothing is left (no process, no key file, no segment).
 # As root it runs in an IPC namespace of its own, so that ipcs shows its objects alone.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (B): root, against another user's live holder, was told of its key file "remove
+# Root, against another user's live holder, was told of its key file "remove
 # it or use another key": risky advice, as that cuts the live holder off. Now the refusal (exit
 # 9) names the owner by name, and advises another key or removal by that owner.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Racing creators: a creator never removes a semaphore someone else uses, and of several racing
 // creators one wins and keeps all its objects.
-// Each case failed on 8c28145 (issue 8, hardening).
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
@@ -32,7 +31,7 @@ const std::string kLongTimeout = "20";
 
 } // namespace
 
-TEST_CASE("hardening: a creator never removes a semaphore someone is using", "[reliability][hardening][create]")
+TEST_CASE("a creator never removes a semaphore someone is using", "[create]")
 {
     const std::string key = uniqueKey("semlive");
     KeyGuard guard(key);
@@ -63,8 +62,7 @@ TEST_CASE("hardening: a creator never removes a semaphore someone is using", "[r
     CHECK_FALSE(leftovers(key));
 }
 
-TEST_CASE("hardening: racing creators agree on one winner, whose objects all survive",
-          "[reliability][hardening][create]")
+TEST_CASE("racing creators agree on one winner, whose objects all survive", "[create]")
 {
     constexpr int kRounds = 5, kCreators = 8;
     for (int round = 0; round < kRounds; ++round) {

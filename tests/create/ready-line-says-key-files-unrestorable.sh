@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 (break pass), item 2: when the holder cannot make its anchors (the second hard links
+# When the holder cannot make its anchors (the second hard links
 # that restore key files a Qt peer or a cleaner removes; here TMPDIR is a tmpfs with no inode left
 # for a link), it still starts, and its start report says in one line that removed key files
 # cannot be restored and why: `shm-create -d`'s line on stderr, the foreground holder's, and the

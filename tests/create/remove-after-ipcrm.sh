@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial (b): after `ipcrm -m SHMID` under a live holder, shm-read says what is true (the
+# After `ipcrm -m SHMID` under a live holder, shm-read says what is true (the
 # segment was removed, the holder still runs, the key files are still there; not "the key files
 # were removed") and what to do (shm-create --remove); and that advice works: --remove stops
 # the holder and nothing is left. The same for a holder whose key files were removed.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (B): `shm-create --remove -k TYPO` said "nothing to remove" without the near-key
+# `shm-create --remove -k TYPO` said "nothing to remove" without the near-key
 # hint shm-read and shm-load give: now the same hint, exit 3, and the holder is untouched.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 4K || fail "holder"

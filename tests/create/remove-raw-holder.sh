@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial (a): `shm-create --remove` removes your own holder started with --raw (it made the
+# `shm-create --remove` removes your own holder started with --raw (it made the
 # segment and keeps its key file open: it is ours), exit 0, nothing left; a plain segment a Qt
 # program made (which keeps no key file open) is still refused with exit 8 and left running.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (B): `shm-create --remove -t T` on a stopped holder (SIGSTOP) said only "PID n
+# `shm-create --remove -t T` on a stopped holder (SIGSTOP) said only "PID n
 # did not exit" (twice). The kernel says it is stopped (/proc state T): the message says so,
 # that the SIGTERM is pending, and that `kill -CONT PID` lets it finish; continued, it does.
 . "$(dirname "$0")/../support/common.sh"

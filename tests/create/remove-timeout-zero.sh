@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial (d): `shm-create --remove -t 0` means what -t says for 0: do not wait. A live holder
+# `shm-create --remove -t 0` means what -t says for 0: do not wait. A live holder
 # is signalled, not waited for, and that is success (exit 0, a line saying so), never a false
 # "timed out"; the holder then removes everything as it exits. A holder that ignores SIGTERM
 # shows that nothing waited: the command returns at once while the holder stays.

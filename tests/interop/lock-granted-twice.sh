@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15, item 3 ("no lock is ever held twice without the protocol noticing"): when the
+# "No lock is ever held twice without the protocol noticing" (design.md, guarantee 14): when the
 # semaphore hands out a unit while a live participant is recorded inside the lock (what a Qt
 # program's failed create() causes: it resets a held semaphore to 1), a tool never enters: it
 # times out saying the lock was granted twice. Once that participant is gone, the next tool

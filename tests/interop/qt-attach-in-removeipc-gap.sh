@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 3: a Qt program that attaches in the moment after RemoveIPC (here ipcrm) removed
+# A Qt program that attaches in the moment after RemoveIPC (here ipcrm) removed
 # the semaphore, before the holder restored it, makes a semaphore of its own under the key, then
 # removes it and the semaphore's key file when it detaches. The holder still restores both within
 # about a second (the key file from its anchor, so the same SysV key): tools and Qt programs meet

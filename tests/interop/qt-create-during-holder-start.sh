@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Break pass 4, case 54: a Qt program calls create() on the key in a loop (each a new process, as
+# A Qt program calls create() on the key in a loop (each a new process, as
 # a Qt application started again and again) while holders are started and removed. A failed Qt
 # create() removes the semaphore and its key file; when that happened between the holder making
 # (or finding) the key file and linking its anchor, the holder said ready with "key files

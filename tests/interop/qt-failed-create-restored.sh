@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 3: a Qt program's failed QSharedMemory(KEY).create() on a held key -- what the
+# A Qt program's failed QSharedMemory(KEY).create() on a held key -- what the
 # seed's reader app does when it starts while the key is held -- resets the semaphore, fails with
 # "already exists", then removes the semaphore and its key file. The holder restores both (the
 # key file from its anchor: the same inode, so the same SysV key) within about a second: the tools

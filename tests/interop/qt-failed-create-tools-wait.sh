@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 3: loads and reads (and their --raw modes) started in the second after a Qt
+# Loads and reads (and their --raw modes) started in the second after a Qt
 # program's failed create() removed the semaphore and its key file, before the holder restored
 # them, wait for the repair, bounded by -t, and then succeed. The holder is stopped (SIGSTOP) so
 # that the gap lasts until the tools sleep: with -t 1 they exit 3 naming the running holder and

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 3: someone deletes the semaphore key file under a running holder and a Qt program
+# Someone deletes the semaphore key file under a running holder and a Qt program
 # attaches then: Qt makes a new key file (a new inode, so a new System V key) and a semaphore of
 # its own under it, and keeps both while attached. The holder puts its own key file back from its
 # anchor (the semaphore under the stray key is the Qt peer's and no segment lives there), and a

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 3, the "repair second": a second shm-create on a held key, started after a Qt
+# The "repair second": a second shm-create on a held key, started after a Qt
 # program's failed create() (or after RemoveIPC removed the semaphore and someone removed the key
 # files) and before the holder restored them, finds the running holder and exits 4 naming it. It
 # leaves no semaphore and no key file behind, and the holder restores its own under the same

@@ -486,7 +486,7 @@ TEST_CASE("QByteArray in and out through <shmtools/qt.h>")
     CHECK(back == content);
 }
 
-// Issue 15 (break pass), item 1: threads open and close Segments (and list segments) while
+// Threads open and close Segments (and list segments) while
 // another thread forks. A child that goes on without exec() (sleeps) must hold no descriptor that
 // carries a participant's lock: otherwise a parent that dies stays "alive" for as long as the
 // child runs. A child that execs must carry no descriptor of the library at all (O_CLOEXEC).

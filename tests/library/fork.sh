@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15, item 12: a Segment used in a child after fork() refuses with a clear error (it
-# belongs to the parent), so does a Holder's serve() (outside pass 4, case 55: it served the
+# A Segment used in a child after fork() refuses with a clear error (it
+# belongs to the parent), so does a Holder's serve() (it used to serve the
 # parent's segment in the child until SIGTERM), and a child killed mid-load with a Segment of its own leaves nothing
 # that makes the next load wait for the live, innocent parent. (Before: the child loaded in the
 # parent's name, and after its death the next load waited for the parent and timed out.)

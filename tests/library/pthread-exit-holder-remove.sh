@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Guarantee 13 (review 4, case 21): a library Holder served from a second thread after main
+# Guarantee 13: a library Holder served from a second thread after main
 # called pthread_exit() is alive (its /proc/PID/stat says Z, the thread group runs on), and
 # `shm-create --remove` recognises and stops it as it does any holder: through the descriptors
 # of a thread that runs, not the exited main thread's empty ones. Before: the normal holder was

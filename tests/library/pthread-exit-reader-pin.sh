@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15, item 2: a program whose main thread has called pthread_exit() while a worker is
+# A program whose main thread has called pthread_exit() while a worker is
 # inside read(consume) is alive (its /proc/PID/stat says Z, the thread group runs on). Its pin
 # is respected: a load that needs the pinned slot waits and times out, and the reader's bytes
 # stay intact. (Before: the process was taken for dead and its slot overwritten under it.)

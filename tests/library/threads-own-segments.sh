@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15, item 1: two threads of one program, each with its own Segment on one key, load and
+# Two threads of one program, each with its own Segment on one key, load and
 # read 4 MiB versions at once. Each Segment is a participant of its own (segment.h), so no load
 # is "taken over meanwhile", no read fails its checksum or sees bytes of two versions, and a
 # later shm-read verifies the latest version. (Before: a claim was a rival only if its PID

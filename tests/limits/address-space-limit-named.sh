@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Outside pass 4, case 18: under RLIMIT_AS (ulimit -v) too small to map a 64 MiB segment, the
+# Under RLIMIT_AS (ulimit -v) too small to map a 64 MiB segment, the
 # tools said a bare "shmat: Cannot allocate memory". Now: one line naming the limit and the
 # remedy, exit 1, and the segment is untouched. PLAIN_ONLY: the sanitizers reserve terabytes of
 # address space and cannot start under ulimit -v at all.

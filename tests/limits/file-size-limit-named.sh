@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Outside pass 4, case 40: under RLIMIT_FSIZE (ulimit -f), `shm-read >FILE` and `shm-read -o FILE`
+# Under RLIMIT_FSIZE (ulimit -f), `shm-read >FILE` and `shm-read -o FILE`
 # died of SIGXFSZ (status 153) mid-write, without a word. Now the write fails with EFBIG and the
 # tool says so in one line naming the limit (exit 1); -o leaves the old FILE whole; and a
 # command run by --exec gets SIGXFSZ as the tool found it, not ignored.

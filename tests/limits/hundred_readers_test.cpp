@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Many readers at once: 100 concurrent shm-read all succeed (more than the 64 pins: the rest wait).
-// Each case failed on 8c28145 (issue 8, hardening).
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
@@ -25,7 +24,7 @@ using namespace shmtools::detail;
 
 using namespace shmtest;
 
-TEST_CASE("hardening: 100 concurrent readers all succeed", "[reliability][hardening][readers]")
+TEST_CASE("100 concurrent readers all succeed", "[readers]")
 {
     constexpr int kReaders = 100;
     const std::string key = uniqueKey("readers");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 14: correct causes and nothing left behind. Each case runs in an IPC namespace of
+# Correct causes and nothing left behind. Each case runs in an IPC namespace of
 # its own (unshare --ipc: kernel.shmmni and kernel.sem are per namespace, nothing machine-wide
 # changes, and ipcs there shows only this test's objects) and, for TMPDIR, on a small tmpfs of
 # its own (unshare --mount):
@@ -42,7 +42,7 @@ semaphore_limit() {
   [ "$(keyfiles "$W/$name")" = 0 ] || bad="$bad [$name: key files left: $(ls -A "$W/$name")]"
 }
 semaphore_limit SEMMNI '$a $b $c 0' # the sets (its 4th field)
-# The semaphores in all (its 2nd field), SEMMNI not: an outside break pass saw only SEMMNI named.
+# The semaphores in all (its 2nd field), SEMMNI not: only SEMMNI used to be named.
 semaphore_limit SEMMNS '$a 0 $c $d'
 
 # TMPDIR full (a tmpfs with no inode left) and read-only.

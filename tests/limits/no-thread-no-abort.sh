@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 4: with no task to spare (a pids cgroup at its limit, as in a container or a
+# With no task to spare (a pids cgroup at its limit, as in a container or a
 # systemd unit at TasksMax=) no tool dies of an uncaught std::system_error (SIGABRT, exit 134):
 # `shm-read --wait` waits and prints, a 20 MB `shm-load` loads without its page-populating
 # helper, `shm-read --follow --exec` fails with one line naming pids.max and the remedy (exit 1),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 (break pass), item 3: a holder started at RLIMIT_NOFILE 4 (0, 1, 2 and its own key-file
+# A holder started at RLIMIT_NOFILE 4 (0, 1, 2 and its own key-file
 # descriptor) or 5 restores its semaphore after it is removed (ipcrm -s, as systemd-logind's
 # RemoveIPC does), and loads and reads work again. Before: the restore opened the semaphore's key
 # file to learn its System V key, found no descriptor left and said "cannot be restored yet"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Break pass (m): at the descriptor limit, shm-create -d says which limit and how to raise it in
+# At the descriptor limit, shm-create -d says which limit and how to raise it in
 # one line "shm-create: KEY: ... RLIMIT_NOFILE ... ulimit -n ...; ...". Before: "shm-create:
 # pipe: Too many open files". PLAIN_ONLY: with RLIMIT_NOFILE 5 the sanitizers' runtime cannot
 # start cleanly (UBSan then reports a false "invalid vptr" inside CLI11).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15, item 9 (waits): at RLIMIT_NOFILE=4 a reader waiting for a version notices its
+# At RLIMIT_NOFILE=4 a reader waiting for a version notices its
 # holder's death within a probe slice and exits 3. Waits need no thread and no descriptor: the
 # futex sleep is cut into slices of 100 ms that re-probe the holder's token. (Before, the pidfd
 # watch could not be opened, was dropped silently, and the reader waited for ever.)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 ("the holder restores working access within about a second, the same SysV keys") in a
-# TMPDIR with few inodes (break pass 3, item 1). The anchors, the second hard links a removed key
+# "The holder restores working access within about a second, the same SysV keys" (design.md,
+# guarantee 14), in a TMPDIR with few inodes. The anchors, the second hard links a removed key
 # file comes back from under its inode (so its System V key), take an inode each on a tmpfs. In a
 # tmpfs of our own, in a mount namespace of our own (root only; gone with this test whatever way it
 # ends, and unmounted by its cleanup):

@@ -6,7 +6,7 @@
 // on stdout, or a change to what is there.
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 using namespace shmtest;
+namespace layout = shmtools::detail::layout;
 
 namespace {
 
@@ -85,7 +86,7 @@ void checkRefusal(const ProcessResult &result, Tool tool, int exit, const std::v
 
 } // namespace
 
-TEST_CASE("reliability: bad inputs to the three tools are refused clearly and lose nothing", "[reliability][errors]")
+TEST_CASE("bad inputs to the three tools are refused clearly and lose nothing", "[errors]")
 {
     const std::string key = uniqueKey("badinput");
     const KeyGuard fresh(uniqueKey("badfresh"));
@@ -215,8 +216,7 @@ TEST_CASE("reliability: bad inputs to the three tools are refused clearly and lo
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("reliability: an unreadable input is refused with exit 5, and the segment keeps its version",
-          "[reliability][errors][security]")
+TEST_CASE("an unreadable input is refused with exit 5, and the segment keeps its version", "[errors][security]")
 {
     // root reads any file, so the unreadable file needs a user who cannot: nobody, with a
     // holder of its own in a TMPDIR both share.
@@ -249,8 +249,7 @@ TEST_CASE("reliability: an unreadable input is refused with exit 5, and the segm
     CHECK(shared.qipcFiles().empty());
 }
 
-TEST_CASE("reliability: a segment made by another Qt program is refused with exit 8 and left untouched",
-          "[reliability][errors]")
+TEST_CASE("a segment made by another Qt program is refused with exit 8 and left untouched", "[errors]")
 {
     // Smaller than a shm-tools header, exactly one page, and larger.
     const int size = GENERATE(1024, 4096, 65536);
@@ -293,8 +292,7 @@ TEST_CASE("reliability: a segment made by another Qt program is refused with exi
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("reliability: a damaged header is refused with exit 8, never a crash, and nothing else changes",
-          "[reliability][errors][corrupt]")
+TEST_CASE("a damaged header is refused with exit 8, never a crash, and nothing else changes", "[errors][corrupt]")
 {
     const std::string key = uniqueKey("corrupt");
     Holder holder(key, HolderOptions::sized("64K"));

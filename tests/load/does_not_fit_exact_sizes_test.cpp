@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // "does not fit" gives exact byte counts when the rounded sizes read alike.
-// Each case failed on 8c28145 (issue 8, hardening).
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
@@ -25,8 +24,7 @@ using namespace shmtools::detail;
 
 using namespace shmtest;
 
-TEST_CASE("hardening: \"does not fit\" gives exact byte counts when the rounded sizes read alike",
-          "[reliability][hardening][size]")
+TEST_CASE("shm-load's \"does not fit\" gives exact byte counts when the rounded sizes read alike", "[size]")
 {
     const std::string key = uniqueKey("exactsize");
     Holder holder(key, HolderOptions::sized("64K"));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (B): shm-load's errors say what to do, not only what happened: a missing FILE
+# shm-load's errors say what to do, not only what happened: a missing FILE
 # ("check the path"), a directory, an input too large for a --raw segment (a holder with a
 # larger -s); and an empty FILE (an unset variable) is a usage error naming it (exit 2), not
 # "No such file or directory" for a file named "" (exit 5).

@@ -269,7 +269,7 @@ TEST_CASE("completions: once --progress or --no-progress is typed, neither is of
 TEST_CASE("completions: shm-read offers after --info or --follow nothing the tool refuses with them, and --json after --all",
           "[help][completion]")
 {
-    // Found by the outside user trial of session 5: --all and --exec were offered after --info,
+    // Once --all and --exec were offered after --info,
     // --all after --follow (all refused), and --json was hidden after --all although
     // `shm-read --list --all --json` is one listing.
     for (const char *shell : {"bash", "zsh", "fish"}) {

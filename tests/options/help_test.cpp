@@ -70,7 +70,7 @@ TEST_CASE("the help of -t names what that tool waits for, and nothing of the oth
                          !ContainsSubstring("slot") && !ContainsSubstring("--remove"));
 }
 
-// User trial 2 (C): shm-create --help listed the size units without KiB, MiB, ... while the man
+// shm-create --help listed the size units without KiB, MiB, ... while the man
 // page and the error for a bad size listed them: all three now say the same.
 TEST_CASE("shm-create --help lists the size units the error and the man page list", "[help][size]")
 {

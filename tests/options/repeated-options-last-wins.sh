@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial (c): a repeated option is not an error; the last one wins (`-k a -k b` is b, as in
+# A repeated option is not an error; the last one wins (`-k a -k b` is b, as in
 # coreutils), so that a script's defaults can be overridden by appending; a repeated flag is
 # harmless.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Break pass (l): `shm-create -d` with stderr a full pipe nobody reads prints the PID and exits
+# `shm-create -d` with stderr a full pipe nobody reads prints the PID and exits
 # (0, well within 5 s: its status line waits at most half a second), the holder serves; before,
 # it blocked forever on its status line. With a size the orphan does not have, the starting
 # child's own notice (the capacity line) must not block it either.

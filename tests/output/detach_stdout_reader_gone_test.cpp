@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // shm-create -d whose stdout is a pipe whose reader has gone cannot print the PID: it fails and
 // stops the holder it started.
-// (An outside review, from the README and the binaries alone, found this broken.)
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -15,7 +14,7 @@
 
 using namespace shmtest;
 
-TEST_CASE("shm-create -d whose stdout reader has gone fails and stops the holder it started", "[review][detach]")
+TEST_CASE("shm-create -d whose stdout reader has gone fails and stops the holder it started", "[detach]")
 {
     const std::string key = uniqueKey("detachepipe");
     const KeyGuard guard(key);

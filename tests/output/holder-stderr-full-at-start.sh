@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 5, from the first line: a holder started with a stderr that is already full (a
+# From the first line: a holder started with a stderr that is already full (a
 # shared pipe nobody reads) still serves and repairs, and answers SIGTERM within a second (bound
 # 1.5 s: a loaded machine) with exit 0 and nothing left; its ready line waits in the backlog.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 5: a holder never blocks on its own reports. `shm-create --watch 2>FIFO` whose
+# A holder never blocks on its own reports. `shm-create --watch 2>FIFO` whose
 # reader has stopped reading, hundreds of version lines: the holder still restores a removed
 # semaphore, serves loads, answers SIGTERM within a second (bound 1.5 s: a loaded machine) and
 # exits cleanly (exit 0, nothing left). When the reader reads again, one line says how many

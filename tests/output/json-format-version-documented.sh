@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The --json table (docs/guide.md, "JSON output"; in the README until 1.0.0): the format_version it
-# documents is the one the tools report (the outside review found the table saying 1 while the
+# documents is the one the tools report (the table once said 1 while the
 # tools wrote 2 and guarantee 9 refused 1).
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 4096 || fail "holder"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# README "Names cannot forge a line" (break pass 3, item 2): a key holding the line and paragraph
+# README "Names cannot forge a line": a key holding the line and paragraph
 # separators U+2028 and U+2029, NEL (U+0085) and a bidi override (U+202E, which shows what follows
 # it reversed) is escaped in the human output of --info and --list as in the error lines, and in
 # --json and --list --json the three separators are \u escapes: one line per object even for a

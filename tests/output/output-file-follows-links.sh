@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (A): `shm-read -o LINK` follows a symbolic link and replaces the file it leads to
+# `shm-read -o LINK` follows a symbolic link and replaces the file it leads to
 # (the link stays a link), as `sort -o` and `sed -i --follow-symlinks` do. A dangling link, or
 # one to a FIFO or a directory, and a device given as -o, are usage errors (exit 2) that say
 # what was found; nothing is changed.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial (g): a reader killed while `shm-read -o FILE` writes leaves no temporary file
+# A reader killed while `shm-read -o FILE` writes leaves no temporary file
 # (".FILE.XXXXXX") behind: the temporary file has no name until commit (O_TMPFILE). The kill is
 # aimed, not timed: it is sent once /proc shows the reader holding its unnamed file in FILE's
 # directory ("DIR/#INODE (deleted)"), i.e. in the middle of writing. FILE stays as it was. A

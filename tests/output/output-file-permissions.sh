@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (A): `shm-read -o FILE` replaces only a file its user may write. In a directory
+# `shm-read -o FILE` replaces only a file its user may write. In a directory
 # open to all without the sticky bit, the rename could replace anyone's file: as `sort -o` and
 # `>` do, it is refused (exit 1, "Permission denied"), FILE untouched. A writable FILE in a
 # directory we may not write says what -o needs and the way around it (stdout). Root replacing

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 15: a non-blocking stdout (O_NONBLOCK set on the pipe by the consumer or the
+# A non-blocking stdout (O_NONBLOCK set on the pipe by the consumer or the
 # shell) to a slow consumer: EAGAIN is waited out with poll(), the consumer takes as long as it
 # needs, every byte arrives, exit 0. Also for --follow and for the JSON text.
 . "$(dirname "$0")/../support/common.sh"

@@ -3,8 +3,8 @@
 // --raw refusing a shm-tools segment in both directions, an adopted orphan's capacity named, and
 // an interrupt that names the step it interrupted.
 #include "support/cli_support.h"
+#include "support/live_segment_support.h"
 #include "support/proc_state_support.h"
-#include "support/reliability_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -76,7 +76,7 @@ TEST_CASE("output: -o FILE gets the content; on failure FILE is left as it was a
     CHECK(holder.stop().gone);
 }
 
-// From the outside review: -o replaced a device node (-o /dev/null as root), a FIFO and a
+// -o used to replace a device node (-o /dev/null as root), a FIFO and a
 // symlink with a regular file, rc 0. A name that is not a regular file is refused and left as it was.
 TEST_CASE("output: -o refuses to replace what is not a regular file (device, FIFO), and follows a symlink",
           "[output]")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 16 item 7: the README's examples run as written under `set -euo pipefail` on a
+# The README's examples run as written under `set -euo pipefail` on a
 # realistic tree. README.md is read at run time (it is rewritten often): every fenced block
 # whose info string is `sh` and that follows the line `<!-- example: runnable -->` (blank lines
 # between them allowed) is

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# man shm-create, --json (break pass 3, item 3): the first --watch --json event that cannot be
+# man shm-create, --json: the first --watch --json event that cannot be
 # written stops the holder at once, as shm-read --follow stops: it removes its segment, semaphore
 # and key files, says so in one line naming the cause, and exits 1. Into /dev/full and a closed
 # stdout that is the "ready" event; a consumer that goes away mid-watch is an EPIPE at the next

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Outside user trial (session 5), item 1: `shm-create --watch 2>&1 | head -1` -- a holder whose
+# `shm-create --watch 2>&1 | head -1` -- a holder whose
 # stderr reader goes away after the ready line -- died of SIGPIPE at the next version line, with
 # no word, leaving an orphan (segment, semaphore, key files, anchors). Its reports are status, not
 # data: the holder holds on without them, serves every load, and still removes everything when

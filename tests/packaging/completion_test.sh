@@ -84,7 +84,7 @@ expect_reply "--follow" shm-read -k x --fo
 expect_has "--since --wait" "--info --json --raw --output --follow --list --all --exec" shm-read --info --
 expect_has "--exec --since --json" "--wait --info --raw --list --output --follow --all" shm-read --follow --
 expect_has "--all --json" "--info --wait --since --follow --raw --exec --output" shm-read --list --
-# --list --all --json is one listing (user trial, session 5: --json was not offered after --all).
+# --list --all --json is one listing (--json was once not offered after --all).
 expect_has "--json" "--info --exec" shm-read --list --all --
 expect_has "-k --key -t --quiet" "--size -s --detach --watch --json --raw --remove" shm-create --remove -
 expect_has "--raw --size" "--detach -d --remove" shm-create --watch -

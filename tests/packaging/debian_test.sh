@@ -138,7 +138,7 @@ expected_tools=(/usr/bin/shm-{create,load,read} /usr/share/man/man1/shm-{create,
     /usr/share/doc/shm-tools/{README.md,changelog.gz,copyright}
     /usr/share/doc/shm-tools/docs/{guide,design,benchmarks,fresh-machines}.md
     /usr/share/doc/shm-tools/examples/{CMakeLists.txt,loader.cpp,reader.cpp})
-# zsh and fish completions, where the source has them (cmake/install_tools_files.cmake).
+# zsh and fish completions (completion/CMakeLists.txt).
 if [[ -f $source_dir/completion/_shm-tools ]]; then
     expected_tools+=(/usr/share/zsh/vendor-completions/_shm-tools)
 fi

@@ -46,7 +46,7 @@ only_shmtools_exported() {
 # only_declared_exported: every defined dynamic symbol is the documented API, declared in the
 # installed headers: a function's name (with "(" after it) and each class that qualifies it
 # ("class [SHMTOOLS_EXPORT] NAME", or struct). A helper only the tools use belongs to their own
-# static library (src/CMakeLists.txt: shm_tool), and one the headers no longer declare must go.
+# static library (src/tool/CMakeLists.txt: shm_tool), and one the headers no longer declare must go.
 only_declared_exported() {
     local headers symbol name part parts undeclared=''
     headers=$(cat "$prefix/include/shmtools/"*.h)

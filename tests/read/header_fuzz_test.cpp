@@ -5,7 +5,7 @@
 // byte on stdout. The unit test tests/unit/header_fuzz_test.cpp covers the decoder itself.
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "sys/process_identity.h"
@@ -130,8 +130,7 @@ bool checkRun(const ProcessResult &result, const Expectation &expected)
 
 } // namespace
 
-TEST_CASE("reliability: shm-read and shm-load meet hundreds of damaged headers with exit 8 or 3, never a crash",
-          "[reliability][corrupt][fuzz]")
+TEST_CASE("shm-read and shm-load meet hundreds of damaged headers with exit 8 or 3, never a crash", "[corrupt][fuzz]")
 {
     const std::string key = uniqueKey("headerfuzz");
     Holder holder(key, HolderOptions::sized("64K"));

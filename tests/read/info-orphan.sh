@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial (j): `shm-read --info` on an orphan (its holder was killed) shows what is there on
+# `shm-read --info` on an orphan (its holder was killed) shows what is there on
 # stdout: that it is an orphan, its holder's PID, its content's size and generation, and what to
 # do (adopt with shm-create, or shm-create --remove); the error line and exit 3 stay, for
 # scripts. Before, stdout was empty.

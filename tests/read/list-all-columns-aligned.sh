@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial (session 5), item 18: `shm-read --list --all` did not pad its TMPDIR column, so the
+# `shm-read --list --all` did not pad its TMPDIR column, so the
 # KEY column moved with the length of each directory. Now every row's key starts in the column
 # of the header's KEY.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (B): `shm-read --list -k KEY` with no segment of KEY printed nothing and exited
+# `shm-read --list -k KEY` with no segment of KEY printed nothing and exited
 # 0, a typo unnoticed. Now: exit 3, one line naming the nearest key that has a segment (as a
 # missing key gets everywhere), or that --all lists it under another TMPDIR; nothing on stdout.
 . "$(dirname "$0")/../support/common.sh"

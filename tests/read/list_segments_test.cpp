@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // listSegments (the core of shm-read --list) shows this user's segments, live and orphaned.
-// Each case failed on 8c28145 (issue 8, hardening).
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
@@ -25,7 +24,7 @@ using namespace shmtools::detail;
 
 using namespace shmtest;
 
-TEST_CASE("hardening: listSegments shows this user's segments, live and orphaned", "[reliability][hardening][list]")
+TEST_CASE("listSegments shows this user's segments, live and orphaned", "[list]")
 {
     const std::string liveKey = uniqueKey("listlive"), orphanKey = uniqueKey("listorphan");
     KeyGuard orphanGuard(orphanKey);

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // A segment of format version 1 (an older shm-tools) is named, live or orphaned, never misread.
-// Each case failed on 8c28145 (issue 8, hardening).
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
@@ -25,7 +24,7 @@ using namespace shmtools::detail;
 
 using namespace shmtest;
 
-TEST_CASE("hardening: a segment of format version 1 is named, live or orphaned", "[reliability][hardening][version]")
+TEST_CASE("a segment of format version 1 is named, live or orphaned", "[version]")
 {
     const std::string key = uniqueKey("oldformat");
     Holder holder(key, HolderOptions::sized("64K"));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial (issue 16): `shm-read -o -` is standard output, as in most tools that take -o (no
+# `shm-read -o -` is standard output, as in most tools that take -o (no
 # file named "-"), and so goes with --info, --json and --follow; `-o ''` is a usage error.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 64K || fail "holder"

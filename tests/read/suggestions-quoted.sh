@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (B): every command a message suggests runs as it is when pasted into a shell: a
+# Every command a message suggests runs as it is when pasted into a shell: a
 # key with a quote or a space is quoted, and the default key is left out ('shm-create', not
 # 'shm-create -k fileloader_shm_key'). Each suggested command is taken from the message and run
 # through the shell, and must reach the key it was suggested for.

@@ -3,7 +3,7 @@
 // byte for byte, one of the files that were loaded.
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -42,7 +42,7 @@ struct Tally {
 
 } // namespace
 
-TEST_CASE("reliability: under concurrent loads every read is one of the published files", "[reliability][stress]")
+TEST_CASE("under concurrent loads every read is one of the published files", "[stress]")
 {
     const std::string key = uniqueKey("torn");
     ScratchDir scratch;

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // A lock left taken by a process that exited without SEM_UNDO is released by the holder; until
 // then the tools say that its taker exited.
-// (An outside review, from the README and the binaries alone, found this broken.)
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -16,8 +15,7 @@
 
 using namespace shmtest;
 
-TEST_CASE("a lock left taken by a process that exited without SEM_UNDO is released by the holder",
-          "[review][lock]")
+TEST_CASE("a lock left taken by a process that exited without SEM_UNDO is released by the holder", "[lock]")
 {
     const std::string key = uniqueKey("abandonedlock");
     const KeyGuard guard(key);

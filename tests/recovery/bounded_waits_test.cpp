@@ -4,7 +4,7 @@
 // included, instead of hanging; and once it goes, everything works and nothing was lost.
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -44,8 +44,7 @@ RunOptions hangGuard()
 
 } // namespace
 
-TEST_CASE("reliability: a stopped or hung process holding the lock makes every tool time out with exit 7",
-          "[reliability][timeout]")
+TEST_CASE("a stopped or hung process holding the lock makes every tool time out with exit 7", "[timeout]")
 {
     const bool stopped = GENERATE(false, true);
     CAPTURE(stopped ? "lock holder stopped with SIGSTOP" : "lock holder hung (sleeping with the lock)");
@@ -102,8 +101,7 @@ TEST_CASE("reliability: a stopped or hung process holding the lock makes every t
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("reliability: a loader stopped mid-way delays no reader, and the next loader only up to --timeout",
-          "[reliability][timeout]")
+TEST_CASE("a loader stopped mid-way delays no reader, and the next loader only up to --timeout", "[timeout]")
 {
     const std::string key = uniqueKey("stoppedloader");
     Holder holder(key, HolderOptions::sized("64K"));
@@ -146,7 +144,7 @@ TEST_CASE("reliability: a loader stopped mid-way delays no reader, and the next 
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("reliability: --timeout nan is refused, not taken as a wait without end", "[reliability][timeout]")
+TEST_CASE("a --timeout of nan is refused, not taken as a wait without end", "[timeout]")
 {
     const std::string key = uniqueKey("nantimeout");
     Holder holder(key, HolderOptions::sized("64K"));
@@ -178,8 +176,7 @@ TEST_CASE("reliability: --timeout nan is refused, not taken as a wait without en
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("reliability: adopting an orphan whose lock a stopped process holds is bounded too",
-          "[reliability][timeout][holder]")
+TEST_CASE("adopting an orphan whose lock a stopped process holds is bounded too", "[timeout][holder]")
 {
     const std::string key = uniqueKey("adoptlocked");
     const KeyGuard guard(key);

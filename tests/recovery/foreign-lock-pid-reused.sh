@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 13: a foreign program took the lock without SEM_UNDO, held it a while, and died;
+# A foreign program took the lock without SEM_UNDO, held it a while, and died;
 # its PID was then reused at once. The holder must see through the reuse (the process now at that
 # PID started after the lock was taken) and release the lock; while the taker lived, it must not
 # have stolen it. Runs in a PID namespace of its own (unshare --pid --fork --mount-proc), where

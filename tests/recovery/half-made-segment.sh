@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 6: a segment made by shmget whose creator was killed before writing its header
+# A segment made by shmget whose creator was killed before writing its header
 # (nobody attached, every byte zero) is recovered by the next shm-create under the lock: removed
 # and made anew (it held nothing). Deterministically (hostile_peer makes such a segment under the
 # key and exits), then by SIGKILL at random moments of shm-create's start-up (bounded count). On

@@ -5,7 +5,7 @@
 // key files) is cleaned up rather than in the way, and in the end nothing is left.
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -86,8 +86,7 @@ void checkOrphanReported(const std::string &key, int shmid, const std::string &f
 
 } // namespace
 
-TEST_CASE("reliability: a SIGKILLed holder's segment is reported, kept, and adopted with its content",
-          "[reliability][holder]")
+TEST_CASE("a SIGKILLed holder's segment is reported, kept, and adopted with its content", "[holder]")
 {
     const bool detached = GENERATE(true, false);
     CAPTURE(detached ? "shm-create -d, SIGKILL the PID it printed" : "foreground shm-create");
@@ -165,8 +164,7 @@ TEST_CASE("reliability: a SIGKILLed holder's segment is reported, kept, and adop
     CHECK_FALSE(segmentState(shmid).exists);
 }
 
-TEST_CASE("reliability: a dead holder's stale semaphore and key files are no obstacle to a new holder",
-          "[reliability][holder]")
+TEST_CASE("a dead holder's stale semaphore and key files are no obstacle to a new holder", "[holder]")
 {
     const std::string key = uniqueKey("stale");
     KeyGuard guard(key);

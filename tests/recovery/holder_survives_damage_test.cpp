@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // A live holder survives damage done under it: a scribbled header under --watch, its key files
 // removed, its semaphore removed (systemd's RemoveIPC).
-// Each case failed on 8c28145 (issue 8, hardening).
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
@@ -27,8 +26,7 @@ using namespace shmtools::detail;
 
 using namespace shmtest;
 
-TEST_CASE("hardening: a holder under --watch survives a scribbled header and says so",
-          "[reliability][hardening][watch]")
+TEST_CASE("a holder under --watch survives a scribbled header and says so", "[watch]")
 {
     const std::string key = uniqueKey("scribble");
     KeyGuard guard(key);
@@ -51,8 +49,7 @@ TEST_CASE("hardening: a holder under --watch survives a scribbled header and say
     CHECK_FALSE(leftovers(key));
 }
 
-TEST_CASE("hardening: key files removed under a live holder are reported, and name the holder",
-          "[reliability][hardening][keyfiles]")
+TEST_CASE("key files removed under a live holder are reported, and name the holder", "[keyfiles]")
 {
     const std::string key = uniqueKey("keygone");
     KeyGuard guard(key);
@@ -92,8 +89,7 @@ TEST_CASE("hardening: key files removed under a live holder are reported, and na
     }
 }
 
-TEST_CASE("hardening: a semaphore removed under a live holder (RemoveIPC) is restored",
-          "[reliability][hardening][removeipc]")
+TEST_CASE("a semaphore removed under a live holder (RemoveIPC) is restored", "[removeipc]")
 {
     const std::string key = uniqueKey("semgone");
     Holder holder(key, HolderOptions::sized("64K"));

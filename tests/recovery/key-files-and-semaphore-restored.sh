@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 3: key files and the semaphore removed by anyone under a live holder (a cleaner
+# Key files and the semaphore removed by anyone under a live holder (a cleaner
 # of /tmp, RemoveIPC, rm by hand) come back within about a second under the same SysV keys (the
 # key files from the holder's anchors, same inode), so tools work again and meet the same segment
 # and content. The holder's anchors are gone when it stops. On main e9c9e2c the holder only said

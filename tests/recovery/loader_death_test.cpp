@@ -5,7 +5,7 @@
 // claim.
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -51,7 +51,7 @@ void pumpFor(Child &child, double seconds)
 
 } // namespace
 
-TEST_CASE("reliability: a loader SIGKILLed at random instants never costs the published version", "[reliability][kill]")
+TEST_CASE("a loader SIGKILLed at random instants never costs the published version", "[kill]")
 {
     const std::string key = uniqueKey("loaderkill");
     ScratchDir scratch;
@@ -150,7 +150,7 @@ TEST_CASE("reliability: a loader SIGKILLed at random instants never costs the pu
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("reliability: a loader SIGKILLed while waiting for the lock to publish loses nothing", "[reliability][kill]")
+TEST_CASE("a loader SIGKILLed while waiting for the lock to publish loses nothing", "[kill]")
 {
     const std::string key = uniqueKey("killpublish");
     Holder holder(key, HolderOptions::sized("1M"));

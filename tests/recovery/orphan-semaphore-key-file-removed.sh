@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Guarantees 7 and 9 (review 4, case 37): an orphan (holder SIGKILLed) whose semaphore key file
+# Guarantees 7 and 9: an orphan (holder SIGKILLed) whose semaphore key file
 # is then removed, by a Qt program's failed create() on the key or by a cleaner (rm, and
 # ipcrm -s of its semaphore as RemoveIPC does), is still the key's segment: it is reported as an
 # orphan (exit 3 with the adopt hint), `shm-create` adopts it with its content, and --remove

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15, item 13 (the protocol's part): the PID of a dead loader and of a dead holder, given to
+# The protocol's part of PID reuse: the PID of a dead loader and of a dead holder, given to
 # another process, is not taken for the original. The reuse is forced with ns_last_pid inside a
 # PID namespace of this test's own (nothing machine-wide changes). Records name participants
 # by token, so a PID decides nothing: the next load does not wait for "another load (PID N)",

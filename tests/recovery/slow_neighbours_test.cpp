@@ -3,7 +3,7 @@
 // the next load, and a loader waiting on a slow producer does not delay any reader.
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -20,7 +20,7 @@ constexpr double kPrompt = 1.5;
 
 } // namespace
 
-TEST_CASE("reliability: a reader stuck on a full pipe does not delay the next load", "[reliability][slow]")
+TEST_CASE("a reader stuck on a full pipe does not delay the next load", "[slow]")
 {
     const std::string key = uniqueKey("fullpipe");
     Holder holder(key, HolderOptions::sized("4M"));
@@ -74,7 +74,7 @@ TEST_CASE("reliability: a reader stuck on a full pipe does not delay the next lo
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("reliability: a loader waiting on a slow producer does not delay readers", "[reliability][slow]")
+TEST_CASE("a loader waiting on a slow producer does not delay readers", "[slow]")
 {
     const std::string key = uniqueKey("slowproducer");
     Holder holder(key, HolderOptions::sized("64K"));

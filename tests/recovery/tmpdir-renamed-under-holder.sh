@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Guarantees 9 and 10 (review 4, case 49): the holder's TMPDIR renamed while it runs (mv A B: key
+# Guarantees 9 and 10: the holder's TMPDIR renamed while it runs (mv A B: key
 # files, anchors and their inodes intact, now under B). With TMPDIR=B the tools reach the
 # segment (the key file decides, not the path the holder recorded); from a new, empty A the key
 # files are gone and the holder is named; --remove from B stops it and nothing is left.

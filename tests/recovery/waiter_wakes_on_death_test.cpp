@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // A loader waiting on a pinned reader or on another loader's claim goes on as soon as that
 // process dies, not at its timeout.
-// Each case failed on 8c28145 (issue 8, hardening).
 
 #include "support/cli_support.h"
+#include "support/live_segment_support.h"
 #include "support/proc_state_support.h"
-#include "support/reliability_support.h"
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
@@ -35,8 +34,7 @@ const std::string kLongTimeout = "20";
 
 } // namespace
 
-TEST_CASE("hardening: a loader waiting on a pinned reader goes on as soon as that reader dies",
-          "[reliability][hardening][wake]")
+TEST_CASE("a loader waiting on a pinned reader goes on as soon as that reader dies", "[wake]")
 {
     const std::string key = uniqueKey("pindeath");
     Holder holder(key, HolderOptions::sized("4M"));
@@ -61,8 +59,7 @@ TEST_CASE("hardening: a loader waiting on a pinned reader goes on as soon as tha
     CHECK(readContent(key).out == last);
 }
 
-TEST_CASE("hardening: a loader waiting on another loader's claim goes on as soon as that loader dies",
-          "[reliability][hardening][wake]")
+TEST_CASE("a loader waiting on another loader's claim goes on as soon as that loader dies", "[wake]")
 {
     const std::string key = uniqueKey("claimdeath");
     Holder holder(key, HolderOptions::sized("64K"));

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // A dangling symbolic link planted as a key file in a shared TMPDIR is refused with exit 9, and
 // nothing is made through it.
-// (An outside review, from the README and the binaries alone, found this broken.)
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"
@@ -13,8 +12,7 @@
 
 using namespace shmtest;
 
-TEST_CASE("a dangling symbolic link planted as a key file in a shared TMPDIR is refused with exit 9",
-          "[review][foreign]")
+TEST_CASE("a dangling symbolic link planted as a key file in a shared TMPDIR is refused with exit 9", "[foreign]")
 {
     if (const std::string why = whyNobodyCannotRun(); !why.empty())
         SKIP(why);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 7: a FIFO planted as a key file (the segment's or the semaphore's) is refused at
+# A FIFO planted as a key file (the segment's or the semaphore's) is refused at
 # once with exit 9 naming it; shm-create -t 1 never hangs in open(), and neither does shm-read.
 # On main e9c9e2c shm-create blocked for ever in open(O_WRONLY|O_CREAT) of the FIFO.
 . "$(dirname "$0")/../support/common.sh"

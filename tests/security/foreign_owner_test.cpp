@@ -6,7 +6,7 @@
 // them, with what was planted.
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "format/checksum.h"
@@ -210,8 +210,7 @@ void checkPlantedIsRefused(const Scenario &scenario)
 
 } // namespace
 
-TEST_CASE("reliability: a segment under our key owned by another user is refused with exit 9",
-          "[reliability][security]")
+TEST_CASE("a segment under our key owned by another user is refused with exit 9", "[security]")
 {
     if (const std::string why = whyNobodyCannotRun(); !why.empty())
         SKIP(why);
@@ -222,8 +221,7 @@ TEST_CASE("reliability: a segment under our key owned by another user is refused
     })));
 }
 
-TEST_CASE("reliability: our own segment under our key, open to others, is refused with exit 9",
-          "[reliability][security]")
+TEST_CASE("our own segment under our key, open to others, is refused with exit 9", "[security]")
 {
     checkPlantedIsRefused(GENERATE(values<Scenario>({
         {"our own segment, open to all (0666)", false, false, "0666", "open to other users"},

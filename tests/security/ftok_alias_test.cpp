@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // An ftok collision: another TMPDIR whose key files map to the same System V keys as ours is
 // refused with exit 9, never taken for our segment.
-// Each case failed on 8c28145 (issue 8, hardening).
 
 #include "support/cli_support.h"
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
@@ -79,8 +78,7 @@ private:
 
 } // namespace
 
-TEST_CASE("hardening: another TMPDIR whose key files alias ours (ftok) is refused with exit 9",
-          "[reliability][hardening][ftok]")
+TEST_CASE("another TMPDIR whose key files alias ours (ftok) is refused with exit 9", "[ftok]")
 {
     const std::string key = uniqueKey("alias");
     KeyGuard guard(key);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Break pass (n): SIGINT, SIGTERM or SIGHUP as soon as `shm-create -d` handles signals (its
+# SIGINT, SIGTERM or SIGHUP as soon as `shm-create -d` handles signals (its
 # handlers are installed first thing in main, before parsing) ends it with 130 and a message,
 # its half-started holder stopped and nothing left; or, if the holder was already handed over
 # and reported, with 0 and a live holder. Never killed by the signal (129, 143), never silent.

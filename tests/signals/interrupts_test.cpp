@@ -4,8 +4,8 @@
 // not end. And a signal ignored by whoever started the tool (nohup) stays ignored.
 
 #include "support/cli_support.h"
+#include "support/live_segment_support.h"
 #include "support/proc_state_support.h"
-#include "support/reliability_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"

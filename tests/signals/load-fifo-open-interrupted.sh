@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Issue 15 item 11: `shm-load FIFO` waits in open() for a writer; SIGINT, SIGTERM and SIGHUP
+# `shm-load FIFO` waits in open() for a writer; SIGINT, SIGTERM and SIGHUP
 # there answer as interrupts: exit 130 and one line saying so, not exit 5 "Interrupted system
 # call"; the previous content stays.
 . "$(dirname "$0")/../support/common.sh"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// A program built on the public API that plays the participant cases of issue 15 as real
+// A program built on the public API that plays the participant cases of tests/library as real
 // processes and threads: several Segments in one process, a main thread that calls
 // pthread_exit() while a worker reads, and Segments across fork(). It prints what happened,
 // one fact per line, and exits 0 only if the library behaved as segment.h promises.
@@ -214,7 +214,7 @@ int forkKill(const std::string &key)
         options.progress = [&](std::uint64_t, std::uint64_t) {
             [[maybe_unused]] const ssize_t n = ::write(started[1], "x", 1);
         };
-        // The parent's Segment first, as issue 15's item 12 did: before, this load claimed a
+        // The parent's Segment first, the case that failed: before, this load claimed a
         // slot in the parent's name, and the kill below left a claim naming the live parent.
         auto borrowed = segment.load(shmtools::Input::descriptor(input[0], "pipe"), options);
         std::printf("child: the parent's Segment: %s\n", borrowed ? "loaded" : borrowed.error().message.c_str());

@@ -265,7 +265,7 @@ TEST_CASE("holder: creates the segment when the key is free, and removes everyth
     CHECK_FALSE(s.keyFilesExist());
 }
 
-// Break pass 4, case 54: a Qt program's create() that gives up removes the key file it made,
+// A Qt program's create() that gives up removes the key file it made,
 // also while a holder starts on it. A start that loses a key file before it could anchor it
 // starts again (what it made goes), and ends anchored on the key files it uses; one that loses
 // every time fails (never NoSegment, which would tell the user to start a holder), leaving
@@ -297,7 +297,7 @@ TEST_CASE("holder: a key file removed before it is anchored is a race the start 
     CHECK_FALSE(s.anchorsExist());
 }
 
-// Break pass 4, case 54 again (seen in CI): the Qt create() storm removed the semaphore between
+// Seen in CI: the Qt create() storm removed the semaphore between
 // the holder's semget and its IPC_STAT. That is the same lost race: the start begins again.
 TEST_CASE("holder: a semaphore removed as the start opens it is a race the start wins: it starts again",
           "[holder]")
@@ -332,7 +332,7 @@ TEST_CASE("holder: key files removed at every start attempt end it as a failure 
     CHECK_FALSE(s.anchorsExist());
 }
 
-// Break pass 4, case 15, two holders starting at the same instant in two IPC namespaces on one
+// Two holders starting at the same instant in two IPC namespaces on one
 // TMPDIR: both find no segment and no mark, both make a segment (each in its namespace); the
 // second to mark finds the first's mark. It goes, and leaves the key files and anchors, which
 // are the first's, in place.
@@ -462,8 +462,8 @@ TEST_CASE("holder: a segment whose creator died before its header is replaced, n
 TEST_CASE("holder: shmget's refusal is named by its own errno, whatever the lock's release left in errno",
           "[holder]")
 {
-    // The errno of issue 17: read after the lock's destructor had run semop, it named the
-    // wrong cause. Here the fake's unlock leaves EIDRM in errno, as semop may.
+    // The errno, once read after the lock's destructor had run semop, named the wrong
+    // cause. Here the fake's unlock leaves EIDRM in errno, as semop may.
     struct Case {
         int error;
         ErrorCode code;

@@ -32,7 +32,7 @@ TEST_CASE("nearestName offers a name only within a third of its length, at most 
     CHECK(nearestName("mykey-1", {"mykey-2", "other"}) == "mykey-2");
 }
 
-// User trial (i): the near-key quirks. Keys differing by case, cut short, or by one character
+// The near-key quirks. Keys differing by case, cut short, or by one character
 // are suggested; the same key never is; a far key never is.
 TEST_CASE("nearestName: case, prefix, one character; never the same name, never a far one", "[option]")
 {
@@ -48,7 +48,7 @@ TEST_CASE("nearestName: case, prefix, one character; never the same name, never 
     CHECK(nearestName("database", keys).empty());                 // far from all
 }
 
-// User trial 2: "--foll" is 2 edits from "--all" too, and was offered it; the start of exactly
+// "--foll" is 2 edits from "--all" too, and was offered it; the start of exactly
 // one name is that name, before any guess by distance.
 TEST_CASE("nearestName prefers the one name typed is the start of over a near one", "[option]")
 {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-// User trial (e): the progress bar fits the terminal's width (TIOCGWINSZ, else $COLUMNS): its
+// The progress bar fits the terminal's width (TIOCGWINSZ, else $COLUMNS): its
 // text never takes the last column, the bar shrinks, then goes, then the line is cut.
 #include "progress_bar.h"
 

@@ -56,7 +56,7 @@ TEST_CASE("remedies render as one line naming the flag of the tool at hand", "[r
     CHECK_THAT(text, ContainsSubstring(expected));
 }
 
-// User trial 2 (B): a suggested command is one the shell takes as it is: keys quoted where
+// A suggested command is one the shell takes as it is: keys quoted where
 // they need it, and none at all for the default key.
 TEST_CASE("suggested commands quote the key for the shell, and leave out the default key", "[remedy]")
 {

@@ -378,7 +378,7 @@ TEST_CASE("protocol: failures state facts and a remedy, never a flag or a tool",
 
 TEST_CASE("protocol: two Segments of one process are rival participants", "[protocol][participant]")
 {
-    // Issue 15, item 1: a claim counted as a rival only when its PID differed, so two threads
+    // A claim used to count as a rival only when its PID differed, so two threads
     // of one program overwrote each other's slot. Process 200 has two Segments here.
     Fixture f;
     auto first = f.peer(200, 0);
@@ -421,7 +421,7 @@ TEST_CASE("protocol: two Segments of one process are rival participants", "[prot
 
 TEST_CASE("protocol: a semaphore granted twice is noticed and nobody enters twice", "[protocol][participant]")
 {
-    // Issue 15, item 3: a Qt peer's create() sets the semaphore to 1 while it is held. The
+    // A Qt peer's create() sets the semaphore to 1 while it is held. The
     // lock-owner word then still names the participant inside.
     Fixture f;
     f.publish(200, 10);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // The record a background holder sends its starter (`shm-create -d`): typed, so that no key or
-// message, however hostile, is parsed out of text (issue 17 item 3).
+// message, however hostile, is parsed out of text.
 #include "start_report.h"
 
 #include "support/catch_compat.h"

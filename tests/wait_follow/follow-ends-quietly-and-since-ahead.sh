@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (D): Ctrl-C is --follow's documented way to end: between versions it prints
+# Ctrl-C is --follow's documented way to end: between versions it prints
 # nothing (exit 130 stays), where it printed "interrupted while waiting for a version newer than
 # generation N" even with -q. And --since N ahead of the current generation M says so once on
 # stderr (not with -q), as it may wait long for versions not yet published.

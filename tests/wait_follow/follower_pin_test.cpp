@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // A follower gives its pin back even while another process holds the segment lock.
-// Each case failed on 8c28145 (issue 8, hardening).
 
 #include "support/cli_support.h"
+#include "support/live_segment_support.h"
 #include "support/proc_state_support.h"
-#include "support/reliability_support.h"
 #include "support/segment_support.h"
 
 #include "sys/futex.h"
@@ -26,8 +25,7 @@ using namespace shmtools::detail;
 
 using namespace shmtest;
 
-TEST_CASE("hardening: a follower gives its pin back even while another process holds the lock",
-          "[reliability][hardening][pins]")
+TEST_CASE("a follower gives its pin back even while another process holds the lock", "[pins]")
 {
     const std::string key = uniqueKey("pinback");
     Holder holder(key, HolderOptions::sized("4M"));

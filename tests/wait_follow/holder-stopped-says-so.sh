@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial (issue 16): when --wait, --since or --follow ends because the holder stopped, the
+# When --wait, --since or --follow ends because the holder stopped, the
 # message says so (exit 3) and guesses no other key ("did you mean -k KEY2?" is for a key that
 # was never found), even with a near key held.
 . "$(dirname "$0")/../support/common.sh"

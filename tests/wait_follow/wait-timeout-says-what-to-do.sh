@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
-# User trial 2 (B): `shm-read --wait -t 0.5` that runs out says what to do: raise -t, or leave
+# `shm-read --wait -t 0.5` that runs out says what to do: raise -t, or leave
 # it out (the wait for a version is unbounded without it). Exit 7.
 . "$(dirname "$0")/../support/common.sh"
 start_holder -s 4K || fail "holder"

@@ -3,8 +3,8 @@
 // published, bounded by --timeout, ended by Ctrl-C or by the holder going away.
 
 #include "support/cli_support.h"
+#include "support/live_segment_support.h"
 #include "support/proc_state_support.h"
-#include "support/reliability_support.h"
 #include "support/segment_support.h"
 
 #include "support/catch_compat.h"

@@ -4,7 +4,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-// SHM_XXH3_AVX2 comes from src/CMakeLists.txt on x86-64 targets only, where checksum_avx2.cpp is
+// SHM_XXH3_AVX2 comes from src/lib/CMakeLists.txt on x86-64 targets only, where checksum_avx2.cpp is
 // built. Elsewhere XXH3 uses what the target always has (SSE2, NEON, ...), chosen at compile time.
 #ifdef SHM_XXH3_AVX2
 #include "format/checksum_avx2.h"

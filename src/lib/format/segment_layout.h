@@ -128,7 +128,7 @@ static_assert(offsetof(SegmentHeader, formatVersion) == 8, "kept where version 1
 static_assert(offsetof(SegmentHeader, holder) == 40, "kept where version 1 had it, to name an old holder");
 static_assert(offsetof(SegmentHeader, holder) + offsetof(Participant, token) == 48,
               "where versions 1 and 2 kept the holder's start time");
-static_assert(offsetof(SegmentHeader, lockOwner) == 72, "tests/adversarial/106 writes it there");
+static_assert(offsetof(SegmentHeader, lockOwner) == 72, "tests/interop/lock-granted-twice.sh writes it there");
 static_assert(offsetof(Participant, token) % 8 == 0);
 
 /// Rule 1 accessors: `field` lives in shared memory and others touch it concurrently.

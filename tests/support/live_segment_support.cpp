@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-3-Clause
-#include "support/reliability_support.h"
+#include "support/live_segment_support.h"
 
 #include "support/catch_compat.h"
 #include "support/cli_support.h"
@@ -22,6 +22,9 @@
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+
+using namespace shmtools::detail;
+using shmtools::Result;
 
 namespace shmtest {
 

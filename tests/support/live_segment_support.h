@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
-// What the reliability tests need beyond the shared harness: a look into (and a hand on) a live
-// segment through the library's own calls, running programs as another user, and a shared
-// TMPDIR that two users can meet in.
+// What the cases that reach into a live segment need beyond the shared harness: a look into (and
+// a hand on) a live segment through the library's own calls, running programs as another user,
+// and a shared TMPDIR that two users can meet in.
 
 #include "support/process_support.h"
 #include "support/segment_support.h"
@@ -20,13 +20,6 @@
 #include <sys/types.h>
 #include <vector>
 
-using namespace shmtools::detail;
-using shmtools::Error;
-using shmtools::ErrorCode;
-using shmtools::Remedy;
-using shmtools::Result;
-using shmtools::Status;
-
 namespace shmtest {
 
 /// KEY's live shm-tools segment, attached from the test process with the library's calls
@@ -38,32 +31,32 @@ public:
     explicit LiveSegment(const std::string &key);
 
     /// A copy of the header taken under the segment lock.
-    layout::SegmentHeader header() const;
+    shmtools::detail::layout::SegmentHeader header() const;
     /// A copy of the header taken without the lock (while another process holds it); fields
     /// may be mid-update, so only for checks that tolerate that (a pin there or not).
-    layout::SegmentHeader peek() const;
+    shmtools::detail::layout::SegmentHeader peek() const;
     /// Overwrites the whole header under the segment lock.
-    void setHeader(const layout::SegmentHeader &header);
+    void setHeader(const shmtools::detail::layout::SegmentHeader &header);
     /// Runs EDIT on the mapped header under the segment lock.
-    void edit(const std::function<void(layout::SegmentHeader &)> &edit);
+    void edit(const std::function<void(shmtools::detail::layout::SegmentHeader &)> &edit);
     /// First byte of SLOT's payload in the mapping.
     unsigned char *slotData(std::uint32_t slot) const;
     std::uint64_t size() const { return m_mapping.size(); }
     int shmid() const { return m_status.shmid; }
 
 private:
-    Semaphore::Lock lock() const;
+    shmtools::detail::Semaphore::Lock lock() const;
 
-    IpcNames m_names;
-    SegmentStatus m_status;
-    std::optional<Semaphore> m_semaphore;
-    SegmentMapping m_mapping;
+    shmtools::detail::IpcNames m_names;
+    shmtools::detail::SegmentStatus m_status;
+    std::optional<shmtools::detail::Semaphore> m_semaphore;
+    shmtools::detail::SegmentMapping m_mapping;
 };
 
 /// True if a slot of HEADER is being written (claimed) by PID, or by anyone if PID is 0.
-bool hasClaim(const layout::SegmentHeader &header, pid_t pid = 0);
+bool hasClaim(const shmtools::detail::layout::SegmentHeader &header, pid_t pid = 0);
 /// True if HEADER has a reader pin of PID.
-bool hasPin(const layout::SegmentHeader &header, pid_t pid);
+bool hasPin(const shmtools::detail::layout::SegmentHeader &header, pid_t pid);
 
 /// Polls CONDITION every few milliseconds until it holds or TIMEOUT passes; its last answer.
 bool waitUntil(const std::function<bool()> &condition, double timeoutSeconds);
