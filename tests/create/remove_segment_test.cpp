@@ -118,7 +118,7 @@ TEST_CASE("remove: --remove stops our own --raw holder (it is ours) and leaves n
     CHECK(!leftovers(key));
 }
 
-TEST_CASE("list: --list shows the shmid and semid ipcs shows; --list --all every TMPDIR's segments", "[list][remove]")
+TEST_CASE("list: --list shows the shmid and semid ipcs shows, and --list --all every TMPDIR's segments", "[list][remove]")
 {
     ScratchDir elsewhere;
     const std::string here = uniqueKey("listids"), there = uniqueKey("listall");

@@ -379,7 +379,7 @@ TEST_CASE("Waiting for a generation: wakes on a load, times out, and learns that
     }
 }
 
-TEST_CASE("serve() returns 0 at once when a callback calls stopServing(); the Holder removes all when destroyed")
+TEST_CASE("serve() returns 0 at once when a callback calls stopServing(), and the Holder removes all when destroyed")
 {
     const std::string key = uniqueKey();
     std::optional<Holder> holder = startHolder(key);

@@ -100,7 +100,7 @@ TEST_CASE("an empty option value is a usage error naming the option, in every sp
     checkUsageLine(run(tool, args), tool, says);
 }
 
-TEST_CASE("sizes follow coreutils; a bad one is refused naming the accepted forms", "[option][size]")
+TEST_CASE("sizes follow coreutils, and a bad one is refused naming the accepted forms", "[option][size]")
 {
     const std::string size = GENERATE(as<std::string>{}, "10Q", "1e", "1.1K", "0", "-5M", "16mb");
     CAPTURE(size);

@@ -45,7 +45,7 @@ std::size_t entriesIn(const std::string &dir)
 
 } // namespace
 
-TEST_CASE("output: -o FILE gets the content; on failure FILE is left as it was and no temporary remains", "[output]")
+TEST_CASE("output: -o FILE gets the content, and on failure FILE is left as it was and no temporary remains", "[output]")
 {
     const std::string key = uniqueKey("outputfile");
     ScratchDir scratch;

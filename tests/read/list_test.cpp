@@ -184,7 +184,7 @@ TEST_CASE("list: --list refuses the options that read one segment", "[list][opti
     }
 }
 
-TEST_CASE("list: -k KEY lists only that key's segment, in text and JSON; $SHM_KEY alone does not narrow", "[list][json]")
+TEST_CASE("list: -k KEY lists only that key's segment, in text and JSON, and $SHM_KEY alone does not narrow", "[list][json]")
 {
     const std::string first = uniqueKey("listonly"), second = uniqueKey("listother");
     Holder one(first, HolderOptions::sized("64K"));

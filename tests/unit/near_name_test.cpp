@@ -34,7 +34,7 @@ TEST_CASE("nearestName offers a name only within a third of its length, at most 
 
 // The near-key quirks. Keys differing by case, cut short, or by one character
 // are suggested; the same key never is; a far key never is.
-TEST_CASE("nearestName: case, prefix, one character; never the same name, never a far one", "[option]")
+TEST_CASE("nearestName: case, prefix, one character, never the same name, never a far one", "[option]")
 {
     const std::vector<std::string> keys{"webcam-frames", "Demo", "sensor-a", "sensor-b"};
     CHECK(nearestName("demo", keys) == "Demo");                   // case only

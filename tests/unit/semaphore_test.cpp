@@ -54,7 +54,7 @@ Semaphore made(const ScratchKey &scratch)
 
 } // namespace
 
-TEST_CASE("semaphore: made once, free and ours alone; found, not made, by the next caller", "[semaphore]")
+TEST_CASE("semaphore: made once, free and ours alone, found, not made, by the next caller", "[semaphore]")
 {
     ScratchKey scratch;
     auto none = Semaphore::open(scratch.names);
