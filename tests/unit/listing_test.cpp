@@ -9,6 +9,7 @@
 
 #include "protocol/holder.h"
 
+#include "holder_support.h"
 #include "unit_support.h"
 
 #include <QTemporaryDir>
@@ -19,13 +20,14 @@
 #include <vector>
 
 using namespace shmtools::detail;
-using shmtools::HolderOptions;
 using shmtools::SegmentSummary;
 using unit::ChildProcess;
+using unit::holderInChild;
+using unit::startHolder;
 
 namespace {
 
-constexpr std::uint64_t kCapacity = 4096;
+constexpr std::uint64_t kCapacity = unit::kHolderCapacity; // what startHolder() makes
 
 /// A TMPDIR of the case's own, set while it lives; the previous one back afterwards.
 class ScratchTempDir {
@@ -70,15 +72,6 @@ struct Key {
     Key(const Key &) = delete;
     Key &operator=(const Key &) = delete;
 };
-
-std::unique_ptr<Holder> startHolder(const IpcNames &names)
-{
-    HolderOptions options;
-    options.capacity = kCapacity;
-    auto holder = Holder::start(names, options);
-    REQUIRE(holder);
-    return std::move(*holder);
-}
 
 /// The listing, narrowed to the segments `shmids` (other tests and users have theirs), in its order.
 std::vector<SegmentSummary> listedAmong(const std::vector<int> &shmids)
@@ -192,16 +185,7 @@ TEST_CASE("listing: segments come in shmid order, an orphan among them as such, 
     Key orphaned("listing-orphan");
     Key plain("listing-plain");
     const auto holderOfFirst = startHolder(first.names);
-    ChildProcess child([&](int readyFd, int releaseFd) {
-        HolderOptions options;
-        options.capacity = kCapacity;
-        auto holder = Holder::start(orphaned.names, options);
-        if (!holder)
-            return 1;
-        ChildProcess::tellReady(readyFd);
-        ChildProcess::waitForRelease(releaseFd);
-        return 0;
-    });
+    ChildProcess child(holderInChild(orphaned.names));
     REQUIRE(child.ready());
     const pid_t orphanHolder = child.pid();
     ::kill(orphanHolder, SIGKILL);

@@ -7,6 +7,7 @@
 #include "protocol/holder.h"
 #include "protocol/segment_attach.h"
 
+#include "holder_support.h"
 #include "unit_support.h"
 
 #include <cstring>
@@ -16,27 +17,15 @@
 
 using namespace shmtools::detail;
 using shmtools::ErrorCode;
-using shmtools::HolderOptions;
 using shmtools::Remedy;
 using shmtools::Result;
 using unit::Pipe;
 using unit::ScratchKey;
+using unit::startHolder;
 
 namespace {
 
 constexpr double kLockTimeout = 10;
-
-/// A holder of the scratch key in this process: a raw segment of exactly `capacity` bytes, or a
-/// shm-tools segment.
-std::unique_ptr<Holder> startHolder(const ScratchKey &scratch, std::uint64_t capacity, bool raw = true)
-{
-    HolderOptions options;
-    options.capacity = capacity;
-    options.raw = raw;
-    auto holder = Holder::start(scratch.names, options);
-    REQUIRE(holder);
-    return std::move(*holder);
-}
 
 Result<std::uint64_t> load(const ScratchKey &scratch, std::string_view content, double timeout = kLockTimeout)
 {
@@ -71,7 +60,7 @@ std::string readOut(const ScratchKey &scratch, bool all = false)
 TEST_CASE("raw: bytes in, bytes up to the NUL out, the NUL written after them", "[raw_segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch, 32);
+    const auto holder = startHolder(scratch.names, 32, true);
     CHECK(readOut(scratch) == ""); // a new segment is all zero
     REQUIRE(loaded(scratch, "hello, Qt") == 9);
     CHECK(readOut(scratch) == "hello, Qt");
@@ -93,7 +82,7 @@ TEST_CASE("raw: bytes in, bytes up to the NUL out, the NUL written after them", 
 TEST_CASE("raw: what does not fit with its NUL is TooLarge, and nothing is written", "[raw_segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch, 8);
+    const auto holder = startHolder(scratch.names, 8, true);
     REQUIRE(loaded(scratch, "1234567") == 7); // seven bytes and the NUL: exactly full
     auto refused = load(scratch, "abcdefgh");
     REQUIRE_FALSE(refused);
@@ -106,7 +95,7 @@ TEST_CASE("raw: what does not fit with its NUL is TooLarge, and nothing is writt
 TEST_CASE("raw: a shm-tools segment is refused both ways, its header left whole", "[raw_segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch, 4096, false);
+    const auto holder = startHolder(scratch.names, 4096);
     auto loaded = load(scratch, "would overwrite the header");
     REQUIRE_FALSE(loaded);
     CHECK(loaded.error().code == ErrorCode::InvalidContent);
@@ -124,7 +113,7 @@ TEST_CASE("raw: a shm-tools segment is refused both ways, its header left whole"
 TEST_CASE("raw: a lock held elsewhere is waited for until the timeout, then TimedOut, nothing written", "[raw_segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch, 32);
+    const auto holder = startHolder(scratch.names, 32, true);
     REQUIRE(loaded(scratch, "before") == 6);
     {
         auto semaphore = Semaphore::open(scratch.names);

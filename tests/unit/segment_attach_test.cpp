@@ -11,6 +11,7 @@
 #include "sys/interrupt.h"
 #include "sys/key_file.h"
 
+#include "holder_support.h"
 #include "unit_support.h"
 
 #include <cstring>
@@ -23,39 +24,21 @@ using shmtools::HolderOptions;
 using shmtools::Remedy;
 using shmtools::Result;
 using unit::ChildProcess;
+using unit::holderInChild;
 using unit::inChild;
 using unit::ScratchKey;
+using unit::startHolder;
 
 namespace {
 
-constexpr std::uint64_t kCapacity = 4096;
+constexpr std::uint64_t kCapacity = unit::kHolderCapacity; // what startHolder() makes
 // Long enough for any machine; the cases that reach it on purpose pass a short one.
 constexpr double kLongWait = 30;
-
-std::unique_ptr<Holder> startHolder(const ScratchKey &scratch, std::uint64_t capacity = kCapacity, bool raw = false)
-{
-    HolderOptions options;
-    options.capacity = capacity;
-    options.raw = raw;
-    auto holder = Holder::start(scratch.names, options);
-    REQUIRE(holder);
-    return std::move(*holder);
-}
 
 /// A holder of `names` in a child, killed (SIGKILL) as soon as it is ready: an orphan is left.
 void leaveOrphan(const IpcNames &names, bool raw = false)
 {
-    ChildProcess child([&](int readyFd, int releaseFd) {
-        HolderOptions options;
-        options.capacity = kCapacity;
-        options.raw = raw;
-        auto holder = Holder::start(names, options);
-        if (!holder)
-            return 1;
-        ChildProcess::tellReady(readyFd);
-        ChildProcess::waitForRelease(releaseFd);
-        return 0;
-    });
+    ChildProcess child(holderInChild(names, kCapacity, raw));
     REQUIRE(child.ready());
     ::kill(child.pid(), SIGKILL);
     REQUIRE(child.wait() == 100 + SIGKILL);
@@ -78,7 +61,7 @@ void unlink(const std::string &path)
 TEST_CASE("attach: a held key's whole segment is mapped, with its status, semaphore and identity", "[segment_attach]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     auto attached = attachSegment(scratch.names, Deadline::after(kLongWait));
     REQUIRE(attached);
     CHECK(attached->status.shmid == holder->shmid());
@@ -114,7 +97,7 @@ TEST_CASE("attach: another key reaching a holder's segment through the same key 
           "[segment_attach]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     IpcNames collision = scratch.names;
     collision.key = "colliding-key";
     auto attached = attachSegment(collision, Deadline::after(kLongWait));
@@ -137,7 +120,7 @@ TEST_CASE("attach: no segment under the key is NoSegment, and nothing is made", 
 TEST_CASE("attach: a segment open to other users is refused as Unsafe, unmapped", "[segment_attach]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     shmid_ds status{};
     REQUIRE(::shmctl(holder->shmid(), IPC_STAT, &status) == 0);
     status.shm_perm.mode = 0640;
@@ -157,7 +140,7 @@ TEST_CASE("attach: a segment removed (ipcrm) under a running holder is NoSegment
           "[segment_attach]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     removeSegment(holder->shmid());
     auto attached = attachSegment(scratch.names, Deadline::after(kLongWait));
     REQUIRE_FALSE(attached);
@@ -173,7 +156,7 @@ TEST_CASE("attach: key files removed with their anchors under a running holder a
           "[segment_attach]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     for (const std::string &path : {scratch.names.segmentKeyFile, scratch.names.semaphoreKeyFile})
         unlink(path), unlink(anchorPathFor(path));
     auto attached = attachSegment(scratch.names, Deadline::after(kLongWait));
@@ -189,7 +172,7 @@ TEST_CASE("attach: key files removed under a running holder are waited for until
           "[segment_attach]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch); // anchored, but it does not serve: nothing restores them
+    const auto holder = startHolder(scratch.names); // anchored, but it does not serve: nothing restores them
     unlink(scratch.names.segmentKeyFile);
     const Deadline deadline = Deadline::after(0.2);
     auto attached = attachSegment(scratch.names, deadline);
@@ -235,7 +218,7 @@ TEST_CASE("attach: key files removed under a serving holder are waited for, and 
 TEST_CASE("attach: a signal while it waits for a repair ends the wait as Interrupted", "[segment_attach]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     unlink(scratch.names.segmentKeyFile);
     const int code = inChild([&] {
         installInterruptHandlers();
@@ -249,7 +232,7 @@ TEST_CASE("attach: a signal while it waits for a repair ends the wait as Interru
 TEST_CASE("attach: a semaphore missing under a live shm-tools holder gives a stand-in", "[segment_attach]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     removeSemaphoreOf(scratch.names);
     auto attached = attachSegment(scratch.names, Deadline::after(kLongWait));
     REQUIRE(attached);
@@ -273,7 +256,7 @@ TEST_CASE("attach: a raw segment's semaphore missing under its running holder is
           "[segment_attach]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch, 64, true);
+    const auto holder = startHolder(scratch.names, 64, true);
     removeSemaphoreOf(scratch.names);
     const Deadline deadline = Deadline::after(0.2);
     auto attached = attachSegment(scratch.names, deadline);

@@ -6,27 +6,20 @@
 
 #include "protocol/holder.h"
 
+#include "holder_support.h"
 #include "unit_support.h"
 
 #include <optional>
 
 using namespace shmtools::detail;
-using shmtools::HolderOptions;
 using unit::ChildProcess;
+using unit::holderInChild;
 using unit::ScratchKey;
+using unit::startHolder;
 
 namespace {
 
-constexpr std::uint64_t kCapacity = 4096;
-
-std::unique_ptr<Holder> startHolder(const ScratchKey &scratch)
-{
-    HolderOptions options;
-    options.capacity = kCapacity;
-    auto holder = Holder::start(scratch.names, options);
-    REQUIRE(holder);
-    return std::move(*holder);
-}
+constexpr std::uint64_t kCapacity = unit::kHolderCapacity; // what startHolder() makes
 
 /// The listed segment `shmid`, if listed.
 std::optional<ListedSegment> listed(int shmid)
@@ -45,7 +38,7 @@ TEST_CASE("segment list: a running holder's segment is listed with its key, TMPD
           "[segment_list]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     {
         SlotProtocol &protocol = *holder->protocol();
         auto claim = protocol.claim(Deadline::after(10));
@@ -70,7 +63,7 @@ TEST_CASE("segment list: a running holder's segment is listed with its key, TMPD
 TEST_CASE("segment list: the live holder is found by key and TMPDIR both", "[segment_list]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     ScratchKey elsewhere; // the same key under another TMPDIR
     CHECK_FALSE(findLiveHolder(elsewhere.names));
     IpcNames otherKey = scratch.names;
@@ -82,16 +75,7 @@ TEST_CASE("segment list: the live holder is found by key and TMPDIR both", "[seg
 TEST_CASE("segment list: the orphan of a killed holder is listed as such, and is no live holder", "[segment_list]")
 {
     ScratchKey scratch;
-    ChildProcess child([&](int readyFd, int releaseFd) {
-        HolderOptions options;
-        options.capacity = kCapacity;
-        auto holder = Holder::start(scratch.names, options);
-        if (!holder)
-            return 1;
-        ChildProcess::tellReady(readyFd);
-        ChildProcess::waitForRelease(releaseFd);
-        return 0;
-    });
+    ChildProcess child(holderInChild(scratch.names));
     REQUIRE(child.ready());
     auto shmid = findSegment(scratch.names);
     REQUIRE(shmid);
@@ -122,7 +106,7 @@ TEST_CASE("segment list: segments without a shm-tools header, or removed, are le
         int shmid = -1;
         std::optional<SegmentMapping> reader;
         {
-            const auto holder = startHolder(scratch);
+            const auto holder = startHolder(scratch.names);
             shmid = holder->shmid();
             auto mapping = SegmentMapping::attach(shmid, *layout::segmentSizeFor(kCapacity), scratch.names);
             REQUIRE(mapping);

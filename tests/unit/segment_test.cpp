@@ -10,6 +10,7 @@
 #include "format/checksum.h"
 #include "protocol/holder.h"
 
+#include "holder_support.h"
 #include "unit_support.h"
 
 #include <csignal>
@@ -21,7 +22,6 @@
 using namespace shmtools::detail;
 using Catch::Matchers::ContainsSubstring;
 using shmtools::ErrorCode;
-using shmtools::HolderOptions;
 using shmtools::Remedy;
 using shmtools::Result;
 using shmtools::VersionInfo;
@@ -29,22 +29,13 @@ using unit::ChildProcess;
 using unit::inChild;
 using unit::Pipe;
 using unit::ScratchKey;
+using unit::startHolder;
 
 namespace {
 
-constexpr std::uint64_t kCapacity = 4096;
+constexpr std::uint64_t kCapacity = unit::kHolderCapacity; // what startHolder() makes
 // Long enough for any machine; the cases that reach a timeout on purpose pass a short one.
 constexpr double kLongWait = 30;
-
-std::unique_ptr<Holder> startHolder(const ScratchKey &scratch, std::uint64_t capacity = kCapacity, bool raw = false)
-{
-    HolderOptions options;
-    options.capacity = capacity;
-    options.raw = raw;
-    auto holder = Holder::start(scratch.names, options);
-    REQUIRE(holder);
-    return std::move(*holder);
-}
 
 Segment openSegment(const ScratchKey &scratch, double lockTimeout = kLongWait)
 {
@@ -120,7 +111,7 @@ void scribbleOnPublished(const Holder &holder)
 TEST_CASE("segment: each load publishes the next generation, read back whole with its checksum and source", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     CHECK(segment.capacity() == kCapacity);
     std::uint64_t lastDone = 0, lastTotal = 0;
@@ -149,7 +140,7 @@ TEST_CASE("segment: each load publishes the next generation, read back whole wit
 TEST_CASE("segment: a read before any load gives generation 0 and writes nothing", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     CHECK(*segment.currentGeneration() == 0);
     const ReadBack back = readBack(segment);
@@ -173,7 +164,7 @@ TEST_CASE("segment: a read before any load gives generation 0 and writes nothing
 TEST_CASE("segment: a version written out to a sink arrives whole", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     REQUIRE(load(segment, content(3000)));
     Pipe pipe; // 3000 bytes fit a pipe's buffer: no reader needed while it writes
@@ -194,7 +185,7 @@ TEST_CASE("segment: a version written out to a sink arrives whole", "[segment]")
 TEST_CASE("segment: a load larger than the capacity is refused and the previous version stays", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     REQUIRE(load(segment, content(100)));
     auto refused = load(segment, content(kCapacity + 1, 3));
@@ -214,7 +205,7 @@ TEST_CASE("segment: a stream longer than the capacity is refused once the slot i
           "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     REQUIRE(load(segment, content(100)));
     auto refused = loadStream(segment, content(kCapacity + 1, 4));
@@ -236,7 +227,7 @@ TEST_CASE("segment: a version whose bytes changed after publishing fails its che
           "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     REQUIRE(load(segment, content(500)));
     scribbleOnPublished(*holder);
@@ -269,7 +260,7 @@ TEST_CASE("segment: a load waits for the free slot while a reader pins it, and t
           "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch, 0.2);
     REQUIRE(load(segment, content(100, 1)));
     {
@@ -291,7 +282,7 @@ TEST_CASE("segment: a load waits for the free slot while a reader pins it, and t
 TEST_CASE("segment: a loader killed mid-copy leaves the previous version, and its slot to the next load", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     REQUIRE(load(segment, content(100, 1)));
     Pipe input;
@@ -325,7 +316,7 @@ TEST_CASE("segment: a loader killed mid-copy leaves the previous version, and it
 TEST_CASE("segment: a wait for a newer generation ends with it, at once if already there, else TimedOut", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     REQUIRE(load(segment, content(10)));
     SECTION("already above")
@@ -358,7 +349,7 @@ TEST_CASE("segment: a wait for a newer generation ends with it, at once if alrea
 TEST_CASE("segment: a wait ends as NoSegment when the holder stops", "[segment]")
 {
     ScratchKey scratch;
-    auto holder = startHolder(scratch);
+    auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     holder.reset(); // marks the segment for removal and wakes every waiter
     auto generation = segment.waitForGenerationAbove(0, Deadline::after(kLongWait));
@@ -369,7 +360,7 @@ TEST_CASE("segment: a wait ends as NoSegment when the holder stops", "[segment]"
 TEST_CASE("segment: a wait ends as NoSegment when the segment is marked for removal under it", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     removeSegment(holder->shmid()); // ipcrm -m: the holder, its semaphore and its lock are all still there
     const Deadline deadline = Deadline::after(kLongWait);
@@ -392,7 +383,7 @@ TEST_CASE("segment: open finds nothing without a holder", "[segment]")
 TEST_CASE("segment: open refuses a plain segment smaller than a header, to be opened raw", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch, 100, true);
+    const auto holder = startHolder(scratch.names, 100, true);
     auto segment = Segment::open(scratch.names, kLongWait);
     REQUIRE_FALSE(segment);
     CHECK(segment.error().code == ErrorCode::InvalidContent);
@@ -403,7 +394,7 @@ TEST_CASE("segment: open refuses a plain segment smaller than a header, to be op
 TEST_CASE("segment: open refuses a plain segment the size of a header or more, its bytes untouched", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch, 2 * layout::kHeaderSize, true);
+    const auto holder = startHolder(scratch.names, 2 * layout::kHeaderSize, true);
     auto segment = Segment::open(scratch.names, kLongWait);
     REQUIRE_FALSE(segment);
     CHECK(segment.error().code == ErrorCode::InvalidContent);
@@ -412,7 +403,7 @@ TEST_CASE("segment: open refuses a plain segment the size of a header or more, i
 TEST_CASE("segment: open refuses a segment made for another key reached through the same key files", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     IpcNames collision = scratch.names;
     collision.key = "colliding-key";
     auto segment = Segment::open(collision, kLongWait);
@@ -424,7 +415,7 @@ TEST_CASE("segment: open refuses a segment made for another key reached through 
 TEST_CASE("segment: a Segment opened before fork() is refused in the child, and still serves the parent", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     const int code = inChild([&] {
         auto loaded = load(segment, content(10));
@@ -444,7 +435,7 @@ TEST_CASE("segment: a Segment opened before fork() is refused in the child, and 
 TEST_CASE("segment: output cut short by the consumer is fine only when the sink says so", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     {
         Segment loader = openSegment(scratch);
         REQUIRE(load(loader, content(1000)));
@@ -475,7 +466,7 @@ TEST_CASE("segment: output cut short by the consumer is fine only when the sink 
 TEST_CASE("segment: a sink that cannot be had ends the read with its error", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     REQUIRE(load(segment, content(10)));
     auto read = segment.read(
@@ -491,7 +482,7 @@ TEST_CASE("segment: a sink that cannot be had ends the read with its error", "[s
 TEST_CASE("segment: info counts others' attachments, not this Segment's mappings, with the latest version", "[segment]")
 {
     ScratchKey scratch;
-    const auto holder = startHolder(scratch);
+    const auto holder = startHolder(scratch.names);
     Segment segment = openSegment(scratch);
     REQUIRE(load(segment, content(700)));
     readBack(segment);                                                 // maps the segment a second time, read-only
