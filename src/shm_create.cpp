@@ -232,10 +232,17 @@ int hold(const Request &request)
             if (what.rfind(key + ": ", 0) == 0)
                 what.erase(0, key.size() + 2);
         }
-        if (json)
-            printStoppedEvent(eventAsJson(key, "stopped", nullptr, "stopped by " + name + "; " + what));
-        if (!stopped)
-            return reportError(kTool, Error{stopped.error().code, key + ": stopped by " + name + "; " + what, key});
+        if (json) {
+            // The stop's remedies name the key, never the TMPDIR a holder is started in.
+            const std::string remedy = stopped ? std::string() : remedyText(kTool, stopped.error(), {});
+            printStoppedEvent(eventAsJson(key, "stopped", nullptr,
+                                          "stopped by " + name + "; " + what + (remedy.empty() ? "" : "; " + remedy)));
+        }
+        if (!stopped) {
+            Error said = stopped.error(); // with its remedy, which reportError words
+            said.message = key + ": stopped by " + name + "; " + what;
+            return reportError(kTool, said);
+        }
         reportStatus(kTool, request.common.quiet, key + ": stopped by " + name + "; " + what);
         return 0;
     };

@@ -56,6 +56,7 @@ enum class Remedy : int {
     ContinueStoppedProcess = 13,       ///< the process (`pid`) is stopped (SIGSTOP, a debugger): continue it
     RemoveAgain = 14,                  ///< a removal met a segment made meanwhile and removed nothing: remove again
     JoinHolderIpcNamespace = 15,       ///< the holder (`pid`, if seen) runs in another IPC namespace: run there
+    RemoveLeftovers = 16,              ///< what is named could not be removed now: remove the key once it can be
 };
 
 /// A stable lower-case name for `remedy` ("start-holder", "raise-timeout", ...); "unknown" for a

@@ -86,6 +86,8 @@ std::string remedyText(const std::string &tool, const shmtools::Error &error, co
         // shm-create would be refused there too (exit 4): the key files are that holder's.
         return "run " + tool + " in the holder's IPC namespace (in its container; or start the container with "
                "'docker run --ipc=host' for a holder on the host, '--ipc=container:NAME' for one in container NAME)";
+    case Remedy::RemoveLeftovers:
+        return "once that is possible, '" + withKey("shm-create --remove", error.key) + "' removes them";
     }
     return {};
 }

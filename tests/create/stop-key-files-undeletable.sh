@@ -34,7 +34,7 @@ stop_under() {
   for file in "$D"/qipc_* "$D"/.qipc_*; do
     [[ $last == *"$(basename "$file")"* ]] || fail "$errno: does not name $(basename "$file"): $last"
   done
-  [[ $last == *"($cause, $errno: "*"); once TMPDIR can be written again, 'shm-create --remove -k $K' removes them" ]] ||
+  [[ $last == *"($cause, $errno: "*"); once that is possible, 'shm-create --remove -k $K' removes them" ]] ||
     fail "$errno: does not say why and what to do: $last"
   ! ipcs -m -s | grep -q -i -e "$shm_key" -e "$sem_key" || fail "$errno: segment or semaphore left"
   TMPDIR=$D run shm-create --remove

@@ -330,7 +330,7 @@ TEST_CASE("Every error code has its own name")
 TEST_CASE("Every remedy has its own name, and none names a flag")
 {
     std::vector<std::string> names;
-    for (int value = int(Remedy::None); value <= int(Remedy::JoinHolderIpcNamespace); ++value)
+    for (int value = int(Remedy::None); value <= int(Remedy::RemoveLeftovers); ++value)
         names.emplace_back(remedyName(static_cast<Remedy>(value)));
     std::sort(names.begin(), names.end());
     CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());

@@ -12,8 +12,11 @@
 start_holder -s 64K || fail "holder"
 shmid=$(jget shmid)
 key=$(ftok_key "$(ls "$TMPDIR"/qipc_sharedmemory_*)")
-# Reached by no key once its key files are gone: removed here by id if the test fails midway.
-CLEANUPS+=("ipc_exists m $shmid $key && ipcrm -m $shmid")
+semkey=$(ftok_key "$(ls "$TMPDIR"/qipc_systemsem_*)")
+semid=$(ipc_id s "$semkey")
+# Reached by no key once its key files are gone: removed here by id (the segment if the test
+# fails midway; the killed holder's semaphore always, as nothing else can find it).
+CLEANUPS+=("ipc_exists m $shmid $key && ipcrm -m $shmid" "ipc_exists s $semid $semkey && ipcrm -s $semid")
 "$Q" hold "$K" >"$W/qt.out" 2>&1 & qp=$!
 PIDS+=("$qp")
 wait_until 30 "the Qt peer is attached" has_line "$W/qt.out" '^attached'
@@ -22,10 +25,12 @@ wait_gone "$HP"
 rm -f "$TMPDIR"/qipc_* "$TMPDIR"/.qipc_*
 ipc_exists m "$shmid" "$key" || fail "segment $shmid gone with its holder"
 
-run shm-read --list
-[ "$RC" = 0 ] || fail "--list: rc=$RC $ERR"
+# Its key files gone, it is no longer this TMPDIR's by identity: --list counts it as not
+# reachable from here, --list --all shows it, with its state.
+run shm-read --list --all
+[ "$RC" = 0 ] || fail "--list --all: rc=$RC $ERR"
 state=$(awk -v key="$K" '$NF == key { print $1 }' "$OUT")
-[ "$state" = orphan ] || fail "--list calls segment $shmid '$state' (want orphan: its holder is dead): $(cat "$OUT")"
+[ "$state" = orphan ] || fail "--list --all calls segment $shmid '$state' (want orphan: its holder is dead): $(cat "$OUT")"
 run shm-read -t 1
 [ "$RC" = 3 ] && [[ $ERR != *runs* ]] || fail "shm-read: rc=$RC (want 3, naming no running holder) $ERR"
 run shm-create --remove -t 3

@@ -203,9 +203,11 @@ TEST_CASE("list: -k KEY lists only that key's segment, in text and JSON, and $SH
     CHECK(std::count(json.out.begin(), json.out.end(), '\n') == 1);
     CHECK_THAT(json.out, Catch::Matchers::ContainsSubstring("\"key\":\"" + first + "\""));
 
+    // A key with no segment is most often a typo: exit 3, as shm-read -k says it (read.list-key-typo).
     const ProcessResult none = run(Tool::Read, {"--list", "-k", first + "-none"});
-    CHECK_EXIT(none, 0);
+    CHECK_EXIT(none, 3);
     CHECK(none.out.empty());
+    CHECK_THAT(none.err, Catch::Matchers::ContainsSubstring(first + "-none: no segment under this key"));
 
     // $SHM_KEY is the key to read, not a filter: --list still lists every key.
     RunOptions fromEnvironment;

@@ -50,6 +50,7 @@ TEST_CASE("remedies render as one line naming the flag of the tool at hand", "[r
         {"shm-create", Remedy::ContinueStoppedProcess, 456, "'kill -CONT 456' lets it go on"},
         {"shm-create", Remedy::RemoveAgain, 0, "run 'shm-create --remove -k \"my key\"' again"},
         {"shm-read", Remedy::JoinHolderIpcNamespace, 456, "run shm-read in the holder's IPC namespace"},
+        {"shm-create", Remedy::RemoveLeftovers, 0, "once that is possible, 'shm-create --remove -k \"my key\"' removes them"},
     }));
     INFO(tool << " " << shmtools::remedyName(remedy));
     const std::string text = rendered(tool, remedy, pid);
@@ -87,7 +88,7 @@ TEST_CASE("suggested commands quote the key for the shell, and leave out the def
 TEST_CASE("every remedy has words in every tool, and none has any for nothing to do", "[remedy]")
 {
     const std::string tool = GENERATE("shm-create", "shm-load", "shm-read");
-    for (int value = static_cast<int>(Remedy::StartHolder); value <= static_cast<int>(Remedy::JoinHolderIpcNamespace);
+    for (int value = static_cast<int>(Remedy::StartHolder); value <= static_cast<int>(Remedy::RemoveLeftovers);
          ++value) {
         const auto remedy = static_cast<Remedy>(value);
         INFO(tool << " " << shmtools::remedyName(remedy));

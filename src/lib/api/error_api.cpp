@@ -39,6 +39,7 @@ const char *remedyName(Remedy remedy)
     case Remedy::ContinueStoppedProcess: return "continue-stopped-process";
     case Remedy::RemoveAgain: return "remove-again";
     case Remedy::JoinHolderIpcNamespace: return "join-holder-ipc-namespace";
+    case Remedy::RemoveLeftovers: return "remove-leftovers";
     }
     return "unknown";
 }

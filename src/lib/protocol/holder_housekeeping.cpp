@@ -259,8 +259,8 @@ Status Holder::stop()
         names += (i == 0 ? "" : i + 1 == left.size() ? " and " : ", ") + left[i];
     return makeError(ErrorCode::Failure, m_names.key + ": removed the segment and its semaphore, but cannot remove " +
                                              names + " in " + m_names.tempDir + " (" + unlinkCause(cause) +
-                                             "); once TMPDIR can be written again, 'shm-create --remove -k " +
-                                             m_names.key + "' removes them");
+                                             ")",
+                     Remedy::RemoveLeftovers);
 }
 
 } // namespace shmtools::detail
