@@ -9,6 +9,7 @@
 
 #include "unit_support.h"
 
+#include <ctime>
 #include <optional>
 #include <sys/ipc.h>
 #include <sys/sem.h>
@@ -161,6 +162,12 @@ TEST_CASE("semaphore: one that is taken, operated on, is never taken for one bor
     const Semaphore semaphore = made(scratch);
     ChildProcess holder(taker(scratch.names, true)); // value 0, as a born-abandoned one, but operated on
     REQUIRE(holder.ready());
+    // Only once the clocks' margin (2 s) has passed since it was set could the age alone make it
+    // look born abandoned: what must tell them apart then is that it was operated on.
+    semid_ds ds{};
+    REQUIRE(::semctl(semaphore.id(), 0, IPC_STAT, &ds) == 0);
+    while (::time(nullptr) <= ds.sem_ctime + 2)
+        ::usleep(50'000);
     CHECK_FALSE(semaphore.bornAbandoned());
     holder.release();
     CHECK(holder.wait() == 0);
