@@ -33,7 +33,23 @@ ensure_packages "to build and run the tests" "${test_packages[@]}"
 cd "$repo_root"
 
 summaries=()
+digests=()
 failed=0
+
+# failure_digest DIR: the last lines each failed case printed (at most 5 cases, 10 lines each), from ctest's own
+# log, for the end of the output: a CI log that keeps only its head and tail still shows why.
+failure_digest() {
+  awk -v dir="$1" '
+    / Test: / { name = $0; sub(/^[0-9]+\/[0-9]+ Test: /, "", name) }
+    /^Output:$/ { n = 0; inside = 1; getline; next }
+    /^<end of output>$/ { inside = 0; next }
+    inside { lines[++n] = $0 }
+    /^Test (Failed|Not Run|Timeout)/ || /^Test .*\*\*\*/ {
+      if (++shown > 5) next
+      printf "--- %s: %s (last lines)\n", dir, name
+      for (i = (n > 10 ? n - 9 : 1); i <= n; i++) print "    " lines[i]
+    }' "$1/Testing/Temporary/LastTest.log" 2>/dev/null || true
+}
 
 # stage NAME DIR CTEST_TIMEOUT LEAVE_OUT [cmake args...]: builds DIR and runs its ctest, less
 # the labels matching the regex LEAVE_OUT (with the system ones unless --system); records a summary.
@@ -58,7 +74,10 @@ stage() {
   (cd "$dir" && ctest --output-on-failure -j "$(nproc)" --timeout "$timeout" "${selection[@]}") 2>&1 |
     tee "$dir/ctest.log" || rc=$?
   summary=$(grep -E '^[0-9]+% tests passed' "$dir/ctest.log" | tail -n 1 || true)
-  [ "$rc" -eq 0 ] || failed=1
+  if [ "$rc" -ne 0 ]; then
+    failed=1
+    digests+=("$(failure_digest "$dir")")
+  fi
   summaries+=("$name: ${summary:-ctest exited $rc without its summary line} (ctest exit code $rc)${note}")
 }
 
@@ -67,5 +86,6 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   stage "ASan+UBSan build" build-sanitize 600 "own_tree|plain_only" -DSHM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 
 echo
+for digest in "${digests[@]}"; do [ -z "$digest" ] || echo "$digest"; done
 for summary in "${summaries[@]}"; do echo "$script_name: $summary"; done
 exit "$failed"
