@@ -9,6 +9,7 @@
 
 #include "unit_support.h"
 
+#include <chrono>
 #include <ctime>
 #include <optional>
 #include <sys/ipc.h>
@@ -192,6 +193,44 @@ TEST_CASE("semaphore: a lock left taken without SEM_UNDO is named while its take
     semaphore.releaseAbandoned();
     CHECK(semaphore.abandonedBy() == 0);
     CHECK(semaphore.lock(Deadline::after(10)));
+}
+
+TEST_CASE("semaphore: a wait gives back a lock whose taker exited once it has seen it so twice", "[semaphore]")
+{
+    // Where no holder runs (a start, a holder stopped), nobody else would: every wait timed out.
+    ScratchKey scratch;
+    const Semaphore semaphore = made(scratch);
+    ChildProcess careless(taker(scratch.names, true));
+    REQUIRE(careless.ready());
+    const pid_t pid = careless.pid();
+    careless.release();
+    REQUIRE(careless.wait() == 0);
+    REQUIRE(semaphore.abandonedBy() == pid);
+    const auto started = std::chrono::steady_clock::now();
+    auto locked = semaphore.lock(Deadline::after(10));
+    REQUIRE(locked);
+    // Two looks a second apart, not the deadline: it was seen abandoned and given back.
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+}
+
+TEST_CASE("semaphore: the abandon watch gives back only a taking seen dead on two looks in a row", "[semaphore]")
+{
+    ScratchKey scratch;
+    const Semaphore semaphore = made(scratch);
+    Semaphore::AbandonWatch watch;
+    CHECK_FALSE(watch.look(semaphore)); // free
+    ChildProcess careless(taker(scratch.names, true));
+    REQUIRE(careless.ready());
+    CHECK_FALSE(watch.look(semaphore)); // taken by a live process
+    CHECK_FALSE(watch.look(semaphore));
+    const pid_t pid = careless.pid();
+    careless.release();
+    REQUIRE(careless.wait() == 0);
+    CHECK_FALSE(watch.look(semaphore)); // seen dead once
+    const auto found = watch.look(semaphore);
+    REQUIRE(found);
+    CHECK(found->pid == pid);
+    CHECK_FALSE(found->reused);
 }
 
 TEST_CASE("semaphore: a removed one is gone by its id, and made again under the same key file", "[semaphore]")

@@ -133,8 +133,7 @@ private:
     bool m_anchorsTried = false;          ///< by start(): later tries are for the missing ones
     mutable bool m_anchorProblemTold = false; ///< by serve() or to keyFileRepairProblem()
     bool m_stopServing = false; ///< asked for by a callback of serve()
-    pid_t m_abandonedBy = 0; ///< the lock seen left taken by this dead PID at the last check
-    Semaphore::Taker m_lastTaker; ///< who had the lock taken at the last check
+    Semaphore::AbandonWatch m_abandonWatch; ///< a lock left taken by a dead process, look to look
     VersionInfo m_kept;
 };
 

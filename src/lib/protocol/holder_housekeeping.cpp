@@ -132,26 +132,14 @@ void Holder::keepAlive(const NoticeFn &onNotice, bool touch)
                "logout, or by hand); restored it");
         return;
     }
-    // A lock taken without SEM_UNDO by a process that then exited stays taken for ever. It is
-    // released when seen twice in a row (a second apart) left by the same dead PID, or when the
-    // process at the taker's PID is another one than a second ago while no operation happened
-    // meanwhile (the taker died and its PID was reused). A taker that still runs keeps it.
-    const Semaphore::Taker taker = m_os->semaphore().taker();
-    const bool reused = taker.pid != 0 && taker.pid == m_lastTaker.pid &&
-                        taker.lastOperation == m_lastTaker.lastOperation && m_lastTaker.startTime != 0 &&
-                        taker.startTime != 0 && taker.startTime != m_lastTaker.startTime;
-    m_lastTaker = taker;
-    const pid_t abandonedBy = reused ? taker.pid : m_os->semaphore().abandonedBy();
-    if (abandonedBy != 0 && (reused || abandonedBy == m_abandonedBy)) {
+    // A lock taken without SEM_UNDO by a process that then exited stays taken for ever; the
+    // watch decides when it is the dead taker's for sure (Semaphore::AbandonWatch).
+    if (const auto abandoned = m_abandonWatch.look(m_os->semaphore())) {
         m_os->semaphore().releaseAbandoned();
-        notice("the segment lock was left taken by PID " + std::to_string(abandonedBy) +
-               ", which exited without giving it back" + (reused ? " (its PID now names another process)" : "") +
-               "; released it");
-        m_abandonedBy = 0;
-        m_lastTaker = {};
-        return;
+        notice("the segment lock was left taken by PID " + std::to_string(abandoned->pid) +
+               ", which exited without giving it back" +
+               (abandoned->reused ? " (its PID now names another process)" : "") + "; released it");
     }
-    m_abandonedBy = abandonedBy;
 }
 
 int Holder::serve(const std::function<void(const VersionInfo &)> &onVersion, const NoticeFn &onNotice)

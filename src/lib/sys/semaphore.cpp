@@ -190,6 +190,22 @@ void Semaphore::releaseAbandoned() const
     ::semctl(m_semid, 0, SETVAL, 1);
 }
 
+std::optional<Semaphore::AbandonWatch::Found> Semaphore::AbandonWatch::look(const Semaphore &semaphore)
+{
+    const Taker taker = semaphore.taker();
+    const bool reused = taker.pid != 0 && taker.pid == m_lastTaker.pid &&
+                        taker.lastOperation == m_lastTaker.lastOperation && m_lastTaker.startTime != 0 &&
+                        taker.startTime != 0 && taker.startTime != m_lastTaker.startTime;
+    m_lastTaker = taker;
+    const pid_t abandonedBy = reused ? taker.pid : semaphore.abandonedBy();
+    if (abandonedBy != 0 && (reused || abandonedBy == m_abandonedBy)) {
+        *this = {};
+        return Found{abandonedBy, reused};
+    }
+    m_abandonedBy = abandonedBy;
+    return std::nullopt;
+}
+
 void Semaphore::remove() const
 {
     ::semctl(m_semid, 0, IPC_RMID);
@@ -203,8 +219,9 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
     // give. Such a semaphore is set to 1, as its creator would have; it becomes recognisable
     // only once the clocks' margin has passed, hence the look every second. (Two waiters setting
     // it at once both set 1: no harm.)
+    AbandonWatch abandoned;
     for (bool first = true;; first = false) {
-        if (!first && bornAbandoned())
+        if (!first && (bornAbandoned() || abandoned.look(*this)))
             ::semctl(m_semid, 0, SETVAL, 1);
         sembuf take{0, -1, static_cast<short>(SEM_UNDO | (first ? IPC_NOWAIT : 0))};
         // Through interruptibleCall: a signal that lands just before the call still ends it.
@@ -233,8 +250,8 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
                                  " s waiting for the segment lock" +
                                  (!holder      ? std::string()
                                   : abandoned ? " (left taken by PID " + std::to_string(holder) +
-                                                    ", which exited without giving it back; a running holder "
-                                                    "releases such a lock within seconds)"
+                                                    ", which exited without giving it back; a wait of more "
+                                                    "than 2 s gives it back)"
                                               : " (held by PID " + std::to_string(holder) + ")"),
                              abandoned ? Remedy::RaiseTimeout : Remedy::RaiseTimeoutOrStopLockHolder, holder);
         }

@@ -65,6 +65,26 @@ public:
     /// Gives back a lock abandonedBy() names (sets the value to 1). Best effort.
     void releaseAbandoned() const;
 
+    /// Tells, from one look to the next, when a lock left taken by a dead process is to be
+    /// given back: when the same dead PID has it taken on two looks in a row, or when the
+    /// process at the taker's PID is another one than at the last look while no operation
+    /// happened meanwhile (the taker died and its PID was reused). A taker that still runs keeps
+    /// it. Used by a holder's housekeeping and by every wait for the lock, so that a lock
+    /// abandoned where no holder runs (a start) is given back all the same.
+    class AbandonWatch {
+    public:
+        struct Found {
+            pid_t pid = 0;       ///< the taker that exited
+            bool reused = false; ///< its PID now names another process
+        };
+        /// Looks once; the taking to give back (releaseAbandoned()), if this look decides it.
+        std::optional<Found> look(const Semaphore &semaphore);
+
+    private:
+        Taker m_lastTaker;       ///< who had the lock taken at the last look
+        pid_t m_abandonedBy = 0; ///< the dead PID seen with the lock taken at the last look
+    };
+
     /// True if its creator died between making it (value 0, taken) and setting it to 1: it still
     /// reads 0, nobody has ever operated on it (sem_otime 0), and it was made or last set longer
     /// ago than the clocks' whole-second margin (a live creator sets it microseconds after).
@@ -72,7 +92,8 @@ public:
 
     class Lock;
     /// Takes the lock (SEM_UNDO: released if we die). One bornAbandoned() is set to 1 first, as
-    /// its creator would have. TimedOut at the deadline, Interrupted on SIGINT/SIGTERM/SIGHUP,
+    /// its creator would have; one abandoned by a taker that exited is given back once an
+    /// AbandonWatch, looking every second of the wait, says so. TimedOut at the deadline, Interrupted on SIGINT/SIGTERM/SIGHUP,
     /// NoSegment if the semaphore is removed meanwhile.
     Result<Lock> lock(const Deadline &deadline) const;
 
