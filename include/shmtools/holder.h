@@ -86,7 +86,8 @@ private:
 /// What removeSegment() did.
 struct Removed {
     bool holderStopped = false; ///< true: a live holder was asked to stop and did; false: an orphan was removed
-    pid_t holderPid = 0;        ///< that holder, or the dead holder of the orphan (0: unknown)
+    pid_t holderPid = 0;        ///< that holder, or the dead holder of the orphan (0: unknown, or a
+                                ///< segment left unfinished by a holder killed as it started)
     int shmid = -1;             ///< the segment removed; -1: none was left, only the rest of the key
     int semid = -1;             ///< its semaphore, removed with it; -1: none was found
 };
@@ -102,7 +103,9 @@ struct Removed {
 /// 0 does not wait: a live holder is only signalled (holderStopped is true; it removes
 /// everything as it exits), a lock is tried once. Fails with NoSegment if nothing of the key is
 /// there; Unsafe if it is not this user's alone; InvalidContent for a segment not made by
-/// shm-tools or a corrupt orphan (the message says how to remove it by hand); TimedOut if the
+/// shm-tools or a corrupt orphan (the message says how to remove it by hand; a segment left
+/// unfinished, all zero and unattached, by a holder killed between making it and writing its
+/// header is removed, as a start would); TimedOut if the
 /// holder has not exited in time or a lock stayed taken (naming what remains); Interrupted on
 /// a signal while waiting (with installInterruptHandlers()); Usage for an empty or too long
 /// key. A live holder whose segment key file was replaced (a FIFO put there) is found and

@@ -22,8 +22,10 @@
 //   ErrorCode::Usage ("... opened before fork() ...; open a new Segment in the child") and its
 //   destructor touches nothing shared; a Segment opened in the child works. A child never keeps
 //   the parent's participant alive, whatever other threads were doing at the fork (opening or
-//   closing Segments): its descriptor is closed in the child at fork(). Every descriptor the
-//   library opens is close-on-exec, so a child that exec()s carries none of them.
+//   closing Segments): its descriptor is closed in the child at fork(), by the C library's
+//   fork handlers. A child made without them (syscall(SYS_fork), a raw clone()) inherits the
+//   descriptor and keeps the participant alive (a pin, a claim) until it exits or exec()s: every
+//   descriptor the library opens is close-on-exec, so a child that exec()s carries none of them.
 // Every blocking step is bounded (the lock by OpenOptions::lockTimeout, waits by their own
 // timeout) and returns ErrorCode::Interrupted on a signal once installInterruptHandlers() was
 // called. A wait for another participant notices its death within about 0.1 s, without a thread

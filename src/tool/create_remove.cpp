@@ -46,6 +46,9 @@ int removeSegments(const CreateRequest &request)
                      key + (removed->holderStopped
                                 ? ": stopped its holder (PID " + pid + "), which removed segment " +
                                       std::to_string(removed->shmid) + ", its semaphore and key files"
+                                : removed->holderPid == 0
+                                ? ": removed segment " + std::to_string(removed->shmid) +
+                                      ", left unfinished by a holder killed as it started, its semaphore and key files"
                                 : ": removed the orphaned segment " + std::to_string(removed->shmid) +
                                       " (its holder, PID " + pid + ", had died), its semaphore and key files"));
     }

@@ -11,8 +11,10 @@
 
 #include "unit_support.h"
 
+#include <csignal>
 #include <cstring>
 #include <string>
+#include <sys/shm.h>
 
 using namespace shmtools::detail;
 using shmtools::ErrorCode;
@@ -132,13 +134,66 @@ TEST_CASE("removal: a holder whose header was overwritten is found by its mark a
     held.checkStopped(removeSegment(held.scratch.names, kTimeout));
 }
 
+TEST_CASE("removal: a segment left unfinished by a creator killed before its header goes whole", "[segment_removal]")
+{
+    // All zero, nobody attached: what shm-create SIGKILLed between shmget and its header leaves,
+    // which a start replaces. --remove refused it as foreign and pointed at ipcrm.
+    ScratchKey scratch;
+    auto keyFile = ensureKeyFile(scratch.names.segmentKeyFile, scratch.names, "segment");
+    REQUIRE(keyFile);
+    const NewSegment unfinished = createSegmentExclusive(keyFile->key, 4096);
+    REQUIRE(unfinished.shmid != -1);
+    auto removed = removeSegment(scratch.names, kTimeout);
+    REQUIRE(removed);
+    CHECK_FALSE(removed->holderStopped);
+    CHECK(removed->holderPid == 0); // no holder ever wrote its name
+    CHECK(removed->shmid == unfinished.shmid);
+    CHECK(segmentGone(unfinished.shmid, scratch.names));
+    CHECK_FALSE(scratch.keyFilesLeft());
+}
+
+TEST_CASE("removal: a holder killed as it stops, after its segment, leaves nothing behind", "[segment_removal]")
+{
+    // SIGKILLed between removing its segment and its semaphore: --remove said to remove the rest
+    // by hand, though nothing stood in the way.
+    ScratchKey scratch;
+    ChildProcess holder([&names = scratch.names](int readyFd, int) {
+        sigset_t term;
+        ::sigemptyset(&term);
+        ::sigaddset(&term, SIGTERM);
+        ::sigprocmask(SIG_BLOCK, &term, nullptr); // the removal's SIGTERM waits for sigwait
+        HolderOptions options;
+        options.capacity = 4096;
+        auto started = Holder::start(names, options);
+        if (!started)
+            return 1;
+        ChildProcess::tellReady(readyFd);
+        int signal = 0;
+        ::sigwait(&term, &signal);
+        ::shmctl((*started)->shmid(), IPC_RMID, nullptr);
+        ::_exit(0); // no destructor: semaphore, key files and anchors stay
+    });
+    REQUIRE(holder.ready());
+    const unit::KeyIds ids = scratch.ids();
+    auto removed = removeSegment(scratch.names, kTimeout);
+    REQUIRE(removed);
+    CHECK(removed->holderStopped);
+    CHECK(removed->shmid == ids.shmid);
+    scratch.checkNothingLeft(ids);
+}
+
 TEST_CASE("removal: a segment not made by shm-tools is refused, named, and left alone", "[segment_removal]")
 {
     ScratchKey scratch;
     auto keyFile = ensureKeyFile(scratch.names.segmentKeyFile, scratch.names, "segment");
     REQUIRE(keyFile);
-    const NewSegment foreign = createSegmentExclusive(keyFile->key, 4096); // no header: zeros
+    const NewSegment foreign = createSegmentExclusive(keyFile->key, 4096);
     REQUIRE(foreign.shmid != -1);
+    {
+        auto mapping = SegmentMapping::attach(foreign.shmid, 4096, scratch.names);
+        REQUIRE(mapping);
+        std::memset(mapping->data(), 'Q', 16); // another program's content, not an unfinished header
+    }
     const std::string shmid = std::to_string(foreign.shmid);
     SECTION("nobody attached: how to remove it by hand")
     {

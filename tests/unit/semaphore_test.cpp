@@ -143,6 +143,7 @@ TEST_CASE("semaphore: one whose creator died before setting it is set and taken 
     // What the creator had done when it was killed: the set made, its value still 0.
     const int semid = ::semget(scratch.semaphoreKey(), 1, 0600 | IPC_CREAT | IPC_EXCL);
     REQUIRE(semid != -1);
+    const auto made = std::chrono::steady_clock::now();
     auto semaphore = Semaphore::open(scratch.names);
     REQUIRE(semaphore);
     CHECK_FALSE(semaphore->bornAbandoned()); // just made: its creator may be about to set it
@@ -150,8 +151,11 @@ TEST_CASE("semaphore: one whose creator died before setting it is set and taken 
     REQUIRE_FALSE(early);
     CHECK(early.error().code == ErrorCode::TimedOut);
     CHECK(::semctl(semid, 0, GETVAL) == 0); // left as it was
-    auto taken = semaphore->lock(Deadline::after(10)); // within the margin and a second of looking
+    auto taken = semaphore->lock(Deadline::after(10));
     REQUIRE(taken);
+    // Recognisable 1.5 s after it was made at the latest (sem_ctime has whole seconds), and
+    // looked for every half second: a short -t at start-up is not used up by the wait.
+    CHECK(std::chrono::steady_clock::now() - made < std::chrono::milliseconds(2500));
     CHECK(::semctl(semid, 0, GETVAL) == 0); // taken by us: it was 1, once
     taken->unlock();
     CHECK(::semctl(semid, 0, GETVAL) == 1);

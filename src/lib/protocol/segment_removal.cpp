@@ -113,6 +113,7 @@ Liveness holderLivenessOf(const IpcNames &names, const Found &found)
 }
 
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout);
+Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline);
 
 // Whether a process runs at `pid` now, for a message: not whether the holder does.
 bool processRuns(pid_t pid)
@@ -152,6 +153,18 @@ KeyFiles keyFilesOf(const IpcNames &names, const Found &found)
             {names.semaphoreKeyFile, found.semaphoreKeyFile},
             {anchorPathFor(names.segmentKeyFile), found.keyFile},
             {anchorPathFor(names.semaphoreKeyFile), found.semaphoreKeyFile}};
+}
+
+// The key files and anchors of ours at the key's paths, each with the file found there; none
+// (inode 0) where there is none, so that what is there instead (a FIFO) is named by
+// leftovers(), never removed.
+KeyFiles ownKeyFilesAt(const IpcNames &names)
+{
+    KeyFiles files;
+    for (const std::string &path : {names.segmentKeyFile, names.semaphoreKeyFile, anchorPathFor(names.segmentKeyFile),
+                                    anchorPathFor(names.semaphoreKeyFile)})
+        files.emplace_back(path, ownRegularFileAt(path).value_or(FileId{0, 0}));
+    return files;
 }
 
 // What is left of the key's objects once its holder has exited (or our adoption removed them),
@@ -232,8 +245,15 @@ Result<Removal> verified(const IpcNames &names, const Found &found, const KeyFil
 // now, and is removed as one.
 Result<Removal> afterHolderExited(const IpcNames &names, const Found &found, pid_t pid, const Deadline &deadline)
 {
-    if (!segmentRemains(found.shmid, names))
+    if (!segmentRemains(found.shmid, names)) {
+        // Killed as it stopped (after its segment, before its semaphore and key files), it left
+        // the rest of the key: removed as a dead holder's remains are. What cannot be removed
+        // (a read-only TMPDIR) is named below, with the holder's stop as the context.
+        if (auto remains = removeRemains(names, deadline);
+            !remains && remains.error().code != ErrorCode::NoSegment && remains.error().code != ErrorCode::Failure)
+            return remains.error();
         return verified(names, found, keyFilesOf(names, found), Removal{true, pid, found.shmid, found.semid});
+    }
     const timespec left = deadline.remaining();
     const double seconds = deadline.isNever() ? deadline.seconds() : left.tv_sec + left.tv_nsec / 1e9;
     auto orphan = removeOrphan(names, found, seconds);
@@ -341,17 +361,8 @@ Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline)
     if (runningHolderAnchors(names))
         return nothingThere(names);
     const std::string semaphoreAnchor = anchorPathFor(names.semaphoreKeyFile);
-    // Each path with the file of ours found there; none (inode 0) where there is none, so that
-    // what is there instead (a FIFO) is named by leftovers(), never removed.
-    KeyFiles files;
-    bool anyOfOurs = false;
-    for (const std::string &path :
-         {names.segmentKeyFile, names.semaphoreKeyFile, anchorPathFor(names.segmentKeyFile), semaphoreAnchor}) {
-        const auto id = ownRegularFileAt(path);
-        anyOfOurs = anyOfOurs || id;
-        files.emplace_back(path, id.value_or(FileId{0, 0}));
-    }
-    if (!anyOfOurs)
+    const KeyFiles files = ownKeyFilesAt(names);
+    if (std::all_of(files.begin(), files.end(), [](const auto &file) { return file.second.inode == 0; }))
         return nothingThere(names);
     Found remains; // no segment (shmid -1), only a semaphore if there is one
     // Under the semaphore key file's key; where only its anchor is left, the same file's.
@@ -385,6 +396,26 @@ Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline)
         return semaphore.error(); // another user's, or open to others: refused (Unsafe)
     }
     return verified(names, remains, files, Removal{false, 0, -1, remains.semid});
+}
+
+// A segment whose creator was killed between shmget and writing its header: all zero, nobody
+// attached. A holder's start removes such a segment under the lock
+// (Holder::removeHalfMadeSegment) and makes its own, which going again leaves nothing of the
+// key. Nothing if the segment is not one (a start refuses a foreign segment, and nothing is
+// touched): the caller says what it is.
+std::optional<Result<Removal>> removeHalfMade(const IpcNames &names, const Found &found, double timeout)
+{
+    if (found.attachments != 0)
+        return std::nullopt;
+    const KeyFiles files = ownKeyFilesAt(names);
+    auto started = Holder::start(names, HolderOptions{1, false, Seconds(timeout)});
+    if (!started)
+        return std::nullopt;
+    const bool adopted = (*started)->adopted();
+    started->reset();
+    if (adopted || segmentRemains(found.shmid, names))
+        return std::nullopt;
+    return verified(names, found, files, Removal{false, 0, found.shmid, found.semid});
 }
 
 // A raw holder (shm-create --raw) has no header, but it made the segment and keeps its lock's
@@ -430,6 +461,9 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
     if (found->check == HeaderCheck::Foreign)
         if (auto raw = stopRawHolder(names, *found, deadline))
             return *raw;
+    if (found->check == HeaderCheck::Foreign)
+        if (auto halfMade = removeHalfMade(names, *found, timeout))
+            return *halfMade;
     if (found->check == HeaderCheck::Foreign)
         return makeError(ErrorCode::InvalidContent,
                          names.key + ": segment " + std::to_string(found->shmid) +

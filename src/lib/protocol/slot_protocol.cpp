@@ -4,6 +4,7 @@
 #include "base/size_text.h"
 #include "sys/process_identity.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 
@@ -241,6 +242,16 @@ int SlotProtocol::liveReaders(const SegmentHeader &copy) const
     return live;
 }
 
+namespace {
+
+bool isAllZero(const SegmentHeader &copy)
+{
+    const auto *bytes = reinterpret_cast<const unsigned char *>(&copy);
+    return std::all_of(bytes, bytes + sizeof copy, [](unsigned char byte) { return byte == 0; });
+}
+
+} // namespace
+
 Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
 {
     SegmentHeader copy;
@@ -258,7 +269,14 @@ Result<SegmentHeader> SlotProtocol::checkedCopy(bool liveHolder)
                                  ") runs; nothing can be read or loaded until the holder is restarted",
                              Remedy::RestartHolder, *holder);
         return makeError(ErrorCode::InvalidContent,
-                         m_key + ": the segment was not made by shm-tools (no shm-tools header)", Remedy::UseRaw);
+                         m_key + ": the segment was not made by shm-tools (no shm-tools header)" +
+                             (isAllZero(copy) ? std::string(" or never finished: it is all zero, as a holder killed "
+                                                            "between making it and writing its header leaves it (a "
+                                                            "new holder replaces such a segment; removing the key "
+                                                            "removes it), or as a plain Qt segment nothing was "
+                                                            "written to reads")
+                                              : std::string()),
+                         Remedy::UseRaw);
     case HeaderCheck::OtherVersion:
         return makeError(ErrorCode::InvalidContent,
                          m_key + ": the segment was made by another version of shm-tools, or its header is corrupt (" +

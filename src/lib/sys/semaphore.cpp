@@ -21,11 +21,12 @@
 namespace shmtools::detail {
 
 namespace {
-// sem_otime, sem_ctime and process start times have whole seconds: events this far apart are
-// surely in that order.
+// sem_otime and process start times (from btime) have whole seconds, on two clocks: events
+// this far apart are surely in that order.
 constexpr std::int64_t kClockMarginSeconds = 2;
-// How often a lock wait looks for a semaphore whose creator died before setting it.
-constexpr time_t kBornAbandonedCheckSeconds = 1;
+// How often a lock wait looks for a semaphore whose creator died before setting it, or whose
+// taker exited without giving it back.
+constexpr long kLookEveryNanoseconds = 500'000'000;
 
 bool hasPassed(const Deadline &deadline)
 {
@@ -173,7 +174,13 @@ bool Semaphore::bornAbandoned() const
     semid_ds ds{};
     if (::semctl(m_semid, 0, GETVAL) != 0 || ::semctl(m_semid, 0, IPC_STAT, &ds) != 0 || ds.sem_otime != 0)
         return false;
-    return static_cast<std::int64_t>(::time(nullptr)) > static_cast<std::int64_t>(ds.sem_ctime) + kClockMarginSeconds;
+    // sem_ctime has whole seconds: the set was made within [ctime, ctime + 1). Half a second past
+    // that, at least half a second has gone by since semget, where a live creator sets it
+    // microseconds after. (The same clock as sem_ctime's: no margin between clocks is needed.)
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    const auto made = static_cast<std::int64_t>(ds.sem_ctime);
+    return now.tv_sec > made + 1 || (now.tv_sec == made + 1 && now.tv_nsec >= 500'000'000);
 }
 
 Semaphore::Taker Semaphore::taker() const
@@ -213,12 +220,12 @@ void Semaphore::remove() const
 
 Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
 {
-    // The first try does not wait (the lock is usually free); every later one waits at most a
-    // second, and before it looks for a creator killed between semget and SETVAL (shm-create or
+    // The first try does not wait (the lock is usually free); every later one waits at most half
+    // a second, and before it looks for a creator killed between semget and SETVAL (shm-create or
     // a Qt program, SIGKILLed at start-up), which left a lock nobody holds and nobody would ever
-    // give. Such a semaphore is set to 1, as its creator would have; it becomes recognisable
-    // only once the clocks' margin has passed, hence the look every second. (Two waiters setting
-    // it at once both set 1: no harm.)
+    // give, and for a taker that exited without giving it back. Such a semaphore is set to 1, as
+    // its creator or taker would have; either becomes recognisable only some time after, hence
+    // the look every half second. (Two waiters setting it at once both set 1: no harm.)
     AbandonWatch abandoned;
     for (bool first = true;; first = false) {
         if (!first && (bornAbandoned() || abandoned.look(*this)))
@@ -228,9 +235,10 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
         const int rc = interruptibleCall([&] {
             if (first)
                 return ::semop(m_semid, &take, 1);
-            timespec left = deadline.isNever() ? timespec{kBornAbandonedCheckSeconds, 0} : deadline.remaining();
-            if (left.tv_sec >= kBornAbandonedCheckSeconds)
-                left = timespec{kBornAbandonedCheckSeconds, 0};
+            const timespec slice{0, kLookEveryNanoseconds};
+            timespec left = deadline.isNever() ? slice : deadline.remaining();
+            if (left.tv_sec > 0 || left.tv_nsec > slice.tv_nsec)
+                left = slice;
             return ::semtimedop(m_semid, &take, 1, &left);
         });
         if (rc == 0)
@@ -250,8 +258,8 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
                                  " s waiting for the segment lock" +
                                  (!holder      ? std::string()
                                   : abandoned ? " (left taken by PID " + std::to_string(holder) +
-                                                    ", which exited without giving it back; a wait of more "
-                                                    "than 2 s gives it back)"
+                                                    ", which exited without giving it back; a wait of a "
+                                                    "second or more gives it back)"
                                               : " (held by PID " + std::to_string(holder) + ")"),
                              abandoned ? Remedy::RaiseTimeout : Remedy::RaiseTimeoutOrStopLockHolder, holder);
         }

@@ -86,8 +86,9 @@ public:
     };
 
     /// True if its creator died between making it (value 0, taken) and setting it to 1: it still
-    /// reads 0, nobody has ever operated on it (sem_otime 0), and it was made or last set longer
-    /// ago than the clocks' whole-second margin (a live creator sets it microseconds after).
+    /// reads 0, nobody has ever operated on it (sem_otime 0), and it was made or last set at least
+    /// half a second ago, as sem_ctime's whole seconds tell (a live creator sets it microseconds
+    /// after): recognisable 0.5 to 1.5 s after it was made.
     bool bornAbandoned() const;
 
     class Lock;
