@@ -8,6 +8,9 @@
 # Usage: scripts/bench-compare.sh [--output FILE] OLD_REV [NEW_REV]   (NEW_REV defaults to HEAD)
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# The rest is one compound command, which bash reads whole before running any of it: a file
+# edited or updated (git pull) during a run cannot make bash run other lines.
+{
 output=''
 if [ "${1:-}" = --output ]; then output=${2:?--output needs a FILE}; shift 2; fi
 old_rev=${1:?usage: $script_name [--output FILE] OLD_REV [NEW_REV]}
@@ -50,7 +53,7 @@ prepare old "$old_commit"
 prepare new "$new_commit"
 
 sizes=(4K 64M 256M)
-runs_for() { case $1 in 4K) echo 31 ;; 64M) echo 15 ;; *) echo 11 ;; esac; }
+runs_for() { case $1 in 4K) echo 61 ;; 64M) echo 21 ;; *) echo 11 ;; esac; }
 for size in "${sizes[@]}"; do
   head -c "$size" /dev/urandom >"$inputs/$size" || { echo "$script_name: cannot write a $size input in $inputs" >&2; exit 1; }
 done
@@ -80,7 +83,7 @@ for size in "${sizes[@]}"; do
     done
     json=$work/$operation-$size.json
     echo "$script_name: $operation, $size" >&2
-    hyperfine -N --style basic --warmup 2 --runs "$(runs_for "$size")" --export-json "$json" \
+    hyperfine -N --style basic --warmup 5 --runs "$(runs_for "$size")" --export-json "$json" \
       "${commands[@]}" >&2
     rows+=("$(python3 -c '
 import json, sys
@@ -100,7 +103,7 @@ report=$(
     "load average $load_at_start at the start, $(load_average) at the end."
   echo
   echo "Both revisions built in Release from clean exports, each with its own holder and TMPDIR;" \
-    "hyperfine (\`-N\`, two warm-up runs) ran both revisions' command in one invocation. Medians;" \
+    "hyperfine (\`-N\`, five warm-up runs) ran both revisions' command in one invocation. Medians;" \
     "NEW/OLD below 1 is faster. Inputs are page-cache hot files in /dev/shm; both slots loaded" \
     "before (the steady state). $describe_operation."
   echo
@@ -110,3 +113,5 @@ report=$(
 )
 echo "$report"
 [ -z "$output" ] || echo "$report" >"$output"
+exit
+}
