@@ -52,6 +52,17 @@ bool segmentGone(int shmid, const IpcNames &names)
     return !status || status->markedForRemoval;
 }
 
+/// A segment made under the key's segment key file by shmget alone, all zero, as a creator
+/// leaves it before writing its header (or another program before writing anything).
+NewSegment bareSegment(const ScratchKey &scratch)
+{
+    auto keyFile = ensureKeyFile(scratch.names.segmentKeyFile, scratch.names, "segment");
+    REQUIRE(keyFile);
+    const NewSegment segment = createSegmentExclusive(keyFile->key, 4096);
+    REQUIRE(segment.shmid != -1);
+    return segment;
+}
+
 /// A key held by a holder in a child process (raw: a raw holder), and its objects' ids.
 struct Held {
     ScratchKey scratch;
@@ -139,10 +150,7 @@ TEST_CASE("removal: a segment left unfinished by a creator killed before its hea
     // All zero, nobody attached: what shm-create SIGKILLed between shmget and its header leaves,
     // which a start replaces. --remove refused it as foreign and pointed at ipcrm.
     ScratchKey scratch;
-    auto keyFile = ensureKeyFile(scratch.names.segmentKeyFile, scratch.names, "segment");
-    REQUIRE(keyFile);
-    const NewSegment unfinished = createSegmentExclusive(keyFile->key, 4096);
-    REQUIRE(unfinished.shmid != -1);
+    const NewSegment unfinished = bareSegment(scratch);
     auto removed = removeSegment(scratch.names, kTimeout);
     REQUIRE(removed);
     CHECK_FALSE(removed->holderStopped);
@@ -162,9 +170,7 @@ TEST_CASE("removal: a holder killed as it stops, after its segment, leaves nothi
         ::sigemptyset(&term);
         ::sigaddset(&term, SIGTERM);
         ::sigprocmask(SIG_BLOCK, &term, nullptr); // the removal's SIGTERM waits for sigwait
-        HolderOptions options;
-        options.capacity = 4096;
-        auto started = Holder::start(names, options);
+        auto started = Holder::start(names, HolderOptions{4096, false, shmtools::Seconds(kTimeout)});
         if (!started)
             return 1;
         ChildProcess::tellReady(readyFd);
@@ -185,10 +191,7 @@ TEST_CASE("removal: a holder killed as it stops, after its segment, leaves nothi
 TEST_CASE("removal: a segment not made by shm-tools is refused, named, and left alone", "[segment_removal]")
 {
     ScratchKey scratch;
-    auto keyFile = ensureKeyFile(scratch.names.segmentKeyFile, scratch.names, "segment");
-    REQUIRE(keyFile);
-    const NewSegment foreign = createSegmentExclusive(keyFile->key, 4096);
-    REQUIRE(foreign.shmid != -1);
+    const NewSegment foreign = bareSegment(scratch);
     {
         auto mapping = SegmentMapping::attach(foreign.shmid, 4096, scratch.names);
         REQUIRE(mapping);
