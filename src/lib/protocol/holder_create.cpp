@@ -190,13 +190,18 @@ void Holder::discardWhatWasMade()
         removeKeyFileIf(anchorPathFor(m_names.semaphoreKeyFile), m_identity.semaphoreKeyFile);
     if (m_system->findSegment(m_names))
         return;
-    if (m_madeSemaphore && m_protocolOs) {
+    if (m_madeSemaphore) {
         // Under the lock, so that a racing start that is about to make the segment keeps it.
-        if (m_protocolOs->lock(Deadline::after(0.1))) {
+        if (m_protocolOs && m_protocolOs->lock(Deadline::after(0.1))) {
             const bool none = !m_system->findSegment(m_names);
             m_protocolOs->unlock();
             if (none)
                 m_system->removeSemaphore();
+        } else {
+            // Without the lock (an interrupt ends its wait at once; or this start never got as
+            // far as participating): one nobody has ever taken is no racing start's, and left
+            // here it would stay for good (value 1, never operated, its key file gone).
+            m_system->removeSemaphoreIfNeverUsed();
         }
     }
     if (m_madeSegmentKeyFile)

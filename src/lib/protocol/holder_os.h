@@ -29,6 +29,8 @@ public:
     virtual Status openSemaphore(const IpcNames &names, const KeyFile &keyFile, bool *made) = 0;
     /// Removes the semaphore opened above; never fails.
     virtual void removeSemaphore() = 0;
+    /// Removes it only if nobody has ever taken it (Semaphore::neverUsed); never fails.
+    virtual void removeSemaphoreIfNeverUsed() = 0;
     /// This holder as a participant (its record on the segment key file): the ProtocolOs its
     /// protocol uses, whose lock() is the semaphore opened above. Owned by this object.
     virtual Result<ProtocolOs *> participate(const IpcNames &names, const KeyFile &segmentKeyFile) = 0;

@@ -17,6 +17,13 @@ Status SysvHolderOs::openSemaphore(const IpcNames &names, const KeyFile &keyFile
     return {};
 }
 
+void SysvHolderOs::removeSemaphoreIfNeverUsed()
+{
+    const Semaphore *semaphore = m_semaphore ? &*m_semaphore : m_os ? &m_os->semaphore() : nullptr;
+    if (semaphore && semaphore->neverUsed())
+        semaphore->remove();
+}
+
 void SysvHolderOs::removeSemaphore()
 {
     // One opened but not yet handed to a participant is this start's newest (an earlier attempt

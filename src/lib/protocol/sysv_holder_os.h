@@ -16,6 +16,7 @@ class SysvHolderOs final : public HolderOs {
 public:
     Status openSemaphore(const IpcNames &names, const KeyFile &keyFile, bool *made) override;
     void removeSemaphore() override;
+    void removeSemaphoreIfNeverUsed() override;
     Result<ProtocolOs *> participate(const IpcNames &names, const KeyFile &segmentKeyFile) override;
     bool markHolder(bool raw) override;
     std::optional<ListedSegment> findLiveHolder(const IpcNames &names) override;

@@ -169,6 +169,12 @@ pid_t Semaphore::abandonedBy() const
     return started && *started > static_cast<std::int64_t>(ds.sem_otime) + kClockMarginSeconds ? pid : 0;
 }
 
+bool Semaphore::neverUsed() const
+{
+    semid_ds ds{};
+    return ::semctl(m_semid, 0, GETVAL) == 1 && ::semctl(m_semid, 0, IPC_STAT, &ds) == 0 && ds.sem_otime == 0;
+}
+
 bool Semaphore::bornAbandoned() const
 {
     semid_ds ds{};

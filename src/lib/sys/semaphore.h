@@ -85,6 +85,10 @@ public:
         pid_t m_abandonedBy = 0; ///< the dead PID seen with the lock taken at the last look
     };
 
+    /// True if it is free and nobody has ever operated on it (value 1, sem_otime 0): made and set,
+    /// and never taken since.
+    bool neverUsed() const;
+
     /// True if its creator died between making it (value 0, taken) and setting it to 1: it still
     /// reads 0, nobody has ever operated on it (sem_otime 0), and it was made or last set at least
     /// half a second ago, as sem_ctime's whole seconds tell (a live creator sets it microseconds
