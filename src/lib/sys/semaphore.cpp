@@ -235,7 +235,7 @@ Result<Semaphore::Lock> Semaphore::lock(const Deadline &deadline) const
     AbandonWatch abandoned;
     for (bool first = true;; first = false) {
         if (!first && (bornAbandoned() || abandoned.look(*this)))
-            ::semctl(m_semid, 0, SETVAL, 1);
+            releaseAbandoned();
         sembuf take{0, -1, static_cast<short>(SEM_UNDO | (first ? IPC_NOWAIT : 0))};
         // Through interruptibleCall: a signal that lands just before the call still ends it.
         const int rc = interruptibleCall([&] {
