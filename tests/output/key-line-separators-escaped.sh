@@ -7,7 +7,9 @@
 # consumer that splits on them, the same key for a JSON parser (which gets U+202E as it is: data).
 # Before, --info and --list passed U+2028 and U+202E through raw.
 . "$(dirname "$0")/../support/common.sh"
-KK=$'sep\u2028forged\u2029line\u0085\u202eexe.txt-'"$SHM_ADVERSARIAL_RUN"
+# The key's bytes in UTF-8 written out: bash's $'\u2028' depends on the locale (in the C locale
+# of a fresh machine, bash 5.2 leaves it as the six characters \u2028).
+KK=$'sep\xe2\x80\xa8forged\xe2\x80\xa9line\xc2\x85\xe2\x80\xaeexe.txt-'"$SHM_ADVERSARIAL_RUN"
 KKE='sep\u2028forged\u2029line\u0085\u202eexe.txt-'"$SHM_ADVERSARIAL_RUN"
 export SHM_KEY="$KK"
 start_holder -s 64K || fail "holder"
