@@ -29,6 +29,23 @@ for how in qt-create cleaner; do
   orphan "$how"
   if [ "$how" = qt-create ]; then
     ! "$Q" create "$K" 1000 >"$W/qt.out" 2>&1 || fail "the Qt create() on the orphan's key succeeded"
+    if ! ipcs -m | awk '{print $2}' | grep -qx "$SHMID"; then
+      # Qt 6.8's failed create() cleans up as its detach() does: a segment nobody is attached
+      # to goes, with its key files and semaphore (Qt 6.4 leaves the segment). Nothing is left
+      # to adopt: the tools must say so, not call it a collision, and start anew. The dead
+      # holder's anchor stays until the next holder of the key replaces it, and goes with it.
+      [ -z "$(find "$W" -name 'qipc_*')" ] || fail "$how: Qt left key files: $(find "$W" -name 'qipc_*')"
+      run shm-read -t 3
+      no_collision "$how: shm-read after Qt removed the orphan"
+      [ "$RC" = 3 ] && [[ $ERR == *"no such segment"* ]] || fail "$how: shm-read after Qt removed the orphan: rc=$RC (want 3) $ERR"
+      start_holder -s 64K || fail "$how: a new holder after Qt removed the orphan"
+      [ "$(shm-read --info | sed -n 's/^generation: *//p')" = 0 ] || fail "$how: the new holder is not empty"
+      shm-create -q --remove -t 10 || fail "$how: --remove of the new holder"
+      wait_gone "$HP"
+      nothing_left "$how: the new holder stopped"
+      qt_removed_orphan=" (Qt removed the orphan on its failed create(), as Qt 6.8 does)"
+      continue
+    fi
   else
     sem=$(ftok_key "$W"/qipc_systemsem_*)
     rm -f "$W"/qipc_systemsem_*
@@ -60,4 +77,4 @@ run shm-create -q --remove -t 10
 no_collision "--remove of the orphan"
 [ "$RC" = 0 ] || fail "--remove of the orphan: rc=$RC $ERR"
 nothing_left "--remove of the orphan"
-pass "an orphan whose semaphore key file was removed (Qt create(), a cleaner) is read as an orphan, adopted with its content and removed"
+pass "an orphan whose semaphore key file was removed (Qt create(), a cleaner) is read as an orphan, adopted with its content and removed${qt_removed_orphan:-}"
