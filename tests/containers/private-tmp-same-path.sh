@@ -17,7 +17,7 @@ unshare --mount bash -c 'mount -t tmpfs -o size=4M tmpfs "$1" && TMPDIR=$1 exec 
   2>"$W/svc.err" & s=$!
 PIDS+=("$s")
 wait_until 30 "the service's holder is ready" has_line "$W/svc.err" ready
-in_service() { nsenter -t "$s" -m env TMPDIR="$P" "$@"; }
+in_service() { in_mount_namespace_of "$s" env TMPDIR="$P" "$@"; }
 echo svc-data | in_service shm-load -q - || fail "the service's load"
 [ -z "$(ls -A "$P")" ] || fail "the outside directory is not empty: $(ls -A "$P")"
 run env TMPDIR="$P" shm-read --list

@@ -60,7 +60,7 @@ fi
 # directory outside stays writable, for the checks and the remedy): a read-only bind mount of $D
 # put over it, since a remount of the mount the holder writes through fails (EBUSY) while it
 # keeps its key files open.
-make_unwritable() { nsenter -t "$1" -m mount --bind -o ro "$D" "$D"; }
+make_unwritable() { in_mount_namespace_of "$1" mount --bind -o ro "$D" "$D"; }
 make_writable() { :; }
 # A script, not a function: the background job is then this very process (exec all the way), the
 # one whose mount namespace make_unwritable enters.

@@ -145,6 +145,11 @@ sleeping_in() {
 }
 wait_sleeping_in() { local pid=$1; shift; wait_until 30 "PID $pid sleeps in $*" sleeping_in "$pid" "$@"; }
 wait_gone() { wait_until "${2:-10}" "PID $1 has ended" gone "$1"; }
+
+# in_mount_namespace_of PID COMMAND...: runs COMMAND in PID's mount namespace, with PID's root
+# and working directory. Entering a mount namespace moves to its root, which in a chroot (a
+# fresh-machine check, a build chroot) is not ours: without -r and -w, our paths would not resolve.
+in_mount_namespace_of() { nsenter -t "$1" -m -r -w -- "${@:2}"; }
 # has_line FILE REGEX / line_count FILE
 has_line() { grep -q -- "$2" "$1" 2>/dev/null; }
 line_count() { if [ -e "$1" ]; then wc -l <"$1"; else echo 0; fi; }
