@@ -13,12 +13,13 @@ build_packages=(g++ cmake make pkg-config qt6-base-dev libcli11-dev libxxhash-de
 # check the Debian packages (packaging.debian; dpkg-buildpackage wants build-essential, and
 # debian/rules needs no root, so no fakeroot). abigail-tools' abidiff checks the library's ABI
 # against its baseline (packaging.abi). strace's fault injection kills shm-create at each system
-# call of its start-up (recovery.kill-at-each-start-up-call).
+# call of its start-up (recovery.kill-at-each-start-up-call). e2fsprogs' chattr makes key files
+# undeletable (create.*-key-files-undeletable); trixie's minimal system no longer has it.
 # What scripts/bench.sh needs besides the build: hyperfine times the whole processes, python3
 # writes the report. In test_packages too, since tests/benchmark runs bench.sh.
 bench_packages=(hyperfine python3)
 test_packages=("libcatch2-dev|catch2" util-linux procps man-db build-essential dpkg-dev debhelper lintian
-  abigail-tools strace "${bench_packages[@]}")
+  abigail-tools strace e2fsprogs "${bench_packages[@]}")
 
 # apt_get ARGS...: apt-get that waits up to 5 minutes for another apt or dpkg to finish instead
 # of failing on its lock. Its output goes to a log, shown whole if it fails.
