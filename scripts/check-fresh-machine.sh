@@ -22,6 +22,8 @@
 # chroot alone would share the host's, so the tests can neither touch nor be disturbed by the
 # host's segments and semaphores; /dev/shm is a tmpfs of the run's own; every process left
 # over dies with the namespace, and the mounts vanish with it even if this script is killed.
+# Each command runs with the fresh system as the root of its mount namespace (pivot_root, as on
+# a real machine, not a chroot) and the host's cgroup hierarchy mounted as systemd would.
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -36,7 +38,7 @@ run_inside() {
   mounted=()
   unmount_all() {
     local i
-    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount "${mounted[i]}" || umount -l "${mounted[i]}"; done
+    for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -R "${mounted[i]}" || umount -l "${mounted[i]}"; done
   }
   trap unmount_all EXIT
   mount_at() { # mount_at DIR MOUNT-ARGS...: mounts, remembers for the unmount.
@@ -45,11 +47,11 @@ run_inside() {
     mount "$@" "$dir"
     mounted+=("$dir")
   }
-  # The root a mount point of its own, as on a real machine: a chroot into a plain directory
-  # would make `unshare --mount` in the tests fail ("cannot change root filesystem propagation").
+  # The root a mount point of its own, as on a real machine (and as pivot_root needs).
   mount_at "" --bind "$root"
   mount_at /proc -t proc proc                  # this PID namespace's processes only
   mount_at /sys -t sysfs -o ro sysfs
+  mount_at /sys/fs/cgroup --rbind /sys/fs/cgroup # as systemd mounts them (the pids controller's cases)
   mount_at /dev --bind /dev                    # device nodes (null, urandom, ...)
   mount_at /dev/pts --bind /dev/pts            # `script` in the tests needs a terminal
   mount_at /dev/shm -t tmpfs -o mode=1777 tmpfs # POSIX shm of this run only
@@ -61,9 +63,15 @@ run_inside() {
     name=$(basename "$command" .sh)
     start=$(date +%s)
     rc=0
-    chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb \
-      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-      /bin/bash -c "cd /root/shm-tools && $command" </dev/null >"$logs/$name.log" 2>&1 || rc=$?
+    # The fresh system becomes the root of a mount namespace of the command's own (pivot_root),
+    # not a chroot: in a chroot the kernel refuses user namespaces, and entering a mount
+    # namespace (nsenter -m) leads back to the host's root, so cases that a real machine runs
+    # would skip or fail. This script keeps the host's root, to write the logs.
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    unshare --mount --propagation private -- bash -c 'cd "$1" && pivot_root . mnt && cd / &&
+      umount -l /mnt && cd /root/shm-tools && exec /usr/bin/env -i HOME=/root TERM=dumb \
+        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/bash -c "$2"' \
+      - "$root" "$command" </dev/null >"$logs/$name.log" 2>&1 || rc=$?
     echo "$command $rc $(($(date +%s) - start))" >>"$logs/results"
   done
 }
@@ -190,7 +198,7 @@ main() {
     return
   fi
   if [ "$(id -u)" -ne 0 ]; then
-    echo "$script_name: needs root (debootstrap, chroot, mounts)" >&2
+    echo "$script_name: needs root (debootstrap, namespaces, mounts)" >&2
     return 2
   fi
   ensure_packages "to build minimal Debian systems and run them apart" debootstrap util-linux git
