@@ -87,6 +87,17 @@ first_error() {
     sed 's/  */ /g; s/ \.\{3,\}/ /' | cut -c 1-150 || echo "(no error line; see the log)"
 }
 
+# cases_of LOG: what a test run's log says it ran, per build ("plain 559/559 passed, ..."), and
+# how many cases skipped: the README promises that none does. "-" for a log of no test run.
+cases_of() {
+  local runs skipped
+  runs=$(sed -n -E 's/^test\.sh: (.*) build: [0-9]+% tests passed, ([0-9]+) tests failed out of ([0-9]+).*/\1 \2 \3/p' "$1" |
+    sort -u | while read -r build failed total; do echo "$build $((total - failed))/$total passed"; done | paste -sd ';' -)
+  [ -n "$runs" ] || { echo -; return; }
+  skipped=$(grep -c -E '\*\*\*Skipped|^SKIP ' "$1" || true)
+  echo "${runs//;/; }; $skipped skipped"
+}
+
 # commands_of TARGET: what a target runs.
 commands_of() {
   if [ "$1" = aarch64 ]; then echo ./scripts/cross-build-aarch64.sh; else echo "${readme_commands[@]}"; fi
@@ -98,8 +109,8 @@ report() {
   echo
   echo "Fresh-machine check (debootstrap --variant=minbase; release (commit, date)):"
   echo
-  echo "| release | command | exit code | wall time | first error |"
-  echo "|---|---|---|---|---|"
+  echo "| release | command | exit code | wall time | test cases | first error |"
+  echo "|---|---|---|---|---|---|"
   for target in "$@"; do
     logs=$fresh/$target.logs
     for command in $(commands_of "$target"); do
@@ -109,7 +120,7 @@ report() {
       if [ "$rc" != 0 ]; then error=$(first_error "$logs/$name.log" 2>/dev/null || echo "(did not run)"); fi
       wall=-
       [ "$seconds" = - ] || wall=$(printf '%dm%02ds' $((seconds / 60)) $((seconds % 60)))
-      echo "| $target ($(cat "$logs/commit" 2>/dev/null), $(cat "$logs/date" 2>/dev/null)) | \`$command\` | $rc | $wall | ${error//|/\\|} |"
+      echo "| $target ($(cat "$logs/commit" 2>/dev/null), $(cat "$logs/date" 2>/dev/null)) | \`$command\` | $rc | $wall | $(cases_of "$logs/$name.log" 2>/dev/null || echo -) | ${error//|/\\|} |"
       [ "$rc" = 0 ] || ok=1
     done
   done
