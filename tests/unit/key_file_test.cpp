@@ -2,7 +2,9 @@
 #include "sys/key_file.h"
 
 #include "support/catch_compat.h"
+#include "sys/ipc_names.h"
 #include <QTemporaryDir>
+#include <climits>
 #include <fstream>
 #include <sys/ipc.h>
 #include <sys/stat.h>
@@ -107,4 +109,28 @@ TEST_CASE("an anchored key file comes back under its inode after removal or repl
     }
     removeKeyFileIf(anchor, made->id);
     CHECK(inodeOf(anchor) == 0);
+}
+
+TEST_CASE("the anchor of the longest key Qt takes fits in a name, with room for its restoring name", "[key_file]")
+{
+    auto anchorNameOf = [](const std::string &key) {
+        const auto names = ipcNamesFor(key);
+        REQUIRE(names.ok());
+        const std::string anchor = anchorPathFor(names->segmentKeyFile);
+        return anchor.substr(anchor.find_last_of('/') + 1);
+    };
+    // 197 letters: Qt's key file name qipc_sharedmemory_ + letters + SHA-1 is NAME_MAX bytes.
+    const std::string longest(197, 'k');
+    const std::string anchor = anchorNameOf(longest);
+    CHECK(anchor.size() + std::string(".restoring").size() <= NAME_MAX);
+    CHECK(anchor.front() == '.');
+    CHECK(anchor.find("qipc_sharedmemory_kkk") == 1);
+    // Keys that share their first letters keep anchors of their own (the SHA-1 stays).
+    CHECK(anchorNameOf(longest.substr(0, 196) + "j") != anchor);
+    CHECK(anchorNameOf(longest.substr(0, 196)) != anchor);
+    // A short key's anchor is its key file's name between a dot and .shm-tools-anchor, as before.
+    const auto shortNames = ipcNamesFor("short");
+    REQUIRE(shortNames.ok());
+    const std::string base = shortNames->segmentKeyFile.substr(shortNames->segmentKeyFile.find_last_of('/') + 1);
+    CHECK(anchorNameOf("short") == "." + base + ".shm-tools-anchor");
 }

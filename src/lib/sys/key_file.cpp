@@ -2,6 +2,7 @@
 #include "sys/key_file.h"
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
@@ -12,6 +13,9 @@
 namespace shmtools::detail {
 
 namespace {
+
+// restoreFromAnchor links the anchor under its own name with this added, then renames it.
+constexpr std::string_view restoringSuffix = ".restoring";
 
 FileIdentity idOf(const struct stat &info)
 {
@@ -216,10 +220,21 @@ KeyFileRemoval removeKeyFileReporting(const std::string &path, const FileIdentit
 
 std::string anchorPathFor(const std::string &path)
 {
+    constexpr std::string_view suffix = ".shm-tools-anchor";
+    // Qt ends every key file name with the SHA-1 of the key, 40 hex digits.
+    constexpr std::size_t keyHashLength = 40;
     const auto slash = path.find_last_of('/');
     const std::string dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
-    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-    return dir + "/." + base + ".shm-tools-anchor";
+    std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    // Qt takes key file names up to NAME_MAX bytes; the anchor's name, and the temporary name
+    // restoreFromAnchor makes from it, must fit too. Where they would not, the middle of the
+    // key's letters is left out: the SHA-1 at the end still tells the keys apart.
+    constexpr std::size_t longestName = NAME_MAX - restoringSuffix.size();
+    if (1 + base.size() + suffix.size() > longestName && base.size() > keyHashLength) {
+        const std::size_t head = longestName - 1 - suffix.size() - keyHashLength;
+        base = base.substr(0, head) + base.substr(base.size() - keyHashLength);
+    }
+    return dir + "/." + base + std::string(suffix);
 }
 
 Status checkAnchorPlace(const std::string &anchor, const IpcNames &names)
@@ -297,7 +312,7 @@ KeyFileRepair restoreFromAnchor(const std::string &path, const FileIdentity &id,
     }
     // A second link under a temporary name, renamed over the stray file: the key file is never
     // missing for a racing reader.
-    const std::string temporary = anchor + ".restoring";
+    const std::string temporary = anchor + std::string(restoringSuffix);
     ::unlink(temporary.c_str());
     if (::link(anchor.c_str(), temporary.c_str()) != 0 || ::rename(temporary.c_str(), path.c_str()) != 0) {
         problem = std::string("link/rename: ") + std::strerror(errno);
