@@ -24,6 +24,7 @@ declare -A thin=(
 declare -A elsewhere=(
   [protocol/holder_adopt]="holder_test.cpp"  # Holder::adoptExisting and removeHalfMadeSegment
   [protocol/holder_create]="holder_test.cpp" # Holder::start and create, against FakeHolderOs
+  [protocol/holder_key_collision]="holder_test.cpp" # Holder::clearOfOtherKeys, against FakeHolderOs
 )
 
 # Not yet: logic without a unit file, tested so far only through the tools and the API (the

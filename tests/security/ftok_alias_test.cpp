@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // An ftok collision: another TMPDIR whose key files map to the same System V keys as ours is
-// refused with exit 9, never taken for our segment.
+// refused with exit 9, never taken for our segment; a holder started there replaces those key
+// files with new ones, under other System V keys, and leaves ours alone.
 
 #include "support/cli_support.h"
 #include "support/live_segment_support.h"
@@ -78,7 +79,8 @@ private:
 
 } // namespace
 
-TEST_CASE("another TMPDIR whose key files alias ours (ftok) is refused with exit 9", "[ftok]")
+TEST_CASE("another TMPDIR whose key files alias ours (ftok) is refused with exit 9, a holder there makes its own",
+          "[ftok]")
 {
     const std::string key = uniqueKey("alias");
     KeyGuard guard(key);
@@ -111,12 +113,23 @@ TEST_CASE("another TMPDIR whose key files alias ours (ftok) is refused with exit
     RunOptions loadTwo = inTwo;
     loadTwo.stdinData = "TMPDIR two's data";
     CHECK_EXIT(run(Tool::Load, {"-k", key, "-t", "3", "-"}, loadTwo), 9);
+    // A holder in TMPDIR two puts new key files in place of the aliasing ones: its segment and
+    // semaphore are its own, under other System V keys.
     const ProcessResult create = run(Tool::Create, {"-d", "-q", "-k", key, "-s", "64K", "-t", "3"}, inTwo);
-    CHECK_EXIT(create, 9);
-    if (create.exited(0))
-        ::kill(std::stoi(create.out), SIGTERM);
+    REQUIRE_EXIT(create, 0);
+    const pid_t holderTwo = std::stoi(create.out);
+    CHECK(::ftok((two.path() + "/" + segmentFile).c_str(), 'Q') !=
+          ::ftok((one.path() + "/" + segmentFile).c_str(), 'Q'));
+    CHECK(::ftok((two.path() + "/" + semaphoreFile).c_str(), 'Q') !=
+          ::ftok((one.path() + "/" + semaphoreFile).c_str(), 'Q'));
+    CHECK_EXIT(run(Tool::Load, {"-k", key, "-t", "3", "-"}, loadTwo), 0);
+    const ProcessResult readTwo = run(Tool::Read, {"-k", key, "-t", "3"}, inTwo);
+    CHECK_EXIT(readTwo, 0);
+    CHECK(readTwo.out == "TMPDIR two's data");
+    ::kill(holderTwo, SIGTERM);
+    CHECK(waitGone(holderTwo, 20).gone);
 
-    // TMPDIR one's data is untouched.
+    // TMPDIR one's data is untouched, and its lock still works after two's holder stopped.
     const ProcessResult still = run(Tool::Read, {"-k", key}, inOne);
     CHECK_EXIT(still, 0);
     CHECK(still.out == content);

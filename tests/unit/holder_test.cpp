@@ -15,6 +15,7 @@
 #include "sys/semaphore.h"
 #include "unit_support.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <cerrno>
 #include <csignal>
@@ -66,6 +67,8 @@ struct Kernel {
     int semaphoreRemovedAsOpened = 0;
     /// Run as the holder marks itself; its answer is markHolder's (true if not set).
     std::function<bool()> whileMarking;
+    /// Whether another key's semaphore exists under a System V key (none if not set).
+    std::function<bool(key_t)> semaphoreOfAnotherKey;
 
     Segment *byId(int shmid)
     {
@@ -129,6 +132,23 @@ public:
         if (Kernel::Segment *segment = m_kernel.byId(shmid))
             return segment->status;
         return makeError(ErrorCode::NoSegment, names.key + ": fake: no segment " + std::to_string(shmid));
+    }
+    std::vector<KeyIdentity> recordedIdentities() override
+    {
+        std::vector<KeyIdentity> identities;
+        for (const auto &[key, segment] : m_kernel.segments) {
+            SegmentHeader header{};
+            if (segment.memory.size() < sizeof header)
+                continue;
+            std::memcpy(&header, segment.memory.data(), sizeof header);
+            if (checkHeader(header, segment.memory.size()).check == HeaderCheck::Valid)
+                identities.push_back(header.identity);
+        }
+        return identities;
+    }
+    bool semaphoreExists(key_t key) override
+    {
+        return m_kernel.semaphoreOfAnotherKey && m_kernel.semaphoreOfAnotherKey(key);
     }
     NewSegment createSegmentExclusive(key_t key, std::uint64_t size) override
     {
@@ -424,6 +444,72 @@ TEST_CASE("holder: an orphan recording another key's identity is refused, untouc
     CHECK(holder.error().message.find("ftok collision") != std::string::npos);
     CHECK(s.kernel.segments.begin()->second.memory == before);
     CHECK(s.kernel.removed.empty());
+}
+
+TEST_CASE("holder: a key file whose System V key another key's segment uses is replaced, that segment untouched",
+          "[holder]")
+{
+    Scratch s;
+    auto keyFile = ensureKeyFile(s.names.segmentKeyFile, s.names, "segment");
+    REQUIRE(keyFile);
+    // Another key's holder in another TMPDIR, whose key file differs from ours in the inode's
+    // upper bits only: ftok() gives both the same System V key.
+    const IpcNames other{"other-key", "/elsewhere/seg", "/elsewhere/sem", "/elsewhere"};
+    const FileIdentity aliasing{keyFile->id.device, keyFile->id.inode + 0x10000};
+    REQUIRE(qtKeyOf(aliasing.device, aliasing.inode) == keyFile->key);
+    const KeyIdentity otherIdentity = keyIdentityOf(other, aliasing, {aliasing.device, aliasing.inode + 1});
+    Kernel::Segment &taken = s.kernel.make(keyFile->key, *segmentSizeFor(kCapacity));
+    FakeOs otherOs(s.kernel.world, 100);
+    SlotProtocol(taken.memory.data(), taken.memory.size(), otherOs, other.key, otherIdentity)
+        .initialise(kCapacity, otherIdentity);
+    const auto before = taken.memory;
+    const int takenShmid = taken.status.shmid;
+
+    auto holder = s.start(200);
+    REQUIRE(holder.ok());
+    CHECK_FALSE((*holder)->adopted());
+    CHECK((*holder)->shmid() != takenShmid);
+    auto now = keyFileAt(s.names.segmentKeyFile, s.names, "segment");
+    REQUIRE(now);
+    CHECK(now->key != keyFile->key);
+    CHECK(now->id.inode != keyFile->id.inode);
+    CHECK(s.kernel.segments.at(keyFile->key).memory == before);
+    CHECK(s.kernel.removed.empty());
+    // Nothing but the key files and their anchors in TMPDIR: no stray file of the replacement.
+    CHECK(QDir(s.dir.path()).entryList(QDir::Files | QDir::Hidden).size() == 4);
+}
+
+TEST_CASE("holder: a semaphore key file it made whose System V key another key's semaphore uses is replaced",
+          "[holder]")
+{
+    Scratch s;
+    std::vector<key_t> asked;
+    s.kernel.semaphoreOfAnotherKey = [&](key_t key) {
+        asked.push_back(key);
+        return asked.size() == 1; // the first file made lands on another key's semaphore
+    };
+    auto holder = s.start(200);
+    REQUIRE(holder.ok());
+    REQUIRE(asked.size() == 2);
+    auto now = keyFileAt(s.names.semaphoreKeyFile, s.names, "semaphore");
+    REQUIRE(now);
+    CHECK(now->key == asked[1]);
+    CHECK(now->key != asked[0]);
+    CHECK(QDir(s.dir.path()).entryList(QDir::Files | QDir::Hidden).size() == 4);
+}
+
+TEST_CASE("holder: a semaphore key file it found, not made, is kept with its semaphore", "[holder]")
+{
+    Scratch s;
+    auto found = ensureKeyFile(s.names.semaphoreKeyFile, s.names, "semaphore");
+    REQUIRE(found);
+    // A racing start of the same key made the file and its semaphore a moment ago: shared.
+    s.kernel.semaphoreOfAnotherKey = [&](key_t key) { return key == found->key; };
+    auto holder = s.start(200);
+    REQUIRE(holder.ok());
+    auto now = keyFileAt(s.names.semaphoreKeyFile, s.names, "semaphore");
+    REQUIRE(now);
+    CHECK(now->key == found->key);
 }
 
 TEST_CASE("holder: an orphan not made by shm-tools is named, or held if someone is attached", "[holder]")

@@ -3,6 +3,7 @@
 
 #include "support/catch_compat.h"
 #include "sys/ipc_names.h"
+#include <QDir>
 #include <QTemporaryDir>
 #include <climits>
 #include <fstream>
@@ -133,4 +134,31 @@ TEST_CASE("the anchor of the longest key Qt takes fits in a name, with room for 
     REQUIRE(shortNames.ok());
     const std::string base = shortNames->segmentKeyFile.substr(shortNames->segmentKeyFile.find_last_of('/') + 1);
     CHECK(anchorNameOf("short") == "." + base + ".shm-tools-anchor");
+}
+
+TEST_CASE("a replaced key file is a new inode in its place, the old one gone, nothing else left", "[key_file]")
+{
+    Scratch scratch;
+    const auto old = ensureKeyFile(scratch.names.segmentKeyFile, scratch.names, "segment");
+    REQUIRE(old.ok());
+    bool created = false;
+    const auto fresh = replaceKeyFile(scratch.names.segmentKeyFile, old->id, scratch.names, "segment", &created);
+    REQUIRE(fresh.ok());
+    CHECK(created);
+    CHECK(fresh->id.inode != old->id.inode);
+    CHECK(fresh->id.inode == inodeOf(scratch.names.segmentKeyFile));
+    CHECK(fresh->key == ::ftok(scratch.names.segmentKeyFile.c_str(), 'Q'));
+    struct stat info {};
+    REQUIRE(::lstat(scratch.names.segmentKeyFile.c_str(), &info) == 0);
+    CHECK(info.st_nlink == 1);
+    CHECK(QDir(scratch.dir.path()).entryList(QDir::Files | QDir::Hidden).size() == 1);
+
+    SECTION("a file someone else put there meanwhile is kept, and not reported as made")
+    {
+        // `old` is no longer at the path: the file there now is not replaced, and is returned.
+        const auto again = replaceKeyFile(scratch.names.segmentKeyFile, old->id, scratch.names, "segment", &created);
+        REQUIRE(again.ok());
+        CHECK_FALSE(created);
+        CHECK(again->id.inode == fresh->id.inode);
+    }
 }

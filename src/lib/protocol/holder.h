@@ -89,6 +89,13 @@ private:
     /// zero, no page touched beyond it); true if there was one. Called under the lock.
     Result<bool> removeHalfMadeSegment();
     void discardWhatWasMade();
+    /// The key file `file` at `path` (`semaphore`: the semaphore key file), or a new one in its
+    /// place while another key's objects use its System V key (an ftok collision); `*made` says
+    /// whether this start made the one returned. Only a file this start made, or one no running
+    /// holder marks (`mayReplace`), is replaced. holder_key_collision.cpp.
+    Result<KeyFile> clearOfOtherKeys(const std::string &path, const KeyFile &file, bool semaphore, bool mayReplace,
+                                     bool *made);
+    bool usedByAnotherKey(const KeyFile &file, bool semaphore);
     /// One of its two key files: where, which file, and why its anchor is missing ("" if made).
     struct OwnKeyFile {
         const std::string &path;

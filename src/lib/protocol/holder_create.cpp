@@ -229,6 +229,13 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     auto segmentKeyFile = ensureKeyFile(m_names.segmentKeyFile, m_names, "segment", &m_madeSegmentKeyFile);
     if (!segmentKeyFile)
         return segmentKeyFile.error();
+    // Key files a running holder marks are its own (in another IPC namespace, say): never replaced.
+    const bool replaceable =
+        m_madeSegmentKeyFile || !liveHolderMark(m_names.segmentKeyFile, segmentKeyFile->id).has_value();
+    segmentKeyFile =
+        clearOfOtherKeys(m_names.segmentKeyFile, *segmentKeyFile, false, replaceable, &m_madeSegmentKeyFile);
+    if (!segmentKeyFile)
+        return segmentKeyFile.error();
     m_identity.segmentKeyFile = segmentKeyFile->id;
     // Someone else's segment under the key is refused before anything is made or opened.
     if (auto existing = m_system->findSegment(m_names)) {
@@ -251,6 +258,10 @@ Status Holder::createUnderLock(std::uint64_t segmentSize)
     }
     auto semaphoreKeyFile =
         ensureKeyFile(m_names.semaphoreKeyFile, m_names, "semaphore", &m_madeSemaphoreKeyFile);
+    if (!semaphoreKeyFile)
+        return semaphoreKeyFile.error();
+    semaphoreKeyFile =
+        clearOfOtherKeys(m_names.semaphoreKeyFile, *semaphoreKeyFile, true, replaceable, &m_madeSemaphoreKeyFile);
     if (!semaphoreKeyFile)
         return semaphoreKeyFile.error();
     m_identity.semaphoreKeyFile = semaphoreKeyFile->id;

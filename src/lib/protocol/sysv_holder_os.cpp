@@ -64,6 +64,20 @@ Result<SegmentStatus> SysvHolderOs::statSegment(int shmid, const IpcNames &names
     return detail::statSegment(shmid, names);
 }
 
+std::vector<layout::KeyIdentity> SysvHolderOs::recordedIdentities()
+{
+    std::vector<layout::KeyIdentity> identities;
+    if (auto segments = listSegments())
+        for (const ListedSegment &segment : *segments)
+            identities.push_back(segment.identity);
+    return identities;
+}
+
+bool SysvHolderOs::semaphoreExists(key_t key)
+{
+    return semaphoreExistsUnder(key);
+}
+
 NewSegment SysvHolderOs::createSegmentExclusive(key_t key, std::uint64_t size)
 {
     return detail::createSegmentExclusive(key, size);

@@ -22,6 +22,8 @@ public:
     std::optional<ListedSegment> findLiveHolder(const IpcNames &names) override;
     Result<int> findSegment(const IpcNames &names) override;
     Result<SegmentStatus> statSegment(int shmid, const IpcNames &names) override;
+    std::vector<layout::KeyIdentity> recordedIdentities() override;
+    bool semaphoreExists(key_t key) override;
     NewSegment createSegmentExclusive(key_t key, std::uint64_t size) override;
     Result<unsigned char *> attach(int shmid, std::uint64_t size, const IpcNames &names) override;
     Result<Mapped> mapSegment(const IpcNames &names) override;

@@ -190,6 +190,36 @@ Result<KeyFile> ensureKeyFile(const std::string &file, const IpcNames &names, co
     return keyFile;
 }
 
+Result<KeyFile> replaceKeyFile(const std::string &path, const FileIdentity &rejected, const IpcNames &names,
+                               const char *what, bool *created)
+{
+    *created = false;
+    const auto slash = path.find_last_of('/');
+    const std::string dir = slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+    const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return makeError(ErrorCode::Failure, names.key + ": cannot make a new " + what + " key file in " + dir + " (" +
+                                                 tempDirCause(errno, names) + ")");
+    // linkat(AT_EMPTY_PATH) needs CAP_DAC_READ_SEARCH; the /proc link to the descriptor does not.
+    const std::string unnamed = "/proc/self/fd/" + std::to_string(fd);
+    if (::access(unnamed.c_str(), F_OK) != 0) {
+        ::close(fd);
+        return makeError(ErrorCode::Failure, names.key + ": cannot make a new " + what + " key file (/proc is not "
+                                                 "mounted here)");
+    }
+    if (isSameFile(path, rejected))
+        ::unlink(path.c_str());
+    const bool linked = ::linkat(AT_FDCWD, unnamed.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0;
+    const int error = errno;
+    ::close(fd);
+    if (!linked && error != EEXIST)
+        return makeError(ErrorCode::Failure, names.key + ": cannot link a new " + what + " key file as " + path +
+                                                 " (" + tempDirCause(error, names) + ")");
+    auto keyFile = keyFileAt(path, names, what);
+    *created = linked && keyFile;
+    return keyFile;
+}
+
 void removeKeyFileIf(const std::string &path, const FileIdentity &id)
 {
     if (isSameFile(path, id))

@@ -31,6 +31,16 @@ Result<KeyFile> keyFileAt(const std::string &path, const IpcNames &names, const 
 /// writable) if it cannot be created; `created` (if given) says whether this call made it.
 Result<KeyFile> ensureKeyFile(const std::string &path, const IpcNames &names, const char *what,
                               bool *created = nullptr);
+/// Puts a new, empty key file at `path` in place of the file `rejected` (whose System V key
+/// another key's objects use: an ftok collision), and checks it as keyFileAt does. The new file
+/// is made unnamed (O_TMPFILE) while `rejected` still exists, so its inode, and with it almost
+/// always its System V key, differs; then `rejected` is unlinked and the new file linked in its
+/// place. A start killed in between leaves no stray file: at worst no key file, which the next
+/// start makes. If something else is at `path` by then (a racing start made a key file), that
+/// one is kept and returned, and `*created` is false. Failure naming the cause if the new file
+/// cannot be made (a file system without O_TMPFILE, /proc not mounted, TMPDIR full).
+Result<KeyFile> replaceKeyFile(const std::string &path, const FileIdentity &rejected, const IpcNames &names,
+                               const char *what, bool *created);
 /// ftok(file, 'Q') from a file's device and inode: what glibc computes (8 bits of the device,
 /// 16 of the inode), here without a second lookup of the path.
 key_t qtKeyOf(std::uint64_t device, std::uint64_t inode);
