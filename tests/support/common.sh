@@ -55,6 +55,34 @@ marked_pids() {
   done
 }
 
+# ours PID: PID is still a process of this test: it carries the marker, or descends from this
+# shell. A PID noted in PIDS may have ended long ago and now name another test's process: with
+# pid_max 32768 and a whole suite forking, PIDs come round again within minutes.
+ours() {
+  local pid=$1 hops
+  grep -qzx "SHM_ADVERSARIAL_RUN=$SHM_ADVERSARIAL_RUN" "/proc/$pid/environ" 2>/dev/null && return 0
+  for hops in {1..64}; do
+    pid=$(sed -n 's/^PPid:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
+    [ -n "$pid" ] && [ "$pid" -gt 1 ] || return 1
+    [ "$pid" = $$ ] && return 0
+  done
+  return 1
+}
+
+# other_tests_keys: the System V keys (as ftok_key prints them) of the key files and anchors of
+# other tests, in the places tests put them (every folder's scratch directory, /tmp, /dev/shm),
+# not this one's.
+other_tests_keys() {
+  local all_scratch
+  all_scratch=$(dirname "$(dirname "$SHM_TEST_SCRATCH")") # <build>/tests/<folder>/scratch
+  find "$all_scratch" /tmp /dev/shm -maxdepth 4 \( -name 'qipc_*' -o -name '.qipc_*.shm-tools-anchor' \) \
+      -type f -not -path "$TMPDIR/*" -printf '%D %i %p\n' 2>/dev/null |
+    while read -r dev ino file; do
+      for ours_file in "${KEY_FILES[@]}"; do [ "$file" != "$ours_file" ] || continue 2; done
+      printf '0x%08x\n' $(((0x51 << 24) | ((dev & 0xff) << 16) | (ino & 0xffff)))
+    done
+}
+
 # gone PID: PID has ended (a zombie counts as ended: a detached holder is not our child).
 gone() {
   local state
@@ -83,25 +111,30 @@ ipc_exists() { ipcs "-$1" | awk -v id="$2" -v key="$3" '$2 == id && tolower($1) 
 anchor_of() { echo "$(dirname "$1")/.$(basename "$1").shm-tools-anchor"; }
 
 cleanup() {
-  local rc=$? cmd pid file victims=() key anchors
+  local rc=$? cmd pid file victims=() key anchors others
   trap - EXIT INT TERM HUP
   set +e
   for cmd in "${CLEANUPS[@]}"; do eval "$cmd"; done
-  victims=("${PIDS[@]}" $(marked_pids))
+  for pid in "${PIDS[@]}"; do ours "$pid" && victims+=("$pid"); done
+  victims+=($(marked_pids))
   for pid in "${victims[@]}"; do kill -TERM "$pid" 2>/dev/null && kill -CONT "$pid" 2>/dev/null; done
   all_gone() { local pid; for pid in "${victims[@]}"; do gone "$pid" || return 1; done; }
   poll_until 3 all_gone # a clean stop removes the holder's own objects
   for pid in "${victims[@]}"; do gone "$pid" || kill -KILL "$pid" 2>/dev/null; done
   # Key files and their anchors: an anchor is the same inode, so it still leads to the objects
-  # of a key file that the test (or a killed holder's clean-up) removed.
+  # of a key file that the test (or a killed holder's clean-up) removed. Objects under a key that
+  # another test's key file also has (an ftok collision) may be that test's: left to its cleanup.
+  others=$(other_tests_keys)
   anchors=()
   for file in "${KEY_FILES[@]}"; do anchors+=("$(anchor_of "$file")"); done
   for file in $(find "$TMPDIR" -name 'qipc_*' -o -name '.qipc_*.shm-tools-anchor' 2>/dev/null) \
       "${KEY_FILES[@]}" "${anchors[@]}"; do
     [ -e "$file" ] || continue
     key=$(ftok_key "$file") || continue
-    ipcrm -M "$key" 2>/dev/null
-    ipcrm -S "$key" 2>/dev/null
+    if ! grep -qx "$key" <<<"$others"; then
+      ipcrm -M "$key" 2>/dev/null
+      ipcrm -S "$key" 2>/dev/null
+    fi
     [[ $file == "$TMPDIR"/* ]] || rm -f "$file"
   done
   chmod -R u+rwx "$TMPDIR" 2>/dev/null
