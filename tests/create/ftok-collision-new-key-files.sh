@@ -8,34 +8,10 @@
 # segment key file, round 2 at its semaphore key file. Before: round 1's start exited 9 ("an ftok
 # collision"); in round 2, A shared B's semaphore and removed it when it stopped.
 . "$(dirname "$0")/../support/common.sh"
-unshare --mount true 2>/dev/null || skip "cannot make a mount namespace here (needs root)"
 [ -n "$QA" ] || fail "QT_ATTACH_PEER_BIN is not set"
-mkdir "$W/tmpfs"
 cat >"$W/inside.sh" <<'INSIDE'
-set -euo pipefail
-T=$1 K=$2 QA=$3
-fail() { echo "FAIL: $*"; exit 1; }
-mount -t tmpfs -o size=64m tmpfs "$T"
-export TMPDIR=$T
-trap 'for k in "$K-a" "$K-b"; do shm-create --remove -q -t 5 -k "$k" 2>/dev/null || true; done; umount "$T"' EXIT
-ino() { stat -c %i "$1"; }
-ftok_of() { printf '0x%08x' $(((0x51 << 24) | (($(stat -c %d "$1") & 0xff) << 16) | ($(ino "$1") & 0xffff))); }
-semid_of() { ipcs -s | awk -v key="$(ftok_of "$1")" 'tolower($1) == key { print $2 }'; }
-# burn_to_alias FILE: files are made (and removed) until the next file made in $T gets an inode
-# that agrees with FILE's in the 16 bits ftok() keeps.
-burn_to_alias() {
-  local want next count
-  mkdir "$T/burn"
-  touch "$T/probe"; next=$(($(ino "$T/probe") + 1)); rm "$T/probe"
-  want=$(($(ino "$1") + 65536))
-  while [ $((want - next - 1)) -lt 0 ]; do want=$((want + 65536)); done
-  count=$((want - next - 1))
-  [ "$count" = 0 ] || seq "$count" | sed "s|^|$T/burn/|" | xargs touch
-  touch "$T/probe"
-  [ "$(ino "$T/probe")" = $((want - 1)) ] || fail "this tmpfs does not number inodes in sequence"
-  rm -rf "$T/burn" "$T/probe"
-  ALIAS=$want
-}
+K=$1 QA=$2
+trap 'for k in "$K-a" "$K-b"; do shm-create --remove -q -t 5 -k "$k" 2>/dev/null || true; done' EXIT
 
 shm-create -d -q -s 4096 -k "$K-b" >/dev/null || fail "holder B"
 echo "B's data" | shm-load -q -k "$K-b" -
@@ -68,7 +44,4 @@ shm-create --remove -q -k "$K-a" || fail "A's --remove (round 2)"
 [ "$(shm-read -k "$K-b")" = "B's data" ] || fail "B reads after round 2: $(shm-read -k "$K-b" 2>&1)"
 echo "both rounds: A started with key files of its own, B untouched"
 INSIDE
-rc=0
-unshare --mount bash "$W/inside.sh" "$W/tmpfs" "$K" "$QA" >"$W/inside.out" 2>&1 || rc=$?
-[ "$rc" = 0 ] || fail "rc=$rc: $(cat "$W/inside.out")"
-pass "$(tail -n 1 "$W/inside.out")"
+run_with_aliasing_tmpfs "$W/inside.sh" "$K" "$QA"

@@ -294,6 +294,24 @@ load_and_read_wait_out_the_repair() {
 # jget FIELD: a field of `shm-read --json` ("null" when it has none).
 jget() { shm-read --json 2>/dev/null | "$JSON_FIELD" "$1"; }
 
+# run_with_aliasing_tmpfs SCRIPT [ARG...]: runs the bash SCRIPT (written by the case) with ARGs
+# in mount and IPC namespaces of its own, so that nothing it makes is seen outside and all of it
+# goes with them, after support/ftok_alias.sh, with TMPDIR (and T) a tmpfs of its own on which
+# files can be made to meet under one System V key. Skips where the namespaces cannot be made;
+# passes with the script's last line, fails with its output.
+SUPPORT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+run_with_aliasing_tmpfs() {
+  local script=$1 rc=0
+  shift
+  unshare --mount --ipc true 2>/dev/null || skip "cannot make mount and IPC namespaces here (needs root)"
+  mkdir -m 755 "$W/tmpfs"
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  unshare --mount --ipc bash -c '. "$1/ftok_alias.sh"; private_tmpfs "$2"; T=$2; shift 2; . "$0" "$@"' \
+    "$script" "$SUPPORT_DIR" "$W/tmpfs" "$@" >"$W/inside.out" 2>&1 || rc=$?
+  [ "$rc" = 0 ] || fail "rc=$rc: $(cat "$W/inside.out")"
+  pass "$(tail -n 1 "$W/inside.out")"
+}
+
 # learn_key_file_names: sets NAMES to the names of the key files of $SHM_KEY, learnt from a
 # throwaway holder in a directory of its own (stopped again before this returns).
 learn_key_file_names() {

@@ -52,6 +52,7 @@ struct Kernel {
     World world;
     std::map<key_t, Segment> segments;
     bool semaphoreExists = false;
+    std::set<key_t> otherSemaphores; ///< other keys' semaphore sets, by System V key
     bool holderMarked = false; ///< the holder marked itself on the key file (HolderOs::markHolder)
     int nextShmid = 1000;
     int shmgetError = 0; ///< 0: shmget succeeds (unless a segment exists: EEXIST)
@@ -67,8 +68,6 @@ struct Kernel {
     int semaphoreRemovedAsOpened = 0;
     /// Run as the holder marks itself; its answer is markHolder's (true if not set).
     std::function<bool()> whileMarking;
-    /// Whether another key's semaphore exists under a System V key (none if not set).
-    std::function<bool(key_t)> semaphoreOfAnotherKey;
 
     Segment *byId(int shmid)
     {
@@ -133,6 +132,8 @@ public:
             return segment->status;
         return makeError(ErrorCode::NoSegment, names.key + ": fake: no segment " + std::to_string(shmid));
     }
+    bool segmentExists(key_t key) override { return m_kernel.segments.count(key) != 0; }
+    bool semaphoreExists(key_t key) override { return m_kernel.semaphoreExists || m_kernel.otherSemaphores.count(key); }
     std::vector<KeyIdentity> recordedIdentities() override
     {
         std::vector<KeyIdentity> identities;
@@ -145,10 +146,6 @@ public:
                 identities.push_back(header.identity);
         }
         return identities;
-    }
-    bool semaphoreExists(key_t key) override
-    {
-        return m_kernel.semaphoreOfAnotherKey && m_kernel.semaphoreOfAnotherKey(key);
     }
     NewSegment createSegmentExclusive(key_t key, std::uint64_t size) override
     {
@@ -237,6 +234,18 @@ struct Scratch {
     {
         return ::access(names.segmentKeyFile.c_str(), F_OK) == 0 ||
                ::access(names.semaphoreKeyFile.c_str(), F_OK) == 0;
+    }
+    /// A running holder's segment of another key (in another TMPDIR) under the System V key
+    /// `under`, whose header records the key files `segmentFile` and `semaphoreFile`.
+    Kernel::Segment &anotherKeysSegment(key_t under, const FileIdentity &segmentFile, const FileIdentity &semaphoreFile)
+    {
+        const IpcNames other{"other-key", "/elsewhere/seg", "/elsewhere/sem", "/elsewhere"};
+        const KeyIdentity identity = keyIdentityOf(other, segmentFile, semaphoreFile);
+        Kernel::Segment &segment = kernel.make(under, *segmentSizeFor(kCapacity));
+        FakeOs holderOs(kernel.world, 300);
+        SlotProtocol(segment.memory.data(), segment.memory.size(), holderOs, other.key, identity)
+            .initialise(kCapacity, identity);
+        return segment;
     }
     /// A segment under the key as holder PID left it (alive or not: the world decides), with
     /// `versions` loads published by PID + 1; its header records `identity`, the key's own if none.
@@ -454,14 +463,9 @@ TEST_CASE("holder: a key file whose System V key another key's segment uses is r
     REQUIRE(keyFile);
     // Another key's holder in another TMPDIR, whose key file differs from ours in the inode's
     // upper bits only: ftok() gives both the same System V key.
-    const IpcNames other{"other-key", "/elsewhere/seg", "/elsewhere/sem", "/elsewhere"};
     const FileIdentity aliasing{keyFile->id.device, keyFile->id.inode + 0x10000};
     REQUIRE(qtKeyOf(aliasing.device, aliasing.inode) == keyFile->key);
-    const KeyIdentity otherIdentity = keyIdentityOf(other, aliasing, {aliasing.device, aliasing.inode + 1});
-    Kernel::Segment &taken = s.kernel.make(keyFile->key, *segmentSizeFor(kCapacity));
-    FakeOs otherOs(s.kernel.world, 100);
-    SlotProtocol(taken.memory.data(), taken.memory.size(), otherOs, other.key, otherIdentity)
-        .initialise(kCapacity, otherIdentity);
+    Kernel::Segment &taken = s.anotherKeysSegment(keyFile->key, aliasing, {aliasing.device, aliasing.inode + 1});
     const auto before = taken.memory;
     const int takenShmid = taken.status.shmid;
 
@@ -479,37 +483,39 @@ TEST_CASE("holder: a key file whose System V key another key's segment uses is r
     CHECK(QDir(s.dir.path()).entryList(QDir::Files | QDir::Hidden).size() == 4);
 }
 
-TEST_CASE("holder: a semaphore key file it made whose System V key another key's semaphore uses is replaced",
-          "[holder]")
+TEST_CASE("holder: a semaphore key file whose System V key another key's segment records is replaced", "[holder]")
 {
     Scratch s;
-    std::vector<key_t> asked;
-    s.kernel.semaphoreOfAnotherKey = [&](key_t key) {
-        asked.push_back(key);
-        return asked.size() == 1; // the first file made lands on another key's semaphore
-    };
+    auto keyFile = ensureKeyFile(s.names.semaphoreKeyFile, s.names, "semaphore");
+    REQUIRE(keyFile);
+    // Another key's holder records a semaphore key file that ftok() cannot tell from ours.
+    s.kernel.otherSemaphores.insert(keyFile->key);
+    s.anotherKeysSegment(0x12345, {keyFile->id.device, 1}, {keyFile->id.device, keyFile->id.inode + 0x10000});
+
     auto holder = s.start(200);
     REQUIRE(holder.ok());
-    REQUIRE(asked.size() == 2);
     auto now = keyFileAt(s.names.semaphoreKeyFile, s.names, "semaphore");
     REQUIRE(now);
-    CHECK(now->key == asked[1]);
-    CHECK(now->key != asked[0]);
+    CHECK(now->key != keyFile->key);
     CHECK(QDir(s.dir.path()).entryList(QDir::Files | QDir::Hidden).size() == 4);
 }
 
-TEST_CASE("holder: a semaphore key file it found, not made, is kept with its semaphore", "[holder]")
+TEST_CASE("holder: a key file its own key's orphan records is kept, whatever another key records", "[holder]")
 {
     Scratch s;
-    auto found = ensureKeyFile(s.names.semaphoreKeyFile, s.names, "semaphore");
-    REQUIRE(found);
-    // A racing start of the same key made the file and its semaphore a moment ago: shared.
-    s.kernel.semaphoreOfAnotherKey = [&](key_t key) { return key == found->key; };
+    s.orphanOf(100, 2);
+    s.kernel.world.kill(100);
+    const auto before = keyFileAt(s.names.segmentKeyFile, s.names, "segment");
+    REQUIRE(before);
+    // Another key's segment elsewhere records a file ftok() cannot tell from ours: the orphan
+    // under our key, made through our very file, still decides.
+    s.anotherKeysSegment(0x12345, {before->id.device, before->id.inode + 0x10000}, {before->id.device, 1});
     auto holder = s.start(200);
     REQUIRE(holder.ok());
-    auto now = keyFileAt(s.names.semaphoreKeyFile, s.names, "semaphore");
+    CHECK((*holder)->adopted());
+    auto now = keyFileAt(s.names.segmentKeyFile, s.names, "segment");
     REQUIRE(now);
-    CHECK(now->key == found->key);
+    CHECK(now->id.inode == before->id.inode);
 }
 
 TEST_CASE("holder: an orphan not made by shm-tools is named, or held if someone is attached", "[holder]")

@@ -95,7 +95,6 @@ private:
     /// holder marks (`mayReplace`), is replaced. holder_key_collision.cpp.
     Result<KeyFile> clearOfOtherKeys(const std::string &path, const KeyFile &file, bool semaphore, bool mayReplace,
                                      bool *made);
-    bool usedByAnotherKey(const KeyFile &file, bool semaphore);
     /// One of its two key files: where, which file, and why its anchor is missing ("" if made).
     struct OwnKeyFile {
         const std::string &path;

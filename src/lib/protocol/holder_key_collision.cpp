@@ -4,7 +4,7 @@
 // meet such files) puts a new key file in its place instead of refusing the key for good.
 #include "protocol/holder.h"
 
-#include "protocol/segment_attach.h"
+#include "protocol/key_collision.h"
 
 namespace shmtools::detail {
 
@@ -15,33 +15,18 @@ constexpr int kReplacements = 4;
 
 } // namespace
 
-// Another key's segment (or this key's under another TMPDIR) that records a different key file
-// under the same System V key as `file`. The key file itself reached under another path (a bind
-// mount, a renamed TMPDIR) is the same file, never a collision.
-bool Holder::usedByAnotherKey(const KeyFile &file, bool semaphore)
-{
-    const layout::KeyIdentity own = keyIdentityOf(m_names, {}, {});
-    for (const layout::KeyIdentity &identity : m_system->recordedIdentities()) {
-        const layout::FileId &recorded = semaphore ? identity.semaphoreKeyFile : identity.segmentKeyFile;
-        const bool otherKey = identity.keyHash != own.keyHash || identity.tempDirHash != own.tempDirHash;
-        const bool otherFile = recorded.device != file.id.device || recorded.inode != file.id.inode;
-        if (otherKey && otherFile && qtKeyOf(recorded.device, recorded.inode) == file.key)
-            return true;
-    }
-    return false;
-}
-
-// A semaphore under a semaphore key file this start just made is nobody's of this key: no start
-// of it can have used the file before. A racing start of the key that made the file itself, or
-// found it first, keeps the semaphore: it is not replaced then.
+// Only evidence replaces a key file: a semaphore already under a semaphore key file this start
+// just made may be a Qt program's of this very key, which found the file a moment ago.
 Result<KeyFile> Holder::clearOfOtherKeys(const std::string &path, const KeyFile &file, bool semaphore,
                                          bool mayReplace, bool *made)
 {
     KeyFile current = file;
     for (int replaced = 0; replaced < kReplacements && (*made || mayReplace); ++replaced) {
-        const bool taken =
-            usedByAnotherKey(current, semaphore) || (semaphore && *made && m_system->semaphoreExists(current.key));
-        if (!taken)
+        // Nothing under the key, nothing in the way (and no list of segments to read: a start
+        // racing a Qt program's create() loop needs its few milliseconds).
+        const bool used = semaphore ? m_system->semaphoreExists(current.key) : m_system->segmentExists(current.key);
+        if (!used || !anotherKeyUses(m_names, semaphore ? KeyFileKind::Semaphore : KeyFileKind::Segment, current,
+                                     m_system->recordedIdentities()))
             break;
         bool created = false;
         auto fresh = replaceKeyFile(path, current.id, m_names, semaphore ? "semaphore" : "segment", &created);

@@ -47,10 +47,11 @@ public:
     /// As findSegment and statSegment (sys/shm_segment.h).
     virtual Result<int> findSegment(const IpcNames &names) = 0;
     virtual Result<SegmentStatus> statSegment(int shmid, const IpcNames &names) = 0;
+    /// Whether a segment / a semaphore set exists under the System V key `key`.
+    virtual bool segmentExists(key_t key) = 0;
+    virtual bool semaphoreExists(key_t key) = 0;
     /// The identities recorded in the headers of the shm-tools segments here (listSegments).
     virtual std::vector<layout::KeyIdentity> recordedIdentities() = 0;
-    /// Whether a semaphore exists under `key` (semaphoreExistsUnder).
-    virtual bool semaphoreExists(key_t key) = 0;
     /// shmget(IPC_CREAT|IPC_EXCL), with errno read at once into NewSegment::error.
     virtual NewSegment createSegmentExclusive(key_t key, std::uint64_t size) = 0;
     /// Maps segment `shmid`, just made at `size` as asked for, read-write until this object

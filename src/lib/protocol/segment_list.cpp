@@ -145,4 +145,13 @@ std::optional<ListedSegment> findLiveHolder(const IpcNames &names)
     return std::nullopt;
 }
 
+std::vector<layout::KeyIdentity> recordedIdentities()
+{
+    std::vector<layout::KeyIdentity> identities;
+    if (auto segments = listSegments())
+        for (const ListedSegment &segment : *segments)
+            identities.push_back(segment.identity);
+    return identities;
+}
+
 } // namespace shmtools::detail

@@ -51,6 +51,9 @@ struct UnreadSegment {
 /// out too, and go to `unread` if given. Failure only if /proc/sysvipc/shm cannot be read.
 Result<std::vector<ListedSegment>> listSegments(std::vector<UnreadSegment> *unread = nullptr);
 
+/// The identities recorded by listSegments()'s segments (none if /proc/sysvipc/shm cannot be read).
+std::vector<layout::KeyIdentity> recordedIdentities();
+
 /// Whether `segment` was made in the directory at `tempDir` (a TMPDIR as IpcNames derives it),
 /// decided by the key file's device and inode, never by the path alone. Its key file, or its
 /// holder's anchor of it, is there: yes, whatever path it was made under (a bind mount, a

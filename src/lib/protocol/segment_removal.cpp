@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "protocol/segment_removal.h"
 
+#include "protocol/key_collision.h"
+
 #include "format/segment_layout.h"
 #include "protocol/holder.h"
 #include "protocol/holder_anchors.h"
@@ -44,6 +46,9 @@ struct Found {
     int semid = -1; ///< the semaphore set under that key file's key when found, if any
     pid_t creatorPid = 0;
     std::uint32_t formatVersion = 0; ///< the header's
+    /// The segment under the key file's System V key is another key's (an ftok collision), as
+    /// may be the semaphore under the semaphore key file's: neither is this key's to remove.
+    bool anotherKeys = false;
 };
 
 // The semaphore set under the key of `found`'s semaphore key file, now: asked once, when the
@@ -102,6 +107,9 @@ Result<Found> look(const IpcNames &names)
     found.keyFile = copy.identity.segmentKeyFile;
     found.semaphoreKeyFile = copy.identity.semaphoreKeyFile;
     noteSemaphore(found);
+    if (const auto keyFile = keyFileAt(names.segmentKeyFile, names, "segment"))
+        found.anotherKeys = !liveHolderMark(names.segmentKeyFile, keyFile->id) &&
+                            anotherKeyUses(names, KeyFileKind::Segment, *keyFile, recordedIdentities());
     return found;
 }
 
@@ -113,7 +121,7 @@ Liveness holderLivenessOf(const IpcNames &names, const Found &found)
 }
 
 Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double timeout);
-Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline);
+Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline, int anotherKeysShmid = -1);
 
 // Whether a process runs at `pid` now, for a message: not whether the holder does.
 bool processRuns(pid_t pid)
@@ -354,7 +362,9 @@ Result<Removal> removeOrphan(const IpcNames &names, const Found &found, double t
 // a Qt program's create() takes too), after Semaphore::open's checks (this user's alone), while
 // no segment is under the key; each file only if it is still the one found here. NoSegment if
 // nothing of the key is there; TimedOut, naming what remains, if another process keeps the lock.
-Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline)
+// Also what is left of a key whose key file's System V key another key's segment uses
+// (`anotherKeysShmid`, left alone), and never a semaphore that is another key's.
+Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline, int anotherKeysShmid)
 {
     // A running holder's, whose segment went under it (a raw holder's, after ipcrm -m; a shm-tools
     // holder look() finds): not remains.
@@ -369,7 +379,11 @@ Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline)
     IpcNames semaphoreNames = names;
     if (!ownRegularFileAt(names.semaphoreKeyFile))
         semaphoreNames.semaphoreKeyFile = semaphoreAnchor;
-    if (auto semaphore = Semaphore::open(semaphoreNames)) {
+    // Another key's semaphore under the same System V key is left to it; only the files go.
+    const auto semaphoreKeyFile = keyFileAt(semaphoreNames.semaphoreKeyFile, names, "semaphore");
+    const bool anotherKeysSemaphore =
+        semaphoreKeyFile && anotherKeyUses(names, KeyFileKind::Semaphore, *semaphoreKeyFile, recordedIdentities());
+    if (auto semaphore = anotherKeysSemaphore ? Result<Semaphore>(nothingThere(names)) : Semaphore::open(semaphoreNames)) {
         auto lock = semaphore->lock(deadline);
         if (!lock && lock.error().code != ErrorCode::NoSegment) {
             std::vector<std::string> left{"its semaphore (semid " + std::to_string(semaphore->id()) + ")"};
@@ -383,7 +397,7 @@ Result<Removal> removeRemains(const IpcNames &names, const Deadline &deadline)
         }
         if (lock) {
             // A segment made since look() (its maker held this lock while making it) is not remains.
-            if (auto made = findSegment(names))
+            if (auto made = findSegment(names); made && *made != anotherKeysShmid)
                 return makeError(ErrorCode::Failure,
                                  names.key + ": segment " + std::to_string(*made) +
                                      " was made under the key while what was left of it was being removed; "
@@ -451,6 +465,8 @@ Result<Removal> removeSegment(const IpcNames &names, double timeout)
         return removeRemains(names, deadline);
     if (!found)
         return found.error();
+    if (found->anotherKeys)
+        return removeRemains(names, deadline, found->shmid);
     if (found->check == HeaderCheck::Foreign) {
         auto stopped = stopMarkedHolder(names, *found, deadline);
         if (!stopped)

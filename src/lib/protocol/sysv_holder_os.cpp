@@ -64,18 +64,19 @@ Result<SegmentStatus> SysvHolderOs::statSegment(int shmid, const IpcNames &names
     return detail::statSegment(shmid, names);
 }
 
-std::vector<layout::KeyIdentity> SysvHolderOs::recordedIdentities()
+bool SysvHolderOs::segmentExists(key_t key)
 {
-    std::vector<layout::KeyIdentity> identities;
-    if (auto segments = listSegments())
-        for (const ListedSegment &segment : *segments)
-            identities.push_back(segment.identity);
-    return identities;
+    return segmentExistsUnder(key);
 }
 
 bool SysvHolderOs::semaphoreExists(key_t key)
 {
     return semaphoreExistsUnder(key);
+}
+
+std::vector<layout::KeyIdentity> SysvHolderOs::recordedIdentities()
+{
+    return detail::recordedIdentities();
 }
 
 NewSegment SysvHolderOs::createSegmentExclusive(key_t key, std::uint64_t size)

@@ -22,8 +22,9 @@ public:
     std::optional<ListedSegment> findLiveHolder(const IpcNames &names) override;
     Result<int> findSegment(const IpcNames &names) override;
     Result<SegmentStatus> statSegment(int shmid, const IpcNames &names) override;
-    std::vector<layout::KeyIdentity> recordedIdentities() override;
+    bool segmentExists(key_t key) override;
     bool semaphoreExists(key_t key) override;
+    std::vector<layout::KeyIdentity> recordedIdentities() override;
     NewSegment createSegmentExclusive(key_t key, std::uint64_t size) override;
     Result<unsigned char *> attach(int shmid, std::uint64_t size, const IpcNames &names) override;
     Result<Mapped> mapSegment(const IpcNames &names) override;

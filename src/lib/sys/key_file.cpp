@@ -105,6 +105,30 @@ std::optional<std::string> segmentKeyFileWithKey(const std::string &dir, key_t k
     return found;
 }
 
+std::optional<std::string> otherKeyFileWithKey(const std::string &dir, const std::string &prefix, key_t key,
+                                               const FileIdentity &except)
+{
+    DIR *entries = ::opendir(dir.c_str());
+    if (!entries)
+        return std::nullopt;
+    std::optional<std::string> found;
+    while (const dirent *entry = ::readdir(entries)) {
+        if (std::strncmp(entry->d_name, prefix.c_str(), prefix.size()) != 0)
+            continue;
+        const std::string path = dir + "/" + entry->d_name;
+        struct stat info {};
+        if (::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
+            continue;
+        const FileIdentity id = idOf(info);
+        if ((id.device != except.device || id.inode != except.inode) && qtKeyOf(id.device, id.inode) == key) {
+            found = path;
+            break;
+        }
+    }
+    ::closedir(entries);
+    return found;
+}
+
 bool isSameFile(const std::string &path, const FileIdentity &id)
 {
     struct stat info {};

@@ -68,6 +68,11 @@ KeyFileRemoval removeKeyFileReporting(const std::string &path, const FileIdentit
 /// whose System V key is `key`; nullopt if none is (or `dir` cannot be read). Its name carries
 /// the key it was made for, as Qt derives it.
 std::optional<std::string> segmentKeyFileWithKey(const std::string &dir, key_t key);
+/// A regular file in the directory `dir` (of any user) whose name starts with `prefix` and whose
+/// System V key is `key`, other than the file `except`; nullopt if none is (or `dir` cannot be
+/// read): another key's key file under the same System V key (an ftok collision).
+std::optional<std::string> otherKeyFileWithKey(const std::string &dir, const std::string &prefix, key_t key,
+                                               const FileIdentity &except);
 /// True if `path` is (lstat) the file `id`.
 bool isSameFile(const std::string &path, const FileIdentity &id);
 /// The identity of `path` (lstat) if it is a regular file of ours; nullopt otherwise (missing,
