@@ -93,6 +93,9 @@ private:
     /// place while another key's objects use its System V key (an ftok collision); `*made` says
     /// whether this start made the one returned. Only a file this start made, or one no running
     /// holder marks (`mayReplace`), is replaced. holder_key_collision.cpp.
+    /// Whether another key's segment is under the segment key file's System V key now (a
+    /// colliding key's start made it while this one started): the next attempt replaces the file.
+    bool segmentKeyFileMeetsAnotherKey();
     Result<KeyFile> clearOfOtherKeys(const std::string &path, const KeyFile &file, bool semaphore, bool mayReplace,
                                      bool *made);
     /// One of its two key files: where, which file, and why its anchor is missing ("" if made).

@@ -124,6 +124,7 @@ void Holder::anchorKeyFiles()
 Status Holder::create(std::uint64_t segmentSize)
 {
     constexpr int kAttempts = 10;
+    bool collisionRetried = false;
     for (int attempt = 1;; ++attempt) {
         m_madeSegmentKeyFile = m_madeSemaphoreKeyFile = m_madeSemaphore = false;
         m_madeSegmentAnchor = m_madeSemaphoreAnchor = false;
@@ -132,8 +133,14 @@ Status Holder::create(std::uint64_t segmentSize)
         auto made = createUnderLock(segmentSize);
         if (made || m_shmid != -1)
             return made;
+        // Refused for another key's segment that a colliding key's start made meanwhile: a race
+        // this start wins with a new key file, as one lost to a removed key file.
+        // Once: a key file that cannot be replaced keeps its refusal.
+        const bool collided =
+            !collisionRetried && made.error().code == ErrorCode::Unsafe && segmentKeyFileMeetsAnotherKey();
+        collisionRetried = collisionRetried || collided;
         discardWhatWasMade();
-        if (made.error().code != ErrorCode::NoSegment)
+        if (made.error().code != ErrorCode::NoSegment && !collided)
             return made;
         if (attempt == kAttempts)
             return makeError(ErrorCode::Failure,

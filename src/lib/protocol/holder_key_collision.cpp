@@ -4,6 +4,7 @@
 // meet such files) puts a new key file in its place instead of refusing the key for good.
 #include "protocol/holder.h"
 
+#include "protocol/holder_anchors.h"
 #include "protocol/key_collision.h"
 
 namespace shmtools::detail {
@@ -15,6 +16,13 @@ constexpr int kReplacements = 4;
 
 } // namespace
 
+bool Holder::segmentKeyFileMeetsAnotherKey()
+{
+    const auto keyFile = keyFileAt(m_names.segmentKeyFile, m_names, "segment");
+    return keyFile && !liveHolderMark(m_names.segmentKeyFile, keyFile->id) && m_system->segmentExists(keyFile->key) &&
+           anotherKeyUses(m_names, KeyFileKind::Segment, *keyFile, m_system->recordedIdentities());
+}
+
 // Only evidence replaces a key file: a semaphore already under a semaphore key file this start
 // just made may be a Qt program's of this very key, which found the file a moment ago.
 Result<KeyFile> Holder::clearOfOtherKeys(const std::string &path, const KeyFile &file, bool semaphore,
@@ -22,11 +30,13 @@ Result<KeyFile> Holder::clearOfOtherKeys(const std::string &path, const KeyFile 
 {
     KeyFile current = file;
     for (int replaced = 0; replaced < kReplacements && (*made || mayReplace); ++replaced) {
-        // Nothing under the key, nothing in the way (and no list of segments to read: a start
-        // racing a Qt program's create() loop needs its few milliseconds).
+        // Only with something under the key are the segments' headers read (a start racing a
+        // Qt program's create() loop needs its few milliseconds); without, another key file in
+        // TMPDIR under the same System V key alone tells (a start of that key racing this one).
+        const KeyFileKind kind = semaphore ? KeyFileKind::Semaphore : KeyFileKind::Segment;
         const bool used = semaphore ? m_system->semaphoreExists(current.key) : m_system->segmentExists(current.key);
-        if (!used || !anotherKeyUses(m_names, semaphore ? KeyFileKind::Semaphore : KeyFileKind::Segment, current,
-                                     m_system->recordedIdentities()))
+        if (!anotherKeyUses(m_names, kind, current, used ? m_system->recordedIdentities()
+                                                         : std::vector<layout::KeyIdentity>{}))
             break;
         bool created = false;
         auto fresh = replaceKeyFile(path, current.id, m_names, semaphore ? "semaphore" : "segment", &created);
